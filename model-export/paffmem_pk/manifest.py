@@ -1,0 +1,135 @@
+"""The model directory contract shared with the Java job: manifest.json beside the ONNX files.
+
+The tensor names and shapes are defined here, once (TENSORS); the Java side reads them from
+the manifest. See model-export/README.md for the field reference.
+"""
+import datetime
+import hashlib
+import json
+import os
+
+from . import IMAGE_SIZE, LABEL_ORDER, Z_DIM
+
+FORMAT_VERSION = 1
+OPSET = 17
+MANIFEST = "manifest.json"
+PARITY_JSON = "parity/parity.json"
+
+# model -> (file, inputs, outputs); each tensor (name, shape with -1 for the batch)
+TENSORS = {
+    "encoder": ("encoder.onnx",
+                [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])],
+                [("z", [-1, Z_DIM])]),
+    "generator": ("generator.onnx",
+                  [("z", [-1, Z_DIM]), ("affect", [-1, 2])],
+                  [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])]),
+    "dem": ("dem.onnx",
+            [("z", [-1, Z_DIM])],
+            [("affect", [-1, 2])]),
+}
+VALUE_RANGES = {"image": [-1.0, 1.0], "z": [-1.0, 1.0], "affect": [-1.0, 1.0]}
+
+
+def sha256_file(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _tensor(name, shape):
+    return {"name": name, "shape": list(shape), "dtype": "float32", "value_range": VALUE_RANGES[name]}
+
+
+def build_manifest(out_dir, *, model_id, model_version, width, losses, training, validation,
+                   architecture=None, created=None):
+    models = {}
+    for key, (fname, ins, outs) in TENSORS.items():
+        models[key] = {
+            "file": fname,
+            "sha256": sha256_file(os.path.join(out_dir, fname)),
+            "inputs": [_tensor(n, s) for n, s in ins],
+            "outputs": [_tensor(n, s) for n, s in outs],
+        }
+    parity_path = os.path.join(out_dir, PARITY_JSON)
+    return {
+        "format_version": FORMAT_VERSION,
+        "model_id": model_id,
+        "model_version": model_version,
+        "created": created or datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+        "image": {"height": IMAGE_SIZE, "width": IMAGE_SIZE, "channels": 3, "channel_order": "RGB",
+                  "layout": "NCHW", "dtype": "float32", "value_range": [-1.0, 1.0]},
+        "z_dim": Z_DIM,
+        "label_order": list(LABEL_ORDER),
+        "opset": OPSET,
+        "width": width,
+        "architecture": architecture or {},
+        "models": models,
+        "losses": losses,
+        "training": training,
+        "validation": validation,
+        "parity": ({"file": PARITY_JSON, "sha256": sha256_file(parity_path), "tolerance": 1e-4}
+                   if os.path.exists(parity_path) else None),
+    }
+
+
+def write_manifest(out_dir, manifest) -> str:
+    path = os.path.join(out_dir, MANIFEST)
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    return path
+
+
+REQUIRED = ("format_version", "model_id", "model_version", "created", "image", "z_dim", "label_order",
+            "opset", "width", "models", "losses", "training", "validation", "parity")
+
+
+def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
+    """Raise ValueError unless model_dir satisfies the contract; return the manifest."""
+    with open(os.path.join(model_dir, MANIFEST)) as f:
+        m = json.load(f)
+    missing = [k for k in REQUIRED if k not in m]
+    if missing:
+        raise ValueError(f"manifest lacks {missing}")
+    if m["format_version"] != FORMAT_VERSION:
+        raise ValueError(f"format_version {m['format_version']} != {FORMAT_VERSION}")
+    if m["label_order"] != list(LABEL_ORDER) or m["z_dim"] != Z_DIM:
+        raise ValueError("label_order / z_dim differ from the contract")
+    img = m["image"]
+    if (img["height"], img["width"], img["channels"], img["channel_order"], img["layout"]) != (
+            IMAGE_SIZE, IMAGE_SIZE, 3, "RGB", "NCHW"):
+        raise ValueError(f"image spec differs: {img}")
+    for key, (fname, ins, outs) in TENSORS.items():
+        entry = m["models"].get(key)
+        if entry is None:
+            raise ValueError(f"manifest lacks model {key}")
+        path = os.path.join(model_dir, entry["file"])
+        if sha256_file(path) != entry["sha256"]:
+            raise ValueError(f"sha256 mismatch for {entry['file']}")
+        want_in = [(n, list(s)) for n, s in ins]
+        want_out = [(n, list(s)) for n, s in outs]
+        if [(t["name"], t["shape"]) for t in entry["inputs"]] != want_in or \
+                [(t["name"], t["shape"]) for t in entry["outputs"]] != want_out:
+            raise ValueError(f"{key}: tensor names/shapes differ from the contract")
+        if check_onnx:
+            import onnx
+
+            model = onnx.load(path)
+            onnx.checker.check_model(model)
+            got_in = [(i.name, _onnx_shape(i)) for i in model.graph.input]
+            got_out = [(o.name, _onnx_shape(o)) for o in model.graph.output]
+            if got_in != want_in or got_out != want_out:
+                raise ValueError(f"{key}: ONNX graph has {got_in} -> {got_out}, manifest says {want_in} -> {want_out}")
+            if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
+                raise ValueError(f"{key}: opset differs from manifest")
+    if m["parity"] is not None:
+        if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
+            raise ValueError("sha256 mismatch for the parity fixture")
+    return m
+
+
+def _onnx_shape(value_info):
+    dims = value_info.type.tensor_type.shape.dim
+    return [d.dim_value if d.HasField("dim_value") else -1 for d in dims]
