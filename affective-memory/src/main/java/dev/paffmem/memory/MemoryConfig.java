@@ -1,0 +1,244 @@
+package dev.paffmem.memory;
+
+import java.util.Objects;
+
+/**
+ * Every constant of the affective memory, in one immutable object.
+ *
+ * <p>Defaults are Table 1 of Barros, Parisi &amp; Wermter (ICML 2019) and the authors' code
+ * (see {@code /work/shared/REFERENCE.md}):
+ *
+ * <table>
+ *   <caption>Defaults</caption>
+ *   <tr><th>getter</th><th>paper</th><th>default</th><th>allowed</th></tr>
+ *   <tr><td>{@link #activityThreshold()}</td><td>a_T</td><td>0.4</td><td>(0, 1]</td></tr>
+ *   <tr><td>{@link #habituationThreshold()}</td><td>h_T</td><td>0.2</td><td>(0, 1]</td></tr>
+ *   <tr><td>{@link #epsilonB()}</td><td>eps_b</td><td>0.087</td><td>[0, 1]</td></tr>
+ *   <tr><td>{@link #epsilonN()}</td><td>eps_n</td><td>0.032</td><td>[0, 1]</td></tr>
+ *   <tr><td>{@link #tauB()}</td><td>tau_b</td><td>0.3</td><td>(0, 1/kappa]</td></tr>
+ *   <tr><td>{@link #tauN()}</td><td>tau_n</td><td>0.1</td><td>(0, 1/kappa]</td></tr>
+ *   <tr><td>{@link #kappa()}</td><td>kappa</td><td>1.05</td><td>[1, 100]</td></tr>
+ *   <tr><td>{@link #labelRate()}</td><td>gamma</td><td>0.4</td><td>[0, 1]</td></tr>
+ *   <tr><td>{@link #epochs()}</td><td>epochs</td><td>10</td><td>[1, 10000]</td></tr>
+ *   <tr><td>{@link #maxEdgeAge()}</td><td>max age</td><td>600</td><td>[1, 1000000000]</td></tr>
+ *   <tr><td>{@link #maxNeurons()}</td><td>(none)</td><td>{@value #DEFAULT_MAX_NEURONS}</td>
+ *       <td>[2, 1000000], and maxNeurons * dimension &lt;= 2^31 - 16</td></tr>
+ *   <tr><td>{@link #dimension()}</td><td>n (size of z)</td><td>50</td><td>[1, 65536]</td></tr>
+ * </table>
+ *
+ * <p><b>Reading of Table 1.</b> The paper lists "habituation modulation (tau_i and kappa) 0.087,
+ * 0.032". In the authors' code these two numbers are the learning rates of the best-matching
+ * unit and of its neighbours, so they are {@code epsilonB} and {@code epsilonN} here; tau_b, tau_n
+ * and kappa take the code's values 0.3, 0.1 and 1.05.
+ *
+ * <p><b>Why the neuron cap is {@value #DEFAULT_MAX_NEURONS}.</b> The paper's network has no cap
+ * (its code capped at the number of samples of one call), but a streaming memory per person needs
+ * one. On a synthetic stream (25 generation frames of 200 labelled edited faces plus the real
+ * frame, then 2,000 unlabelled online frames; {@code benchmarks/.../CapSweep}) the uncapped memory
+ * grew to about 2,000-2,400 neurons. Prediction CCC rose steeply up to a cap of 500, and from 500
+ * to uncapped it stayed within about 0.01 of the uncapped figure while state size kept
+ * growing linearly (about 212 bytes per neuron at 50 dimensions) and training cost with it.
+ * 500 neurons is about 105 KB of state per person and an online frame (10 training steps) costs
+ * roughly 0.05-0.07 ms on the development machine, about 2% of the encoder's 3 ms batch-1
+ * inference. The figures are in {@code affective-memory/README.md}.
+ *
+ * <p>Habituation stays in [1 - 1/kappa, 1] only if tau * kappa &lt;= 1, hence the bound on tau.
+ */
+public final class MemoryConfig {
+
+  /** Default neuron cap; see the class comment for the measurements behind it. */
+  public static final int DEFAULT_MAX_NEURONS = 500;
+
+  private static final MemoryConfig DEFAULTS = builder().build();
+
+  private final float activityThreshold;
+  private final float habituationThreshold;
+  private final float epsilonB;
+  private final float epsilonN;
+  private final float tauB;
+  private final float tauN;
+  private final float kappa;
+  private final float labelRate;
+  private final int epochs;
+  private final int maxEdgeAge;
+  private final int maxNeurons;
+  private final int dimension;
+
+  private MemoryConfig(Builder b) {
+    this.activityThreshold = b.activityThreshold;
+    this.habituationThreshold = b.habituationThreshold;
+    this.epsilonB = b.epsilonB;
+    this.epsilonN = b.epsilonN;
+    this.tauB = b.tauB;
+    this.tauN = b.tauN;
+    this.kappa = b.kappa;
+    this.labelRate = b.labelRate;
+    this.epochs = b.epochs;
+    this.maxEdgeAge = b.maxEdgeAge;
+    this.maxNeurons = b.maxNeurons;
+    this.dimension = b.dimension;
+  }
+
+  /** A builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configuration of Table 1 with the default cap and 50 dimensions. */
+  public static MemoryConfig defaults() {
+    return DEFAULTS;
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    return new Builder()
+        .activityThreshold(activityThreshold).habituationThreshold(habituationThreshold)
+        .epsilonB(epsilonB).epsilonN(epsilonN).tauB(tauB).tauN(tauN).kappa(kappa)
+        .labelRate(labelRate).epochs(epochs).maxEdgeAge(maxEdgeAge)
+        .maxNeurons(maxNeurons).dimension(dimension);
+  }
+
+  /** a_T: a neuron is inserted when the best-matching unit's activation exp(-distance) is below this. */
+  public float activityThreshold() { return activityThreshold; }
+
+  /** h_T: ... and the best-matching unit's habituation counter is below this (it has fired enough). */
+  public float habituationThreshold() { return habituationThreshold; }
+
+  /** eps_b: learning rate of the best-matching unit (Table 1's 0.087). */
+  public float epsilonB() { return epsilonB; }
+
+  /** eps_n: learning rate of the best-matching unit's neighbours (Table 1's 0.032). */
+  public float epsilonN() { return epsilonN; }
+
+  /** tau_b: habituation rate of the best-matching unit. */
+  public float tauB() { return tauB; }
+
+  /** tau_n: habituation rate of the best-matching unit's neighbours. */
+  public float tauN() { return tauN; }
+
+  /** kappa: habituation recovery; counters decay towards 1 - 1/kappa. */
+  public float kappa() { return kappa; }
+
+  /** gamma: how far a labelled sample moves its best-matching unit's labels towards its own. */
+  public float labelRate() { return labelRate; }
+
+  /** Passes over the samples of one {@code train} call. */
+  public int epochs() { return epochs; }
+
+  /** Edges older than this (in wins of an end without renewal) are removed. */
+  public int maxEdgeAge() { return maxEdgeAge; }
+
+  /** No neuron is inserted once the memory holds this many. */
+  public int maxNeurons() { return maxNeurons; }
+
+  /** Length of the weight vectors (the encoder's z). */
+  public int dimension() { return dimension; }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof MemoryConfig c)) {
+      return false;
+    }
+    return Float.compare(activityThreshold, c.activityThreshold) == 0
+        && Float.compare(habituationThreshold, c.habituationThreshold) == 0
+        && Float.compare(epsilonB, c.epsilonB) == 0 && Float.compare(epsilonN, c.epsilonN) == 0
+        && Float.compare(tauB, c.tauB) == 0 && Float.compare(tauN, c.tauN) == 0
+        && Float.compare(kappa, c.kappa) == 0 && Float.compare(labelRate, c.labelRate) == 0
+        && epochs == c.epochs && maxEdgeAge == c.maxEdgeAge && maxNeurons == c.maxNeurons
+        && dimension == c.dimension;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(activityThreshold, habituationThreshold, epsilonB, epsilonN, tauB, tauN,
+        kappa, labelRate, epochs, maxEdgeAge, maxNeurons, dimension);
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryConfig{activityThreshold=" + activityThreshold
+        + ", habituationThreshold=" + habituationThreshold
+        + ", epsilonB=" + epsilonB + ", epsilonN=" + epsilonN
+        + ", tauB=" + tauB + ", tauN=" + tauN + ", kappa=" + kappa
+        + ", labelRate=" + labelRate + ", epochs=" + epochs + ", maxEdgeAge=" + maxEdgeAge
+        + ", maxNeurons=" + maxNeurons + ", dimension=" + dimension + "}";
+  }
+
+  /** Mutable builder; {@link #build()} validates every field. */
+  public static final class Builder {
+    private float activityThreshold = 0.4f;
+    private float habituationThreshold = 0.2f;
+    private float epsilonB = 0.087f;
+    private float epsilonN = 0.032f;
+    private float tauB = 0.3f;
+    private float tauN = 0.1f;
+    private float kappa = 1.05f;
+    private float labelRate = 0.4f;
+    private int epochs = 10;
+    private int maxEdgeAge = 600;
+    private int maxNeurons = DEFAULT_MAX_NEURONS;
+    private int dimension = 50;
+
+    private Builder() {}
+
+    public Builder activityThreshold(float v) { activityThreshold = v; return this; }
+    public Builder habituationThreshold(float v) { habituationThreshold = v; return this; }
+    public Builder epsilonB(float v) { epsilonB = v; return this; }
+    public Builder epsilonN(float v) { epsilonN = v; return this; }
+    public Builder tauB(float v) { tauB = v; return this; }
+    public Builder tauN(float v) { tauN = v; return this; }
+    public Builder kappa(float v) { kappa = v; return this; }
+    public Builder labelRate(float v) { labelRate = v; return this; }
+    public Builder epochs(int v) { epochs = v; return this; }
+    public Builder maxEdgeAge(int v) { maxEdgeAge = v; return this; }
+    public Builder maxNeurons(int v) { maxNeurons = v; return this; }
+    public Builder dimension(int v) { dimension = v; return this; }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws IllegalArgumentException naming the first invalid field and its allowed range
+     */
+    public MemoryConfig build() {
+      openClosed("activityThreshold", activityThreshold, 0f, 1f);
+      openClosed("habituationThreshold", habituationThreshold, 0f, 1f);
+      closed("epsilonB", epsilonB, 0f, 1f);
+      closed("epsilonN", epsilonN, 0f, 1f);
+      closed("kappa", kappa, 1f, 100f);
+      // h' = h (1 - tau kappa) + tau (kappa - 1) stays in [1 - 1/kappa, 1] only if tau kappa <= 1
+      openClosed("tauB", tauB, 0f, 1f / kappa);
+      openClosed("tauN", tauN, 0f, 1f / kappa);
+      closed("labelRate", labelRate, 0f, 1f);
+      closed("epochs", epochs, 1, 10_000);
+      closed("maxEdgeAge", maxEdgeAge, 1, 1_000_000_000);
+      closed("dimension", dimension, 1, 65_536);
+      closed("maxNeurons", maxNeurons, 2, 1_000_000);
+      if ((long) maxNeurons * dimension > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxNeurons * dimension must be <= " + (Integer.MAX_VALUE - 16)
+            + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);
+      }
+      return new MemoryConfig(this);
+    }
+
+    private static void openClosed(String field, float v, float lo, float hi) {
+      if (!(v > lo && v <= hi)) { // also rejects NaN
+        throw new IllegalArgumentException(field + " must be in (" + lo + ", " + hi + "], was " + v);
+      }
+    }
+
+    private static void closed(String field, float v, float lo, float hi) {
+      if (!(v >= lo && v <= hi)) {
+        throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], was " + v);
+      }
+    }
+
+    private static void closed(String field, int v, int lo, int hi) {
+      if (v < lo || v > hi) {
+        throw new IllegalArgumentException(field + " must be in [" + lo + ", " + hi + "], was " + v);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.paffmem.memory;
+
+import java.util.Objects;
+
+/**
+ * One training sample: an encoder output z, labelled with the (arousal, valence) it was generated
+ * for (an edited face from the prior-knowledge model) or unlabelled (a real frame).
+ *
+ * <p>The memory copies what it keeps; it reads {@code z} during {@code train} only, so the caller
+ * must not change the array while a {@code train} call runs. Unlabelled samples carry NaN labels,
+ * which the memory never reads.
+ *
+ * @param z the encoder's latent vector; its length must equal the memory's dimension
+ * @param arousal target arousal in [-1, 1] if labelled, NaN otherwise
+ * @param valence target valence in [-1, 1] if labelled, NaN otherwise
+ * @param labelled whether the labels are targets that may move the memory's labels
+ */
+public record Sample(float[] z, float arousal, float valence, boolean labelled) {
+
+  public Sample {
+    Objects.requireNonNull(z, "z");
+    if (labelled && !(inLabelRange(arousal) && inLabelRange(valence))) {
+      throw new IllegalArgumentException(
+          "labels of a labelled sample must be in [-1, 1], were arousal=" + arousal + ", valence=" + valence);
+    }
+  }
+
+  /** A generated face with its target labels, each in [-1, 1]. */
+  public static Sample labelled(float[] z, float arousal, float valence) {
+    return new Sample(z, arousal, valence, true);
+  }
+
+  /** A real frame: it moves prototypes and never labels. */
+  public static Sample unlabelled(float[] z) {
+    return new Sample(z, Float.NaN, Float.NaN, false);
+  }
+
+  private static boolean inLabelRange(float v) {
+    return v >= -1f && v <= 1f;
+  }
+}

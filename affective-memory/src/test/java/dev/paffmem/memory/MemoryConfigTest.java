@@ -1,0 +1,78 @@
+package dev.paffmem.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class MemoryConfigTest {
+
+  @Test
+  void defaultsAreTable1AndTheAuthorsCode() {
+    MemoryConfig c = MemoryConfig.defaults();
+    assertEquals(0.4f, c.activityThreshold());
+    assertEquals(0.2f, c.habituationThreshold());
+    assertEquals(0.087f, c.epsilonB(), "Table 1's first 'habituation modulation' value is eps_b in the code");
+    assertEquals(0.032f, c.epsilonN(), "... and the second is eps_n");
+    assertEquals(0.3f, c.tauB());
+    assertEquals(0.1f, c.tauN());
+    assertEquals(1.05f, c.kappa());
+    assertEquals(0.4f, c.labelRate());
+    assertEquals(10, c.epochs());
+    assertEquals(600, c.maxEdgeAge());
+    assertEquals(MemoryConfig.DEFAULT_MAX_NEURONS, c.maxNeurons());
+    assertEquals(50, c.dimension());
+  }
+
+  @Test
+  void toBuilderCopiesEveryField() {
+    MemoryConfig c = MemoryConfig.builder().dimension(7).maxNeurons(33).epochs(2).kappa(1.2f).tauB(0.5f).build();
+    assertEquals(c, c.toBuilder().build());
+    assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        bad("activityThreshold", "(0.0, 1.0]", b -> b.activityThreshold(0f)),
+        bad("activityThreshold", "(0.0, 1.0]", b -> b.activityThreshold(Float.NaN)),
+        bad("habituationThreshold", "(0.0, 1.0]", b -> b.habituationThreshold(1.5f)),
+        bad("epsilonB", "[0.0, 1.0]", b -> b.epsilonB(-0.1f)),
+        bad("epsilonN", "[0.0, 1.0]", b -> b.epsilonN(2f)),
+        bad("kappa", "[1.0, 100.0]", b -> b.kappa(0.9f)),
+        bad("tauB", "(0.0, 0.952", b -> b.tauB(0.99f)), // tau * kappa must stay <= 1
+        bad("tauN", "(0.0, 0.952", b -> b.tauN(0f)),
+        bad("labelRate", "[0.0, 1.0]", b -> b.labelRate(1.01f)),
+        bad("epochs", "[1, 10000]", b -> b.epochs(0)),
+        bad("maxEdgeAge", "[1, 1000000000]", b -> b.maxEdgeAge(0)),
+        bad("maxNeurons", "[2, 1000000]", b -> b.maxNeurons(1)),
+        bad("dimension", "[1, 65536]", b -> b.dimension(0)),
+        bad("maxNeurons * dimension", "<=", b -> b.maxNeurons(1_000_000).dimension(65_536)));
+  }
+
+  static Arguments bad(String field, String range, UnaryOperator<MemoryConfig.Builder> change) {
+    return Arguments.of(field, range, change);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void invalidValuesAreRejectedWithTheFieldAndItsRange(String field, String range,
+      UnaryOperator<MemoryConfig.Builder> change) {
+    var e = assertThrows(IllegalArgumentException.class, () -> change.apply(MemoryConfig.builder()).build());
+    assertTrue(e.getMessage().startsWith(field + " must be"), e.getMessage());
+    assertTrue(e.getMessage().contains(range), e.getMessage());
+  }
+
+  @Test
+  void boundaryValuesAreAccepted() {
+    MemoryConfig c = MemoryConfig.builder().activityThreshold(1f).habituationThreshold(1f).epsilonB(0f)
+        .epsilonN(1f).kappa(1f).tauB(1f).tauN(1f).labelRate(0f).epochs(1).maxEdgeAge(1).maxNeurons(2)
+        .dimension(1).build();
+    assertEquals(2, c.maxNeurons());
+  }
+}

@@ -1,0 +1,263 @@
+package dev.paffmem.job;
+
+import dev.paffmem.job.config.ConfigException;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.JobConfig.Delivery;
+import dev.paffmem.job.inference.ModelDirectoryException;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.PkModel;
+import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.ingest.FrameValidator;
+import dev.paffmem.job.ingest.RawRecordDeserializer;
+import dev.paffmem.job.ingest.Rejections;
+import dev.paffmem.job.model.EncodedFrame;
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.operators.AffectiveMemoryFunction;
+import dev.paffmem.job.operators.BatchedInferenceOperator;
+import dev.paffmem.job.operators.FrameSequencer;
+import dev.paffmem.job.sink.PredictionSerializer;
+import dev.paffmem.job.sink.RejectedFrameSerializer;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.RejectedFrame;
+import java.util.Properties;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The P-AffMem Flink job.
+ *
+ * <pre>
+ * KafkaSource(FaceFrame bytes) -> validate -> keyBy(person) -> sequence (order, phase)
+ *   -> [forward] batched PK inference (E, D_em, G+E) -> keyBy(person) -> affective memory
+ *   -> KafkaSink(AffectPrediction, exactly once);   rejects -> KafkaSink(RejectedFrame)
+ * </pre>
+ *
+ * <p>{@link #buildPipeline} takes any input stream and returns the output streams, so tests swap
+ * the Kafka source and sinks; {@link #buildKafkaJob} wires the Kafka source and sinks; {@link #main}
+ * parses flags, validates the model directory and runs it (on a cluster under {@code flink run},
+ * or locally bound to 127.0.0.1 under {@code java -jar}).
+ */
+public final class PAffMemJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PAffMemJob.class);
+
+  /** Operator uids: keep them stable, savepoints map state by them. */
+  public static final String UID_SOURCE = "kafka-face-frames";
+  public static final String UID_VALIDATE = "validate";
+  public static final String UID_SEQUENCE = "sequence";
+  public static final String UID_INFERENCE = "pk-inference";
+  public static final String UID_MEMORY = "affective-memory";
+  public static final String UID_PREDICTION_SINK = "kafka-predictions";
+  public static final String UID_DEAD_LETTER_SINK = "kafka-dead-letters";
+
+  private PAffMemJob() {}
+
+  /** The job's two outputs. */
+  public record Outputs(DataStream<AffectPrediction> predictions, DataStream<RejectedFrame> rejected) {}
+
+  /** Key of every keyed operator: the person id. */
+  public static final class PersonKey implements KeySelector<Frame, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(Frame f) {
+      return f.personId;
+    }
+  }
+
+  /** Key of the memory operator: the person id. */
+  public static final class EncodedPersonKey implements KeySelector<EncodedFrame, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String getKey(EncodedFrame e) {
+      return e.frame.personId;
+    }
+  }
+
+  /** Validation, sequencing, inference and memory on any stream of raw records. */
+  public static Outputs buildPipeline(DataStream<KafkaRecordBytes> input, JobConfig cfg, ModelManifest manifest) {
+    FrameDecoder decoder = new FrameDecoder(cfg.maxRecordBytes(), cfg.maxImagePixels(), cfg.minImageSide(),
+        manifest.imageWidth(), manifest.imageHeight());
+    SingleOutputStreamOperator<Frame> valid = input
+        .process(new FrameValidator(decoder), TypeInformation.of(Frame.class))
+        .name("validate FaceFrame").uid(UID_VALIDATE);
+
+    SingleOutputStreamOperator<Frame> sequenced = valid
+        .keyBy(new PersonKey(), Types.STRING)
+        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl()), TypeInformation.of(Frame.class))
+        .name("sequence per person").uid(UID_SEQUENCE);
+
+    // a forward edge from the sequencer (chained): same partitioning by person, same order
+    BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.intraOpThreads(),
+        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets());
+    SingleOutputStreamOperator<EncodedFrame> encoded = sequenced
+        .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)
+        .uid(UID_INFERENCE);
+
+    SingleOutputStreamOperator<AffectPrediction> predictions = encoded
+        .keyBy(new EncodedPersonKey(), Types.STRING)
+        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), manifest.modelId(), manifest.modelVersion()),
+            new AvroTypeInfo<>(AffectPrediction.class))
+        .name("affective memory").uid(UID_MEMORY);
+
+    DataStream<RejectedFrame> rejected = valid.getSideOutput(Rejections.TAG)
+        .union(sequenced.getSideOutput(Rejections.TAG));
+    return new Outputs(predictions, rejected);
+  }
+
+  /**
+   * The whole job on Kafka. {@code inputHook} may wrap the raw input stream (tests inject
+   * failures there); pass {@code UnaryOperator.identity()} otherwise.
+   */
+  public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig cfg, ModelManifest manifest,
+      UnaryOperator<DataStream<KafkaRecordBytes>> inputHook) {
+    configure(env, cfg);
+    DataStream<KafkaRecordBytes> raw = env
+        .fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "Kafka " + cfg.inputTopic())
+        .uid(UID_SOURCE);
+    Outputs out = buildPipeline(inputHook.apply(raw), cfg, manifest);
+    out.predictions().sinkTo(predictionSink(cfg)).name("Kafka " + cfg.outputTopic()).uid(UID_PREDICTION_SINK);
+    out.rejected().sinkTo(deadLetterSink(cfg)).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
+  }
+
+  /** Parallelism, checkpointing and restarts from the config. */
+  public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
+    if (cfg.parallelism() > 0) {
+      env.setParallelism(cfg.parallelism());
+    }
+    env.setMaxParallelism(cfg.maxParallelism());
+    env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+    conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
+    env.configure(conf);
+  }
+
+  public static KafkaSource<KafkaRecordBytes> kafkaSource(JobConfig cfg) {
+    OffsetsInitializer start = switch (cfg.startingOffsets()) {
+      case COMMITTED_OR_EARLIEST -> OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+      case EARLIEST -> OffsetsInitializer.earliest();
+      case LATEST -> OffsetsInitializer.latest();
+    };
+    Properties props = kafkaProperties(cfg);
+    props.putIfAbsent("isolation.level", "read_committed"); // upstream may write transactionally
+    var builder = KafkaSource.<KafkaRecordBytes>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setTopics(cfg.inputTopic())
+        .setGroupId(cfg.groupId())
+        .setStartingOffsets(start)
+        .setDeserializer(new RawRecordDeserializer())
+        .setProperties(props);
+    if (cfg.stopAtLatest()) {
+      builder.setBounded(OffsetsInitializer.latest());
+    }
+    return builder.build();
+  }
+
+  public static KafkaSink<AffectPrediction> predictionSink(JobConfig cfg) {
+    return KafkaSink.<AffectPrediction>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setRecordSerializer(new PredictionSerializer(cfg.outputTopic()))
+        .setDeliveryGuarantee(guarantee(cfg))
+        .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-predictions")
+        .setKafkaProducerConfig(producerProperties(cfg))
+        .build();
+  }
+
+  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg) {
+    return KafkaSink.<RejectedFrame>builder()
+        .setBootstrapServers(cfg.bootstrapServers())
+        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic()))
+        .setDeliveryGuarantee(guarantee(cfg))
+        .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-dead-letters")
+        .setKafkaProducerConfig(producerProperties(cfg))
+        .build();
+  }
+
+  private static DeliveryGuarantee guarantee(JobConfig cfg) {
+    return cfg.delivery() == Delivery.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
+  }
+
+  private static Properties producerProperties(JobConfig cfg) {
+    Properties props = kafkaProperties(cfg);
+    props.putIfAbsent("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
+    return props;
+  }
+
+  private static Properties kafkaProperties(JobConfig cfg) {
+    Properties props = new Properties();
+    props.putAll(cfg.kafkaProperties());
+    return props;
+  }
+
+  /** Cluster settings for a local run: everything binds and advertises 127.0.0.1 only. */
+  public static Configuration localClusterConfiguration() {
+    Configuration conf = new Configuration();
+    conf.setString("jobmanager.bind-host", "127.0.0.1");
+    conf.setString("jobmanager.rpc.address", "127.0.0.1");
+    conf.setString("rest.bind-address", "127.0.0.1");
+    conf.setString("rest.address", "127.0.0.1");
+    conf.setString("taskmanager.bind-host", "127.0.0.1");
+    conf.setString("taskmanager.host", "127.0.0.1");
+    return conf;
+  }
+
+  /**
+   * Checks the model directory against its manifest (files, sha256, tensor names and shapes) by
+   * opening it on CPU once, so a wrong directory fails before the job is submitted.
+   */
+  public static ModelManifest validateModel(JobConfig cfg) {
+    ModelManifest manifest = ModelManifest.load(cfg.modelDir());
+    try (PkModel model = PkModel.open(manifest, JobConfig.Device.CPU, 1)) {
+      LOG.info("Model directory OK: {}", model.manifest());
+    }
+    return manifest;
+  }
+
+  public static void main(String[] args) throws Exception {
+    JobConfig cfg;
+    ModelManifest manifest;
+    try {
+      cfg = JobConfig.parse(args);
+      manifest = validateModel(cfg);
+    } catch (JobConfig.HelpRequested help) {
+      return;
+    } catch (ConfigException | ModelDirectoryException e) {
+      System.err.println("paffmem-job: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LOG.info("Starting {}", cfg);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    if (env instanceof LocalStreamEnvironment) { // java -jar: a local MiniCluster, bound to loopback only
+      env = StreamExecutionEnvironment.createLocalEnvironment(localClusterConfiguration());
+    }
+    buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    JobExecutionResult result = env.execute(cfg.jobName());
+    LOG.info("Job finished after {} ms", result.getNetRuntime());
+  }
+}

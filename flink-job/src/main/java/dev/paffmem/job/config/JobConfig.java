@@ -1,0 +1,443 @@
+package dev.paffmem.job.config;
+
+import dev.paffmem.memory.MemoryConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Every setting of the job and its default, in one place.
+ *
+ * <p>Built from command-line flags ({@link #parse(String...)}); {@code --config FILE} reads a
+ * properties file whose keys are the flag names without the leading dashes (for example
+ * {@code bootstrap-servers=broker:9092}, {@code kafka-property.security.protocol=SASL_SSL});
+ * flags given on the command line win over the file. Invalid values fail in {@link #parse} with a
+ * {@link ConfigException} that names the flag and what to fix. Instances are immutable after
+ * parsing and serializable, so operators receive them as they are.
+ */
+@Command(name = "paffmem-job", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "P-AffMem: personalized affective memory over a Kafka stream of face frames.")
+public final class JobConfig implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Device on which ONNX Runtime runs the PK model. */
+  public enum Device { AUTO, CPU, CUDA }
+
+  /** Where the Kafka source starts when the consumer group has no committed offset. */
+  public enum StartingOffsets { COMMITTED_OR_EARLIEST, EARLIEST, LATEST }
+
+  /** Delivery guarantee of the two Kafka sinks. */
+  public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+  // ---- Kafka ---------------------------------------------------------------------------------
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file with flag names as keys (without dashes); flags win over it.")
+  private Path configFile;
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
+      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+  private String bootstrapServers;
+
+  @Option(names = "--input-topic", defaultValue = "face-frames",
+      description = "Topic of FaceFrame records (default: ${DEFAULT-VALUE}).")
+  private String inputTopic;
+
+  @Option(names = "--output-topic", defaultValue = "affect-predictions",
+      description = "Topic of AffectPrediction records (default: ${DEFAULT-VALUE}).")
+  private String outputTopic;
+
+  @Option(names = "--dead-letter-topic", defaultValue = "face-frames-rejected",
+      description = "Topic of RejectedFrame records (default: ${DEFAULT-VALUE}).")
+  private String deadLetterTopic;
+
+  @Option(names = "--group-id", defaultValue = "paffmem",
+      description = "Kafka consumer group of the source (default: ${DEFAULT-VALUE}).")
+  private String groupId;
+
+  @Option(names = "--starting-offsets", defaultValue = "COMMITTED_OR_EARLIEST",
+      description = "Where to start without a checkpoint: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  private StartingOffsets startingOffsets;
+
+  @Option(names = "--stop-at-latest", defaultValue = "false",
+      description = "Bounded run: read up to the input topic's latest offsets at start-up, then finish (backfills, tests, the demo) (default: ${DEFAULT-VALUE}).")
+  private boolean stopAtLatest;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+      description = "Kafka client property for the source and both sinks, e.g. security.protocol=SASL_SSL; repeatable.")
+  private Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--delivery", defaultValue = "EXACTLY_ONCE",
+      description = "Sink guarantee: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  private Delivery delivery;
+
+  @Option(names = "--transactional-id-prefix", defaultValue = "paffmem",
+      description = "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster (default: ${DEFAULT-VALUE}).")
+  private String transactionalIdPrefix;
+
+  @Option(names = "--transaction-timeout", defaultValue = "10min", converter = DurationConverter.class,
+      description = "transaction.timeout.ms of the sinks; must not exceed the broker's transaction.max.timeout.ms (15min by default) and must exceed the checkpoint interval (default: ${DEFAULT-VALUE}).")
+  private Duration transactionTimeout;
+
+  // ---- Input validation ------------------------------------------------------------------------
+
+  @Option(names = "--max-record-bytes", defaultValue = "1048576",
+      description = "Largest accepted Kafka record value, in bytes (default: ${DEFAULT-VALUE}).")
+  private int maxRecordBytes;
+
+  @Option(names = "--max-image-pixels", defaultValue = "1048576",
+      description = "Largest accepted width*height, checked from the image header before decoding (decompression bombs) (default: ${DEFAULT-VALUE}).")
+  private long maxImagePixels;
+
+  @Option(names = "--min-image-side", defaultValue = "16",
+      description = "Smallest accepted image width or height in pixels; larger images are resized to the model's input size (default: ${DEFAULT-VALUE}).")
+  private int minImageSide;
+
+  // ---- Model and inference -------------------------------------------------------------------
+
+  @Option(names = "--model-dir", defaultValue = "models/demo-pk",
+      description = "Directory of the PK model (manifest.json, encoder/generator/dem ONNX files), present on every TaskManager (default: ${DEFAULT-VALUE}).")
+  private Path modelDir;
+
+  @Option(names = "--device", defaultValue = "AUTO",
+      description = "ONNX Runtime device: AUTO (CUDA, else CPU with a warning), CPU, CUDA (fail if unavailable) (default: ${DEFAULT-VALUE}).")
+  private Device device;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1",
+      description = "ONNX Runtime intra-op threads per model session; budget cores / slots per TaskManager (default: ${DEFAULT-VALUE}).")
+  private int intraOpThreads;
+
+  @Option(names = "--batch-max-size", defaultValue = "64",
+      description = "Most rows (faces) per model call; a batch is flushed when this many are buffered (default: ${DEFAULT-VALUE}).")
+  private int batchMaxSize;
+
+  @Option(names = "--batch-max-wait", defaultValue = "20ms", converter = DurationConverter.class,
+      description = "Longest a frame waits in the micro-batch buffer before the batch is flushed (default: ${DEFAULT-VALUE}).")
+  private Duration batchMaxWait;
+
+  // ---- Generation (paper 2.2) ----------------------------------------------------------------
+
+  @Option(names = "--generation-frames", defaultValue = "25",
+      description = "A person's first N accepted frames are edited by the generator (default: ${DEFAULT-VALUE}).")
+  private int generationFrames;
+
+  @Option(names = "--generation-targets", defaultValue = "200",
+      description = "Arousal/valence targets per generation frame, a Halton (2,3) set over [-1,1]^2 (default: ${DEFAULT-VALUE}).")
+  private int generationTargets;
+
+  // ---- Affective memory (MemoryConfig) --------------------------------------------------------
+
+  @Option(names = "--memory-activity-threshold", defaultValue = "0.4", description = "GWR a_T (default: ${DEFAULT-VALUE}).")
+  private float memoryActivityThreshold;
+
+  @Option(names = "--memory-habituation-threshold", defaultValue = "0.2", description = "GWR h_T (default: ${DEFAULT-VALUE}).")
+  private float memoryHabituationThreshold;
+
+  @Option(names = "--memory-epsilon-b", defaultValue = "0.087", description = "Learning rate of the best-matching unit (default: ${DEFAULT-VALUE}).")
+  private float memoryEpsilonB;
+
+  @Option(names = "--memory-epsilon-n", defaultValue = "0.032", description = "Learning rate of its neighbours (default: ${DEFAULT-VALUE}).")
+  private float memoryEpsilonN;
+
+  @Option(names = "--memory-tau-b", defaultValue = "0.3", description = "Habituation rate of the best-matching unit (default: ${DEFAULT-VALUE}).")
+  private float memoryTauB;
+
+  @Option(names = "--memory-tau-n", defaultValue = "0.1", description = "Habituation rate of its neighbours (default: ${DEFAULT-VALUE}).")
+  private float memoryTauN;
+
+  @Option(names = "--memory-kappa", defaultValue = "1.05", description = "Habituation kappa (default: ${DEFAULT-VALUE}).")
+  private float memoryKappa;
+
+  @Option(names = "--memory-label-rate", defaultValue = "0.4", description = "Label learning rate gamma (default: ${DEFAULT-VALUE}).")
+  private float memoryLabelRate;
+
+  @Option(names = "--memory-epochs", defaultValue = "10", description = "Training passes per frame (default: ${DEFAULT-VALUE}).")
+  private int memoryEpochs;
+
+  @Option(names = "--memory-max-edge-age", defaultValue = "600", description = "Edge age limit (default: ${DEFAULT-VALUE}).")
+  private int memoryMaxEdgeAge;
+
+  @Option(names = "--memory-max-neurons", defaultValue = "" + MemoryConfig.DEFAULT_MAX_NEURONS,
+      description = "Neuron cap per person (default: ${DEFAULT-VALUE}).")
+  private int memoryMaxNeurons;
+
+  @Option(names = "--state-ttl", defaultValue = "24h", converter = DurationConverter.class,
+      description = "A person's state (frame counter and memory) is dropped after this long without a frame (default: ${DEFAULT-VALUE}).")
+  private Duration stateTtl;
+
+  // ---- Flink ---------------------------------------------------------------------------------
+
+  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Checkpoint interval; predictions become visible to read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
+  private Duration checkpointInterval;
+
+  @Option(names = "--parallelism", defaultValue = "0",
+      description = "Job parallelism; 0 keeps the cluster's default (default: ${DEFAULT-VALUE}).")
+  private int parallelism;
+
+  @Option(names = "--max-parallelism", defaultValue = "128",
+      description = "Key groups; fixes how far the job can be rescaled from a savepoint (default: ${DEFAULT-VALUE}).")
+  private int maxParallelism;
+
+  @Option(names = "--restart-attempts", defaultValue = "10",
+      description = "Fixed-delay restart attempts after a failure (default: ${DEFAULT-VALUE}).")
+  private int restartAttempts;
+
+  @Option(names = "--job-name", defaultValue = "paffmem",
+      description = "Flink job name (default: ${DEFAULT-VALUE}).")
+  private String jobName;
+
+  private JobConfig() {}
+
+  /** The defaults, as if no flag were given. */
+  public static JobConfig defaults() {
+    return parse();
+  }
+
+  /**
+   * Parses flags (and the {@code --config} file they name), then validates.
+   *
+   * @throws ConfigException naming the flag and what to fix
+   * @throws HelpRequested when {@code --help} or {@code --version} was given (usage already printed)
+   */
+  public static JobConfig parse(String... args) {
+    List<String> all = new ArrayList<>(fileArguments(args));
+    Collections.addAll(all, args);
+    JobConfig config = new JobConfig();
+    CommandLine cli = commandLine(config);
+    try {
+      CommandLine.ParseResult result = cli.parseArgs(all.toArray(String[]::new));
+      if (CommandLine.printHelpIfRequested(result)) {
+        throw new HelpRequested();
+      }
+    } catch (CommandLine.ParameterException e) {
+      throw new ConfigException(e.getMessage() + " (run with --help for every flag and its default)", e);
+    }
+    config.validate();
+    return config;
+  }
+
+  /** Usage text with every flag and its default. */
+  public static String usage() {
+    return commandLine(new JobConfig()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+  }
+
+  private static CommandLine commandLine(JobConfig config) {
+    CommandLine cli = new CommandLine(config);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setOverwrittenOptionsAllowed(true); // the last value wins: --config file first, then the command line
+    cli.registerConverter(Path.class, Path::of);
+    return cli;
+  }
+
+  /** Turns the --config file into flags that precede the command line (so the command line wins). */
+  private static List<String> fileArguments(String[] args) {
+    Path file = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = Path.of(args[i + 1]);
+      } else if (args[i].startsWith("--config=")) {
+        file = Path.of(args[i].substring("--config=".length()));
+      }
+    }
+    if (file == null) {
+      return List.of();
+    }
+    Properties props = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      props.load(r);
+    } catch (IOException e) {
+      throw new ConfigException("--config " + file + ": cannot read the properties file: " + e, e);
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : new TreeMap<>(toStringMap(props)).entrySet()) {
+      String key = e.getKey().trim();
+      if (key.startsWith("kafka-property.")) {
+        out.add("--kafka-property");
+        out.add(key.substring("kafka-property.".length()) + "=" + e.getValue().trim());
+      } else if (key.equals("config")) {
+        throw new ConfigException("--config " + file + ": a config file cannot name another one (key 'config')");
+      } else {
+        out.add("--" + key);
+        out.add(e.getValue().trim());
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> toStringMap(Properties props) {
+    Map<String, String> m = new LinkedHashMap<>();
+    props.forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+    return m;
+  }
+
+  private void validate() {
+    requireText("--bootstrap-servers", bootstrapServers);
+    requireText("--input-topic", inputTopic);
+    requireText("--output-topic", outputTopic);
+    requireText("--dead-letter-topic", deadLetterTopic);
+    requireText("--group-id", groupId);
+    requireText("--transactional-id-prefix", transactionalIdPrefix);
+    if (inputTopic.equals(outputTopic) || inputTopic.equals(deadLetterTopic) || outputTopic.equals(deadLetterTopic)) {
+      throw new ConfigException("--input-topic, --output-topic and --dead-letter-topic must be three different topics, were "
+          + inputTopic + ", " + outputTopic + ", " + deadLetterTopic);
+    }
+    requireAtLeast("--max-record-bytes", maxRecordBytes, 1);
+    requireAtLeast("--max-image-pixels", maxImagePixels, 1);
+    requireAtLeast("--min-image-side", minImageSide, 1);
+    requireAtLeast("--intra-op-threads", intraOpThreads, 1);
+    requireAtLeast("--batch-max-size", batchMaxSize, 1);
+    requireAtLeast("--generation-frames", generationFrames, 0);
+    requireAtLeast("--generation-targets", generationTargets, 1);
+    requireAtLeast("--parallelism", parallelism, 0);
+    requireAtLeast("--max-parallelism", maxParallelism, 1);
+    requireAtLeast("--restart-attempts", restartAttempts, 0);
+    if (parallelism > maxParallelism) {
+      throw new ConfigException("--parallelism " + parallelism + " must not exceed --max-parallelism " + maxParallelism);
+    }
+    requirePositive("--batch-max-wait", batchMaxWait);
+    requirePositive("--state-ttl", stateTtl);
+    requirePositive("--checkpoint-interval", checkpointInterval);
+    requirePositive("--transaction-timeout", transactionTimeout);
+    if (delivery == Delivery.EXACTLY_ONCE && transactionTimeout.compareTo(checkpointInterval) <= 0) {
+      throw new ConfigException("--transaction-timeout " + transactionTimeout + " must be longer than --checkpoint-interval "
+          + checkpointInterval + ": a transaction stays open from one checkpoint to the next");
+    }
+    for (String key : List.of("bootstrap.servers", "group.id", "transactional.id", "key.serializer",
+        "value.serializer", "key.deserializer", "value.deserializer")) {
+      if (kafkaProperties.containsKey(key)) {
+        throw new ConfigException("--kafka-property " + key + " is set by the job; use the dedicated flag instead"
+            + " (--bootstrap-servers, --group-id, --transactional-id-prefix) or drop it");
+      }
+    }
+    try {
+      memoryConfig(50);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("affective memory (--memory-*): " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireText(String flag, String v) {
+    if (v == null || v.isBlank()) {
+      throw new ConfigException(flag + " must not be empty");
+    }
+  }
+
+  private static void requireAtLeast(String flag, long v, long min) {
+    if (v < min) {
+      throw new ConfigException(flag + " must be at least " + min + ", was " + v);
+    }
+  }
+
+  private static void requirePositive(String flag, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new ConfigException(flag + " must be a positive duration (e.g. 250ms, 10s, 5min, 24h), was " + d);
+    }
+  }
+
+  /** The memory configuration for z vectors of the given length (the model's z_dim). */
+  public MemoryConfig memoryConfig(int dimension) {
+    return MemoryConfig.builder()
+        .activityThreshold(memoryActivityThreshold).habituationThreshold(memoryHabituationThreshold)
+        .epsilonB(memoryEpsilonB).epsilonN(memoryEpsilonN).tauB(memoryTauB).tauN(memoryTauN)
+        .kappa(memoryKappa).labelRate(memoryLabelRate).epochs(memoryEpochs).maxEdgeAge(memoryMaxEdgeAge)
+        .maxNeurons(memoryMaxNeurons).dimension(dimension)
+        .build();
+  }
+
+  public String bootstrapServers() { return bootstrapServers; }
+  public String inputTopic() { return inputTopic; }
+  public String outputTopic() { return outputTopic; }
+  public String deadLetterTopic() { return deadLetterTopic; }
+  public String groupId() { return groupId; }
+  public StartingOffsets startingOffsets() { return startingOffsets; }
+  public boolean stopAtLatest() { return stopAtLatest; }
+  /** Pass-through Kafka client properties (SASL/SSL and the like). */
+  public Map<String, String> kafkaProperties() { return Collections.unmodifiableMap(kafkaProperties); }
+  public Delivery delivery() { return delivery; }
+  public String transactionalIdPrefix() { return transactionalIdPrefix; }
+  public Duration transactionTimeout() { return transactionTimeout; }
+  public int maxRecordBytes() { return maxRecordBytes; }
+  public long maxImagePixels() { return maxImagePixels; }
+  public int minImageSide() { return minImageSide; }
+  public Path modelDir() { return modelDir; }
+  public Device device() { return device; }
+  public int intraOpThreads() { return intraOpThreads; }
+  public int batchMaxSize() { return batchMaxSize; }
+  public Duration batchMaxWait() { return batchMaxWait; }
+  public int generationFrames() { return generationFrames; }
+  public int generationTargets() { return generationTargets; }
+  public Duration stateTtl() { return stateTtl; }
+  public Duration checkpointInterval() { return checkpointInterval; }
+  public int parallelism() { return parallelism; }
+  public int maxParallelism() { return maxParallelism; }
+  public int restartAttempts() { return restartAttempts; }
+  public String jobName() { return jobName; }
+
+  @Override
+  public String toString() {
+    return "JobConfig{bootstrapServers=" + bootstrapServers + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
+        + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
+        + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
+        + ", batchMaxWait=" + batchMaxWait + ", generationFrames=" + generationFrames
+        + ", generationTargets=" + generationTargets + ", stateTtl=" + stateTtl
+        + ", checkpointInterval=" + checkpointInterval + ", parallelism=" + parallelism
+        + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";
+  }
+
+  /** Parses durations such as {@code 250ms}, {@code 10s}, {@code 5min}, {@code 24h}, {@code 2d} or ISO-8601 {@code PT10S}. */
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return parseDuration(value);
+    }
+  }
+
+  /** See {@link DurationConverter}. */
+  public static Duration parseDuration(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    if (v.startsWith("p")) {
+      return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
+    }
+    int i = 0;
+    while (i < v.length() && (Character.isDigit(v.charAt(i)))) {
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalArgumentException("'" + value + "' is not a duration; use e.g. 250ms, 10s, 5min, 24h");
+    }
+    long n = Long.parseLong(v.substring(0, i));
+    String unit = v.substring(i).trim();
+    return switch (unit) {
+      case "ms" -> Duration.ofMillis(n);
+      case "s", "" -> Duration.ofSeconds(n);
+      case "m", "min" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> throw new IllegalArgumentException("'" + value + "': unknown unit '" + unit + "'; use ms, s, min, h or d");
+    };
+  }
+
+  /** Thrown by {@link #parse} when --help or --version was asked for; usage has been printed. */
+  public static final class HelpRequested extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    HelpRequested() {
+      super("help requested");
+    }
+  }
+}

@@ -1,0 +1,281 @@
+package dev.paffmem.job.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model directory's {@code manifest.json}: the one place that owns the tensor names, shapes,
+ * image geometry, z size and label order. Nothing else in the job hard-codes them.
+ *
+ * <p>{@link #load(Path)} parses it and checks that every model file it names is present with the
+ * sha256 it records; a problem fails with a {@link ModelDirectoryException} that names the file
+ * and field.
+ */
+public final class ModelManifest implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** The three networks the job runs. */
+  public enum Role {
+    ENCODER("encoder"), GENERATOR("generator"), DEM("dem");
+
+    public final String key;
+
+    Role(String key) {
+      this.key = key;
+    }
+  }
+
+  /** One input or output tensor: name, shape (-1 for a dynamic axis) and dtype. */
+  public record Tensor(String name, long[] shape, String dtype) implements Serializable {
+    /** Last dimension (the feature size), or -1 when dynamic. */
+    public long lastDim() {
+      return shape.length == 0 ? -1 : shape[shape.length - 1];
+    }
+
+    @Override
+    public String toString() {
+      return name + java.util.Arrays.toString(shape) + ":" + dtype;
+    }
+  }
+
+  /** One ONNX file of the model with its declared inputs and outputs. */
+  public record Network(String file, String sha256, List<Tensor> inputs, List<Tensor> outputs) implements Serializable {}
+
+  private final String dir; // Path is not Serializable
+  private final int formatVersion;
+  private final String modelId;
+  private final String modelVersion;
+  private final int imageHeight;
+  private final int imageWidth;
+  private final int imageChannels;
+  private final String channelOrder;
+  private final String layout;
+  private final float valueMin;
+  private final float valueMax;
+  private final int zDim;
+  private final List<String> labelOrder;
+  private final Map<Role, Network> networks;
+
+  private ModelManifest(Path dir, JsonNode root) {
+    this.dir = dir.toString();
+    this.formatVersion = requireInt(root, "format_version");
+    this.modelId = requireText(root, "model_id");
+    this.modelVersion = root.hasNonNull("model_version") ? root.get("model_version").asText() : "unknown";
+    JsonNode image = require(root, "image");
+    this.imageHeight = requireInt(image, "height");
+    this.imageWidth = requireInt(image, "width");
+    this.imageChannels = requireInt(image, "channels");
+    this.channelOrder = requireText(image, "channel_order");
+    this.layout = requireText(image, "layout");
+    JsonNode range = require(image, "value_range");
+    if (!range.isArray() || range.size() != 2) {
+      throw bad("image.value_range must be [min, max], was " + range);
+    }
+    this.valueMin = (float) range.get(0).asDouble();
+    this.valueMax = (float) range.get(1).asDouble();
+    this.zDim = requireInt(root, "z_dim");
+    JsonNode labels = require(root, "label_order");
+    List<String> order = new ArrayList<>();
+    labels.forEach(n -> order.add(n.asText()));
+    this.labelOrder = List.copyOf(order);
+    if (labelOrder.size() != 2 || !labelOrder.contains("arousal") || !labelOrder.contains("valence")) {
+      throw bad("label_order must name arousal and valence once each, was " + labelOrder);
+    }
+    if (imageChannels != 3 || !(channelOrder.equalsIgnoreCase("RGB") || channelOrder.equalsIgnoreCase("BGR"))) {
+      throw bad("image must have 3 channels in RGB or BGR order, was " + imageChannels + " " + channelOrder);
+    }
+    if (!layout.equalsIgnoreCase("NCHW") && !layout.equalsIgnoreCase("NHWC")) {
+      throw bad("image.layout must be NCHW or NHWC, was " + layout);
+    }
+    if (!(valueMax > valueMin)) {
+      throw bad("image.value_range must have max > min, was " + range);
+    }
+    JsonNode models = require(root, "models");
+    Map<Role, Network> nets = new LinkedHashMap<>();
+    for (Role role : Role.values()) {
+      JsonNode m = require(models, role.key);
+      nets.put(role, new Network(requireText(m, "file"), requireText(m, "sha256"),
+          tensors(m, "inputs", role), tensors(m, "outputs", role)));
+    }
+    this.networks = nets;
+    checkRoles();
+  }
+
+  /** Reads and checks {@code dir/manifest.json} and the files and digests it names. */
+  public static ModelManifest load(Path dir) {
+    Path file = dir.resolve("manifest.json");
+    if (!Files.isDirectory(dir)) {
+      throw new ModelDirectoryException("model directory " + dir.toAbsolutePath() + " does not exist (set --model-dir)");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ModelDirectoryException("model directory " + dir.toAbsolutePath() + " has no manifest.json");
+    }
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ModelDirectoryException(file + " is not valid JSON: " + e.getMessage(), e);
+    }
+    ModelManifest manifest;
+    try {
+      manifest = new ModelManifest(dir, root);
+    } catch (ModelDirectoryException e) {
+      throw new ModelDirectoryException(file + ": " + e.getMessage(), e);
+    }
+    manifest.checkFiles();
+    return manifest;
+  }
+
+  private void checkFiles() {
+    for (Map.Entry<Role, Network> e : networks.entrySet()) {
+      Path f = dir().resolve(e.getValue().file());
+      if (!Files.isRegularFile(f)) {
+        throw new ModelDirectoryException("model directory " + dir + ": " + e.getKey().key + " file " + f.getFileName()
+            + " named in manifest.json is missing");
+      }
+      String actual = sha256(f);
+      if (!actual.equalsIgnoreCase(e.getValue().sha256())) {
+        throw new ModelDirectoryException("model directory " + dir + ": " + f.getFileName() + " has sha256 " + actual
+            + " but manifest.json records " + e.getValue().sha256() + " (file corrupt or from another export)");
+      }
+    }
+  }
+
+  /** The generator must take a z input and an affect input; the encoder must output z; D_em must output 2 values. */
+  private void checkRoles() {
+    Network enc = networks.get(Role.ENCODER);
+    Network gen = networks.get(Role.GENERATOR);
+    Network dem = networks.get(Role.DEM);
+    if (enc.inputs().size() != 1 || enc.outputs().size() != 1) {
+      throw bad("models.encoder must have one input (image) and one output (z)");
+    }
+    if (enc.outputs().get(0).lastDim() != zDim) {
+      throw bad("models.encoder output " + enc.outputs().get(0) + " must end in z_dim " + zDim);
+    }
+    if (gen.inputs().size() != 2 || gen.outputs().size() != 1) {
+      throw bad("models.generator must have two inputs (z, affect) and one output (image)");
+    }
+    generatorLatentInput();
+    generatorAffectInput();
+    if (dem.inputs().size() != 1 || dem.outputs().size() != 1 || dem.outputs().get(0).lastDim() != 2) {
+      throw bad("models.dem must have one input (z) and one output with 2 values (affect)");
+    }
+  }
+
+  /** The generator input whose last dimension is z_dim. */
+  public Tensor generatorLatentInput() {
+    return networks.get(Role.GENERATOR).inputs().stream().filter(t -> t.lastDim() == zDim).findFirst()
+        .orElseThrow(() -> bad("models.generator has no input whose last dimension is z_dim " + zDim));
+  }
+
+  /** The generator input whose last dimension is 2 (affect, in {@link #labelOrder()}). */
+  public Tensor generatorAffectInput() {
+    return networks.get(Role.GENERATOR).inputs().stream().filter(t -> t.lastDim() == 2).findFirst()
+        .orElseThrow(() -> bad("models.generator has no input whose last dimension is 2 (affect)"));
+  }
+
+  private static List<Tensor> tensors(JsonNode model, String field, Role role) {
+    JsonNode arr = require(model, field);
+    if (!arr.isArray() || arr.isEmpty()) {
+      throw bad("models." + role.key + "." + field + " must be a non-empty array");
+    }
+    List<Tensor> out = new ArrayList<>();
+    for (JsonNode t : arr) {
+      JsonNode shape = require(t, "shape");
+      long[] dims = new long[shape.size()];
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = shape.get(i).isIntegralNumber() ? shape.get(i).asLong() : -1; // "N", "batch", null: dynamic
+      }
+      out.add(new Tensor(requireText(t, "name"), dims, t.hasNonNull("dtype") ? t.get("dtype").asText() : "float32"));
+    }
+    return List.copyOf(out);
+  }
+
+  private static JsonNode require(JsonNode node, String field) {
+    JsonNode v = node.get(field);
+    if (v == null || v.isNull()) {
+      throw bad("missing field '" + field + "'");
+    }
+    return v;
+  }
+
+  private static int requireInt(JsonNode node, String field) {
+    JsonNode v = require(node, field);
+    if (!v.canConvertToInt()) {
+      throw bad("field '" + field + "' must be an integer, was " + v);
+    }
+    return v.asInt();
+  }
+
+  private static String requireText(JsonNode node, String field) {
+    String v = require(node, field).asText();
+    if (v.isBlank()) {
+      throw bad("field '" + field + "' must not be empty");
+    }
+    return v;
+  }
+
+  private static ModelDirectoryException bad(String message) {
+    return new ModelDirectoryException(message);
+  }
+
+  static String sha256(Path f) {
+    try (InputStream in = Files.newInputStream(f)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new ModelDirectoryException("cannot read " + f + ": " + e, e);
+    }
+  }
+
+  public Path dir() { return Path.of(dir); }
+  public int formatVersion() { return formatVersion; }
+  public String modelId() { return modelId; }
+  public String modelVersion() { return modelVersion; }
+  public int imageHeight() { return imageHeight; }
+  public int imageWidth() { return imageWidth; }
+  public int imageChannels() { return imageChannels; }
+  public boolean rgbOrder() { return channelOrder.equalsIgnoreCase("RGB"); }
+  public boolean channelsFirst() { return layout.equalsIgnoreCase("NCHW"); }
+  public float valueMin() { return valueMin; }
+  public float valueMax() { return valueMax; }
+  public int zDim() { return zDim; }
+  public List<String> labelOrder() { return labelOrder; }
+  /** Index of arousal in every affect tensor. */
+  public int arousalIndex() { return labelOrder.indexOf("arousal"); }
+  /** Index of valence in every affect tensor. */
+  public int valenceIndex() { return labelOrder.indexOf("valence"); }
+  public Network network(Role role) { return networks.get(role); }
+  /** Values per image tensor row: channels * height * width. */
+  public int imageSize() { return imageChannels * imageHeight * imageWidth; }
+
+  /** The digests of the three files, to check that every TaskManager runs the model the client validated. */
+  public Map<Role, String> digests() {
+    Map<Role, String> d = new LinkedHashMap<>();
+    networks.forEach((r, n) -> d.put(r, n.sha256().toLowerCase()));
+    return d;
+  }
+
+  @Override
+  public String toString() {
+    return modelId + " " + modelVersion + " (" + dir + ", z_dim " + zDim + ", image " + imageChannels + "x"
+        + imageHeight + "x" + imageWidth + " " + channelOrder + " " + layout + ")";
+  }
+}

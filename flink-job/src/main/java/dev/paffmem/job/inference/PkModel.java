@@ -1,0 +1,252 @@
+package dev.paffmem.job.inference;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.inference.ModelManifest.Network;
+import dev.paffmem.job.inference.ModelManifest.Role;
+import dev.paffmem.job.inference.ModelManifest.Tensor;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PK model in ONNX Runtime: encoder E (image -> z), D_em (z -> arousal, valence) and generator
+ * G (z, arousal, valence -> edited image). Tensor names, shapes, image geometry and label order
+ * come from the {@link ModelManifest}; opening checks the sessions' inputs and outputs against it.
+ *
+ * <p>Affect arrays in this API are always (arousal, valence) pairs; the manifest's label order is
+ * applied at the tensor boundary. Thread-safe: ONNX Runtime sessions accept concurrent {@code run}
+ * calls, so one instance serves every slot of a TaskManager (see {@link SharedPkModel}).
+ */
+public final class PkModel implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PkModel.class);
+  private static final AtomicBoolean CUDA_FALLBACK_WARNED = new AtomicBoolean();
+
+  private final ModelManifest manifest;
+  private final OrtEnvironment env;
+  private final Map<Role, OrtSession> sessions = new EnumMap<>(Role.class);
+  private final String deviceUsed;
+
+  private PkModel(ModelManifest manifest, Device device, int intraOpThreads) {
+    this.manifest = manifest;
+    this.env = OrtEnvironment.getEnvironment();
+    String used = "CPU";
+    try {
+      boolean cuda = false;
+      if (device != Device.CPU) {
+        String unavailable = cudaUnavailableReason(intraOpThreads);
+        if (unavailable == null) {
+          cuda = true;
+        } else if (device == Device.CUDA) {
+          throw new IllegalStateException("--device cuda: the CUDA execution provider is not usable: " + unavailable
+              + ". Build the job with -Pcuda (onnxruntime_gpu) and install the CUDA 12 / cuDNN 9 libraries on the"
+              + " TaskManagers, or run with --device auto or --device cpu.");
+        } else if (CUDA_FALLBACK_WARNED.compareAndSet(false, true)) {
+          LOG.warn("--device auto: running the PK model on CPU because CUDA is not usable: {}", unavailable);
+        }
+      }
+      for (Role role : Role.values()) {
+        sessions.put(role, openSession(role, cuda, intraOpThreads));
+      }
+      used = cuda ? "CUDA" : "CPU";
+      checkSessions();
+    } catch (OrtException e) {
+      close();
+      throw new ModelDirectoryException("model directory " + manifest.dir() + ": ONNX Runtime cannot load the model: "
+          + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    this.deviceUsed = used;
+  }
+
+  /** Opens (and validates) the model of a directory; the manifest is read from it. */
+  public static PkModel open(java.nio.file.Path dir, Device device, int intraOpThreads) {
+    return open(ModelManifest.load(dir), device, intraOpThreads);
+  }
+
+  /** Opens (and validates) the model a loaded manifest describes. */
+  public static PkModel open(ModelManifest manifest, Device device, int intraOpThreads) {
+    return new PkModel(manifest, device, intraOpThreads);
+  }
+
+  /** Null when CUDA can be used, otherwise why not. */
+  private static String cudaUnavailableReason(int intraOpThreads) {
+    if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+      return "this ONNX Runtime build has no CUDA execution provider (the CPU artifact 'onnxruntime' is on the"
+          + " classpath; the -Pcuda build ships 'onnxruntime_gpu')";
+    }
+    try (OrtSession.SessionOptions probe = new OrtSession.SessionOptions()) {
+      probe.setIntraOpNumThreads(intraOpThreads);
+      probe.addCUDA(0);
+      return null;
+    } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
+  private OrtSession openSession(Role role, boolean cuda, int intraOpThreads) throws OrtException {
+    OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
+    opts.setIntraOpNumThreads(intraOpThreads);
+    opts.setInterOpNumThreads(1);
+    opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+    opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (cuda) {
+      opts.addCUDA(0);
+    }
+    String path = manifest.dir().resolve(manifest.network(role).file()).toString();
+    return env.createSession(path, opts);
+  }
+
+  /** The sessions' actual inputs and outputs must be the manifest's (names, ranks, fixed dims). */
+  private void checkSessions() throws OrtException {
+    for (Role role : Role.values()) {
+      Network net = manifest.network(role);
+      OrtSession s = sessions.get(role);
+      check(role, "input", net.inputs(), s.getInputInfo());
+      check(role, "output", net.outputs(), s.getOutputInfo());
+    }
+    Tensor image = manifest.network(Role.ENCODER).inputs().get(0);
+    long[] expected = manifest.channelsFirst()
+        ? new long[] {-1, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
+        : new long[] {-1, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
+    if (!compatible(expected, image.shape())) {
+      throw new ModelDirectoryException("model directory " + manifest.dir() + ": encoder input " + image
+          + " does not match manifest image geometry " + Arrays.toString(expected));
+    }
+  }
+
+  private void check(Role role, String kind, List<Tensor> declared, Map<String, NodeInfo> actual) {
+    for (Tensor t : declared) {
+      NodeInfo info = actual.get(t.name());
+      if (info == null) {
+        throw new ModelDirectoryException("model directory " + manifest.dir() + ": " + manifest.network(role).file()
+            + " has no " + kind + " named '" + t.name() + "' (manifest.json says so; the file has " + actual.keySet() + ")");
+      }
+      long[] shape = ((TensorInfo) info.getInfo()).getShape();
+      if (!compatible(t.shape(), shape)) {
+        throw new ModelDirectoryException("model directory " + manifest.dir() + ": " + manifest.network(role).file()
+            + " " + kind + " '" + t.name() + "' has shape " + Arrays.toString(shape) + " but manifest.json declares "
+            + Arrays.toString(t.shape()));
+      }
+    }
+    if (actual.size() != declared.size()) {
+      throw new ModelDirectoryException("model directory " + manifest.dir() + ": " + manifest.network(role).file()
+          + " has " + kind + "s " + actual.keySet() + ", manifest.json declares " + declared);
+    }
+  }
+
+  private static boolean compatible(long[] a, long[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] >= 0 && b[i] >= 0 && a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Encoder: {@code n} images (manifest layout, values in the manifest range) to {@code n * zDim} values. */
+  public float[] encode(float[] images, int n) throws OrtException {
+    Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
+    long[] shape = manifest.channelsFirst()
+        ? new long[] {n, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
+        : new long[] {n, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
+    return run(Role.ENCODER, Map.of(in.name(), tensor(images, shape)));
+  }
+
+  /** D_em: {@code n} z vectors to {@code n} (arousal, valence) pairs. */
+  public float[] dem(float[] z, int n) throws OrtException {
+    Tensor in = manifest.network(Role.DEM).inputs().get(0);
+    float[] out = run(Role.DEM, Map.of(in.name(), tensor(z, new long[] {n, manifest.zDim()})));
+    return fromLabelOrder(out, n);
+  }
+
+  /** Generator: {@code n} z vectors and {@code n} (arousal, valence) targets to {@code n} edited images. */
+  public float[] generate(float[] z, float[] arousalValence, int n) throws OrtException {
+    float[] affect = toLabelOrder(arousalValence, n);
+    return run(Role.GENERATOR, Map.of(
+        manifest.generatorLatentInput().name(), tensor(z, new long[] {n, manifest.zDim()}),
+        manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2})));
+  }
+
+  /** Runs one network on named inputs and returns its (single) output; closes the input tensors. */
+  public float[] run(Role role, Map<String, OnnxTensor> inputs) throws OrtException {
+    String outName = manifest.network(role).outputs().get(0).name();
+    try (OrtSession.Result result = sessions.get(role).run(inputs)) {
+      OnnxValue v = result.get(outName).orElseThrow(() -> new IllegalStateException(role.key + " produced no " + outName));
+      FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
+      float[] out = new float[fb.remaining()];
+      fb.get(out);
+      return out;
+    } finally {
+      inputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
+  /** A float tensor for this model's environment. */
+  public OnnxTensor tensor(float[] data, long[] shape) throws OrtException {
+    return OnnxTensor.createTensor(env, FloatBuffer.wrap(data), shape);
+  }
+
+  private float[] toLabelOrder(float[] av, int n) {
+    if (manifest.arousalIndex() == 0) {
+      return av;
+    }
+    float[] out = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      out[2 * i + manifest.arousalIndex()] = av[2 * i];
+      out[2 * i + manifest.valenceIndex()] = av[2 * i + 1];
+    }
+    return out;
+  }
+
+  private float[] fromLabelOrder(float[] out, int n) {
+    if (manifest.arousalIndex() == 0) {
+      return out;
+    }
+    float[] av = new float[2 * n];
+    for (int i = 0; i < n; i++) {
+      av[2 * i] = out[2 * i + manifest.arousalIndex()];
+      av[2 * i + 1] = out[2 * i + manifest.valenceIndex()];
+    }
+    return av;
+  }
+
+  public ModelManifest manifest() {
+    return manifest;
+  }
+
+  /** "CPU" or "CUDA". */
+  public String deviceUsed() {
+    return deviceUsed;
+  }
+
+  @Override
+  public void close() {
+    for (OrtSession s : sessions.values()) {
+      try {
+        s.close();
+      } catch (OrtException e) {
+        LOG.warn("closing an ONNX Runtime session failed", e);
+      }
+    }
+    sessions.clear();
+  }
+}

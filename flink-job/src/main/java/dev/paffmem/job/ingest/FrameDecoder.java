@@ -1,0 +1,132 @@
+package dev.paffmem.job.ingest;
+
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.RejectReason;
+import dev.paffmem.schema.RejectedFrame;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Validates and decodes one raw Kafka record into a {@link Frame}, or says why it cannot be used.
+ * Plain Java (no Flink), so every rule is unit-tested directly. Checks, in order:
+ *
+ * <ol>
+ *   <li>PAYLOAD_TOO_LARGE: value larger than --max-record-bytes (before parsing);
+ *   <li>UNDECODABLE_RECORD: no value, or not a FaceFrame in Avro single-object encoding;
+ *   <li>MISSING_PERSON_ID: blank personId; KEY_MISMATCH: a key that is not the personId;
+ *   <li>OTHER: negative frameIndex;
+ *   <li>NON_FINITE_LABEL / LABEL_OUT_OF_RANGE: ground-truth labels NaN, infinite or outside [-1, 1];
+ *   <li>UNSUPPORTED_ENCODING, PAYLOAD_TOO_LARGE (declared pixels), WRONG_IMAGE_SIZE, UNDECODABLE_IMAGE:
+ *       see {@link ImageDecoder}.
+ * </ol>
+ */
+public final class FrameDecoder implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Either a frame or a rejection. */
+  public record Result(Frame frame, RejectedFrame rejected) {
+    public boolean accepted() {
+      return frame != null;
+    }
+  }
+
+  private final int maxRecordBytes;
+  private final long maxPixels;
+  private final int minSide;
+  private final int outWidth;
+  private final int outHeight;
+  private transient ImageDecoder images;
+
+  public FrameDecoder(int maxRecordBytes, long maxPixels, int minSide, int outWidth, int outHeight) {
+    this.maxRecordBytes = maxRecordBytes;
+    this.maxPixels = maxPixels;
+    this.minSide = minSide;
+    this.outWidth = outWidth;
+    this.outHeight = outHeight;
+  }
+
+  public Result decode(KafkaRecordBytes record, long now) {
+    FaceFrame f = null;
+    try {
+      f = parse(record);
+      return new Result(toFrame(record, f), null);
+    } catch (RejectException e) {
+      return new Result(null, Rejections.of(e.reason, e.getMessage(), record,
+          f == null || f.getPersonId() == null || f.getPersonId().isBlank() ? null : f.getPersonId(),
+          f == null ? null : f.getFrameIndex(), now));
+    }
+  }
+
+  private FaceFrame parse(KafkaRecordBytes record) throws RejectException {
+    if (record.value == null) {
+      throw new RejectException(RejectReason.UNDECODABLE_RECORD, "record has no value (tombstone)");
+    }
+    if (record.value.length > maxRecordBytes) {
+      throw new RejectException(RejectReason.PAYLOAD_TOO_LARGE, "record value of " + record.value.length
+          + " bytes exceeds --max-record-bytes " + maxRecordBytes);
+    }
+    try {
+      return FaceFrame.fromByteBuffer(ByteBuffer.wrap(record.value));
+    } catch (Exception | OutOfMemoryError e) {
+      throw new RejectException(RejectReason.UNDECODABLE_RECORD,
+          "value is not a FaceFrame in Avro single-object encoding: " + e);
+    }
+  }
+
+  private Frame toFrame(KafkaRecordBytes record, FaceFrame f) throws RejectException {
+    String person = f.getPersonId();
+    if (person == null || person.isBlank()) {
+      throw new RejectException(RejectReason.MISSING_PERSON_ID, "personId is empty");
+    }
+    if (record.key != null) {
+      String key = new String(record.key, StandardCharsets.UTF_8);
+      if (!key.equals(person)) {
+        throw new RejectException(RejectReason.KEY_MISMATCH, "record key '" + key + "' is not the personId '" + person + "'");
+      }
+    }
+    if (f.getFrameIndex() < 0) {
+      throw new RejectException(RejectReason.OTHER, "frameIndex must be >= 0, was " + f.getFrameIndex());
+    }
+    checkLabel("arousal", f.getArousal());
+    checkLabel("valence", f.getValence());
+    if (images == null) {
+      images = new ImageDecoder(outWidth, outHeight, maxPixels, minSide);
+    }
+    byte[] rgb = images.decode(f);
+
+    Frame frame = new Frame();
+    frame.personId = person;
+    frame.sourceId = f.getSourceId();
+    frame.frameIndex = f.getFrameIndex();
+    frame.eventTime = f.getEventTime().toEpochMilli();
+    frame.kafkaTimestamp = record.timestamp;
+    frame.width = outWidth;
+    frame.height = outHeight;
+    frame.rgb = rgb;
+    frame.videoId = f.getVideoId();
+    frame.utteranceId = f.getUtteranceId();
+    frame.trueArousal = f.getArousal();
+    frame.trueValence = f.getValence();
+    frame.sourceTopic = record.topic;
+    frame.sourcePartition = record.partition;
+    frame.sourceOffset = record.offset;
+    frame.originalKey = record.key;
+    frame.originalValue = record.value;
+    return frame;
+  }
+
+  private static void checkLabel(String field, Float v) throws RejectException {
+    if (v == null) {
+      return;
+    }
+    if (!Float.isFinite(v)) {
+      throw new RejectException(RejectReason.NON_FINITE_LABEL, field + " is " + v);
+    }
+    if (v < -1f || v > 1f) {
+      throw new RejectException(RejectReason.LABEL_OUT_OF_RANGE, field + " " + v + " is outside [-1, 1]");
+    }
+  }
+}

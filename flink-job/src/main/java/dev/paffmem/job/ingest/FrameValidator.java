@@ -1,0 +1,65 @@
+package dev.paffmem.job.ingest;
+
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.schema.RejectReason;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Flink adapter of {@link FrameDecoder}: valid frames go on, the rest to the {@link Rejections#TAG}
+ * side output. Metrics: {@code framesIn}, and {@code framesRejected} per {@code reason}.
+ */
+public final class FrameValidator extends ProcessFunction<KafkaRecordBytes, Frame> {
+  private static final long serialVersionUID = 1L;
+
+  private final FrameDecoder decoder;
+  private transient Counter framesIn;
+  private transient RejectCounters rejected;
+
+  public FrameValidator(FrameDecoder decoder) {
+    this.decoder = decoder;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
+    rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
+  }
+
+  @Override
+  public void processElement(KafkaRecordBytes record, Context ctx, Collector<Frame> out) {
+    framesIn.inc();
+    FrameDecoder.Result r = decoder.decode(record, ctx.timerService().currentProcessingTime());
+    if (r.accepted()) {
+      out.collect(r.frame());
+    } else {
+      rejected.inc(r.rejected().getReason());
+      ctx.output(Rejections.TAG, r.rejected());
+    }
+  }
+
+  /** {@code framesRejected} counters, one per reason (metric group {@code reason=<REASON>}), registered on first use. */
+  public static final class RejectCounters {
+    private final Map<RejectReason, Counter> counters = new EnumMap<>(RejectReason.class);
+    private final MetricGroup group;
+
+    public RejectCounters(MetricGroup group) {
+      this.group = group;
+    }
+
+    public void inc(RejectReason reason) {
+      counters.computeIfAbsent(reason, r -> group.addGroup("reason", r.name()).counter("framesRejected")).inc();
+    }
+
+    public long count(RejectReason reason) {
+      Counter c = counters.get(reason);
+      return c == null ? 0 : c.getCount();
+    }
+  }
+}

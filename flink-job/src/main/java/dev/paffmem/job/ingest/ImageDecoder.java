@@ -1,0 +1,151 @@
+package dev.paffmem.job.ingest;
+
+import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.ImageEncoding;
+import dev.paffmem.schema.RejectReason;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Turns a FaceFrame's image bytes (PNG, JPEG or RAW_RGB8) into RGB8 pixels at the model's input
+ * size. Limits are checked before any pixel is decoded: the pixel count comes from the PNG/JPEG
+ * header (so a small file that declares a huge image, a decompression bomb, is refused without
+ * decoding it) or from the width/height fields for RAW_RGB8.
+ */
+final class ImageDecoder {
+
+  static {
+    ImageIO.setUseCache(false); // decode in memory, never through temporary files
+  }
+
+  private final int outWidth;
+  private final int outHeight;
+  private final long maxPixels;
+  private final int minSide;
+
+  ImageDecoder(int outWidth, int outHeight, long maxPixels, int minSide) {
+    this.outWidth = outWidth;
+    this.outHeight = outHeight;
+    this.maxPixels = maxPixels;
+    this.minSide = minSide;
+  }
+
+  /** RGB8 pixels, {@code outHeight * outWidth * 3} bytes. */
+  byte[] decode(FaceFrame frame) throws RejectException {
+    ByteBuffer buf = frame.getImage();
+    byte[] bytes = new byte[buf.remaining()];
+    buf.duplicate().get(bytes);
+    if (bytes.length == 0) {
+      throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image is empty");
+    }
+    ImageEncoding enc = frame.getEncoding();
+    return switch (enc) {
+      case RAW_RGB8 -> raw(bytes, frame.getWidth(), frame.getHeight());
+      case PNG, JPEG -> compressed(bytes, enc, frame.getWidth(), frame.getHeight());
+      default -> throw new RejectException(RejectReason.UNSUPPORTED_ENCODING,
+          "encoding " + enc + " is not supported (PNG, JPEG or RAW_RGB8)");
+    };
+  }
+
+  private byte[] raw(byte[] bytes, Integer width, Integer height) throws RejectException {
+    if (width == null || height == null) {
+      throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "RAW_RGB8 needs width and height, were " + width + "x" + height);
+    }
+    checkSize(width, height);
+    long expected = 3L * width * height;
+    if (bytes.length != expected) {
+      throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "RAW_RGB8 " + width + "x" + height + " needs " + expected
+          + " bytes, image has " + bytes.length);
+    }
+    if (width == outWidth && height == outHeight) {
+      return bytes;
+    }
+    BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    int[] argb = new int[width * height];
+    for (int i = 0, p = 0; i < argb.length; i++, p += 3) {
+      argb[i] = (bytes[p] & 0xff) << 16 | (bytes[p + 1] & 0xff) << 8 | (bytes[p + 2] & 0xff);
+    }
+    img.setRGB(0, 0, width, height, argb, 0, width);
+    return rgb(resize(img));
+  }
+
+  private byte[] compressed(byte[] bytes, ImageEncoding enc, Integer declaredWidth, Integer declaredHeight)
+      throws RejectException {
+    String want = enc == ImageEncoding.PNG ? "png" : "jpeg";
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image bytes are not a " + enc + " image");
+      }
+      ImageReader reader = readers.next();
+      try {
+        String format = reader.getFormatName().toLowerCase(Locale.ROOT);
+        if (!format.equals(want) && !(want.equals("jpeg") && format.equals("jpg"))) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "encoding says " + enc + " but the bytes are " + format);
+        }
+        reader.setInput(in, true, true);
+        int w = reader.getWidth(0); // header only: nothing decoded yet
+        int h = reader.getHeight(0);
+        checkSize(w, h);
+        if ((declaredWidth != null && declaredWidth != w) || (declaredHeight != null && declaredHeight != h)) {
+          throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "width/height fields say " + declaredWidth + "x"
+              + declaredHeight + " but the " + enc + " image is " + w + "x" + h);
+        }
+        BufferedImage img = reader.read(0);
+        if (img == null) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image could not be decoded");
+        }
+        return rgb(w == outWidth && h == outHeight ? img : resize(img));
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException | RuntimeException e) {
+      throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image could not be decoded: " + e);
+    }
+  }
+
+  private void checkSize(long w, long h) throws RejectException {
+    if (w * h > maxPixels) {
+      throw new RejectException(RejectReason.PAYLOAD_TOO_LARGE, "image of " + w + "x" + h + " = " + (w * h)
+          + " pixels exceeds --max-image-pixels " + maxPixels);
+    }
+    if (w < minSide || h < minSide) {
+      throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "image of " + w + "x" + h
+          + " is smaller than --min-image-side " + minSide);
+    }
+  }
+
+  private BufferedImage resize(BufferedImage src) {
+    BufferedImage dst = new BufferedImage(outWidth, outHeight, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = dst.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(src, 0, 0, outWidth, outHeight, null);
+    } finally {
+      g.dispose();
+    }
+    return dst;
+  }
+
+  private byte[] rgb(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+    byte[] out = new byte[argb.length * 3];
+    for (int i = 0, p = 0; i < argb.length; i++, p += 3) {
+      out[p] = (byte) (argb[i] >> 16);
+      out[p + 1] = (byte) (argb[i] >> 8);
+      out[p + 2] = (byte) argb[i];
+    }
+    return out;
+  }
+}

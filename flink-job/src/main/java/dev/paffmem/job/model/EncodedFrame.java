@@ -1,0 +1,27 @@
+package dev.paffmem.job.model;
+
+/**
+ * A frame after the PK model: its encoding z, the PK's own prediction (D_em on z) and, in the
+ * generation phase, the encodings of its generated (edited) faces with their targets.
+ * (A Flink POJO: public fields and a no-argument constructor.)
+ */
+public class EncodedFrame {
+  /** The frame, without its pixels and original bytes. */
+  public Frame frame;
+  /** The encoder's z of the real frame. */
+  public float[] z;
+  public float pkArousal;
+  public float pkValence;
+  /** z of each generated face, {@code targets * zDim} values (empty outside the generation phase). */
+  public float[] generatedZ = new float[0];
+  /** (arousal, valence) target of each generated face, {@code 2 * targets} values. */
+  public float[] generatedTargets = new float[0];
+  /** Inference time spent generating and encoding this frame's edited faces. */
+  public long generationNanos;
+
+  public EncodedFrame() {}
+
+  public int generatedCount() {
+    return generatedTargets.length / 2;
+  }
+}

@@ -1,0 +1,152 @@
+package dev.paffmem.job.operators;
+
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.model.EncodedFrame;
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.MemoryConfig;
+import dev.paffmem.memory.Prediction;
+import dev.paffmem.memory.Sample;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.AffectiveMemoryState;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The person's affective memory (paper 2.2), keyed by person id and kept in Flink state as its Avro
+ * record {@link AffectiveMemoryState} (so the state evolves with the schema).
+ *
+ * <p>Per frame: train the memory with the generated faces (labelled with their targets) and the real
+ * frame (unlabelled), seeded by (person, frameIndex) so a replay trains identically; then the BMU of
+ * the real frame's z gives the prediction. One {@link AffectPrediction} per frame.
+ *
+ * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
+ * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
+ * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
+ */
+public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction> {
+  private static final long serialVersionUID = 1L;
+
+  private final JobConfig config;
+  private final int zDim;
+  private final String modelId;
+  private final String modelVersion;
+
+  private transient MemoryConfig memoryConfig;
+  private transient ValueState<AffectiveMemoryState> memory;
+  private transient ValueState<Long> lastSeen;
+  private transient ValueState<Long> generationNanos;
+  private transient Counter framesOut;
+  private transient Histogram memorySize;
+  private transient Histogram endToEndLatency;
+  private transient Histogram generationTime;
+
+  public AffectiveMemoryFunction(JobConfig config, int zDim, String modelId, String modelVersion) {
+    this.config = config;
+    this.zDim = zDim;
+    this.modelId = modelId;
+    this.modelVersion = modelVersion;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    memoryConfig = config.memoryConfig(zDim);
+    Duration ttl = config.stateTtl();
+    ValueStateDescriptor<AffectiveMemoryState> m =
+        new ValueStateDescriptor<>("affective-memory", new AvroTypeInfo<>(AffectiveMemoryState.class));
+    m.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    memory = getRuntimeContext().getState(m);
+    ValueStateDescriptor<Long> s = new ValueStateDescriptor<>("last-seen", Types.LONG);
+    s.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    lastSeen = getRuntimeContext().getState(s);
+    ValueStateDescriptor<Long> g = new ValueStateDescriptor<>("generation-nanos", Types.LONG);
+    g.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    generationNanos = getRuntimeContext().getState(g);
+
+    var group = getRuntimeContext().getMetricGroup();
+    framesOut = group.counter("framesOut");
+    memorySize = group.histogram("memorySize", new DescriptiveStatisticsHistogram(1000));
+    endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
+  }
+
+  @Override
+  public void processElement(EncodedFrame e, Context ctx, Collector<AffectPrediction> out) throws Exception {
+    Frame f = e.frame;
+    AffectiveMemoryState state = memory.value();
+    AffectiveMemory gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemory.fromState(state, memoryConfig);
+
+    int generated = e.generatedCount();
+    List<Sample> samples = new ArrayList<>(generated + 1);
+    for (int i = 0; i < generated; i++) {
+      float[] z = new float[zDim];
+      System.arraycopy(e.generatedZ, i * zDim, z, 0, zDim);
+      samples.add(Sample.labelled(z, e.generatedTargets[2 * i], e.generatedTargets[2 * i + 1]));
+    }
+    samples.add(Sample.unlabelled(e.z));
+    gwr.train(samples, AffectiveMemory.seed(f.personId, f.frameIndex));
+    Prediction p = gwr.predict(e.z);
+    memory.update(gwr.toState());
+
+    long now = ctx.timerService().currentProcessingTime();
+    lastSeen.update(now);
+    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, config.stateTtl()));
+    if (f.phase == Phase.GENERATING) {
+      Long sum = generationNanos.value();
+      long total = (sum == null ? 0 : sum) + e.generationNanos;
+      if (f.ordinal + 1 >= config.generationFrames()) {
+        generationTime.update(total / 1_000_000);
+        generationNanos.clear();
+      } else {
+        generationNanos.update(total);
+      }
+    }
+
+    memorySize.update(p.memorySize());
+    endToEndLatency.update(Math.max(0, now - f.kafkaTimestamp));
+    framesOut.inc();
+    out.collect(AffectPrediction.newBuilder()
+        .setPersonId(f.personId)
+        .setSourceId(f.sourceId)
+        .setFrameIndex(f.frameIndex)
+        .setEventTime(Instant.ofEpochMilli(f.eventTime))
+        .setArousal(p.arousal())
+        .setValence(p.valence())
+        .setPkArousal(e.pkArousal)
+        .setPkValence(e.pkValence)
+        .setPhase(f.phase)
+        .setMemorySize(p.memorySize())
+        .setBmuActivation(p.activation())
+        .setModelId(modelId)
+        .setModelVersion(modelVersion)
+        .setProcessingTime(Instant.ofEpochMilli(now))
+        .setVideoId(f.videoId)
+        .setUtteranceId(f.utteranceId)
+        .setTrueArousal(f.trueArousal)
+        .setTrueValence(f.trueValence)
+        .build());
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<AffectPrediction> out) throws Exception {
+    Long seen = lastSeen.value();
+    if (seen == null || IdleTimers.expired(seen, timestamp, config.stateTtl())) {
+      memory.clear();
+      lastSeen.clear();
+      generationNanos.clear();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.paffmem.job.sink;
+
+import dev.paffmem.schema.AffectPrediction;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** AffectPrediction to Kafka: key = person id (UTF-8), value = Avro single-object encoding, timestamp = frame's event time. */
+public final class PredictionSerializer implements KafkaRecordSerializationSchema<AffectPrediction> {
+  private static final long serialVersionUID = 1L;
+  private final String topic;
+
+  public PredictionSerializer(String topic) {
+    this.topic = topic;
+  }
+
+  @Override
+  public ProducerRecord<byte[], byte[]> serialize(AffectPrediction p, KafkaSinkContext context, Long timestamp) {
+    try {
+      return new ProducerRecord<>(topic, null, p.getEventTime().toEpochMilli(),
+          p.getPersonId().getBytes(StandardCharsets.UTF_8), bytes(p.toByteBuffer()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static byte[] bytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.paffmem.job;
+
+import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.ImageEncoding;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Random;
+import javax.imageio.ImageIO;
+
+/** Builders of FaceFrame records for the job's tests. */
+public final class TestFrames {
+
+  private TestFrames() {}
+
+  /** The tiny random model shipped with the tests (same manifest format as model-export). */
+  public static Path tinyModel() {
+    return Path.of("src/test/resources/tiny-model").toAbsolutePath();
+  }
+
+  /** A 96x96 RGB8 face-like image that differs per person and slightly per frame. */
+  public static byte[] rgb(String person, long frame, int w, int h) {
+    Random r = new Random(person.hashCode() * 31L + frame);
+    Random p = new Random(person.hashCode());
+    int base = p.nextInt(200);
+    byte[] out = new byte[w * h * 3];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) (base + ((i / 3) % w) / 2 + r.nextInt(12));
+    }
+    return out;
+  }
+
+  public static FaceFrame.Builder raw(String person, long frame) {
+    return FaceFrame.newBuilder()
+        .setPersonId(person).setSourceId("cam-" + person).setFrameIndex(frame)
+        .setEventTime(Instant.ofEpochMilli(1_700_000_000_000L + 40 * frame))
+        .setEncoding(ImageEncoding.RAW_RGB8).setImage(ByteBuffer.wrap(rgb(person, frame, 96, 96)))
+        .setWidth(96).setHeight(96).setArousal(0.25f).setValence(-0.5f);
+  }
+
+  public static byte[] png(int w, int h) {
+    return encode(w, h, "png");
+  }
+
+  public static byte[] jpeg(int w, int h) {
+    return encode(w, h, "jpeg");
+  }
+
+  private static byte[] encode(int w, int h, String format) {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | 128);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, format, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  public static byte[] bytes(FaceFrame f) {
+    try {
+      ByteBuffer b = f.toByteBuffer();
+      byte[] out = new byte[b.remaining()];
+      b.get(out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static KafkaRecordBytes record(FaceFrame f, long offset) {
+    return new KafkaRecordBytes("face-frames", 0, offset, 1_700_000_000_000L + offset,
+        f.getPersonId().getBytes(StandardCharsets.UTF_8), bytes(f));
+  }
+
+  public static KafkaRecordBytes record(byte[] key, byte[] value, long offset) {
+    return new KafkaRecordBytes("face-frames", 0, offset, 1_700_000_000_000L + offset, key, value);
+  }
+}

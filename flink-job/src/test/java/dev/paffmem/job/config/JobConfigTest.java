@@ -1,0 +1,80 @@
+package dev.paffmem.job.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+
+  @Test
+  void defaultsAreThePapersAndTheDocumentedOnes() {
+    JobConfig c = JobConfig.defaults();
+    assertEquals(25, c.generationFrames());
+    assertEquals(200, c.generationTargets());
+    assertEquals("127.0.0.1:9092", c.bootstrapServers());
+    assertEquals(JobConfig.Device.AUTO, c.device());
+    assertEquals(JobConfig.Delivery.EXACTLY_ONCE, c.delivery());
+    assertEquals(Duration.ofMinutes(10), c.transactionTimeout());
+    assertEquals(Duration.ofHours(24), c.stateTtl());
+    assertEquals(0.4f, c.memoryConfig(50).activityThreshold());
+    assertEquals(10, c.memoryConfig(50).epochs());
+  }
+
+  @Test
+  void flagsOverrideDefaultsAndKafkaPropertiesPassThrough() {
+    JobConfig c = JobConfig.parse("--generation-frames", "3", "--generation-targets=8", "--device", "cpu",
+        "--batch-max-wait", "250ms", "--state-ttl", "5min", "--kafka-property", "security.protocol=SASL_SSL",
+        "--kafka-property", "sasl.mechanism=PLAIN", "--memory-max-neurons", "100");
+    assertEquals(3, c.generationFrames());
+    assertEquals(8, c.generationTargets());
+    assertEquals(JobConfig.Device.CPU, c.device());
+    assertEquals(Duration.ofMillis(250), c.batchMaxWait());
+    assertEquals(Duration.ofMinutes(5), c.stateTtl());
+    assertEquals("SASL_SSL", c.kafkaProperties().get("security.protocol"));
+    assertEquals("PLAIN", c.kafkaProperties().get("sasl.mechanism"));
+    assertEquals(100, c.memoryConfig(50).maxNeurons());
+  }
+
+  @Test
+  void aPropertiesFileSetsFlagsAndTheCommandLineWins(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("job.properties");
+    Files.writeString(file, "bootstrap-servers=broker:9093\ngeneration-frames=5\n"
+        + "kafka-property.security.protocol=SSL\ncheckpoint-interval=30s\n");
+    JobConfig c = JobConfig.parse("--config", file.toString(), "--generation-frames", "7");
+    assertEquals("broker:9093", c.bootstrapServers());
+    assertEquals(7, c.generationFrames());
+    assertEquals("SSL", c.kafkaProperties().get("security.protocol"));
+    assertEquals(Duration.ofSeconds(30), c.checkpointInterval());
+  }
+
+  @Test
+  void invalidValuesSayWhichFlagToFix() {
+    assertMessage("--batch-max-size must be at least 1", "--batch-max-size", "0");
+    assertMessage("--generation-targets", "--generation-targets", "-1");
+    assertMessage("--device", "--device", "tpu");
+    assertMessage("--batch-max-wait", "--batch-max-wait", "soon");
+    assertMessage("--transaction-timeout", "--transaction-timeout", "5s", "--checkpoint-interval", "10s");
+    assertMessage("three different topics", "--output-topic", "face-frames");
+    assertMessage("activityThreshold", "--memory-activity-threshold", "3");
+    assertMessage("--bootstrap-servers", "--kafka-property", "bootstrap.servers=x:1");
+    assertMessage("Unknown option", "--no-such-flag");
+  }
+
+  @Test
+  void usageListsEveryFlagWithItsDefault() {
+    String usage = JobConfig.usage();
+    assertTrue(usage.contains("--generation-frames"));
+    assertTrue(usage.contains("default: 25"), usage);
+  }
+
+  private static void assertMessage(String expected, String... args) {
+    ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.parse(args));
+    assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '" + expected + "'");
+  }
+}

@@ -1,0 +1,102 @@
+package dev.paffmem.job.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.TestFrames;
+import dev.paffmem.job.config.JobConfig.Device;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Start-up validation of the model directory, device selection and the shared session. */
+class PkModelTest {
+
+  @Test
+  void opensTheModelAndRunsEveryNetwork() throws Exception {
+    try (PkModel m = PkModel.open(TestFrames.tinyModel(), Device.CPU, 1)) {
+      ModelManifest man = m.manifest();
+      assertEquals(50, man.zDim());
+      float[] z = m.encode(new float[2 * man.imageSize()], 2);
+      assertEquals(100, z.length);
+      assertEquals(4, m.dem(z, 2).length);
+      assertEquals(2 * man.imageSize(), m.generate(z, new float[] {0.5f, -0.5f, 1f, 1f}, 2).length);
+      assertEquals("CPU", m.deviceUsed());
+    }
+  }
+
+  @Test
+  void autoFallsBackToCpuAndCudaFailsWithAClearMessage() {
+    try (PkModel m = PkModel.open(TestFrames.tinyModel(), Device.AUTO, 1)) {
+      assertEquals("CPU", m.deviceUsed()); // no GPU (and the CPU artifact) on the build machines
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> PkModel.open(TestFrames.tinyModel(), Device.CUDA, 1));
+    assertTrue(e.getMessage().contains("--device cuda"), e.getMessage());
+    assertTrue(e.getMessage().contains("-Pcuda"), e.getMessage());
+  }
+
+  @Test
+  void aMissingDirectoryOrFileIsNamed(@TempDir Path tmp) throws Exception {
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(tmp.resolve("nope")));
+    assertTrue(e.getMessage().contains("--model-dir"), e.getMessage());
+    Path dir = copy(tmp);
+    Files.delete(dir.resolve("dem.onnx"));
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("dem.onnx") && e.getMessage().contains("missing"), e.getMessage());
+  }
+
+  @Test
+  void aCorruptFileFailsItsDigest(@TempDir Path tmp) throws Exception {
+    Path dir = copy(tmp);
+    Files.write(dir.resolve("encoder.onnx"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("encoder.onnx has sha256"), e.getMessage());
+  }
+
+  @Test
+  void aTensorNameOrShapeThatDiffersFromTheManifestIsNamed(@TempDir Path tmp) throws Exception {
+    Path dir = copy(tmp);
+    Path manifest = dir.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest).replace("\"name\": \"image\"", "\"name\": \"pixels\""));
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> PkModel.open(dir, Device.CPU, 1));
+    assertTrue(e.getMessage().contains("'pixels'"), e.getMessage());
+
+    Path dir2 = copy(tmp.resolve("b"));
+    Path manifest2 = dir2.resolve("manifest.json");
+    Files.writeString(manifest2, Files.readString(manifest2).replace("\"z_dim\": 50", "\"z_dim\": 64"));
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir2));
+    assertTrue(e.getMessage().contains("z_dim"), e.getMessage());
+  }
+
+  @Test
+  void theSharedModelIsOpenedOnceAndClosedWithItsLastLease() {
+    ModelManifest m = ModelManifest.load(TestFrames.tinyModel());
+    int before = SharedPkModel.openCount();
+    SharedPkModel.Lease a = SharedPkModel.acquire(m, Device.CPU, 1);
+    SharedPkModel.Lease b = SharedPkModel.acquire(m, Device.CPU, 1);
+    assertTrue(a.model() == b.model());
+    assertEquals(2, SharedPkModel.references(m, Device.CPU, 1));
+    a.close();
+    a.close(); // idempotent
+    assertEquals(1, SharedPkModel.references(m, Device.CPU, 1));
+    b.close();
+    assertEquals(before, SharedPkModel.openCount());
+  }
+
+  static Path copy(Path target) throws Exception {
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.list(TestFrames.tinyModel())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return target;
+  }
+}

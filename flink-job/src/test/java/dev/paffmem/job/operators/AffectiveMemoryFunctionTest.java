@@ -1,0 +1,130 @@
+package dev.paffmem.job.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.model.EncodedFrame;
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The keyed affective memory: training from generated and real faces, state, TTL, snapshot and restore. */
+class AffectiveMemoryFunctionTest {
+
+  static final int Z = 50;
+  static final JobConfig CONFIG = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
+      "--state-ttl", "10min", "--memory-epochs", "3");
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness() throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AffectiveMemoryFunction(CONFIG, Z, "tiny", "1")),
+        new PAffMemJob.EncodedPersonKey(), Types.STRING);
+  }
+
+  /** A frame whose z is near its person's centre; generation frames carry 8 labelled encodings. */
+  static EncodedFrame encoded(String person, long index) {
+    Random r = new Random(person.hashCode() * 1000L + index);
+    Random centre = new Random(person.hashCode());
+    EncodedFrame e = new EncodedFrame();
+    Frame f = new Frame();
+    f.personId = person;
+    f.sourceId = "cam";
+    f.frameIndex = index;
+    f.ordinal = index;
+    f.eventTime = index;
+    f.phase = index < CONFIG.generationFrames() ? Phase.GENERATING : Phase.ONLINE;
+    e.frame = f;
+    e.z = new float[Z];
+    float[] c = new float[Z];
+    for (int i = 0; i < Z; i++) {
+      c[i] = centre.nextFloat() * 2 - 1;
+      e.z[i] = c[i] + (float) r.nextGaussian() * 0.05f;
+    }
+    e.pkArousal = 0.1f;
+    e.pkValence = -0.1f;
+    if (f.phase == Phase.GENERATING) {
+      e.generatedTargets = GenerationTargets.halton(CONFIG.generationTargets());
+      e.generatedZ = new float[CONFIG.generationTargets() * Z];
+      for (int t = 0; t < CONFIG.generationTargets(); t++) {
+        for (int i = 0; i < Z; i++) {
+          e.generatedZ[t * Z + i] = c[i] + e.generatedTargets[2 * t] * 0.5f * (i % 2) + e.generatedTargets[2 * t + 1] * 0.5f * ((i + 1) % 2);
+        }
+      }
+      e.generationNanos = 1_000_000;
+    }
+    return e;
+  }
+
+  @Test
+  void onePredictionPerFrameAndTheMemoryGrowsFromGeneratedFaces() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      h.processElement(encoded("bob", 0), 0);
+      List<AffectPrediction> out = h.extractOutputValues();
+      assertEquals(7, out.size());
+      AffectPrediction first = out.get(0);
+      assertEquals("alice", first.getPersonId());
+      assertEquals(Phase.GENERATING, first.getPhase());
+      assertTrue(first.getMemorySize() >= 2, "memory seeded by the generated faces: " + first.getMemorySize());
+      assertEquals(0.1f, first.getPkArousal());
+      assertEquals("tiny", first.getModelId());
+      assertEquals(Phase.ONLINE, out.get(5).getPhase());
+      for (AffectPrediction p : out) {
+        assertTrue(p.getArousal() >= -1 && p.getArousal() <= 1 && p.getBmuActivation() > 0, p.toString());
+      }
+      // per person: the memory (Avro record) and the last-seen time; the generation timer sum is cleared after generation
+      assertEquals(2 + 3, h.numKeyedStateEntries());
+    }
+  }
+
+  @Test
+  void idleMemoriesExpireAfterTheTtl() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(encoded("alice", 0), 0);
+      h.processElement(encoded("bob", 0), 0);
+      assertTrue(h.numKeyedStateEntries() > 0);
+      h.setProcessingTime(Duration.ofMinutes(25).toMillis());
+      assertEquals(0, h.numKeyedStateEntries());
+    }
+  }
+
+  @Test
+  void aRestoredMemoryPredictsExactlyLikeTheOriginal() throws Exception {
+    OperatorSubtaskState snapshot;
+    AffectPrediction continued;
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      snapshot = h.snapshot(1L, 5L);
+      h.processElement(encoded("alice", 5), 5);
+      continued = h.extractOutputValues().get(5);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(encoded("alice", 5), 5);
+      AffectPrediction p = restored.extractOutputValues().get(0);
+      assertEquals(continued.getArousal(), p.getArousal());
+      assertEquals(continued.getValence(), p.getValence());
+      assertEquals(continued.getMemorySize(), p.getMemorySize());
+      assertEquals(continued.getBmuActivation(), p.getBmuActivation());
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.paffmem.job.operators;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.paffmem.job.TestFrames;
+import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.SharedPkModel;
+import dev.paffmem.job.model.EncodedFrame;
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Micro-batching: flush by size, by wait, before the checkpoint barrier; order; generation rows; shared model. */
+class BatchedInferenceOperatorTest {
+
+  static final ModelManifest MODEL = ModelManifest.load(TestFrames.tinyModel());
+
+  static OneInputStreamOperatorTestHarness<Frame, EncodedFrame> harness(int batch, int targets) throws Exception {
+    return new OneInputStreamOperatorTestHarness<>(
+        new BatchedInferenceOperator(MODEL, Device.CPU, 1, batch, Duration.ofMillis(20), targets));
+  }
+
+  static Frame frame(String person, long index, Phase phase) {
+    Frame f = FrameSequencerTest.frame(person, index);
+    f.phase = phase;
+    f.originalKey = null;
+    f.originalValue = null;
+    return f;
+  }
+
+  @Test
+  void flushesWhenTheBatchIsFullAndKeepsArrivalOrder() throws Exception {
+    try (var h = harness(4, 8)) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(frame("a", 0, Phase.ONLINE), 1);
+      h.processElement(frame("b", 0, Phase.ONLINE), 2);
+      h.processElement(frame("a", 1, Phase.ONLINE), 3);
+      assertEquals(0, h.extractOutputValues().size(), "3 of 4 rows: still buffered");
+      h.processElement(frame("c", 0, Phase.ONLINE), 4);
+      List<EncodedFrame> out = h.extractOutputValues();
+      assertEquals(List.of("a0", "b0", "a1", "c0"), out.stream().map(e -> e.frame.personId + e.frame.frameIndex).toList());
+      assertEquals(List.of(1L, 2L, 3L, 4L), h.extractOutputStreamRecords().stream().map(r -> r.getTimestamp()).toList());
+      for (EncodedFrame e : out) {
+        assertEquals(MODEL.zDim(), e.z.length);
+        assertEquals(0, e.generatedCount());
+        assertNull(e.frame.rgb, "pixels are dropped after encoding");
+      }
+    }
+  }
+
+  @Test
+  void flushesAfterTheMaximumWait() throws Exception {
+    try (var h = harness(64, 8)) {
+      h.open();
+      h.setProcessingTime(100);
+      h.processElement(frame("a", 0, Phase.ONLINE), 1);
+      h.setProcessingTime(110);
+      assertEquals(0, h.extractOutputValues().size());
+      h.setProcessingTime(120);
+      assertEquals(1, h.extractOutputValues().size());
+    }
+  }
+
+  @Test
+  void flushesBeforeTheCheckpointBarrierSoNoFrameIsInTheSnapshot() throws Exception {
+    try (var h = harness(64, 8)) {
+      h.open();
+      h.processElement(frame("a", 0, Phase.ONLINE), 1);
+      h.processElement(frame("b", 0, Phase.ONLINE), 1);
+      h.prepareSnapshotPreBarrier(1L);
+      assertEquals(2, h.extractOutputValues().size());
+      h.snapshot(1L, 2L);
+    }
+  }
+
+  @Test
+  void generatingFramesCarryTheEncodedEditedFacesAndTheirTargets() throws Exception {
+    try (var h = harness(5, 8)) { // 8 targets in chunks of 5 rows, across two frames
+      h.open();
+      h.processElement(frame("a", 0, Phase.GENERATING), 1);
+      h.processElement(frame("b", 0, Phase.GENERATING), 1);
+      h.processElement(frame("c", 0, Phase.ONLINE), 1);
+      h.prepareSnapshotPreBarrier(1L);
+      List<EncodedFrame> out = h.extractOutputValues();
+      assertEquals(3, out.size());
+      float[] targets = GenerationTargets.halton(8);
+      for (int i = 0; i < 2; i++) {
+        EncodedFrame e = out.get(i);
+        assertEquals(8, e.generatedCount());
+        assertEquals(8 * MODEL.zDim(), e.generatedZ.length);
+        assertArrayEquals(targets, e.generatedTargets);
+      }
+      assertEquals(0, out.get(2).generatedCount());
+    }
+  }
+
+  @Test
+  void sameFramesGiveSameOutputsWhateverTheBatching() throws Exception {
+    float[] alone;
+    try (var h = harness(1, 4)) {
+      h.open();
+      h.processElement(frame("x", 3, Phase.GENERATING), 1);
+      alone = h.extractOutputValues().get(0).generatedZ;
+    }
+    try (var h = harness(64, 4)) {
+      h.open();
+      h.processElement(frame("w", 1, Phase.ONLINE), 1);
+      h.processElement(frame("x", 3, Phase.GENERATING), 1);
+      h.prepareSnapshotPreBarrier(1);
+      float[] batched = h.extractOutputValues().get(1).generatedZ;
+      for (int i = 0; i < alone.length; i++) {
+        assertEquals(alone[i], batched[i], 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void allSubtasksShareOneModelWhichClosesWithTheLast() throws Exception {
+    int before = SharedPkModel.openCount();
+    var a = harness(4, 8);
+    var b = harness(4, 8);
+    a.open();
+    b.open();
+    assertEquals(before + 1, SharedPkModel.openCount());
+    assertEquals(2, SharedPkModel.references(MODEL, Device.CPU, 1));
+    a.close();
+    assertEquals(before + 1, SharedPkModel.openCount());
+    b.close();
+    assertEquals(before, SharedPkModel.openCount());
+  }
+
+  @Test
+  void haltonTargetsCoverTheSquare() {
+    float[] t = GenerationTargets.halton(200);
+    int[] quadrants = new int[4];
+    for (int i = 0; i < 200; i++) {
+      float a = t[2 * i];
+      float v = t[2 * i + 1];
+      assertEquals(true, a >= -1 && a < 1 && v >= -1 && v < 1);
+      quadrants[(a < 0 ? 0 : 1) + (v < 0 ? 0 : 2)]++;
+    }
+    for (int q : quadrants) {
+      assertEquals(50, q, 4);
+    }
+    assertEquals(0f, t[0]);
+  }
+}

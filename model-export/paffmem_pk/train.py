@@ -1,0 +1,253 @@
+"""Train the PK on AffectNet (real or synthetic, same layout); validate D_em's CCC on validation.csv.
+
+    cd model-export
+    /usr/bin/python3 -m paffmem_pk.train --data /work/data/synth-affectnet --width 0.125 \
+        --steps 3000 --run runs/demo --export ../models/demo-pk
+
+Checkpoints go to <run>/last.pt (every --ckpt-every steps and at the end); rerunning the same
+command resumes from it. Per-term losses and validation CCCs are appended to <run>/log.jsonl.
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+
+from . import configure_threads
+from .ccc import ccc_arousal_valence
+from .data import default_image_root, load_split, to_tensor
+from .losses import ABLATIONS, PAPER_WEIGHTS, LossConfig, PKTrainer, manifest_losses
+from .models import PK, PKConfig
+
+
+def build_parser():
+    ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.train",
+                                 description="Train the P-AffMem prior-knowledge adversarial autoencoder.")
+    d = ap.add_argument_group("data (AffectNet layout)")
+    d.add_argument("--data", required=True, help="folder holding training.csv and validation.csv")
+    d.add_argument("--train-csv", default=None, help="default: <data>/training.csv")
+    d.add_argument("--val-csv", default=None, help="default: <data>/validation.csv (held-out persons)")
+    d.add_argument("--image-root", default=None,
+                   help="folder the CSV's subDirectory_filePath is relative to "
+                        "(default: <data>/Manually_Annotated_Images if it exists, else <data>)")
+    d.add_argument("--person-regex", default=None,
+                   help=r"regex whose group 1 in subDirectory_filePath is a person id, to count persons "
+                        r"(synthetic set: '([^/]+)_\d+\.\w+$'; real AffectNet has no person ids)")
+    d.add_argument("--max-train", type=int, default=None, help="use a seeded random subset of the training rows")
+    d.add_argument("--max-val", type=int, default=None, help="use a seeded random subset of the validation rows")
+    d.add_argument("--cache-dir", default=None, help="cache decoded 96x96 faces here (.npy, memory-mapped)")
+    d.add_argument("--workers", type=int, default=2, help="processes decoding images (once)")
+    d.add_argument("--no-hflip", action="store_true", help="disable random horizontal mirroring")
+    d.add_argument("--data-kind", default=None, help='recorded in the manifest, e.g. "synthetic" or "affectnet"')
+
+    m = ap.add_argument_group("model and losses")
+    m.add_argument("--width", type=float, default=1.0, help="channel multiplier; 1.0 = the paper's network")
+    m.add_argument("--dem-hidden", type=int, default=128, help="D_em hidden units")
+    m.add_argument("--ablation", choices=sorted(ABLATIONS), default="all",
+                   help="which discriminators are on (rows of the paper's Table 2)")
+    m.add_argument("--no-d-em", action="store_true", help="turn D_em off (on top of --ablation)")
+    m.add_argument("--no-d-prior", action="store_true", help="turn D_prior off")
+    m.add_argument("--no-d-real", action="store_true", help="turn D_real off")
+    m.add_argument("--no-iden", action="store_true", help="turn the identity loss off")
+    m.add_argument("--vggface", default=None, help="MatConvNet vgg_face.mat for the identity loss")
+    m.add_argument("--vgg-taps", choices=("blocks", "convs"), default="blocks",
+                   help="VGG-Face layers compared: last ReLU of the first 5 blocks, or of the first 5 convs")
+    for k, v in PAPER_WEIGHTS.items():
+        m.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of L_{k} (paper: {v})")
+
+    t = ap.add_argument_group("optimization")
+    t.add_argument("--steps", type=int, default=10000, help="total training steps (resume continues to this)")
+    t.add_argument("--max-minutes", type=float, default=None,
+                   help="stop (validate, checkpoint, export) after this much training wall-clock time in this "
+                        "invocation, even before --steps; the manifest records the steps reached")
+    t.add_argument("--batch", type=int, default=48)
+    t.add_argument("--lr", type=float, default=2e-4)
+    t.add_argument("--beta1", type=float, default=0.5)
+    t.add_argument("--beta2", type=float, default=0.999)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
+
+    r = ap.add_argument_group("run")
+    r.add_argument("--run", default="runs/pk", help="run folder: checkpoints, log.jsonl")
+    r.add_argument("--val-every", type=int, default=250, help="validate D_em every N steps (0: only at the end)")
+    r.add_argument("--ckpt-every", type=int, default=100)
+    r.add_argument("--log-every", type=int, default=10)
+    r.add_argument("--no-resume", action="store_true", help="start afresh even if <run>/last.pt exists")
+    r.add_argument("--export", default=None, help="export the final model directory here")
+    r.add_argument("--model-id", default="paffmem-pk")
+    r.add_argument("--model-version", default="0.1.0")
+    r.add_argument("--no-progress", action="store_true")
+    return ap
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+@torch.no_grad()
+def validate(pk: PK, split, batch: int = 256) -> dict:
+    """CCC of D_em(E(x)) against the labels of a held-out split."""
+    pk.eval()
+    preds = []
+    for i in range(0, len(split), batch):
+        preds.append(pk.dem(pk.encoder(to_tensor(split.images[i:i + batch]))).numpy())
+    pred = np.concatenate(preds) if preds else np.zeros((0, 2), np.float32)
+    ca, cv = ccc_arousal_valence(pred, split.labels)
+    mse = float(np.mean((pred - split.labels) ** 2)) if len(pred) else float("nan")
+    pk.train()
+    return {"ccc_arousal": ca, "ccc_valence": cv, "mse": mse, "samples": len(split),
+            "persons": split.n_persons()}
+
+
+def save_checkpoint(path, pk, trainer, step, args, export_meta, rng):
+    tmp = path + ".tmp"
+    torch.save({"config": pk.cfg.to_dict(), "model": pk.state_dict(), "trainer": trainer.state_dict(),
+                "step": step, "args": vars(args), "export_meta": export_meta, "rng": rng}, tmp)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    configure_threads(args.threads)
+    seed_everything(args.seed)
+    os.makedirs(args.run, exist_ok=True)
+    t_start = time.time()
+
+    train_csv = args.train_csv or os.path.join(args.data, "training.csv")
+    val_csv = args.val_csv or os.path.join(args.data, "validation.csv")
+    root = args.image_root or default_image_root(args.data)
+    train = load_split(train_csv, root, args.cache_dir, args.max_train, args.seed, args.workers,
+                       not args.no_progress, args.person_regex)
+    val = load_split(val_csv, root, args.cache_dir, args.max_val, args.seed, args.workers,
+                     not args.no_progress, args.person_regex)
+    print(f"training rows kept {len(train)} ({train.stats.to_dict()}); validation {len(val)} "
+          f"(persons: {val.n_persons()})", file=sys.stderr)
+    if len(train) < args.batch:
+        raise SystemExit(f"only {len(train)} training samples for batch {args.batch}")
+
+    cfg = PKConfig(width=args.width, dem_hidden=args.dem_hidden)
+    lc = LossConfig.for_ablation(args.ablation)
+    lc.weights = {k: getattr(args, f"w_{k}") for k in PAPER_WEIGHTS}
+    lc.use_em &= not args.no_d_em
+    lc.use_prior &= not args.no_d_prior
+    lc.use_img &= not args.no_d_real
+    vgg = None
+    if args.no_iden:
+        lc.use_iden, lc.iden_off_reason = False, "disabled by --no-iden"
+    elif args.vggface:
+        from .vggface import load_vggface_mat
+
+        vgg = load_vggface_mat(args.vggface, taps=args.vgg_taps)
+    else:
+        lc.use_iden, lc.iden_off_reason = False, "no VGG-Face weights supplied (--vggface); VGG-Face is not available offline"
+
+    pk = PK(cfg)
+    trainer = PKTrainer(pk, lc, vgg=vgg, lr=args.lr, betas=(args.beta1, args.beta2))
+    ckpt = os.path.join(args.run, "last.pt")
+    step, epoch_rng = 0, np.random.RandomState(args.seed)
+    resumed_order = None
+    if os.path.exists(ckpt) and not args.no_resume:
+        ck = torch.load(ckpt, map_location="cpu")
+        if ck["config"] != cfg.to_dict():
+            raise SystemExit(f"{ckpt} was trained with {ck['config']}, not {cfg.to_dict()}; use --no-resume or another --run")
+        pk.load_state_dict(ck["model"])
+        trainer.load_state_dict(ck["trainer"])
+        step = ck["step"]
+        epoch_rng.set_state(ck["rng"]["numpy"])
+        torch.set_rng_state(ck["rng"]["torch"])
+        resumed_order = (ck["rng"]["order"], ck["rng"]["pos"])
+        print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
+
+    n = len(train)
+    order, pos = resumed_order if resumed_order is not None else (epoch_rng.permutation(n), 0)
+    log = open(os.path.join(args.run, "log.jsonl"), "a")
+    last_val = None
+    elapsed_before = 0.0
+    if step > 0 and os.path.exists(ckpt):
+        elapsed_before = ck.get("export_meta", {}).get("training", {}).get("train_seconds", 0.0)
+    t_loop = time.time()
+
+    def meta():
+        secs = elapsed_before + (time.time() - t_loop)
+        v = dict(last_val) if last_val else None
+        if v is not None:
+            v.update({"split": os.path.basename(val_csv), "held_out": "validation.csv persons are disjoint from training.csv",
+                      "step": v.get("step")})
+        return {
+            "model_id": args.model_id, "model_version": args.model_version,
+            "losses": manifest_losses(lc, args.ablation),
+            "training": {"kind": args.data_kind or ("synthetic" if "synth" in args.data else "affectnet"),
+                         "data": os.path.abspath(args.data), "image_root": os.path.abspath(root),
+                         "train_csv": os.path.basename(train_csv),
+                         "count": len(train), "persons": train.n_persons(), "csv_stats": train.stats.to_dict(),
+                         "steps": step, "batch": args.batch, "seed": args.seed, "lr": args.lr,
+                         "betas": [args.beta1, args.beta2], "hflip": not args.no_hflip,
+                         "train_seconds": round(secs, 1), "threads": args.threads},
+            "validation": v,
+            "parity_images": to_tensor(val.images[:2]).numpy().tolist() if len(val) >= 2 else None,
+        }
+
+    def rng_state():
+        return {"numpy": epoch_rng.get_state(), "torch": torch.get_rng_state(), "order": order, "pos": pos}
+
+    from tqdm import tqdm
+
+    bar = tqdm(total=args.steps, initial=step, desc="train", unit="step", disable=args.no_progress,
+               mininterval=5.0, dynamic_ncols=True)
+    try:
+        deadline = t_loop + 60.0 * args.max_minutes if args.max_minutes else None
+        while step < args.steps:
+            if deadline is not None and time.time() >= deadline:
+                bar.write(f"--max-minutes {args.max_minutes} reached at step {step}")
+                break
+            if pos + args.batch > n:
+                order, pos = epoch_rng.permutation(n), 0
+            idx = np.sort(order[pos:pos + args.batch])
+            pos += args.batch
+            flip = epoch_rng.rand(len(idx)) < 0.5 if not args.no_hflip else None
+            x = to_tensor(train.images[idx], flip)
+            y = torch.from_numpy(train.labels[idx])
+            t0 = time.time()
+            losses = trainer.step(x, y)
+            step += 1
+            bar.update(1)
+            bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items() if k in ("total", "rec", "em", "img_d")}, refresh=False)
+            if step % args.log_every == 0:
+                log.write(json.dumps({"step": step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
+                log.flush()
+            if (args.val_every and step % args.val_every == 0) or step == args.steps:
+                last_val = {**validate(pk, val), "step": step}
+                log.write(json.dumps({"step": step, "validation": last_val}) + "\n")
+                log.flush()
+                bar.write(f"step {step}: validation CCC arousal {last_val['ccc_arousal']:.3f} "
+                          f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})")
+            if step % args.ckpt_every == 0 or step == args.steps:
+                save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
+    finally:
+        bar.close()
+        log.close()
+    if last_val is None or last_val["step"] != step:
+        last_val = {**validate(pk, val), "step": step}
+        with open(os.path.join(args.run, "log.jsonl"), "a") as f:
+            f.write(json.dumps({"step": step, "validation": last_val}) + "\n")
+    save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
+    print(json.dumps({"step": step, "validation": last_val, "seconds": round(time.time() - t_start, 1)}))
+    if args.export:
+        from .export import export_model_dir
+
+        md = meta()
+        images = torch.tensor(md["parity_images"]) if md["parity_images"] is not None else None
+        export_model_dir(pk, args.export, model_id=md["model_id"], model_version=md["model_version"],
+                         losses=md["losses"], training=md["training"], validation=md["validation"],
+                         parity_images=images)
+        print(f"exported to {args.export}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

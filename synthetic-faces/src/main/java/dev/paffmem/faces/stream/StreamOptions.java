@@ -1,0 +1,64 @@
+package dev.paffmem.faces.stream;
+
+import dev.paffmem.faces.persons.Population;
+import dev.paffmem.schema.ImageEncoding;
+import java.time.Instant;
+
+/**
+ * What a synthetic face stream contains.
+ *
+ * @param seed             master seed (same as the datasets: person eval-00003 is the same face everywhere)
+ * @param persons          number of persons, interleaved round-robin
+ * @param firstPerson      index of the first evaluation person
+ * @param atypicalShare    share of atypical expressers among them
+ * @param framesPerPerson  frames per person (25 fps of video); the stream has persons * framesPerPerson records
+ * @param encoding         PNG, JPEG or RAW_RGB8
+ * @param jpegQuality      1..100 for JPEG encoding
+ * @param startTime        event time of every person's frame 0; frame k is at startTime + k / 25 s
+ * @param sourcePrefix     sourceId = sourcePrefix + personId
+ */
+public record StreamOptions(long seed, int persons, int firstPerson, double atypicalShare, long framesPerPerson,
+                            ImageEncoding encoding, int jpegQuality, Instant startTime, String sourcePrefix) {
+
+    public StreamOptions {
+        if (persons <= 0) {
+            throw new IllegalArgumentException("persons must be positive");
+        }
+        if (framesPerPerson <= 0) {
+            throw new IllegalArgumentException("framesPerPerson must be positive");
+        }
+        if (encoding == ImageEncoding.UNKNOWN) {
+            throw new IllegalArgumentException("encoding must be PNG, JPEG or RAW_RGB8");
+        }
+    }
+
+    /** 10 persons (half atypical), one minute of video each, JPEG, event time from 2026-01-01. */
+    public static StreamOptions defaults() {
+        return new StreamOptions(Population.DEFAULT_SEED, 10, 0, 0.5, 1500, ImageEncoding.JPEG, 90,
+                Instant.parse("2026-01-01T00:00:00Z"), "synthetic-camera/");
+    }
+
+    public StreamOptions withPersons(int n) {
+        return new StreamOptions(seed, n, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, startTime,
+                sourcePrefix);
+    }
+
+    public StreamOptions withFramesPerPerson(long n) {
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, n, encoding, jpegQuality, startTime,
+                sourcePrefix);
+    }
+
+    public StreamOptions withEncoding(ImageEncoding e) {
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, e, jpegQuality, startTime,
+                sourcePrefix);
+    }
+
+    public StreamOptions withStartTime(Instant t) {
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, t,
+                sourcePrefix);
+    }
+
+    public long totalFrames() {
+        return persons * framesPerPerson;
+    }
+}
