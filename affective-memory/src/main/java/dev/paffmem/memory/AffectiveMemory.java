@@ -577,6 +577,12 @@ public final class AffectiveMemory {
   /** Current state format written by {@link #toState()}; see AffectiveMemoryState.avsc. */
   public static final int STATE_FORMAT_VERSION = 1;
 
+  // Avro datum readers and writers keep no per-call state and are safe to share.
+  private static final SpecificDatumWriter<AffectiveMemoryState> STATE_WRITER =
+      new SpecificDatumWriter<>(AffectiveMemoryState.class);
+  private static final SpecificDatumReader<AffectiveMemoryState> STATE_READER =
+      new SpecificDatumReader<>(AffectiveMemoryState.class);
+
   /** The memory as its Avro state record (weights, counters and labels packed float32 little-endian). */
   public AffectiveMemoryState toState() {
     List<Integer> sources = new ArrayList<>();
@@ -679,10 +685,10 @@ public final class AffectiveMemory {
 
   /** The state record in Avro binary encoding (no header or schema), e.g. to measure its size. */
   public byte[] toBytes() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + size * (4 * dim + 20));
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<>(AffectiveMemoryState.class).write(toState(), encoder);
+      STATE_WRITER.write(toState(), encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -694,7 +700,7 @@ public final class AffectiveMemory {
   public static AffectiveMemory fromBytes(byte[] bytes, MemoryConfig config) {
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
     try {
-      AffectiveMemoryState state = new SpecificDatumReader<>(AffectiveMemoryState.class).read(null, decoder);
+      AffectiveMemoryState state = STATE_READER.read(null, decoder);
       return fromState(state, config);
     } catch (IOException e) {
       throw new IllegalArgumentException("not an AffectiveMemoryState in Avro binary: " + e.getMessage(), e);

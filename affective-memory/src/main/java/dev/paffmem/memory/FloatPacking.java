@@ -3,16 +3,14 @@ package dev.paffmem.memory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** float32 little-endian packing of the state's byte fields; raw bits, so NaN payloads survive too. */
+/** float32 little-endian packing of the state's byte fields; raw bits are kept exactly. */
 final class FloatPacking {
   private FloatPacking() {}
 
   static ByteBuffer pack(float[] values, int from, int count) {
     ByteBuffer out = ByteBuffer.allocate(4 * count).order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < count; i++) {
-      out.putInt(Float.floatToRawIntBits(values[from + i]));
-    }
-    return out.flip();
+    out.asFloatBuffer().put(values, from, count); // bulk; ByteBuffer float puts keep the raw bits
+    return out;
   }
 
   /** Interleaves two arrays: a[0], b[0], a[1], b[1], ... */
@@ -35,10 +33,7 @@ final class FloatPacking {
   }
 
   static void unpack(ByteBuffer packed, float[] into, int from, int count) {
-    ByteBuffer in = packed.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    for (int i = 0; i < count; i++) {
-      into[from + i] = Float.intBitsToFloat(in.getInt());
-    }
+    packed.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into, from, count);
   }
 
   static void unpackPairs(ByteBuffer packed, float[] a, float[] b, int count) {

@@ -47,7 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class MemoryBenchmark {
 
-  @Param({"100", "500", "1000", "2000"})
+  @Param({"100", "300", "500", "1000", "2000"})
   public int neurons;
 
   private AffectiveMemory memory;

@@ -48,7 +48,7 @@ public final class JobConfig implements Serializable {
 
   @Option(names = "--config", paramLabel = "FILE",
       description = "Properties file with flag names as keys (without dashes); flags win over it.")
-  private Path configFile;
+  private String configFile; // Strings, not Paths: the config is serialized to the operators
 
   @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
       description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
@@ -112,7 +112,7 @@ public final class JobConfig implements Serializable {
 
   @Option(names = "--model-dir", defaultValue = "models/demo-pk",
       description = "Directory of the PK model (manifest.json, encoder/generator/dem ONNX files), present on every TaskManager (default: ${DEFAULT-VALUE}).")
-  private Path modelDir;
+  private String modelDir;
 
   @Option(names = "--device", defaultValue = "AUTO",
       description = "ONNX Runtime device: AUTO (CUDA, else CPU with a warning), CPU, CUDA (fail if unavailable) (default: ${DEFAULT-VALUE}).")
@@ -241,7 +241,6 @@ public final class JobConfig implements Serializable {
     CommandLine cli = new CommandLine(config);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOverwrittenOptionsAllowed(true); // the last value wins: --config file first, then the command line
-    cli.registerConverter(Path.class, Path::of);
     return cli;
   }
 
@@ -375,7 +374,7 @@ public final class JobConfig implements Serializable {
   public int maxRecordBytes() { return maxRecordBytes; }
   public long maxImagePixels() { return maxImagePixels; }
   public int minImageSide() { return minImageSide; }
-  public Path modelDir() { return modelDir; }
+  public Path modelDir() { return Path.of(modelDir); }
   public Device device() { return device; }
   public int intraOpThreads() { return intraOpThreads; }
   public int batchMaxSize() { return batchMaxSize; }

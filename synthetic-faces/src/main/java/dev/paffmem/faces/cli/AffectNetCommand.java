@@ -27,7 +27,7 @@ final class AffectNetCommand implements Callable<Integer> {
     double atypicalShare;
     @Option(names = "--format", defaultValue = "PNG", description = "Image files: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Images.Format format;
-    @Option(names = "--no-nuisance", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Apply pose jitter, blur, noise, lighting and JPEG artefacts (default: on; --no-nuisance for clean faces).")
+    @Option(names = "--nuisance", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Apply pose jitter, blur, noise, lighting and JPEG artefacts (default: on; --no-nuisance for clean faces).")
     boolean nuisance;
     @Option(names = "--threads", description = "Render threads (default: available processors).")
     Integer threads;

@@ -39,6 +39,8 @@ final class StreamCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--start-time", description = "Event time of frame 0, ISO-8601 (default: now).")
     Instant startTime;
+    @Option(names = "--loop-frames", defaultValue = "0", description = "0 = render every frame; n > 0 = each person's video loops over its first n frames, rendered once (for rates above the renderer's; default: ${DEFAULT-VALUE}).")
+    int loopFrames;
     @Option(names = "--threads", description = "Render threads (default: available processors).")
     Integer threads;
     @Option(names = "--quiet", description = "No progress bar.")
@@ -48,7 +50,7 @@ final class StreamCommand implements Callable<Integer> {
     public Integer call() {
         StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding,
                 jpegQuality, startTime != null ? startTime : Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000),
-                "synthetic-camera/");
+                "synthetic-camera/", loopFrames);
         FaceFrameStream stream = new FaceFrameStream(o).rate(rate);
         if (threads != null) {
             stream.threads(threads);

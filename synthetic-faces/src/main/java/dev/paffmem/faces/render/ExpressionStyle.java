@@ -62,7 +62,7 @@ public record ExpressionStyle(
             }
             case MUTED -> {
                 double k = rng.uniform(0.3, 0.4);
-                gvm *= k / 1.0;
+                gvm *= k;
                 gvb *= k;
                 gae *= k;
                 gab *= k;

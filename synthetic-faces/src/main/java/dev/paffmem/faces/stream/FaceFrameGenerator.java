@@ -7,7 +7,6 @@ import dev.paffmem.faces.persons.Split;
 import dev.paffmem.faces.render.FaceRenderer;
 import dev.paffmem.faces.render.Images;
 import dev.paffmem.schema.FaceFrame;
-import dev.paffmem.schema.ImageEncoding;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -23,6 +22,7 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
     private final StreamOptions options;
     private final List<PersonTimeline> timelines = new ArrayList<>();
     private final FaceRenderer renderer = new FaceRenderer();
+    private final java.util.concurrent.ConcurrentHashMap<Long, byte[]> loopCache = new java.util.concurrent.ConcurrentHashMap<>();
     private long next;
 
     public FaceFrameGenerator(StreamOptions options) {
@@ -59,14 +59,12 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
         PersonTimeline tl = timelines.get((int) (i % options.persons()));
         long frameIndex = i / options.persons();
         Person p = tl.person();
-        PersonTimeline.FrameSpec s = tl.frame(frameIndex);
-        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), s.arousal(), s.valence(), s.nuisance());
-        byte[] image = switch (options.encoding()) {
-            case PNG -> Images.png(Images.toImage(r.rgb(), r.width(), r.height()));
-            case JPEG -> Images.jpeg(Images.toImage(r.rgb(), r.width(), r.height()), options.jpegQuality());
-            case RAW_RGB8 -> r.rgb();
-            default -> throw new IllegalStateException("unsupported encoding " + options.encoding());
-        };
+        int loop = options.loopFrames();
+        long videoFrame = loop > 0 ? frameIndex % loop : frameIndex;
+        PersonTimeline.FrameSpec s = tl.frame(videoFrame);
+        byte[] image = loop > 0
+                ? loopCache.computeIfAbsent((i % options.persons()) * (long) loop + videoFrame, k -> image(p, s))
+                : image(p, s);
         return FaceFrame.newBuilder()
                 .setPersonId(p.id())
                 .setSourceId(options.sourcePrefix() + p.id())
@@ -74,8 +72,8 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
                 .setEventTime(options.startTime().plusMillis(frameIndex * 1000L / tl.fps()))
                 .setEncoding(options.encoding())
                 .setImage(ByteBuffer.wrap(image))
-                .setWidth(r.width())
-                .setHeight(r.height())
+                .setWidth(FaceRenderer.SIZE)
+                .setHeight(FaceRenderer.SIZE)
                 .setArousal((float) s.arousal())
                 .setValence((float) s.valence())
                 .setVideoId(p.id())
@@ -83,7 +81,13 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
                 .build();
     }
 
-    static ImageEncoding parse(String s) {
-        return ImageEncoding.valueOf(s);
+    private byte[] image(Person p, PersonTimeline.FrameSpec s) {
+        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), s.arousal(), s.valence(), s.nuisance());
+        return switch (options.encoding()) {
+            case PNG -> Images.png(Images.toImage(r.rgb(), r.width(), r.height()));
+            case JPEG -> Images.jpeg(Images.toImage(r.rgb(), r.width(), r.height()), options.jpegQuality());
+            case RAW_RGB8 -> r.rgb();
+            default -> throw new IllegalStateException("unsupported encoding " + options.encoding());
+        };
     }
 }

@@ -16,9 +16,13 @@ import java.time.Instant;
  * @param jpegQuality      1..100 for JPEG encoding
  * @param startTime        event time of every person's frame 0; frame k is at startTime + k / 25 s
  * @param sourcePrefix     sourceId = sourcePrefix + personId
+ * @param loopFrames       0: every frame is rendered; n &gt; 0: each person's video loops over its first n frames
+ *                         (rendered once, then replayed with increasing frameIndex and eventTime, ground truth
+ *                         repeating with the images), for streams faster than the renderer
  */
 public record StreamOptions(long seed, int persons, int firstPerson, double atypicalShare, long framesPerPerson,
-                            ImageEncoding encoding, int jpegQuality, Instant startTime, String sourcePrefix) {
+                            ImageEncoding encoding, int jpegQuality, Instant startTime, String sourcePrefix,
+                            int loopFrames) {
 
     public StreamOptions {
         if (persons <= 0) {
@@ -30,32 +34,40 @@ public record StreamOptions(long seed, int persons, int firstPerson, double atyp
         if (encoding == ImageEncoding.UNKNOWN) {
             throw new IllegalArgumentException("encoding must be PNG, JPEG or RAW_RGB8");
         }
+        if (loopFrames < 0) {
+            throw new IllegalArgumentException("loopFrames must be 0 (off) or positive");
+        }
     }
 
     /** 10 persons (half atypical), one minute of video each, JPEG, event time from 2026-01-01. */
     public static StreamOptions defaults() {
         return new StreamOptions(Population.DEFAULT_SEED, 10, 0, 0.5, 1500, ImageEncoding.JPEG, 90,
-                Instant.parse("2026-01-01T00:00:00Z"), "synthetic-camera/");
+                Instant.parse("2026-01-01T00:00:00Z"), "synthetic-camera/", 0);
     }
 
     public StreamOptions withPersons(int n) {
         return new StreamOptions(seed, n, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, startTime,
-                sourcePrefix);
+                sourcePrefix, loopFrames);
     }
 
     public StreamOptions withFramesPerPerson(long n) {
         return new StreamOptions(seed, persons, firstPerson, atypicalShare, n, encoding, jpegQuality, startTime,
-                sourcePrefix);
+                sourcePrefix, loopFrames);
     }
 
     public StreamOptions withEncoding(ImageEncoding e) {
         return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, e, jpegQuality, startTime,
-                sourcePrefix);
+                sourcePrefix, loopFrames);
     }
 
     public StreamOptions withStartTime(Instant t) {
         return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, t,
-                sourcePrefix);
+                sourcePrefix, loopFrames);
+    }
+
+    public StreamOptions withLoopFrames(int n) {
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality,
+                startTime, sourcePrefix, n);
     }
 
     public long totalFrames() {

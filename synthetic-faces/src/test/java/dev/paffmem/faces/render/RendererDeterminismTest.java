@@ -43,7 +43,9 @@ class RendererDeterminismTest {
     }
 
     static final String[] GOLDEN = {
-        "TBD0", "TBD1", "TBD2"};
+        "133aef855399a29a80270d6f1236b4f7b27ed70dc0fa464fc031056c80cfc958",
+        "29d2b757e672c7559eef0f08ed8181dec3f9d6db50f08baa837da0bef29d2163",
+        "c17b2121443de1e4ef3cf7aba82b75032f6ed937edadb96fb2f16f7cec1d0c35"};
 
     @Test
     void sameInputsSameBytesAcrossThreads() throws Exception {

@@ -1,0 +1,345 @@
+package dev.paffmem.job.demo;
+
+import dev.paffmem.faces.stream.FaceFrameStream;
+import dev.paffmem.faces.stream.StreamOptions;
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.ConfigException;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelDirectoryException;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.kafka.EmbeddedKafkaBroker;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.ImageEncoding;
+import dev.paffmem.schema.Phase;
+import dev.paffmem.schema.RejectedFrame;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/**
+ * The P-AffMem demo, end to end on one machine.
+ *
+ * <ol>
+ *   <li>Starts an in-JVM Kafka broker on 127.0.0.1 (or uses {@code --bootstrap-servers}).
+ *   <li>Writes a stream of synthetic persons' faces (with ground-truth arousal/valence) to the input topic.
+ *   <li>Runs the P-AffMem Flink job on a local MiniCluster (bound to 127.0.0.1) with the shipped PK
+ *       model ({@code models/demo-pk}, or {@code models/random-w025} until it exists), printing progress
+ *       from the committed predictions: frames, persons, phase.
+ *   <li>Prints a summary per person: the CCC of the PK alone and of the affective memory against the
+ *       synthetic ground truth, over the person's ONLINE frames.
+ * </ol>
+ *
+ * <p>Run: {@code mvn -q install -DskipTests && mvn -q -pl demo exec:java} (flags via
+ * {@code -Dexec.args="--persons 6"}). Any flag the demo does not know is passed to the job
+ * (e.g. {@code --generation-frames 10}). With {@code --bootstrap-servers} the input topic should be
+ * new or empty: the job reads it from the earliest offset.
+ */
+@Command(name = "paffmem-demo", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Runs the P-AffMem job on synthetic persons and prints PK vs memory CCC per person.")
+public final class DemoRunner implements Callable<Integer> {
+
+  @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting one in-process.")
+  String bootstrapServers;
+
+  @Option(names = "--persons", defaultValue = "4", description = "Synthetic persons (default: ${DEFAULT-VALUE}).")
+  int persons;
+
+  @Option(names = "--frames-per-person", defaultValue = "150",
+      description = "Frames per person at 25 fps (default: ${DEFAULT-VALUE}).")
+  int framesPerPerson;
+
+  @Option(names = "--encoding", defaultValue = "JPEG", description = "PNG, JPEG or RAW_RGB8 (default: ${DEFAULT-VALUE}).")
+  ImageEncoding encoding;
+
+  @Option(names = "--model-dir", description = "PK model directory (default: models/demo-pk if exported, else models/random-w025).")
+  Path modelDir;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
+  int parallelism;
+
+  @Option(names = "--generation-targets", defaultValue = "50",
+      description = "Targets per generation frame; the demo uses fewer than the job's 200 to finish in minutes on 2 cores (default: ${DEFAULT-VALUE}).")
+  int generationTargets;
+
+  @Option(names = "--input-topic", defaultValue = "face-frames", description = "(default: ${DEFAULT-VALUE})")
+  String inputTopic;
+
+  @Option(names = "--output-topic", defaultValue = "affect-predictions", description = "(default: ${DEFAULT-VALUE})")
+  String outputTopic;
+
+  @Option(names = "--dead-letter-topic", defaultValue = "face-frames-rejected", description = "(default: ${DEFAULT-VALUE})")
+  String deadLetterTopic;
+
+  @Unmatched
+  List<String> jobArgs = new ArrayList<>();
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new DemoRunner()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setUnmatchedOptionsArePositionalParams(false).execute(args);
+    System.exit(code);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path model = modelDir != null ? modelDir : defaultModel();
+    long t0 = System.nanoTime();
+    EmbeddedKafkaBroker broker = null;
+    try {
+      String bootstrap = bootstrapServers;
+      if (bootstrap == null) {
+        System.out.println("Starting Kafka in-process on 127.0.0.1 ...");
+        broker = EmbeddedKafkaBroker.start();
+        bootstrap = broker.bootstrapServers();
+      }
+      String run = UUID.randomUUID().toString().substring(0, 8);
+      List<String> args = new ArrayList<>(List.of(
+          "--bootstrap-servers", bootstrap, "--input-topic", inputTopic, "--output-topic", outputTopic,
+          "--dead-letter-topic", deadLetterTopic, "--group-id", "paffmem-demo-" + run,
+          "--transactional-id-prefix", "paffmem-demo-" + run, "--model-dir", model.toString(),
+          "--parallelism", String.valueOf(parallelism), "--generation-targets", String.valueOf(generationTargets),
+          "--checkpoint-interval", "2s", "--stop-at-latest", "--starting-offsets", "EARLIEST"));
+      args.addAll(jobArgs); // the user's job flags win
+      JobConfig cfg;
+      ModelManifest manifest;
+      try {
+        cfg = JobConfig.parse(args.toArray(String[]::new));
+        manifest = PAffMemJob.validateModel(cfg);
+      } catch (ConfigException | ModelDirectoryException e) {
+        System.err.println("paffmem-demo: " + e.getMessage());
+        return 2;
+      }
+      createTopics(bootstrap, cfg);
+      long[] endOffsets = outputEndOffsets(bootstrap, cfg.outputTopic());
+      long[] deadLetterOffsets = outputEndOffsets(bootstrap, cfg.deadLetterTopic());
+
+      // the bounded job reads exactly what is in the input topic when it starts: write the stream first
+      StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
+          .withEncoding(encoding);
+      long total = options.totalFrames();
+      System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
+          encoding, cfg.inputTopic());
+      new FaceFrameStream(options).run(bootstrap, cfg.inputTopic());
+
+      System.out.printf("Model %s %s (%s); generation: first %d frames x %d targets per person; parallelism %d%n",
+          manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
+      Configuration cluster = PAffMemJob.localClusterConfiguration();
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, cluster);
+      PAffMemJob.buildKafkaJob(env, cfg, manifest, s -> s);
+      JobClient job = env.executeAsync("paffmem-demo");
+
+      Progress progress = new Progress(bootstrap, cfg.outputTopic(), endOffsets, cfg.deadLetterTopic(), deadLetterOffsets);
+      var result = job.getJobExecutionResult(); // the local cluster shuts down when the job ends
+      long nextPrint = 0;
+      while (!result.isDone()) {
+        progress.poll(Duration.ofMillis(500));
+        if (System.nanoTime() >= nextPrint) {
+          progress.print(total, t0);
+          nextPrint = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        }
+      }
+      result.get(); // throws if the job failed
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (progress.count() + progress.rejected() < total && System.nanoTime() < deadline) {
+        progress.poll(Duration.ofMillis(500));
+      }
+      progress.print(total, t0);
+      progress.close();
+      System.out.println();
+      summary(progress.byPerson());
+      System.out.printf("Done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
+      if (progress.rejected() > 0) {
+        System.out.println("Dead letters by reason: " + progress.rejectedByReason());
+      }
+      return progress.count() + progress.rejected() == total ? 0 : 1;
+    } finally {
+      if (broker != null) {
+        broker.close();
+      }
+    }
+  }
+
+  /** The shipped model: the trained demo model once exported, the random one until then. */
+  static Path defaultModel() {
+    for (String name : List.of("demo-pk", "random-w025")) {
+      for (String base : List.of("models", "../models")) {
+        Path p = Path.of(base, name);
+        if (Files.isRegularFile(p.resolve("manifest.json")) && Files.isRegularFile(p.resolve("READY"))) {
+          return p;
+        }
+      }
+    }
+    return Path.of("models", "demo-pk");
+  }
+
+  private static Properties adminProps(String bootstrap) {
+    Properties p = new Properties();
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    return p;
+  }
+
+  private void createTopics(String bootstrap, JobConfig cfg) throws Exception {
+    try (Admin admin = Admin.create(adminProps(bootstrap))) {
+      for (NewTopic t : List.of(new NewTopic(cfg.inputTopic(), parallelism, (short) 1),
+          new NewTopic(cfg.outputTopic(), parallelism, (short) 1), new NewTopic(cfg.deadLetterTopic(), 1, (short) 1))) {
+        try {
+          admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+    }
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static long[] outputEndOffsets(String bootstrap, String topic) {
+    try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+      List<TopicPartition> parts = c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+      Map<TopicPartition, Long> ends = c.endOffsets(parts);
+      long[] out = new long[parts.size()];
+      for (TopicPartition tp : parts) {
+        out[tp.partition()] = ends.get(tp);
+      }
+      return out;
+    }
+  }
+
+  /** Follows the committed predictions and dead letters of this run. */
+  static final class Progress implements AutoCloseable {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String deadLetterTopic;
+    private final Map<String, List<AffectPrediction>> byPerson = new TreeMap<>();
+    private final Map<String, Integer> rejectedByReason = new TreeMap<>();
+    private long count;
+    private long rejected;
+
+    Progress(String bootstrap, String topic, long[] start, String deadLetterTopic, long[] deadLetterStart) {
+      this.deadLetterTopic = deadLetterTopic;
+      consumer = consumer(bootstrap);
+      Map<TopicPartition, Long> positions = new java.util.HashMap<>();
+      for (int p = 0; p < start.length; p++) {
+        positions.put(new TopicPartition(topic, p), start[p]);
+      }
+      for (int p = 0; p < deadLetterStart.length; p++) {
+        positions.put(new TopicPartition(deadLetterTopic, p), deadLetterStart[p]);
+      }
+      consumer.assign(positions.keySet());
+      positions.forEach(consumer::seek);
+    }
+
+    void poll(Duration d) throws Exception {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(d)) {
+        if (r.topic().equals(deadLetterTopic)) {
+          RejectedFrame f = RejectedFrame.fromByteBuffer(ByteBuffer.wrap(r.value()));
+          rejectedByReason.merge(f.getReason().name(), 1, Integer::sum);
+          rejected++;
+          continue;
+        }
+        AffectPrediction p = AffectPrediction.fromByteBuffer(ByteBuffer.wrap(r.value()));
+        byPerson.computeIfAbsent(p.getPersonId(), k -> new ArrayList<>()).add(p);
+        count++;
+      }
+    }
+
+    long count() {
+      return count;
+    }
+
+    long rejected() {
+      return rejected;
+    }
+
+    Map<String, Integer> rejectedByReason() {
+      return rejectedByReason;
+    }
+
+    Map<String, List<AffectPrediction>> byPerson() {
+      return byPerson;
+    }
+
+    void print(long total, long t0) {
+      long generating = byPerson.values().stream().filter(l -> l.get(l.size() - 1).getPhase() == Phase.GENERATING).count();
+      System.out.printf("[%4.0fs] frames processed %d/%d (predictions %d, dead letters %d) | persons %d: generating %d, online %d%n",
+          (System.nanoTime() - t0) / 1e9, count + rejected, total, count, rejected, byPerson.size(), generating,
+          byPerson.size() - generating);
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  static void summary(Map<String, List<AffectPrediction>> byPerson) {
+    System.out.println("CCC against the synthetic ground truth over each person's ONLINE frames (higher is better):");
+    System.out.printf("%-14s %6s %7s | %9s %9s | %9s %9s%n", "person", "frames", "neurons", "PK aro", "memory aro",
+        "PK val", "memory val");
+    List<double[]> pooled = new ArrayList<>();
+    for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
+      List<AffectPrediction> online = e.getValue().stream()
+          .filter(p -> p.getPhase() == Phase.ONLINE && p.getTrueArousal() != null && p.getTrueValence() != null).toList();
+      double[][] cols = columns(online);
+      online.forEach(p -> pooled.add(new double[] {p.getTrueArousal(), p.getTrueValence(), p.getPkArousal(),
+          p.getPkValence(), p.getArousal(), p.getValence()}));
+      AffectPrediction last = e.getValue().get(e.getValue().size() - 1);
+      System.out.printf("%-14s %6d %7d | %9.3f %9.3f | %9.3f %9.3f%n", e.getKey(), e.getValue().size(),
+          last.getMemorySize(), Ccc.of(cols[0], cols[2]), Ccc.of(cols[0], cols[4]), Ccc.of(cols[1], cols[3]),
+          Ccc.of(cols[1], cols[5]));
+    }
+    double[][] all = new double[6][pooled.size()];
+    for (int i = 0; i < pooled.size(); i++) {
+      for (int c = 0; c < 6; c++) {
+        all[c][i] = pooled.get(i)[c];
+      }
+    }
+    System.out.printf("%-14s %6d %7s | %9.3f %9.3f | %9.3f %9.3f%n", "all (pooled)", pooled.size(), "",
+        Ccc.of(all[0], all[2]), Ccc.of(all[0], all[4]), Ccc.of(all[1], all[3]), Ccc.of(all[1], all[5]));
+  }
+
+  private static double[][] columns(List<AffectPrediction> ps) {
+    double[][] c = new double[6][ps.size()];
+    for (int i = 0; i < ps.size(); i++) {
+      AffectPrediction p = ps.get(i);
+      c[0][i] = p.getTrueArousal();
+      c[1][i] = p.getTrueValence();
+      c[2][i] = p.getPkArousal();
+      c[3][i] = p.getPkValence();
+      c[4][i] = p.getArousal();
+      c[5][i] = p.getValence();
+    }
+    return c;
+  }
+}

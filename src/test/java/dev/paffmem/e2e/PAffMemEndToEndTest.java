@@ -1,0 +1,99 @@
+package dev.paffmem.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.kafka.EmbeddedKafkaBroker;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.Phase;
+import dev.paffmem.schema.RejectReason;
+import dev.paffmem.schema.RejectedFrame;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The whole job on a real in-JVM Kafka broker and a Flink MiniCluster with parallelism 2: every
+ * valid frame yields exactly one prediction, in each person's frame order; every unusable record
+ * lands in the dead-letter topic with its reason and original bytes.
+ */
+class PAffMemEndToEndTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
+
+  static EmbeddedKafkaBroker kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    kafka.close();
+  }
+
+  @Test
+  void everyValidFrameYieldsOnePredictionInOrderAndRejectsGoToTheDeadLetterTopic() throws Exception {
+    kafka.createTopic("e2e-frames", 2);
+    kafka.createTopic("e2e-predictions", 2);
+    kafka.createTopic("e2e-rejected", 1);
+    List<String> persons = List.of("alice", "bob", "carol", "dave", "erin");
+    int frames = 8;
+    List<RejectReason> expectedRejects = TestStream.writeInput(kafka.bootstrapServers(), "e2e-frames", persons, frames);
+
+    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "e2e-frames",
+        "--output-topic", "e2e-predictions", "--dead-letter-topic", "e2e-rejected", "--group-id", "e2e",
+        "--transactional-id-prefix", "e2e", "--model-dir", TestStream.model().toString(), "--device", "cpu",
+        "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
+        "--checkpoint-interval", "1s", "--parallelism", "2", "--stop-at-latest");
+    ModelManifest manifest = PAffMemJob.validateModel(cfg);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    env.execute("e2e");
+
+    int valid = persons.size() * frames;
+    List<AffectPrediction> predictions = TestStream.predictions(
+        TestStream.readCommitted(kafka.bootstrapServers(), "e2e-predictions", valid, Duration.ofSeconds(60)));
+    assertEquals(valid, TestStream.byFrame(predictions).size(), "one prediction per valid frame, no duplicates");
+    assertEquals(valid, predictions.size());
+
+    Map<String, List<Long>> order = new HashMap<>();
+    for (AffectPrediction p : predictions) {
+      order.computeIfAbsent(p.getPersonId(), k -> new ArrayList<>()).add(p.getFrameIndex());
+      assertEquals(p.getFrameIndex() < 3 ? Phase.GENERATING : Phase.ONLINE, p.getPhase());
+      assertEquals("tiny-test", p.getModelId());
+      assertTrue(p.getMemorySize() >= 2, p.toString());
+      assertTrue(Math.abs(p.getArousal()) <= 1 && Math.abs(p.getPkValence()) <= 1, p.toString());
+    }
+    for (String person : persons) {
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), order.get(person), "order of " + person);
+    }
+
+    List<RejectedFrame> rejected = TestStream.rejected(
+        TestStream.readCommitted(kafka.bootstrapServers(), "e2e-rejected", expectedRejects.size(), Duration.ofSeconds(30)));
+    // rejects come from two operators (validator, sequencer), so compare as a multiset
+    assertEquals(expectedRejects.stream().sorted().toList(), rejected.stream().map(RejectedFrame::getReason).sorted().toList());
+    for (RejectedFrame r : rejected) {
+      assertEquals("e2e-frames", r.getSourceTopic());
+      assertTrue(r.getOriginalValue() != null && r.getOriginalValue().remaining() > 0, "original bytes kept: " + r.getReason());
+      assertTrue(!r.getMessage().isBlank());
+    }
+  }
+}
