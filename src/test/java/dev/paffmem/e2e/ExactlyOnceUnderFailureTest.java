@@ -43,12 +43,13 @@ class ExactlyOnceUnderFailureTest {
   static EmbeddedKafkaBroker kafka;
   static final List<String> PERSONS = List.of("p1", "p2", "p3", "p4");
   static final int FRAMES = 30;
+  static int BAD_RECORDS;
 
   @BeforeAll
   static void startKafka() {
     kafka = EmbeddedKafkaBroker.start();
     kafka.createTopic("eo-frames", 2);
-    TestStream.writeInput(kafka.bootstrapServers(), "eo-frames", PERSONS, FRAMES);
+    BAD_RECORDS = TestStream.writeInput(kafka.bootstrapServers(), "eo-frames", PERSONS, FRAMES).size();
   }
 
   @AfterAll
@@ -107,6 +108,9 @@ class ExactlyOnceUnderFailureTest {
         TestStream.readCommitted(kafka.bootstrapServers(), "failed-predictions", expected, Duration.ofSeconds(60))));
     assertEquals(expected, clean.size());
     assertEquals(expected, recovered.size(), "exactly one committed prediction per frame after recovery");
+    // the dead letters are exactly once too: every bad record once, none twice
+    assertEquals(BAD_RECORDS, TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "failed-rejected",
+        BAD_RECORDS, Duration.ofSeconds(30))).size());
     for (Map.Entry<String, AffectPrediction> e : clean.entrySet()) {
       AffectPrediction a = e.getValue();
       AffectPrediction b = recovered.get(e.getKey());

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ol>
  *   <li>Build: {@code mvn -q -pl benchmarks -am package -DskipTests}</li>
- *   <li>Run (about 3 minutes): {@code java -jar benchmarks/target/benchmarks.jar Memory}</li>
+ *   <li>Run (about 4 minutes): {@code java -jar benchmarks/target/benchmarks.jar Memory}; add
+ *       {@code -prof dev.paffmem.benchmarks.CpuTimeProfiler} for CPU time per operation.</li>
  * </ol>
  *
  * <ul>
@@ -34,7 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code onlineFrame}: what the job does per frame after the 25th: 1 real sample, 10 epochs.</li>
  *   <li>{@code generationFrame}: per frame of the first 25: 200 generated + 1 real sample, 10 epochs.</li>
  *   <li>{@code predict}: one BMU search.</li>
- *   <li>{@code serialize}: {@link AffectiveMemory#toBytes()}; the byte count is printed at setup.</li>
+ *   <li>{@code serialize}: {@link AffectiveMemory#toBytes()} (Avro binary, what a serializing state
+ *       backend stores); the byte count is printed at setup.</li>
+ *   <li>{@code stateRoundTrip}: {@code fromState(toState())}, what the job pays per frame to keep
+ *       the memory in keyed state.</li>
  * </ul>
  * Memories are filled with {@link SyntheticPerson} streams, so their edges and habituation are
  * those of a trained memory.
@@ -116,5 +120,10 @@ public class MemoryBenchmark {
   @Benchmark
   public byte[] serialize() {
     return memory.toBytes();
+  }
+
+  @Benchmark
+  public AffectiveMemory stateRoundTrip() {
+    return AffectiveMemory.fromState(memory.toState(), memory.config());
   }
 }

@@ -61,14 +61,19 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     this.modelVersion = modelVersion;
   }
 
+  /** The person's memory: its Avro record, so the state evolves with the schema. */
+  static ValueStateDescriptor<AffectiveMemoryState> memoryDescriptor(Duration ttl) {
+    ValueStateDescriptor<AffectiveMemoryState> d =
+        new ValueStateDescriptor<>("affective-memory", new AvroTypeInfo<>(AffectiveMemoryState.class));
+    d.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    return d;
+  }
+
   @Override
   public void open(OpenContext openContext) {
     memoryConfig = config.memoryConfig(zDim);
     Duration ttl = config.stateTtl();
-    ValueStateDescriptor<AffectiveMemoryState> m =
-        new ValueStateDescriptor<>("affective-memory", new AvroTypeInfo<>(AffectiveMemoryState.class));
-    m.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    memory = getRuntimeContext().getState(m);
+    memory = getRuntimeContext().getState(memoryDescriptor(ttl));
     ValueStateDescriptor<Long> s = new ValueStateDescriptor<>("last-seen", Types.LONG);
     s.enableTimeToLive(IdleTimers.ttlConfig(ttl));
     lastSeen = getRuntimeContext().getState(s);

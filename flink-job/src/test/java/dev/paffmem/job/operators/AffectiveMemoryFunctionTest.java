@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.PAffMemJob;
@@ -8,12 +9,15 @@ import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,29 @@ class AffectiveMemoryFunctionTest {
       }
       // per person: the memory (Avro record) and the last-seen time; the generation timer sum is cleared after generation
       assertEquals(2 + 3, h.numKeyedStateEntries());
+    }
+  }
+
+  @Test
+  void theStateHoldsThePersonsMemoryAsItsAvroRecord() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 4; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      AffectPrediction last = h.extractOutputValues().get(3);
+      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      operator.setCurrentKey("alice");
+      AffectiveMemoryState state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
+      assertEquals(Z, state.getDimension());
+      assertEquals(last.getMemorySize(), state.getNeuronCount());
+      assertEquals(4L * Z * state.getNeuronCount(), state.getWeights().remaining());
+      // 3 generation frames of (8 generated + 1 real) samples and 1 online frame, 3 epochs each
+      assertEquals(3L * (3 * 9 + 1), state.getTrainingSteps());
+      operator.setCurrentKey("bob");
+      assertNull(operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value());
     }
   }
 
