@@ -18,6 +18,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -79,38 +80,44 @@ class ExactlyOnceUnderFailureTest {
     }
   }
 
-  private static void run(String name, UnaryOperator<DataStream<KafkaRecordBytes>> hook) throws Exception {
+  /** Runs the job until every prediction and dead letter is committed (and 2 s more), then cancels it. */
+  private static Map<String, AffectPrediction> run(String name, UnaryOperator<DataStream<KafkaRecordBytes>> hook)
+      throws Exception {
     kafka.createTopic(name + "-predictions", 2);
     kafka.createTopic(name + "-rejected", 1);
     JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "eo-frames",
         "--output-topic", name + "-predictions", "--dead-letter-topic", name + "-rejected", "--group-id", name,
         "--transactional-id-prefix", name, "--model-dir", TestStream.model().toString(), "--device", "cpu",
         "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-        "--checkpoint-interval", "300ms", "--parallelism", "2", "--stop-at-latest", "--restart-attempts", "3");
+        "--checkpoint-interval", "300ms", "--parallelism", "2", "--restart-attempts", "3");
     ModelManifest manifest = PAffMemJob.validateModel(cfg);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PAffMemJob.buildKafkaJob(env, cfg, manifest, hook);
-    env.execute(name);
+    JobClient job = env.executeAsync(name);
+    try {
+      Map<String, AffectPrediction> predictions = TestStream.byFrame(TestStream.predictions(TestStream.readCommitted(
+          kafka.bootstrapServers(), name + "-predictions", PERSONS.size() * FRAMES, Duration.ofSeconds(120))));
+      int rejected = TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), name + "-rejected",
+          BAD_RECORDS, Duration.ofSeconds(30))).size();
+      assertEquals(BAD_RECORDS, rejected, name + ": every bad record exactly once in the dead-letter topic");
+      return predictions;
+    } finally {
+      job.cancel().get();
+    }
   }
 
   @Test
   void aRecoveredRunWritesExactlyOnePredictionPerFrameEqualToAFailureFreeRun() throws Exception {
-    run("clean", UnaryOperator.identity());
+    Map<String, AffectPrediction> clean = run("clean", UnaryOperator.identity());
     FailOnceAfterCheckpoint.FAILED.set(false);
     FailOnceAfterCheckpoint.CHECKPOINTS.set(0);
-    run("failed", s -> s.map(new FailOnceAfterCheckpoint(), TypeInformation.of(KafkaRecordBytes.class)).name("fail once"));
+    Map<String, AffectPrediction> recovered = run("failed",
+        s -> s.map(new FailOnceAfterCheckpoint(), TypeInformation.of(KafkaRecordBytes.class)).name("fail once"));
     assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
 
     int expected = PERSONS.size() * FRAMES;
-    Map<String, AffectPrediction> clean = TestStream.byFrame(TestStream.predictions(
-        TestStream.readCommitted(kafka.bootstrapServers(), "clean-predictions", expected, Duration.ofSeconds(60))));
-    Map<String, AffectPrediction> recovered = TestStream.byFrame(TestStream.predictions(
-        TestStream.readCommitted(kafka.bootstrapServers(), "failed-predictions", expected, Duration.ofSeconds(60))));
     assertEquals(expected, clean.size());
     assertEquals(expected, recovered.size(), "exactly one committed prediction per frame after recovery");
-    // the dead letters are exactly once too: every bad record once, none twice
-    assertEquals(BAD_RECORDS, TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "failed-rejected",
-        BAD_RECORDS, Duration.ofSeconds(30))).size());
     for (Map.Entry<String, AffectPrediction> e : clean.entrySet()) {
       AffectPrediction a = e.getValue();
       AffectPrediction b = recovered.get(e.getKey());

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -62,15 +63,23 @@ class PAffMemEndToEndTest {
         "--output-topic", "e2e-predictions", "--dead-letter-topic", "e2e-rejected", "--group-id", "e2e",
         "--transactional-id-prefix", "e2e", "--model-dir", TestStream.model().toString(), "--device", "cpu",
         "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-        "--checkpoint-interval", "1s", "--parallelism", "2", "--stop-at-latest");
+        "--checkpoint-interval", "1s", "--parallelism", "2");
     ModelManifest manifest = PAffMemJob.validateModel(cfg);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-    env.execute("e2e");
+    JobClient job = env.executeAsync("e2e"); // a streaming job: runs until cancelled
 
     int valid = persons.size() * frames;
-    List<AffectPrediction> predictions = TestStream.predictions(
-        TestStream.readCommitted(kafka.bootstrapServers(), "e2e-predictions", valid, Duration.ofSeconds(60)));
+    List<AffectPrediction> predictions;
+    List<RejectedFrame> rejected;
+    try {
+      predictions = TestStream.predictions(
+          TestStream.readCommitted(kafka.bootstrapServers(), "e2e-predictions", valid, Duration.ofSeconds(90)));
+      rejected = TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "e2e-rejected",
+          expectedRejects.size(), Duration.ofSeconds(30)));
+    } finally {
+      job.cancel().get();
+    }
     assertEquals(valid, TestStream.byFrame(predictions).size(), "one prediction per valid frame, no duplicates");
     assertEquals(valid, predictions.size());
 
@@ -86,8 +95,6 @@ class PAffMemEndToEndTest {
       assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), order.get(person), "order of " + person);
     }
 
-    List<RejectedFrame> rejected = TestStream.rejected(
-        TestStream.readCommitted(kafka.bootstrapServers(), "e2e-rejected", expectedRejects.size(), Duration.ofSeconds(30)));
     // rejects come from two operators (validator, sequencer), so compare as a multiset
     assertEquals(expectedRejects.stream().sorted().toList(), rejected.stream().map(RejectedFrame::getReason).sorted().toList());
     for (RejectedFrame r : rejected) {

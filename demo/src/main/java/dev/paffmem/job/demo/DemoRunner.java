@@ -47,7 +47,8 @@ import picocli.CommandLine.Unmatched;
  * <ol>
  *   <li>Starts an in-JVM Kafka broker on 127.0.0.1 (or uses {@code --bootstrap-servers}).
  *   <li>Writes a stream of synthetic persons' faces (with ground-truth arousal/valence) to the input topic.
- *   <li>Runs the P-AffMem Flink job on a local MiniCluster (bound to 127.0.0.1) with the shipped PK
+ *   <li>Runs the P-AffMem Flink job (streaming, cancelled once every frame has a committed prediction
+ *       or dead letter) on a local MiniCluster (bound to 127.0.0.1) with the shipped PK
  *       model ({@code models/demo-pk}, or {@code models/random-w025} until it exists), printing progress
  *       from the committed predictions: frames, persons, phase.
  *   <li>Prints a summary per person: the CCC of the PK alone and of the affective memory against the
@@ -122,7 +123,7 @@ public final class DemoRunner implements Callable<Integer> {
           "--dead-letter-topic", deadLetterTopic, "--group-id", "paffmem-demo-" + run,
           "--transactional-id-prefix", "paffmem-demo-" + run, "--model-dir", model.toString(),
           "--parallelism", String.valueOf(parallelism), "--generation-targets", String.valueOf(generationTargets),
-          "--checkpoint-interval", "2s", "--stop-at-latest", "--starting-offsets", "EARLIEST"));
+          "--checkpoint-interval", "2s", "--starting-offsets", "EARLIEST"));
       args.addAll(jobArgs); // the user's job flags win
       JobConfig cfg;
       ModelManifest manifest;
@@ -137,7 +138,6 @@ public final class DemoRunner implements Callable<Integer> {
       long[] endOffsets = outputEndOffsets(bootstrap, cfg.outputTopic());
       long[] deadLetterOffsets = outputEndOffsets(bootstrap, cfg.deadLetterTopic());
 
-      // the bounded job reads exactly what is in the input topic when it starts: write the stream first
       StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
           .withEncoding(encoding);
       long total = options.totalFrames();
@@ -153,19 +153,30 @@ public final class DemoRunner implements Callable<Integer> {
       JobClient job = env.executeAsync("paffmem-demo");
 
       Progress progress = new Progress(bootstrap, cfg.outputTopic(), endOffsets, cfg.deadLetterTopic(), deadLetterOffsets);
-      var result = job.getJobExecutionResult(); // the local cluster shuts down when the job ends
+      // a streaming job: it runs until every frame has a committed prediction or dead letter, then is cancelled
+      var result = job.getJobExecutionResult();
       long nextPrint = 0;
-      while (!result.isDone()) {
+      long seen = -1;
+      long lastChange = System.nanoTime();
+      while (!result.isDone() && progress.count() + progress.rejected() < total) {
         progress.poll(Duration.ofMillis(500));
+        if (progress.count() + progress.rejected() != seen) {
+          seen = progress.count() + progress.rejected();
+          lastChange = System.nanoTime();
+        } else if (System.nanoTime() - lastChange > TimeUnit.MINUTES.toNanos(5)) {
+          System.out.println("No progress for 5 minutes: cancelling the job.");
+          break;
+        }
         if (System.nanoTime() >= nextPrint) {
           progress.print(total, t0);
           nextPrint = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         }
       }
-      result.get(); // throws if the job failed
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (progress.count() + progress.rejected() < total && System.nanoTime() < deadline) {
-        progress.poll(Duration.ofMillis(500));
+      if (result.isDone()) {
+        result.get(); // the job failed (or finished): say why
+      } else {
+        progress.poll(Duration.ofSeconds(2)); // anything extra would be a duplicate
+        job.cancel().get();
       }
       progress.print(total, t0);
       progress.close();

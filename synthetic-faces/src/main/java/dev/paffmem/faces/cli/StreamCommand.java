@@ -21,6 +21,8 @@ final class StreamCommand implements Callable<Integer> {
     String bootstrap;
     @Option(names = "--topic", defaultValue = "face-frames", description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topic has to be created; 0 = never create it (default: ${DEFAULT-VALUE}).")
+    int partitions;
     @Option(names = "--persons", defaultValue = "10", description = "Persons (default: ${DEFAULT-VALUE}).")
     int persons;
     @Option(names = "--first-person", defaultValue = "0", description = "Index of the first evaluation person (default: ${DEFAULT-VALUE}).")
@@ -51,6 +53,9 @@ final class StreamCommand implements Callable<Integer> {
         StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding,
                 jpegQuality, startTime != null ? startTime : Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000),
                 "synthetic-camera/", loopFrames);
+        if (partitions > 0 && FaceFrameStream.ensureTopic(bootstrap, topic, partitions)) {
+            System.out.printf("created topic %s with %d partitions%n", topic, partitions);
+        }
         FaceFrameStream stream = new FaceFrameStream(o).rate(rate);
         if (threads != null) {
             stream.threads(threads);

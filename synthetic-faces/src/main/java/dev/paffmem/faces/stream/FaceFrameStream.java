@@ -73,6 +73,33 @@ public final class FaceFrameStream {
         return p;
     }
 
+    /**
+     * Creates the topic with the given partitions (replication 1) unless it exists; returns true if
+     * it created it. Brokers often disable auto-creation, and a producer then blocks on metadata.
+     */
+    public static boolean ensureTopic(String bootstrapServers, String topic, int partitions) {
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
+            if (admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic)) {
+                return false;
+            }
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, partitions, (short) 1)))
+                    .all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
+                return false;
+            }
+            throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer in 30 s", e);
+        }
+    }
+
     /** Sends the whole stream and returns the number of acknowledged records. */
     public long run(String bootstrapServers, String topic) {
         try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers))) {
@@ -102,6 +129,9 @@ public final class FaceFrameStream {
                 }
                 long i = start;
                 for (Future<FaceFrame> f : batch) {
+                    if (failure.get() != null) {
+                        break;
+                    }
                     FaceFrame frame = f.get();
                     throttle(t0, i++);
                     producer.send(new ProducerRecord<>(topic, frame.getPersonId().getBytes(StandardCharsets.UTF_8),

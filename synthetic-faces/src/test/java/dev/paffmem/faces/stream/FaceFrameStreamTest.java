@@ -99,6 +99,27 @@ class FaceFrameStreamTest {
     }
 
     @Test
+    void stopsAndFailsWhenKafkaRejectsRecords() {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        MockProducer<byte[], byte[]> failing = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record,
+                    org.apache.kafka.clients.producer.Callback callback) {
+                attempts.incrementAndGet();
+                RuntimeException e = new org.apache.kafka.common.errors.TimeoutException("no metadata");
+                callback.onCompletion(null, e);
+                return java.util.concurrent.CompletableFuture.failedFuture(e);
+            }
+        };
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new FaceFrameStream(options(2, 100, ImageEncoding.RAW_RGB8)).threads(1).run(failing, "faces"));
+        assertTrue(e.getMessage().contains("after 0 records"), e.getMessage());
+        assertEquals(1, attempts.get(), "keeps sending after a failure");
+    }
+
+    @Test
     void writesNFramesToTheEmbeddedBrokerAndReadsThemBack() throws Exception {
         StreamOptions o = options(4, 10, ImageEncoding.JPEG);
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
