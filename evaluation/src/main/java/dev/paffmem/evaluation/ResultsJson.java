@@ -50,6 +50,7 @@ public final class ResultsJson {
     r.put("predictions", run.predictions());
     r.put("rejected_by_reason", run.rejectedByReason());
     r.put("missing_utterances", run.missingUtterances());
+    r.put("missing_frames", run.missingFrames());
     r.put("arousal_scale", "CCCs are computed with arousal in [-1, 1]; equal to the official script's on [0, 1] "
         + "(CCC is invariant to the same affine map of prediction and truth); prediction CSVs hold (a + 1) / 2");
     root.put("run", r);

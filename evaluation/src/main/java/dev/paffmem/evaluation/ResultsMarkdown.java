@@ -71,7 +71,9 @@ public final class ResultsMarkdown {
     }
     sb.append('\n');
     sb.append("- frame ground truth from ").append(run.frameTruthFromFramesCsv() ? "`frames.csv`" : "the utterance labels")
-        .append("; utterances without predictions: ").append(run.missingUtterances().size()).append('\n');
+        .append("; utterances without predictions: ").append(run.missingUtterances().size())
+        .append("; frames without predictions: ").append(run.missingFrames().size())
+        .append(run.missingFrames().isEmpty() ? "" : " " + run.missingFrames()).append('\n');
     return sb.toString();
   }
 

@@ -26,7 +26,8 @@ public record RunInfo(
     long framesSent,
     long predictions,
     Map<String, Integer> rejectedByReason,
-    List<String> missingUtterances) {
+    List<String> missingUtterances,
+    List<String> missingFrames) {
 
   /** A one-line description of this machine: cores, memory, OS, JVM. */
   public static String thisMachine() {

@@ -6,7 +6,6 @@ import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -69,8 +68,8 @@ public final class FrameDecoder implements Serializable {
           + " bytes exceeds --max-record-bytes " + maxRecordBytes);
     }
     try {
-      return FaceFrame.fromByteBuffer(ByteBuffer.wrap(record.value));
-    } catch (Exception | OutOfMemoryError e) {
+      return SafeFaceFrameReader.read(record.value); // never allocates more than the record's size
+    } catch (Exception e) {
       throw new RejectException(RejectReason.UNDECODABLE_RECORD,
           "value is not a FaceFrame in Avro single-object encoding: " + e);
     }

@@ -85,6 +85,21 @@ class FrameDecoderTest {
   }
 
   @Test
+  void rejectsAStringLengthThatPointsPastTheRecordWithoutAllocatingIt() {
+    byte[] valid = TestFrames.bytes(TestFrames.raw("p", 0).build());
+    byte[] crafted = Arrays.copyOf(valid, 10 + 5);
+    // personId length as a zig-zag varint of 2,000,000,000 bytes, in a 15-byte record
+    long zigzag = 2_000_000_000L << 1;
+    for (int i = 10; i < 15; i++) {
+      crafted[i] = (byte) ((zigzag & 0x7f) | (i < 14 ? 0x80 : 0));
+      zigzag >>>= 7;
+    }
+    long before = Runtime.getRuntime().totalMemory();
+    assertEquals(RejectReason.UNDECODABLE_RECORD, decoder.decode(TestFrames.record(null, crafted, 0), 0).rejected().getReason());
+    assertTrue(Runtime.getRuntime().totalMemory() - before < 1_000_000_000L, "no 2 GB allocation");
+  }
+
+  @Test
   void rejectsTooLargeRecordsBeforeParsing() {
     FrameDecoder small = new FrameDecoder(1000, 1024 * 1024, 16, 96, 96);
     RejectedFrame r = small.decode(TestFrames.record(TestFrames.raw("p", 0).build(), 0), 0).rejected();

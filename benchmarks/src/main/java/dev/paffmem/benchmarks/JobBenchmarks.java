@@ -1,0 +1,653 @@
+package dev.paffmem.benchmarks;
+
+import dev.paffmem.benchmarks.job.BareOrt;
+import dev.paffmem.benchmarks.job.Flops;
+import dev.paffmem.benchmarks.job.FramePool;
+import dev.paffmem.benchmarks.job.JobRunner;
+import dev.paffmem.benchmarks.job.JobRunner.Running;
+import dev.paffmem.benchmarks.job.JobRunner.Topics;
+import dev.paffmem.benchmarks.job.KafkaIo;
+import dev.paffmem.benchmarks.job.KafkaIo.Out;
+import dev.paffmem.benchmarks.job.Machine;
+import dev.paffmem.benchmarks.job.PeakFlops;
+import dev.paffmem.benchmarks.job.Profile;
+import dev.paffmem.benchmarks.job.Results;
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ImageTensors;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.PkModel;
+import dev.paffmem.job.operators.GenerationTargets;
+import dev.paffmem.job.operators.StateSeeding;
+import dev.paffmem.kafka.EmbeddedKafkaBroker;
+import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.Sample;
+import dev.paffmem.schema.ImageEncoding;
+import dev.paffmem.schema.Phase;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The job's benchmarks, in-process: an embedded Kafka broker, the job on a local MiniCluster
+ * (127.0.0.1 only) as {@code PAffMemJob.buildKafkaJob} wires it, pre-rendered faces, and bare
+ * ONNX Runtime baselines through the same session options in the same JVM. Ratios are measured
+ * within one run, because absolute times on a shared machine drift.
+ *
+ * <ol>
+ *   <li>Build: {@code mvn -q -pl benchmarks -am package -DskipTests}
+ *   <li>Run all (about 15 minutes): {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.paffmem.benchmarks.JobBenchmarks all}
+ *   <li>Smoke run (under 2 minutes): add {@code --quick}. One benchmark: name it ({@code peak steady
+ *       onboarding latency state scale}).
+ * </ol>
+ *
+ * <p>Benchmarks: {@code peak} (SGEMM peak of the machine, ORT MatMul), {@code steady} (online
+ * throughput of persons past onboarding vs bare E + D_em), {@code onboarding} (a new person's
+ * generation phase vs bare G + E, shipped and full width, GFLOP and GFLOP/s), {@code latency}
+ * (Kafka in to Kafka out at 50 % and 90 % of the steady rate, exactly-once and at-least-once),
+ * {@code state} (bytes per person, checkpoint size and time), {@code scale} (1, 100, 10,000 persons).
+ * The affective memory's share of CPU time is reported by {@code steady} and {@code onboarding}.
+ * Results: {@code --out} (results.md, details.txt).
+ */
+@Command(name = "job-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Benchmarks of the P-AffMem job against bare ONNX Runtime, in one JVM.")
+public final class JobBenchmarks implements Callable<Integer> {
+
+  static final List<String> ALL = List.of("peak", "steady", "onboarding", "latency", "state", "scale");
+
+  @Parameters(arity = "0..*", description = "all (default) or any of: peak steady onboarding latency state scale")
+  List<String> benchmarks = new ArrayList<>(List.of("all"));
+
+  @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
+  boolean quick;
+
+  @Option(names = "--model-dir", description = "The shipped model (default: models/demo-pk when READY, else models/random-w025).")
+  Path modelDir;
+
+  @Option(names = "--full-width-model-dir", defaultValue = "/work/data/pk-random-w1",
+      description = "Paper-width (1.0) random model for onboarding; skipped when absent (default: ${DEFAULT-VALUE}).")
+  Path fullWidthModelDir;
+
+  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}, the cores).")
+  int parallelism;
+
+  @Option(names = "--intra-op-threads", defaultValue = "1", description = "ORT intra-op threads, job and baseline (default: ${DEFAULT-VALUE}, the job's).")
+  int intraOpThreads;
+
+  @Option(names = "--batch-max-size", defaultValue = "64", description = "Job and baseline batch (default: ${DEFAULT-VALUE}, the job's).")
+  int batchMaxSize;
+
+  @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")
+  List<Integer> scalePersons;
+
+  @Option(names = "--out", defaultValue = "/work/data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--work-dir", defaultValue = "/work/data/bench-work",
+      description = "Scratch: checkpoints, savepoints, JFR recordings (default: ${DEFAULT-VALUE}).")
+  Path workDir;
+
+  /** The figures of the last run (for tests). */
+  public final Results results = new Results();
+
+  private EmbeddedKafkaBroker broker;
+  private FramePool pool;
+  private ModelManifest manifest;
+  private Flops flops;
+  private byte[] onboardedMemory; // the memory after 1,000 frames, built as the job builds it
+  private final Map<Integer, String> savepoints = new LinkedHashMap<>();
+  private double steadyRate = Double.NaN;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new JobBenchmarks()).execute(args));
+  }
+
+  // ---- sizes: full suite vs --quick ------------------------------------------------------------
+
+  int targets() {
+    return quick ? 10 : 200;
+  }
+
+  int generationFrames() {
+    return quick ? 3 : 25;
+  }
+
+  int steadyPersons() {
+    return quick ? 10 : 100;
+  }
+
+  double windowSeconds() {
+    return quick ? 3 : 25;
+  }
+
+  /** Job flags every run shares (the job's defaults except where the benchmark must differ). */
+  List<String> jobFlags() {
+    return new ArrayList<>(List.of("--intra-op-threads", String.valueOf(intraOpThreads),
+        "--batch-max-size", String.valueOf(batchMaxSize), "--generation-frames", String.valueOf(generationFrames()),
+        "--generation-targets", String.valueOf(targets())));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> which = benchmarks.contains("all") ? ALL : benchmarks;
+    for (String b : which) {
+      if (!ALL.contains(b)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown benchmark " + b + "; known: " + ALL);
+      }
+    }
+    if (modelDir == null) {
+      modelDir = defaultModel();
+    }
+    if (scalePersons == null) {
+      scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
+    }
+    Files.createDirectories(workDir);
+    long t0 = System.nanoTime();
+    StringBuilder header = new StringBuilder("# JobBenchmarks " + String.join(" ", which) + (quick ? " --quick" : "") + "\n\n");
+    Machine.describe().forEach((k, v) -> header.append("- ").append(k).append(": ").append(v).append('\n'));
+    manifest = ModelManifest.load(modelDir);
+    flops = Flops.of(modelDir);
+    header.append(String.format("- model: %s (%s, width %s): E %.4f GFLOP, G %.4f GFLOP per image%n", modelDir,
+        manifest.modelId(), flops.width(), flops.encoder() / 1e9, flops.generator() / 1e9));
+    header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d, generation %d frames x %d targets%n",
+        parallelism, intraOpThreads, batchMaxSize, generationFrames(), targets()));
+    results.detail(header.toString());
+    broker = EmbeddedKafkaBroker.builder().property("transaction.max.timeout.ms", "900000").start();
+    Profile.markBrokerThreads();
+    try {
+      pool = new FramePool(8, quick ? 8 : 32, ImageEncoding.JPEG);
+      for (String b : which) {
+        long tb = System.nanoTime();
+        results.detail("\n## " + b + " (load average " + Machine.loadAverage() + ")");
+        switch (b) {
+          case "peak" -> peak();
+          case "steady" -> steady();
+          case "onboarding" -> onboarding();
+          case "latency" -> latency();
+          case "state" -> state();
+          case "scale" -> scale();
+          default -> throw new IllegalStateException(b);
+        }
+        results.detail(String.format("  (%s took %.0f s)", b, (System.nanoTime() - tb) / 1e9));
+      }
+    } finally {
+      broker.close();
+    }
+    results.detail(String.format("%nSuite took %.0f s; load average at the end %s%n%n%s", (System.nanoTime() - t0) / 1e9,
+        Machine.loadAverage(), results.markdown()));
+    results.write(out, header.toString());
+    return 0;
+  }
+
+  static Path defaultModel() {
+    for (String name : List.of("demo-pk", "random-w025")) {
+      for (String base : List.of("models", "../models")) {
+        Path p = Path.of(base, name);
+        if (Files.isRegularFile(p.resolve("manifest.json")) && Files.isRegularFile(p.resolve("READY"))) {
+          return p;
+        }
+      }
+    }
+    return Path.of("models", "random-w025");
+  }
+
+  // ---- peak ------------------------------------------------------------------------------------
+
+  double peak1 = Double.NaN;
+  double peakAll = Double.NaN;
+
+  void peak() throws Exception {
+    int n = quick ? 512 : 2048;
+    int calls = quick ? 3 : 9;
+    PeakFlops.Peak one = PeakFlops.measure(n, 1, calls);
+    int cores = Runtime.getRuntime().availableProcessors();
+    PeakFlops.Peak all = PeakFlops.measure(n, cores, calls);
+    peak1 = one.bestGflops();
+    peakAll = all.bestGflops();
+    results.detail(String.format("  ORT MatMul %dx%d fp32: 1 thread best %.1f (median %.1f) GFLOP/s; %d threads best %.1f (median %.1f) GFLOP/s",
+        n, n, one.bestGflops(), one.medianGflops(), cores, all.bestGflops(), all.medianGflops()));
+    results.add("peak", "SGEMM (ORT MatMul " + n + "²), 1 thread", peak1, "GFLOP/s");
+    results.add("peak", "SGEMM (ORT MatMul " + n + "²), " + cores + " threads", peakAll, "GFLOP/s");
+  }
+
+  // ---- the memory the job would hold after onboarding and after 1,000 frames ------------------
+
+  /**
+   * One person through the job's computation outside Flink: E on each frame; in the first
+   * generation frames G to every target and E on the edited faces; the memory trained with the
+   * job's samples and seeds ({@code AffectiveMemoryFunction}). Records the memory's Avro bytes.
+   */
+  byte[] onboardedMemory() throws Exception {
+    if (onboardedMemory != null) {
+      return onboardedMemory;
+    }
+    int total = quick ? 60 : 1000;
+    JobConfig cfg = JobConfig.parse(jobFlags().toArray(String[]::new));
+    List<byte[]> frames = pool.rgbOfLook(0, total);
+    float[] targetsAv = GenerationTargets.halton(targets());
+    int zDim = manifest.zDim();
+    AffectiveMemory memory = new AffectiveMemory(cfg.memoryConfig(zDim));
+    String person = FramePool.personId(0);
+    long tStart = System.nanoTime();
+    double onboardingSeconds = 0;
+    try (PkModel model = PkModel.open(manifest, JobConfig.Device.CPU, intraOpThreads)) {
+      float[] image = new float[manifest.imageSize()];
+      for (int i = 0; i < total; i++) {
+        ImageTensors.write(frames.get(i), manifest, image, 0);
+        float[] z = model.encode(image, 1);
+        List<Sample> samples = new ArrayList<>();
+        if (i < cfg.generationFrames()) {
+          int t = targets();
+          for (int start = 0; start < t; start += batchMaxSize) {
+            int rows = Math.min(batchMaxSize, t - start);
+            float[] zs = new float[rows * zDim];
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(z, 0, zs, r * zDim, zDim);
+            }
+            float[] tg = Arrays.copyOfRange(targetsAv, 2 * start, 2 * (start + rows));
+            float[] gz = model.encode(model.generate(zs, tg, rows), rows);
+            for (int r = 0; r < rows; r++) {
+              samples.add(Sample.labelled(Arrays.copyOfRange(gz, r * zDim, (r + 1) * zDim), tg[2 * r], tg[2 * r + 1]));
+            }
+          }
+        }
+        samples.add(Sample.unlabelled(z));
+        memory.train(samples, AffectiveMemory.seed(person, i));
+        if (i + 1 == cfg.generationFrames()) {
+          onboardingSeconds = (System.nanoTime() - tStart) / 1e9;
+          int bytes = memory.toBytes().length;
+          results.detail(String.format("  memory after onboarding (%d frames): %d neurons, %d edges, %d bytes (Avro)",
+              i + 1, memory.size(), memory.edgeCount(), bytes));
+          results.add("state", "memory bytes per person after onboarding (" + memory.size() + " neurons)", bytes, "B");
+        }
+      }
+    }
+    onboardedMemory = memory.toBytes();
+    results.detail(String.format("  memory after %d frames: %d neurons, %d edges, %d bytes (Avro); replica took %.0f s (onboarding %.0f s)",
+        total, memory.size(), memory.edgeCount(), onboardedMemory.length, (System.nanoTime() - tStart) / 1e9, onboardingSeconds));
+    results.add("state", "memory bytes per person after " + total + " frames (" + memory.size() + " neurons)",
+        onboardedMemory.length, "B");
+    return onboardedMemory;
+  }
+
+  /** A savepoint holding {@code persons} persons past onboarding, each with {@link #onboardedMemory()}. */
+  String seededSavepoint(int persons) throws Exception {
+    String existing = savepoints.get(persons);
+    if (existing != null) {
+      return existing;
+    }
+    byte[] memory = onboardedMemory();
+    long t0 = System.nanoTime();
+    String topic = "seed-ids-" + persons + "-" + System.nanoTime();
+    broker.createTopic(topic, parallelism);
+    try (Producer<byte[], byte[]> p = KafkaIo.producer(broker.bootstrapServers(), "bench-seed")) {
+      for (int i = 0; i < persons; i++) {
+        byte[] id = FramePool.personId(i).getBytes(StandardCharsets.UTF_8);
+        p.send(new ProducerRecord<>(topic, id, id));
+      }
+      p.flush();
+    }
+    JobConfig cfg = JobConfig.parse(jobFlags().toArray(String[]::new));
+    Configuration conf = PAffMemJob.localClusterConfiguration();
+    conf.setString("rest.port", "0");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+    KafkaSource<String> ids = KafkaSource.<String>builder().setBootstrapServers(broker.bootstrapServers())
+        .setTopics(topic).setGroupId(topic).setStartingOffsets(OffsetsInitializer.earliest())
+        .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(StringDeserializer.class)).build();
+    long before = StateSeeding.SEEDED.get();
+    StateSeeding.build(env, ids, cfg, memory, manifest.zDim());
+    JobClient job = env.executeAsync("seed-" + persons);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (StateSeeding.SEEDED.get() - before < persons) {
+      if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
+        throw new IllegalStateException("seeding " + persons + " persons did not finish");
+      }
+      Thread.sleep(50);
+    }
+    Path dir = workDir.resolve("savepoints");
+    Files.createDirectories(dir);
+    String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(10, TimeUnit.MINUTES);
+    results.detail(String.format("  seeded %d persons past onboarding in %.1f s: %s (%s)", persons, (System.nanoTime() - t0) / 1e9,
+        path, human(du(Path.of(java.net.URI.create(path))))));
+    savepoints.put(persons, path);
+    return path;
+  }
+
+  // ---- steady state ----------------------------------------------------------------------------
+
+  /** Outcome of one bounded throughput run. */
+  record Throughput(double framesPerSecond, int frames, Profile.Result profile, List<Out> outs) {}
+
+  /**
+   * A bounded run of the job restored from a savepoint of {@code persons} persons past onboarding,
+   * over frames {@code 25..} of each; the profile window is from 10 % to 95 % of the predictions.
+   */
+  Throughput throughputRun(String name, int persons, long framesPerPerson, List<String> extraFlags,
+      Map<String, String> cluster) throws Exception {
+    String savepoint = seededSavepoint(persons);
+    Topics topics = Topics.fresh(name);
+    topics.create(broker, parallelism);
+    long first = generationFrames();
+    long total = KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, persons, first, first + framesPerPerson);
+    List<String> flags = jobFlags();
+    flags.add("--stop-at-latest");
+    flags.addAll(extraFlags);
+    Path jfr = workDir.resolve(name + ".jfr");
+    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false)) {
+      Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, c -> {
+        c.setString("execution.state-recovery.path", savepoint);
+        c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+        c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+        cluster.forEach(c::setString);
+        return c;
+      });
+      try (job) {
+        long timeout = 600;
+        if (!follower.awaitCount((long) (0.1 * total), Duration.ofSeconds(timeout))) {
+          throw new IllegalStateException(name + ": no progress");
+        }
+        int startCount = follower.count();
+        Profile profile = Profile.start(jfr);
+        follower.awaitCount((long) (0.95 * total), Duration.ofSeconds(timeout));
+        int endCount = follower.count();
+        Profile.Result prof = profile.stop();
+        job.awaitFinished(timeout);
+        follower.awaitCount(total, Duration.ofSeconds(30));
+        List<Out> outs = follower.snapshot();
+        if (outs.size() < total) {
+          throw new IllegalStateException(name + ": " + outs.size() + " predictions for " + total + " frames");
+        }
+        long[] times = outs.stream().mapToLong(Out::processingTimeMs).sorted().toArray();
+        double seconds = (times[endCount - 1] - times[startCount]) / 1000.0;
+        double rate = (endCount - 1 - startCount) / seconds;
+        return new Throughput(rate, endCount - startCount, prof, outs);
+      }
+    }
+  }
+
+  void steady() throws Exception {
+    int persons = steadyPersons();
+    float[] images = pool.modelImages(manifest, 256);
+    double seconds = quick ? 2 : 8;
+    try (BareOrt bare = new BareOrt(manifest, intraOpThreads)) {
+      double before = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
+      long framesPerPerson = Math.max(5, Math.round(before * 0.6 * windowSeconds() / persons));
+      Throughput job = throughputRun("steady", persons, framesPerPerson, List.of(), Map.of());
+      double after = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
+      double bareRate = (before + after) / 2;
+      steadyRate = job.framesPerSecond();
+      results.detail(String.format("  bare ORT E + D_em, batch %d, %d threads x %d intra-op: %.1f frames/s before, %.1f after",
+          batchMaxSize, parallelism, intraOpThreads, before, after));
+      results.detail(String.format("  job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames",
+          persons, framesPerPerson, job.framesPerSecond(), job.frames()));
+      results.detail(job.profile().table());
+      results.add("steady", "job throughput, online phase (" + persons + " persons past onboarding)", job.framesPerSecond(), "frames/s");
+      results.add("steady", "bare ORT E + D_em, same batch and threads", bareRate, "frames/s");
+      results.addRatio("steady", "job / bare ORT", job.framesPerSecond() / bareRate, 0.9);
+      memoryShare("online phase", job.profile(), job.frames());
+    }
+  }
+
+  void memoryShare(String phase, Profile.Result p, int frames) {
+    double jobCpu = p.jobCpuSeconds();
+    double memory = p.memoryCpuSeconds();
+    double state = p.category("memory task") * (p.jfr() == null ? Double.NaN : p.jfr().stateConversionShareOfMemoryTask());
+    results.add("memory share", phase + ": job CPU per frame", 1000 * jobCpu / frames, "ms");
+    results.add("memory share", phase + ": affective memory CPU per frame", 1000 * memory / frames, "ms");
+    results.add("memory share", phase + ": affective memory share of job CPU", 100 * memory / jobCpu, "%");
+    results.add("memory share", phase + ": of which state conversion (fromState/toState)", 100 * state / jobCpu, "%");
+  }
+
+  // ---- onboarding ------------------------------------------------------------------------------
+
+  void onboarding() throws Exception {
+    if (Double.isNaN(peak1)) {
+      peak();
+    }
+    onboarding("shipped", modelDir, quick ? 3 : generationFrames());
+    if (!quick && fullWidthModelDir != null && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
+      onboarding("full width", fullWidthModelDir, 3);
+    } else if (!quick) {
+      results.detail("  full width skipped: no model at " + fullWidthModelDir);
+    }
+  }
+
+  /**
+   * A new person's generation phase in a running job: its first {@code frames} frames are sent at
+   * once; time per generation frame = (emission of the last - emission of the first) / (frames - 1)
+   * (the first frame also warms ONNX Runtime up); a person's onboarding = generation frames x that.
+   */
+  void onboarding(String label, Path model, int frames) throws Exception {
+    ModelManifest m = ModelManifest.load(model);
+    Flops f = Flops.of(model);
+    int t = targets();
+    Topics topics = Topics.fresh("onboarding");
+    topics.create(broker, parallelism);
+    Path jfr = workDir.resolve("onboarding-" + label.replace(' ', '-') + ".jfr");
+    double jobPerFrame;
+    Profile.Result prof;
+    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false);
+         Running job = JobRunner.start(broker, topics, model, parallelism, jobFlags(), c -> c)) {
+      KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, 1, 0, frames);
+      if (!follower.awaitCount(1, Duration.ofMinutes(10))) {
+        throw new IllegalStateException("onboarding: no prediction");
+      }
+      Profile profile = Profile.start(jfr);
+      follower.awaitCount(frames, Duration.ofMinutes(30));
+      prof = profile.stop();
+      List<Out> outs = follower.snapshot().stream().sorted(Comparator.comparingLong(Out::frameIndex)).toList();
+      if (outs.size() != frames || outs.stream().anyMatch(o -> o.phase() != Phase.GENERATING)) {
+        throw new IllegalStateException("onboarding: expected " + frames + " GENERATING predictions, got " + outs);
+      }
+      jobPerFrame = (outs.get(frames - 1).processingTimeMs() - outs.get(0).processingTimeMs()) / 1000.0 / (frames - 1);
+    }
+    double barePerFrame;
+    try (BareOrt bare = new BareOrt(m, intraOpThreads)) {
+      barePerFrame = bare.generationSecondsPerFrame(pool.modelImages(m, 1), t, batchMaxSize, frames - 1);
+    }
+    int g = generationFrames();
+    double gflopPerPerson = g * f.generationFrame(t) / 1e9;
+    double jobPerson = g * jobPerFrame;
+    results.detail(String.format("  %s (%s, width %s): job %.2f s per generation frame, bare ORT %.2f s; %d x %d targets = %.1f GFLOP per person",
+        label, m.modelId(), f.width(), jobPerFrame, barePerFrame, g, t, gflopPerPerson));
+    results.detail(prof.table());
+    String w = label + " (w " + f.width() + ")";
+    results.add("onboarding", w + ": job time per new person (" + g + " frames x " + t + " targets)", jobPerson, "s");
+    results.add("onboarding", w + ": bare ORT time, same G and E batches", g * barePerFrame, "s");
+    results.addRatio("onboarding", w + ": bare / job time", barePerFrame / jobPerFrame, 0.9);
+    results.add("onboarding", w + ": GFLOP per person", gflopPerPerson, "GFLOP");
+    results.add("onboarding", w + ": achieved GFLOP/s (job)", gflopPerPerson / jobPerson, "GFLOP/s");
+    results.add("onboarding", w + ": achieved / 1-thread SGEMM peak", 100 * gflopPerPerson / jobPerson / peak1, "%");
+    if (label.equals("shipped")) {
+      memoryShare("generation phase", prof, frames - 1);
+    }
+  }
+
+  // ---- latency ---------------------------------------------------------------------------------
+
+  void latency() throws Exception {
+    if (Double.isNaN(steadyRate)) {
+      steady();
+    }
+    int persons = steadyPersons();
+    String savepoint = seededSavepoint(persons);
+    double warm = quick ? 2 : 5;
+    double window = quick ? 4 : 30;
+    String eoInterval = quick ? "1s" : JobConfig.defaults().checkpointInterval().toSeconds() + "s";
+    record Case(String delivery, String interval) {}
+    List<Case> cases = quick ? List.of(new Case("EXACTLY_ONCE", "1s"), new Case("AT_LEAST_ONCE", "1s"))
+        : List.of(new Case("EXACTLY_ONCE", eoInterval), new Case("AT_LEAST_ONCE", eoInterval));
+    for (Case c : cases) {
+      for (double load : List.of(0.5, 0.9)) {
+        double rate = load * steadyRate;
+        Topics topics = Topics.fresh("latency");
+        topics.create(broker, parallelism);
+        List<String> flags = jobFlags();
+        flags.addAll(List.of("--delivery", c.delivery(), "--checkpoint-interval", c.interval()));
+        long[] latencies;
+        double[] processing;
+        long sent;
+        try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, true);
+             Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
+               conf.setString("execution.state-recovery.path", savepoint);
+               conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+               conf.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+               return conf;
+             })) {
+          waitRunning(job);
+          try (KafkaIo.PacedProducer producer = new KafkaIo.PacedProducer(broker.bootstrapServers(), topics.input(), pool,
+              persons, generationFrames(), rate)) {
+            Thread.sleep((long) ((warm + window) * 1000));
+            sent = producer.sent();
+            // drain: everything sent in the window must come out (one checkpoint interval plus slack)
+            follower.awaitCount(sent, Duration.ofSeconds(60));
+            long windowStart = System.currentTimeMillis() - (long) ((warm + window) * 1000) + (long) (warm * 1000);
+            List<long[]> l = new ArrayList<>();
+            for (Out o : follower.snapshot()) {
+              Long s = producer.sentAt(o.personId(), o.frameIndex());
+              if (s != null && s >= windowStart) {
+                l.add(new long[] {o.receivedMs() - s, o.processingTimeMs() - s});
+              }
+            }
+            latencies = l.stream().mapToLong(a -> a[0]).sorted().toArray();
+            processing = l.stream().mapToDouble(a -> a[1]).sorted().toArray();
+          }
+        }
+        String name = String.format("%s (checkpoint %s) at %.0f%% of steady rate (%.0f frames/s)",
+            c.delivery().equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once", c.interval(), 100 * load, rate);
+        results.detail(String.format("  %s: %d frames measured of %d sent; Kafka-to-Kafka p50 %d ms, p99 %d ms; to emission p50 %.0f ms, p99 %.0f ms",
+            name, latencies.length, sent, pct(latencies, 50), pct(latencies, 99), pct(processing, 50), pct(processing, 99)));
+        results.add("latency", name + ": p50", pct(latencies, 50), "ms");
+        results.add("latency", name + ": p99", pct(latencies, 99), "ms");
+        results.add("latency", name + ": p99 to emission (before the sink)", pct(processing, 99), "ms");
+      }
+    }
+  }
+
+  static void waitRunning(Running job) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (System.nanoTime() < deadline) {
+      var vertices = job.rest("");
+      boolean all = vertices.path("vertices").size() > 0;
+      for (var v : vertices.path("vertices")) {
+        all &= v.path("status").asText().equals("RUNNING");
+      }
+      if (all) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("job not running after 5 minutes");
+  }
+
+  static long pct(long[] sorted, double p) {
+    return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+  }
+
+  static double pct(double[] sorted, double p) {
+    return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
+  }
+
+  // ---- state and scale -------------------------------------------------------------------------
+
+  void state() throws Exception {
+    onboardedMemory();
+    int persons = scalePersons.get(scalePersons.size() - 1);
+    checkpointRun(persons);
+  }
+
+  /** Checkpoint size and time of the job holding {@code persons} persons past onboarding. */
+  void checkpointRun(int persons) throws Exception {
+    String savepoint = seededSavepoint(persons);
+    Topics topics = Topics.fresh("checkpoint");
+    topics.create(broker, parallelism);
+    List<String> flags = jobFlags();
+    flags.addAll(List.of("--checkpoint-interval", quick ? "1s" : "10s"));
+    Path ckpt = workDir.resolve("checkpoints");
+    try (Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
+      conf.setString("execution.state-recovery.path", savepoint);
+      conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+      conf.setString("execution.checkpointing.dir", ckpt.toUri().toString());
+      return conf;
+    })) {
+      waitRunning(job);
+      KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, Math.min(persons, 100), generationFrames(),
+          generationFrames() + 1);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(quick ? 1 : 4);
+      var latest = job.rest("/checkpoints");
+      while (latest.path("counts").path("completed").asInt() < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        latest = job.rest("/checkpoints");
+      }
+      var done = latest.path("latest").path("completed");
+      if (done.isMissingNode() || done.isNull()) {
+        throw new IllegalStateException("no completed checkpoint: " + latest);
+      }
+      long size = done.path("checkpointed_size").asLong(done.path("state_size").asLong());
+      long fullSize = done.path("state_size").asLong();
+      long duration = done.path("end_to_end_duration").asLong();
+      String detail = job.rest("/checkpoints/details/" + done.path("id").asLong()).toString();
+      results.detail(String.format("  checkpoint %d of %d persons: state size %s, %d ms end to end (%s)", done.path("id").asLong(),
+          persons, human(fullSize), duration, detail.length() > 600 ? detail.substring(0, 600) + "..." : detail));
+      results.add("state", "checkpoint size, " + persons + " persons past onboarding", fullSize / 1e6, "MB");
+      results.add("state", "checkpoint size per person", fullSize / (double) persons, "B");
+      results.add("state", "checkpoint time (end to end), " + persons + " persons", duration / 1000.0, "s");
+      if (size != fullSize) {
+        results.add("state", "checkpointed size (incremental)", size / 1e6, "MB");
+      }
+    }
+  }
+
+  void scale() throws Exception {
+    for (int persons : scalePersons) {
+      double expect = Double.isNaN(steadyRate) ? 100 : steadyRate;
+      long perPerson = Math.max(quick ? 2 : 3, Math.round(expect * windowSeconds() / persons));
+      Throughput t = throughputRun("scale-" + persons, persons, perPerson, List.of(), Map.of());
+      results.detail(String.format("  %d persons x %d frames: %.1f frames/s", persons, perPerson, t.framesPerSecond()));
+      results.detail(t.profile().table());
+      results.add("scale", persons + " concurrent persons (past onboarding)", t.framesPerSecond(), "frames/s");
+    }
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  static long du(Path p) {
+    try (var s = Files.walk(p)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    } catch (java.io.IOException e) {
+      return -1;
+    }
+  }
+
+  static String human(long bytes) {
+    return bytes >= 1 << 20 ? String.format("%.1f MB", bytes / 1e6) : String.format("%.1f kB", bytes / 1e3);
+  }
+
+  static String summary(Map<String, Double> m) {
+    return m.entrySet().stream().map(e -> e.getKey() + "=" + String.format("%.2f", e.getValue())).collect(Collectors.joining(", "));
+  }
+}

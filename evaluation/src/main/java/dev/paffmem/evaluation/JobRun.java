@@ -1,0 +1,191 @@
+package dev.paffmem.evaluation;
+
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.ImageEncoding;
+import dev.paffmem.schema.RejectedFrame;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * One pass of a dataset through the P-AffMem job: write every frame to the input topic as a
+ * {@link FaceFrame} (key = video id, in frame order, videos interleaved as concurrent streams), run the job
+ * bounded ({@code --stop-at-latest}) on a local MiniCluster, and read the predictions and dead letters back
+ * with {@code isolation.level=read_committed}.
+ */
+final class JobRun {
+
+  /** Capture time of frame 0 of every video: fixed, so runs are reproducible. */
+  static final Instant EPOCH = Instant.parse("2019-06-09T00:00:00Z");
+
+  record Outcome(List<AffectPrediction> predictions, Map<String, Integer> rejectedByReason, long sent) {}
+
+  private JobRun() {}
+
+  /** Writes the dataset's frames to {@code topic}: frame i of every video, then frame i + 1, ...; returns the count. */
+  static long feed(String bootstrap, String topic, OmgDataset dataset, double fps, PrintStream log) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // retries never duplicate or reorder a video's frames
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(512 * 1024));
+    List<OmgDataset.Video> videos = dataset.videos();
+    int longest = videos.stream().mapToInt(v -> v.frames().size()).max().orElse(0);
+    long sent = 0;
+    long t0 = System.nanoTime();
+    List<CompletableFuture<Void>> acks = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < longest; i++) {
+        for (OmgDataset.Video v : videos) {
+          if (i >= v.frames().size()) {
+            continue;
+          }
+          OmgDataset.FrameRef f = v.frames().get(i);
+          FaceFrame frame = faceFrame(f, fps);
+          CompletableFuture<Void> ack = new CompletableFuture<>();
+          producer.send(new ProducerRecord<>(topic, v.id().getBytes(StandardCharsets.UTF_8), toBytes(frame.toByteBuffer())),
+              (md, e) -> {
+                if (e != null) {
+                  ack.completeExceptionally(e);
+                } else {
+                  ack.complete(null);
+                }
+              });
+          acks.add(ack);
+          sent++;
+        }
+      }
+      producer.flush();
+    }
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
+    log.printf(Locale.ROOT, "Wrote %d frames of %d videos to %s in %.1f s%n", sent, videos.size(), topic,
+        (System.nanoTime() - t0) / 1e9);
+    return sent;
+  }
+
+  /** The FaceFrame of one dataset frame: the image file's bytes as they are, the truth, video and utterance ids. */
+  static FaceFrame faceFrame(OmgDataset.FrameRef f, double fps) throws IOException {
+    String name = f.file().getFileName().toString().toLowerCase(Locale.ROOT);
+    ImageEncoding encoding = name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG;
+    return FaceFrame.newBuilder()
+        .setPersonId(f.video())
+        .setSourceId("omg-evaluation")
+        .setFrameIndex(f.frame())
+        .setEventTime(EPOCH.plusMillis(Math.round(f.frame() * 1000.0 / fps)))
+        .setEncoding(encoding)
+        .setImage(ByteBuffer.wrap(Files.readAllBytes(f.file())))
+        .setArousal((float) f.arousal())
+        .setValence((float) f.valence())
+        .setVideoId(f.video())
+        .setUtteranceId(f.utterance())
+        .build();
+  }
+
+  private static byte[] toBytes(ByteBuffer b) {
+    byte[] out = new byte[b.remaining()];
+    b.get(out);
+    return out;
+  }
+
+  /** Runs the job (already configured by {@code cfg}) on a local MiniCluster and collects its output. */
+  static Outcome run(JobConfig cfg, ModelManifest manifest, int parallelism, long sent, Duration timeout, PrintStream log)
+      throws Exception {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+        PAffMemJob.localClusterConfiguration());
+    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    long t0 = System.nanoTime();
+    JobClient job = env.executeAsync(cfg.jobName());
+    CompletableFuture<JobExecutionResult> result = job.getJobExecutionResult();
+    List<AffectPrediction> predictions = new ArrayList<>();
+    Map<String, Integer> rejected = new TreeMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(cfg.bootstrapServers())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (String topic : List.of(cfg.outputTopic(), cfg.deadLetterTopic())) {
+        consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      long nextReport = System.nanoTime();
+      long doneAt = 0;
+      while (true) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.topic().equals(cfg.deadLetterTopic())) {
+            RejectedFrame f = RejectedFrame.fromByteBuffer(ByteBuffer.wrap(r.value()));
+            rejected.merge(f.getReason().name(), 1, Integer::sum);
+          } else {
+            predictions.add(AffectPrediction.fromByteBuffer(ByteBuffer.wrap(r.value())));
+          }
+        }
+        long rejectedCount = rejected.values().stream().mapToLong(Integer::longValue).sum();
+        long seen = predictions.size() + rejectedCount;
+        if (System.nanoTime() >= nextReport || seen >= sent) {
+          double s = (System.nanoTime() - t0) / 1e9;
+          log.printf(Locale.ROOT, "[%5.0fs] %d/%d frames done (%d predictions, %d dead letters), %.1f frames/s%n",
+              s, seen, sent, predictions.size(), rejectedCount, seen / Math.max(s, 1e-9));
+          nextReport = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        }
+        if (seen >= sent) {
+          break;
+        }
+        if (result.isDone()) {
+          result.get(); // throws if the job failed
+          if (doneAt == 0) {
+            doneAt = System.nanoTime();
+          } else if (System.nanoTime() - doneAt > TimeUnit.SECONDS.toNanos(15)) {
+            log.printf("The job finished, but %d of %d frames have no output%n", sent - seen, sent);
+            break;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          job.cancel().get(30, TimeUnit.SECONDS);
+          throw new IllegalStateException("timed out after " + timeout + " with " + seen + " of " + sent + " frames done");
+        }
+      }
+    }
+    if (!result.isDone()) {
+      // every frame has its output; the bounded job is finishing its last checkpoint
+      result.get(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())), TimeUnit.SECONDS);
+    }
+    return new Outcome(predictions, rejected, sent);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // only what the job committed, exactly once
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
+    return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}

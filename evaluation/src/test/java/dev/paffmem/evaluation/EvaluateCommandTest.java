@@ -1,0 +1,112 @@
+package dev.paffmem.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paffmem.faces.datasets.OmgWriter;
+import dev.paffmem.faces.render.Images;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The evaluate command end to end: a tiny OMG-layout dataset written by the synthetic-faces writer (two
+ * persons, one typical and one atypical, 3 s each), the random width-0.25 model, small generation settings;
+ * in-process Kafka and a Flink MiniCluster; every output file with the right columns and row order.
+ */
+class EvaluateCommandTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void evaluatesATinyDatasetThroughTheJobAndWritesEveryOutput() throws Exception {
+    Path data = tmp.resolve("omg");
+    new OmgWriter(new OmgWriter.Options(11, 2, 3, 0.5, 0, Images.Format.PNG, 1, false)).write(data);
+    Path out = tmp.resolve("out");
+    Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
+
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int code = new CommandLine(new EvaluateCommand(new PrintStream(log, true, StandardCharsets.UTF_8)))
+        .setUnmatchedOptionsArePositionalParams(false)
+        .execute("--dataset", data.toString(), "--out", out.toString(), "--model-dir", model.toString(),
+            "--device", "CPU", "--generation-frames", "3", "--generation-targets", "4", "--memory-epochs", "2",
+            "--batch-max-size", "16", "--checkpoint-interval", "1s", "--timeout", "3min");
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    assertTrue(printed.contains("Official CCC"), printed);
+
+    OmgDataset ds = OmgDataset.load(data, OmgDataset.DEFAULT_LABELS_CSV);
+    List<String> utteranceKeys = ds.utterances().stream().map(u -> u.video() + "," + u.utterance()).toList();
+
+    // the official script's files: same columns, same rows in the same order as the dataset's CSV
+    for (String name : List.of("predictions_paffmem.csv", "predictions_pk.csv")) {
+      List<String> lines = Files.readAllLines(out.resolve(name));
+      assertEquals("video,utterance,arousal,valence", lines.get(0));
+      List<String> rows = lines.subList(1, lines.size());
+      assertEquals(utteranceKeys, rows.stream().map(l -> l.substring(0, l.indexOf(",utterance_") + 1)
+          + l.split(",")[1]).map(s -> s.replace(",,", ",")).toList(), name);
+      for (String row : rows) {
+        double arousal = Double.parseDouble(row.split(",")[2]);
+        double valence = Double.parseDouble(row.split(",")[3]);
+        assertTrue(arousal >= 0 && arousal <= 1, "OMG arousal in [0, 1]: " + row);
+        assertTrue(valence >= -1 && valence <= 1, row);
+      }
+    }
+    assertEquals(Files.readAllLines(data.resolve(OmgDataset.DEFAULT_LABELS_CSV)), Files.readAllLines(out.resolve("labels.csv")));
+
+    JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    assertEquals(ds.frameCount(), json.get("run").get("predictions").asLong());
+    assertEquals(List.of("all", "typical", "atypical", "atypical: resting_offset"),
+        iterate(json.get("groups")).stream().map(g -> g.get("group").asText()).toList());
+    assertEquals(2, json.get("videos").size());
+    assertTrue(json.get("videos").get(0).get("final_memory_size").asInt() >= 2);
+
+    String md = Files.readString(out.resolve("results.md"));
+    assertTrue(md.contains("| PK alone |") && md.contains("| P-AffMem |") && md.contains("## atypical: resting_offset"), md);
+
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(out.resolve("frame_predictions.csv.gz"))), StandardCharsets.UTF_8))) {
+      List<String> lines = r.lines().toList();
+      assertEquals(PredictionCsv.FRAMES_HEADER, lines.get(0));
+      assertEquals(ds.frameCount() + 1, lines.size());
+      assertTrue(lines.get(1).startsWith("eval-00000,utterance_1.mp4,0,typical,GENERATING,"), lines.get(1));
+      assertTrue(lines.get(4).contains(",3,typical,ONLINE,"), lines.get(4));
+    }
+
+    assertNotNull(ImageIO.read(out.resolve("per_video_ccc.png").toFile()));
+    assertNotNull(ImageIO.read(out.resolve("running_ccc_eval-00000.png").toFile()));
+    assertNotNull(ImageIO.read(out.resolve("running_ccc_eval-00001.png").toFile()));
+  }
+
+  @Test
+  void helpListsTheFlags() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    CommandLine cl = new CommandLine(new EvaluateCommand());
+    cl.setOut(new java.io.PrintWriter(buf, true, StandardCharsets.UTF_8));
+    assertEquals(0, cl.execute("--help"));
+    String help = buf.toString(StandardCharsets.UTF_8);
+    for (String flag : List.of("--dataset", "--out", "--model-dir", "--videos", "--max-seconds", "--figure-video")) {
+      assertTrue(help.contains(flag), help);
+    }
+  }
+
+  private static List<JsonNode> iterate(JsonNode array) {
+    List<JsonNode> out = new java.util.ArrayList<>();
+    array.forEach(out::add);
+    return out;
+  }
+}
