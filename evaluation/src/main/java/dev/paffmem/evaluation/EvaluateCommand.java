@@ -84,6 +84,11 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--fps", defaultValue = "25", description = "Frame rate of the videos (default: ${DEFAULT-VALUE}).")
   double fps;
 
+  @Option(names = "--face-box", defaultValue = "auto", paramLabel = "auto|none|X,Y,W,H",
+      description = {"Crop frames to the face before sending them (the face-detection step of an OMG pipeline):",
+          "auto = frames.csv's face_x,face_y,face_width,face_height when present, else none; or a fixed box (default: ${DEFAULT-VALUE})."})
+  String faceBox;
+
   @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
   int parallelism;
 
@@ -130,6 +135,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     String startedAt = Instant.now().toString();
     Path model = modelDir != null ? modelDir : defaultModel();
+    FaceCrop crop;
+    try {
+      crop = FaceCrop.parse(faceBox);
+    } catch (IllegalArgumentException e) {
+      System.err.println("paffmem evaluate: --face-box: " + e.getMessage());
+      return 2;
+    }
     OmgDataset ds = OmgDataset.load(dataset, labels).select(videoIds, maxVideos, maxSeconds);
     if (ds.videos().isEmpty()) {
       System.err.println("paffmem evaluate: no video with frames in " + dataset);
@@ -168,7 +180,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 2;
       }
       createTopics(bootstrap, cfg, broker);
-      long sent = JobRun.feed(bootstrap, cfg.inputTopic(), ds, fps, log);
+      long sent = JobRun.feed(bootstrap, cfg.inputTopic(), ds, fps, crop, log);
       log.printf("Model %s %s (%s); generation: first %d frames x %d targets per video; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
       JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, JobConfig.parseDuration(timeout), log);
@@ -214,6 +226,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     parts.add(videoIds.isEmpty() ? (maxVideos > 0 ? "first " + maxVideos + " videos" : "all videos")
         : "videos " + String.join(" ", videoIds));
     parts.add(maxSeconds > 0 ? "whole utterances ending by " + fmt(maxSeconds) + " s" : "whole videos");
+    parts.add("face box " + FaceCrop.parse(faceBox));
     return String.join(", ", parts);
   }
 

@@ -52,7 +52,8 @@ final class JobRun {
   private JobRun() {}
 
   /** Writes the dataset's frames to {@code topic}: frame i of every video, then frame i + 1, ...; returns the count. */
-  static long feed(String bootstrap, String topic, OmgDataset dataset, double fps, PrintStream log) throws Exception {
+  static long feed(String bootstrap, String topic, OmgDataset dataset, double fps, FaceCrop crop, PrintStream log)
+      throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -71,7 +72,7 @@ final class JobRun {
             continue;
           }
           OmgDataset.FrameRef f = v.frames().get(i);
-          FaceFrame frame = faceFrame(f, fps);
+          FaceFrame frame = faceFrame(f, fps, crop);
           CompletableFuture<Void> ack = new CompletableFuture<>();
           producer.send(new ProducerRecord<>(topic, v.id().getBytes(StandardCharsets.UTF_8), toBytes(frame.toByteBuffer())),
               (md, e) -> {
@@ -94,16 +95,22 @@ final class JobRun {
   }
 
   /** The FaceFrame of one dataset frame: the image file's bytes as they are, the truth, video and utterance ids. */
-  static FaceFrame faceFrame(OmgDataset.FrameRef f, double fps) throws IOException {
+  static FaceFrame faceFrame(OmgDataset.FrameRef f, double fps, FaceCrop crop) throws IOException {
     String name = f.file().getFileName().toString().toLowerCase(Locale.ROOT);
     ImageEncoding encoding = name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG;
+    byte[] image = Files.readAllBytes(f.file());
+    OmgDataset.FaceBox box = crop.boxOf(f);
+    if (box != null) {
+      image = FaceCrop.crop(image, box);
+      encoding = ImageEncoding.PNG;
+    }
     return FaceFrame.newBuilder()
         .setPersonId(f.video())
         .setSourceId("omg-evaluation")
         .setFrameIndex(f.frame())
         .setEventTime(EPOCH.plusMillis(Math.round(f.frame() * 1000.0 / fps)))
         .setEncoding(encoding)
-        .setImage(ByteBuffer.wrap(Files.readAllBytes(f.file())))
+        .setImage(ByteBuffer.wrap(image))
         .setArousal((float) f.arousal())
         .setValence((float) f.valence())
         .setVideoId(f.video())
@@ -177,7 +184,44 @@ final class JobRun {
       // every frame has its output; the bounded job is finishing its last checkpoint
       result.get(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())), TimeUnit.SECONDS);
     }
+    if (predictions.size() + rejected.values().stream().mapToLong(Integer::longValue).sum() < sent) {
+      diagnoseUncommitted(cfg, predictions, log);
+    }
     return new Outcome(predictions, rejected, sent);
+  }
+
+  /** When frames have no committed output: were their predictions written in aborted transactions, or never? */
+  static void diagnoseUncommitted(JobConfig cfg, List<AffectPrediction> committed, PrintStream log) {
+    java.util.Set<String> have = new java.util.HashSet<>();
+    committed.forEach(p -> have.add(p.getPersonId() + "#" + p.getFrameIndex()));
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<String> aborted = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      c.partitionsFor(cfg.outputTopic()).forEach(i -> parts.add(new TopicPartition(cfg.outputTopic(), i.partition())));
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+          AffectPrediction a = AffectPrediction.fromByteBuffer(ByteBuffer.wrap(r.value()));
+          String key = a.getPersonId() + "#" + a.getFrameIndex();
+          if (!have.contains(key)) {
+            aborted.add(key + "@" + r.partition() + ":" + r.offset());
+          }
+        }
+      }
+    } catch (Exception e) {
+      log.println("Could not read the output topic uncommitted: " + e);
+      return;
+    }
+    log.printf("Diagnosis: %d predictions of frames without committed output are in the output topic outside committed "
+        + "transactions (aborted or never committed): %s%n", aborted.size(),
+        aborted.size() > 30 ? aborted.subList(0, 30) + " ..." : aborted);
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {

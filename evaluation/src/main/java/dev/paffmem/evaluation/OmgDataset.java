@@ -42,8 +42,37 @@ public final class OmgDataset {
   public record Utterance(int row, String video, String utterance, double start, double end, double arousalOmg,
       double valence, String line) {}
 
-  /** One frame: its image file and its ground truth (arousal in [-1, 1]). */
-  public record FrameRef(String video, String utterance, long frame, Path file, double arousal, double valence) {}
+  /** One frame: its image file, its ground truth (arousal in [-1, 1]) and its face box if frames.csv has one. */
+  public record FrameRef(String video, String utterance, long frame, Path file, double arousal, double valence,
+      FaceBox box) {
+
+    public FrameRef(String video, String utterance, long frame, Path file, double arousal, double valence) {
+      this(video, utterance, frame, file, arousal, valence, null);
+    }
+  }
+
+  /** A face bounding box in pixels (AffectNet's face_x, face_y, face_width, face_height). */
+  public record FaceBox(int x, int y, int width, int height) {
+
+    /** Parses "x,y,w,h". */
+    public static FaceBox parse(String s) {
+      String[] p = s.split(",");
+      if (p.length != 4) {
+        throw new IllegalArgumentException("a face box is x,y,width,height; got '" + s + "'");
+      }
+      FaceBox b = new FaceBox((int) Math.round(Double.parseDouble(p[0].trim())), (int) Math.round(Double.parseDouble(p[1].trim())),
+          (int) Math.round(Double.parseDouble(p[2].trim())), (int) Math.round(Double.parseDouble(p[3].trim())));
+      if (b.width <= 0 || b.height <= 0) {
+        throw new IllegalArgumentException("a face box needs a positive width and height: '" + s + "'");
+      }
+      return b;
+    }
+
+    @Override
+    public String toString() {
+      return x + "," + y + "," + width + "," + height;
+    }
+  }
 
   /** One video: its utterances in CSV order and its frames in frame order. */
   public record Video(String id, String personType, List<Utterance> utterances, List<FrameRef> frames) {
@@ -121,6 +150,7 @@ public final class OmgDataset {
     boolean hasValence = t.has("valence");
     boolean hasFrame = t.has("frame");
     boolean hasType = t.has("person_type");
+    boolean hasBox = t.has("face_x") && t.has("face_y") && t.has("face_width") && t.has("face_height");
     Map<String, List<FrameRef>> out = new LinkedHashMap<>();
     for (int i = 0; i < t.rows().size(); i++) {
       List<String> r = t.rows().get(i);
@@ -136,7 +166,9 @@ public final class OmgDataset {
       double a = hasArousal ? t.getDouble(r, "arousal", i + 2)
           : hasArousalOmg ? OmgArousal.fromOmg(t.getDouble(r, "arousal_omg", i + 2)) : OmgArousal.fromOmg(u.arousalOmg());
       double v = hasValence ? t.getDouble(r, "valence", i + 2) : u.valence();
-      list.add(new FrameRef(video, utt, frame, root.resolve(t.get(r, "file").trim()), a, v));
+      FaceBox box = hasBox ? FaceBox.parse(String.join(",", t.get(r, "face_x"), t.get(r, "face_y"), t.get(r, "face_width"),
+          t.get(r, "face_height"))) : null;
+      list.add(new FrameRef(video, utt, frame, root.resolve(t.get(r, "file").trim()), a, v, box));
       if (hasType) {
         types.putIfAbsent(video, t.get(r, "person_type").trim());
       }

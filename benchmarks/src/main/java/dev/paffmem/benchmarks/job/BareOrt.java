@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BareOrt implements AutoCloseable {
 
+  private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
   private final ModelManifest manifest;
   private final OrtEnvironment env = OrtEnvironment.getEnvironment();
   private final OrtSession encoder;
@@ -79,7 +81,10 @@ public final class BareOrt implements AutoCloseable {
    * {@code batch} images (cycled from {@code images}, model layout) for {@code seconds}.
    * Returns frames per second over all threads.
    */
-  public double onlineFramesPerSecond(float[] images, int batch, int threads, double seconds) throws Exception {
+  /** Frames per second (wall) and CPU seconds per frame (the loop threads' CPU time). */
+  public record Rate(double framesPerSecond, double cpuSecondsPerFrame) {}
+
+  public Rate onlineFramesPerSecond(float[] images, int batch, int threads, double seconds) throws Exception {
     int size = manifest.imageSize();
     float[] b = new float[batch * size];
     int available = images.length / size;
@@ -88,6 +93,7 @@ public final class BareOrt implements AutoCloseable {
     }
     OnnxTensor x = OnnxTensor.createTensor(env, direct(b), imageShape(batch));
     AtomicLong frames = new AtomicLong();
+    AtomicLong cpuNanos = new AtomicLong();
     List<Thread> workers = new ArrayList<>();
     CountDownLatch warm = new CountDownLatch(threads);
     List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -99,11 +105,13 @@ public final class BareOrt implements AutoCloseable {
             onlineBatch(x); // warm-up
             warm.countDown();
             warm.await();
+            long cpu0 = THREADS.getCurrentThreadCpuTime();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end) {
               onlineBatch(x);
               frames.addAndGet(batch);
             }
+            cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
           } catch (Exception e) {
             failures.add(e);
             warm.countDown();
@@ -124,7 +132,7 @@ public final class BareOrt implements AutoCloseable {
     if (!failures.isEmpty()) {
       throw failures.get(0);
     }
-    return frames.get() / ((window[1] - window[0]) / 1e9);
+    return new Rate(frames.get() / ((window[1] - window[0]) / 1e9), cpuNanos.get() / 1e9 / frames.get());
   }
 
   private void onlineBatch(OnnxTensor x) throws OrtException {
@@ -141,7 +149,10 @@ public final class BareOrt implements AutoCloseable {
    * the {@code targets} targets in chunks of {@code batch} rows: G, and E on G's output.
    * Runs {@code frames} frames on the calling thread; returns seconds per frame.
    */
-  public double generationSecondsPerFrame(float[] image, int targets, int batch, int frames) throws Exception {
+  /** Wall and CPU seconds per generation frame. */
+  public record FrameTime(double wallSeconds, double cpuSeconds) {}
+
+  public FrameTime generationSecondsPerFrame(float[] image, int targets, int batch, int frames) throws Exception {
     int zDim = manifest.zDim();
     float[] tg = GenerationTargets.halton(targets);
     boolean arousalFirst = manifest.arousalIndex() == 0;
@@ -163,10 +174,11 @@ public final class BareOrt implements AutoCloseable {
       }
       generationFrame(x, chunks); // warm-up
       long t0 = System.nanoTime();
+      long cpu0 = THREADS.getCurrentThreadCpuTime();
       for (int f = 0; f < frames; f++) {
         generationFrame(x, chunks);
       }
-      return (System.nanoTime() - t0) / 1e9 / frames;
+      return new FrameTime((System.nanoTime() - t0) / 1e9 / frames, (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e9 / frames);
     } finally {
       x.close();
       for (OnnxTensor[] c : chunks) {

@@ -43,11 +43,16 @@ public final class KafkaIo {
    * frame i before any frame i+1), as a camera fleet would. Returns the number of records.
    */
   public static long preload(String bootstrap, String topic, FramePool pool, int persons, long from, long to) {
+    return preload(bootstrap, topic, pool, 0, persons, from, to);
+  }
+
+  /** As {@link #preload(String, String, FramePool, int, long, long)} for persons {@code first..first+persons-1}. */
+  public static long preload(String bootstrap, String topic, FramePool pool, int first, int persons, long from, long to) {
     long n = 0;
     AtomicReference<Exception> failure = new AtomicReference<>();
     try (Producer<byte[], byte[]> producer = producer(bootstrap, "bench-preload")) {
       for (long f = from; f < to; f++) {
-        for (int p = 0; p < persons; p++) {
+        for (int p = first; p < first + persons; p++) {
           producer.send(new ProducerRecord<>(topic, FramePool.personId(p).getBytes(StandardCharsets.UTF_8), pool.value(p, f)),
               (m, e) -> {
                 if (e != null) {

@@ -39,6 +39,7 @@ public final class Profile {
 
   private final Map<Long, long[]> startCpu = new HashMap<>();
   private final Map<Long, String> names = new HashMap<>();
+  private Map<String, Long> startNative = Map.of();
   private long startProcess;
   private long startWall;
   private Recording recording;
@@ -61,6 +62,7 @@ public final class Profile {
       p.recording.start();
     }
     p.snapshot(p.startCpu);
+    p.startNative = jvmInternalTicks();
     p.startProcess = OS.getProcessCpuTime();
     p.startWall = System.nanoTime();
     return p;
@@ -158,7 +160,16 @@ public final class Profile {
       byThread.merge(name.replaceAll("-\\d+$", "-N"), s, Double::sum);
       javaSum += s;
     }
-    byCat.put("unattributed (GC, JIT, native pools)", Math.max(0, process - javaSum));
+    Map<String, Long> nativeEnd = jvmInternalTicks();
+    double internal = 0;
+    for (Map.Entry<String, Long> e : nativeEnd.entrySet()) {
+      double s = (e.getValue() - startNative.getOrDefault(e.getKey(), 0L)) / 100.0; // clock ticks (USER_HZ 100)
+      if (s > 0) {
+        byCat.put("JVM " + e.getKey(), s);
+        internal += s;
+      }
+    }
+    byCat.put("unattributed (native pools, e.g. ORT intra-op)", Math.max(0, process - javaSum - internal));
     Jfr jfr = null;
     if (recording != null) {
       recording.stop();
@@ -257,6 +268,34 @@ public final class Profile {
           100 * memoryShareOfMemoryTask(), 100 * stateConversionShareOfMemoryTask()));
       return sb.toString();
     }
+  }
+
+  /**
+   * CPU ticks of the JVM's own threads by kind (GC, JIT, VM), from /proc/self/task/N/{comm,stat}:
+   * these threads are not visible to ThreadMXBean.
+   */
+  static Map<String, Long> jvmInternalTicks() {
+    Map<String, Long> ticks = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String comm = Files.readString(t.resolve("comm")).trim();
+          String kind = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread") ? "GC (incl. VM thread)"
+              : comm.contains("CompilerThre") || comm.startsWith("C1 ") || comm.startsWith("C2 ") ? "JIT compiler" : null;
+          if (kind == null) {
+            continue;
+          }
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(kind, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime, stime
+        } catch (IOException | RuntimeException e) {
+          // the thread ended
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return ticks;
   }
 
   static void deleteQuietly(Path p) {

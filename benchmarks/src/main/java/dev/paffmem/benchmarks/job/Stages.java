@@ -1,0 +1,151 @@
+package dev.paffmem.benchmarks.job;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.inference.ImageTensors;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.MemoryConfig;
+import dev.paffmem.memory.Sample;
+import dev.paffmem.schema.AffectiveMemoryState;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+/**
+ * CPU time per frame of each piece of work the job does around ONNX Runtime, each alone on one
+ * thread (thread CPU time, so the machine's load does not count), next to a prototype of the
+ * cheaper way where there is one. This is where the job's CPU per frame goes beyond the bare
+ * ONNX Runtime loop, and what each proposed fix in flink-job would save.
+ */
+public final class Stages {
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private Stages() {}
+
+  @FunctionalInterface
+  interface Work {
+    void run(int i) throws Exception;
+  }
+
+  /** Microseconds of CPU per call, after a warm-up of the same length. */
+  static double cpuMicros(int calls, Work w) throws Exception {
+    for (int i = 0; i < calls; i++) {
+      w.run(i);
+    }
+    long t0 = THREADS.getCurrentThreadCpuTime();
+    for (int i = 0; i < calls; i++) {
+      w.run(i);
+    }
+    return (THREADS.getCurrentThreadCpuTime() - t0) / 1e3 / calls;
+  }
+
+  public static Map<String, Double> measure(FramePool pool, ModelManifest m, int batch, byte[] memoryBytes,
+      MemoryConfig memoryConfig, int calls) throws Exception {
+    Map<String, Double> us = new LinkedHashMap<>();
+    int n = pool.looks() * pool.frames();
+    KafkaRecordBytes[] records = new KafkaRecordBytes[n];
+    for (int i = 0; i < n; i++) {
+      String id = FramePool.personId(i % pool.looks());
+      records[i] = new KafkaRecordBytes("t", 0, i, 0L, id.getBytes(StandardCharsets.UTF_8), pool.value(i % pool.looks(), i / pool.looks()));
+    }
+    FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, m.imageWidth(), m.imageHeight());
+    Frame[] frames = new Frame[n];
+    us.put("validate: Avro + JPEG decode + getRGB (FrameDecoder, as in the job)", cpuMicros(calls, i -> {
+      frames[i % n] = decoder.decode(records[i % n], 0L).frame();
+    }));
+    byte[][] jpegs = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      ByteBuffer b = dev.paffmem.schema.FaceFrame.fromByteBuffer(ByteBuffer.wrap(records[i].value)).getImage();
+      jpegs[i] = new byte[b.remaining()];
+      b.get(jpegs[i]);
+    }
+    us.put("  prototype: JPEG decode, pixels read from the raster (no getRGB)", cpuMicros(calls, i -> {
+      BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpegs[i % n]));
+      byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData(); // TYPE_3BYTE_BGR
+      byte[] rgb = new byte[bgr.length];
+      for (int p = 0; p < bgr.length; p += 3) {
+        rgb[p] = bgr[p + 2];
+        rgb[p + 1] = bgr[p + 1];
+        rgb[p + 2] = bgr[p];
+      }
+    }));
+
+    TypeSerializer<Frame> ser = TypeInformation.of(Frame.class).createSerializer(new SerializerConfigImpl());
+    DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
+    DataInputDeserializer in = new DataInputDeserializer();
+    us.put("keyBy validate -> sequence: Frame POJO serialize + deserialize (27 KB RGB)", cpuMicros(calls, i -> {
+      out.clear();
+      ser.serialize(frames[i % n], out);
+      in.setBuffer(out.getSharedBuffer(), 0, out.length());
+      ser.deserialize(in);
+    }));
+    us.put("chained sequence -> inference: Frame copy (object reuse off)", cpuMicros(calls, i -> ser.copy(frames[i % n])));
+
+    int size = m.imageSize();
+    float[] images = new float[batch * size];
+    us.put("inference: ImageTensors.write (per frame)", cpuMicros(calls, i -> ImageTensors.write(frames[i % n].rgb, m, images, (i % batch) * size)));
+    float[] lut = new float[256];
+    float scale = (m.valueMax() - m.valueMin()) / 255f;
+    for (int v = 0; v < 256; v++) {
+      lut[v] = v * scale + m.valueMin();
+    }
+    int plane = m.imageHeight() * m.imageWidth();
+    FloatBuffer direct = ByteBuffer.allocateDirect(4 * batch * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    us.put("  prototype: lookup table, one channel plane at a time, into a reused direct buffer", cpuMicros(calls, i -> {
+      byte[] rgb = frames[i % n].rgb;
+      int off = (i % batch) * size;
+      for (int c = 0; c < 3; c++) {
+        int base = off + c * plane;
+        for (int p = 0; p < plane; p++) {
+          direct.put(base + p, lut[rgb[3 * p + c] & 0xff]);
+        }
+      }
+    }));
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    long[] shape = {batch, m.imageChannels(), m.imageHeight(), m.imageWidth()};
+    us.put("inference: OnnxTensor from a heap float[] (new direct buffer + copy), per frame", cpuMicros(Math.max(10, calls / batch),
+        i -> OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape).close()) / batch);
+    us.put("  prototype: OnnxTensor over a reused direct buffer, per frame", cpuMicros(Math.max(10, calls / batch),
+        i -> OnnxTensor.createTensor(env, direct, shape).close()) / batch);
+
+    if (memoryBytes != null) {
+      AffectiveMemoryState state = AffectiveMemory.fromBytes(memoryBytes, memoryConfig).toState();
+      float[][] zs = new float[64][];
+      java.util.Random r = new java.util.Random(7);
+      for (int i = 0; i < zs.length; i++) {
+        zs[i] = new float[memoryConfig.dimension()];
+        for (int d = 0; d < zs[i].length; d++) {
+          zs[i][d] = (float) Math.tanh(r.nextGaussian());
+        }
+      }
+      AffectiveMemory[] holder = {AffectiveMemory.fromState(state, memoryConfig)};
+      us.put("memory: fromState + toState (per frame, as the job keeps it)", cpuMicros(calls, i ->
+          AffectiveMemory.fromState(state, memoryConfig).toState()));
+      us.put("memory: train (10 epochs) + predict, one online frame", cpuMicros(calls, i -> {
+        holder[0].train(List.of(Sample.unlabelled(zs[i % zs.length])), AffectiveMemory.seed("p", i));
+        holder[0].predict(zs[i % zs.length]);
+      }));
+    }
+    return us;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.paffmem.benchmarks.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.benchmarks.JobBenchmarks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The harness in --quick mode on the random width-0.25 model, so it cannot rot: embedded broker,
+ * seeded savepoint, job runs on a MiniCluster, bare ONNX Runtime baselines, profiles.
+ * (Frame counts are checked inside the harness: a run fails unless every frame has its prediction.)
+ */
+class JobBenchmarksSmokeTest {
+
+  @Test
+  void quickRunProducesFiniteRatiosAndFullCounts(@TempDir Path tmp) throws Exception {
+    Path model = Path.of("../models/random-w025");
+    JobBenchmarks bench = new JobBenchmarks();
+    int code = new CommandLine(bench).execute("--quick", "--model-dir", model.toString(), "--scale-persons", "1,20",
+        "--out", tmp.resolve("out").toString(), "--work-dir", tmp.resolve("work").toString(),
+        "peak", "steady", "onboarding", "state", "scale");
+    assertEquals(0, code);
+    Results r = bench.results;
+
+    double throughputRatio = r.value("steady/job / bare ORT throughput (wall)");
+    double cpuRatio = r.value("steady/bare / job CPU per frame (load-independent)");
+    assertTrue(Double.isFinite(throughputRatio) && throughputRatio > 0, "steady ratio " + throughputRatio);
+    assertTrue(Double.isFinite(cpuRatio) && cpuRatio > 0, "steady CPU ratio " + cpuRatio);
+
+    double onboarding = r.value("onboarding/shipped (w 0.25): bare / job time (wall)");
+    assertTrue(Double.isFinite(onboarding) && onboarding > 0, "onboarding ratio " + onboarding);
+    double gflop = r.value("onboarding/shipped (w 0.25): GFLOP per person");
+    assertEquals(3 * (0.0502272 + 1.3312e-5 + 10 * (0.308736 + 0.0502272)), gflop, 1e-3); // 3 frames x 10 targets
+
+    for (String phase : new String[] {"online phase", "generation phase"}) {
+      double share = r.value("memory share/" + phase + ": affective memory share of job CPU");
+      assertTrue(share >= 0 && share <= 100, phase + " memory share " + share);
+    }
+    assertTrue(r.value("state/checkpoint size, 20 persons past onboarding") > 0);
+    assertTrue(r.value("scale/1 concurrent persons (past onboarding)") > 0);
+    assertTrue(r.value("scale/20 concurrent persons (past onboarding)") > 0);
+    assertTrue(Files.readString(tmp.resolve("out/results.md")).contains("| steady | job / bare ORT throughput (wall) |"));
+  }
+}

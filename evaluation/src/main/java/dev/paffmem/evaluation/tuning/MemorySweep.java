@@ -1,0 +1,318 @@
+package dev.paffmem.evaluation.tuning;
+
+import dev.paffmem.evaluation.Ccc;
+import dev.paffmem.evaluation.FramePrediction;
+import dev.paffmem.evaluation.OmgDataset;
+import dev.paffmem.evaluation.Scoring;
+import dev.paffmem.evaluation.Scoring.GroupScores;
+import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.inference.ImageTensors;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.PkModel;
+import dev.paffmem.job.operators.GenerationTargets;
+import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.MemoryConfig;
+import dev.paffmem.memory.Prediction;
+import dev.paffmem.memory.Sample;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Investigation tool (not the evaluation): replays the job's per-video computation offline, without Kafka
+ * and Flink, so that memory and generation settings can be swept in seconds on a TUNING set.
+ *
+ * <p>Per video it computes once, with the same ONNX models and the same preprocessing as the job
+ * ({@link ImageTensors}): the encoder's z and D_em's (arousal, valence) of every frame, and for the first
+ * {@code --generation-frames} frames the z of G's edits to the first {@code --generation-targets} Halton
+ * targets ({@link GenerationTargets}, nested: a prefix of n targets is the n-target set). Then for every
+ * setting it trains one {@link AffectiveMemory} per video exactly as {@code AffectiveMemoryFunction} does
+ * (generated faces labelled, the real frame unlabelled, seed (video, frame); then the BMU's label) and
+ * scores PK and memory with {@link Scoring}. It also measures how faithfully G edits a face: the CCC
+ * between the targets and D_em's reading of the edited faces. With {@code --oracle}, the dataset's
+ * calibration faces (the person's own face rendered at known emotions) replace G's edits: the upper bound
+ * of what the memory can do with perfect edits.
+ */
+@Command(name = "memory-sweep", mixinStandardHelpOptions = true,
+    description = "Offline replay of the job's per-video memory on a tuning set; sweeps memory/generation settings.")
+public final class MemorySweep implements Callable<Integer> {
+
+  @Option(names = "--dataset", required = true) Path dataset;
+  @Option(names = "--model-dir", required = true) Path modelDir;
+  @Option(names = "--videos", defaultValue = "10") int videos;
+  @Option(names = "--max-seconds", defaultValue = "0") double maxSeconds;
+  @Option(names = "--generation-frames", defaultValue = "25") int generationFrames;
+  @Option(names = "--generation-targets", defaultValue = "200") int generationTargets;
+  @Option(names = "--threads", defaultValue = "2") int threads;
+  @Option(names = "--crop", description = "x,y,w,h: crop every frame to this box and resize to the model's input (face-crop test)")
+  String crop;
+  @Option(names = "--oracle", description = "Use calibration/ faces (own face at known emotions) instead of G's edits.")
+  boolean oracle;
+  @Option(names = "--settings", split = ";", description = "Settings to sweep, ';'-separated; each a ','-list of key=value "
+      + "(aT, hT, epsB, epsN, tauB, tauN, kappa, gamma, epochs, maxAge, cap, genFrames, targets). Default: a built-in sweep.")
+  List<String> settings;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new MemorySweep()).execute(args));
+  }
+
+  record VideoCache(OmgDataset.Video video, float[][] z, float[][] pk, float[][][] genZ, float[][] genTargets) {}
+
+  @Override
+  public Integer call() throws Exception {
+    OmgDataset ds = OmgDataset.load(dataset, OmgDataset.DEFAULT_LABELS_CSV).select(List.of(), videos, maxSeconds);
+    ModelManifest m = ModelManifest.load(modelDir);
+    List<VideoCache> caches = new ArrayList<>();
+    long t0 = System.nanoTime();
+    try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
+      for (OmgDataset.Video v : ds.videos()) {
+        caches.add(encode(model, m, v));
+        System.err.printf(Locale.ROOT, "encoded %s (%s) %d frames, %.0f s%n", v.id(), v.personType(), v.frames().size(),
+            (System.nanoTime() - t0) / 1e9);
+      }
+    }
+    generationFidelity(caches, m);
+    List<String> runs = settings != null ? settings : defaultSweep();
+    System.out.println("setting | all PK a/v | all mem a/v | typical PK a/v | typical mem a/v | atypical PK a/v | atypical mem a/v | mean neurons");
+    for (String s : runs) {
+      System.out.println(run(caches, m, s));
+    }
+    return 0;
+  }
+
+  static List<String> defaultSweep() {
+    return List.of("", "aT=0.6", "aT=0.8", "aT=0.9", "epochs=1", "epochs=3", "gamma=0.1", "gamma=1.0",
+        "targets=50", "targets=100", "genFrames=5", "genFrames=10", "cap=100", "cap=1000");
+  }
+
+  VideoCache encode(PkModel model, ModelManifest m, OmgDataset.Video v) throws Exception {
+    int n = v.frames().size();
+    int size = m.imageSize();
+    int zd = m.zDim();
+    float[][] z = new float[n][];
+    float[][] pk = new float[n][];
+    int batch = 64;
+    for (int start = 0; start < n; start += batch) {
+      int rows = Math.min(batch, n - start);
+      float[] img = new float[rows * size];
+      for (int r = 0; r < rows; r++) {
+        ImageTensors.write(rgb(v.frames().get(start + r).file(), m), m, img, r * size);
+      }
+      float[] zs = model.encode(img, rows);
+      float[] av = model.dem(zs, rows);
+      for (int r = 0; r < rows; r++) {
+        z[start + r] = java.util.Arrays.copyOfRange(zs, r * zd, (r + 1) * zd);
+        pk[start + r] = new float[] {av[2 * r + m.arousalIndex()], av[2 * r + m.valenceIndex()]};
+      }
+    }
+    int gf = Math.min(generationFrames, n);
+    float[][][] genZ = new float[gf][][];
+    float[][] targets;
+    if (oracle) {
+      // the person's own face at a grid of known emotions, the same set for every generation frame
+      List<float[]> t = new ArrayList<>();
+      List<Path> files = new ArrayList<>();
+      for (String line : Files.readAllLines(dataset.resolve("calibration.csv")).subList(1, 0 + Files.readAllLines(dataset.resolve("calibration.csv")).size())) {
+        String[] c = line.split(",");
+        if (c[0].equals(v.id())) {
+          files.add(dataset.resolve(c[1]));
+          t.add(new float[] {Float.parseFloat(c[2]), Float.parseFloat(c[3])});
+        }
+      }
+      targets = t.toArray(float[][]::new);
+      float[] img = new float[files.size() * size];
+      for (int i = 0; i < files.size(); i++) {
+        ImageTensors.write(rgb(files.get(i), m), m, img, i * size);
+      }
+      float[] zs = model.encode(img, files.size());
+      float[][] cal = new float[files.size()][];
+      for (int i = 0; i < files.size(); i++) {
+        cal[i] = java.util.Arrays.copyOfRange(zs, i * zd, (i + 1) * zd);
+      }
+      for (int f = 0; f < gf; f++) {
+        genZ[f] = cal;
+      }
+    } else {
+      float[] halton = GenerationTargets.halton(generationTargets);
+      targets = new float[generationTargets][];
+      for (int i = 0; i < generationTargets; i++) {
+        targets[i] = new float[] {halton[2 * i], halton[2 * i + 1]};
+      }
+      for (int f = 0; f < gf; f++) {
+        genZ[f] = new float[generationTargets][];
+        for (int start = 0; start < generationTargets; start += batch) {
+          int rows = Math.min(batch, generationTargets - start);
+          float[] zs = new float[rows * zd];
+          float[] tg = new float[2 * rows];
+          for (int r = 0; r < rows; r++) {
+            System.arraycopy(z[f], 0, zs, r * zd, zd);
+            tg[2 * r] = halton[2 * (start + r)];
+            tg[2 * r + 1] = halton[2 * (start + r) + 1];
+          }
+          float[] out = model.encode(model.generate(zs, tg, rows), rows);
+          for (int r = 0; r < rows; r++) {
+            genZ[f][start + r] = java.util.Arrays.copyOfRange(out, r * zd, (r + 1) * zd);
+          }
+        }
+      }
+    }
+    return new VideoCache(v, z, pk, genZ, targets);
+  }
+
+  private byte[] rgb(Path file, ModelManifest m) throws IOException {
+    BufferedImage img = ImageIO.read(file.toFile());
+    if (crop != null) {
+      String[] c = crop.split(",");
+      img = img.getSubimage(Integer.parseInt(c[0].trim()), Integer.parseInt(c[1].trim()), Integer.parseInt(c[2].trim()),
+          Integer.parseInt(c[3].trim()));
+    }
+    int w = m.imageWidth();
+    int h = m.imageHeight();
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(img, 0, 0, w, h, null);
+    g.dispose();
+    byte[] rgb = new byte[w * h * 3];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int p = out.getRGB(x, y);
+        int i = 3 * (y * w + x);
+        rgb[i] = (byte) (p >> 16);
+        rgb[i + 1] = (byte) (p >> 8);
+        rgb[i + 2] = (byte) p;
+      }
+    }
+    return rgb;
+  }
+
+  /** How well D_em reads G's edits as their targets, and how far the edits move z. */
+  void generationFidelity(List<VideoCache> caches, ModelManifest m) throws Exception {
+    if (oracle) {
+      return;
+    }
+    try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
+      List<Double> ta = new ArrayList<>();
+      List<Double> tv = new ArrayList<>();
+      List<Double> ra = new ArrayList<>();
+      List<Double> rv = new ArrayList<>();
+      double spread = 0;
+      double frameSpread = 0;
+      int count = 0;
+      for (VideoCache c : caches) {
+        float[][] g = c.genZ()[0];
+        float[] zs = new float[g.length * m.zDim()];
+        for (int i = 0; i < g.length; i++) {
+          System.arraycopy(g[i], 0, zs, i * m.zDim(), m.zDim());
+        }
+        float[] av = model.dem(zs, g.length);
+        for (int i = 0; i < g.length; i++) {
+          ta.add((double) c.genTargets()[i][0]);
+          tv.add((double) c.genTargets()[i][1]);
+          ra.add((double) av[2 * i + m.arousalIndex()]);
+          rv.add((double) av[2 * i + m.valenceIndex()]);
+          spread += dist(g[i], c.z()[0]);
+        }
+        count += g.length;
+        for (int i = 1; i < c.z().length; i++) {
+          frameSpread += dist(c.z()[i], c.z()[0]) / (c.z().length - 1);
+        }
+      }
+      System.out.printf(Locale.ROOT, "generation fidelity (frame 0 of each video): CCC(target, D_em(E(G(z, target)))) "
+          + "arousal %.3f valence %.3f; mean |z_edit - z_frame0| %.3f; mean |z_frame_t - z_frame0| %.3f%n",
+          Ccc.of(toArray(ra), toArray(ta)), Ccc.of(toArray(rv), toArray(tv)), spread / count, frameSpread / caches.size());
+    }
+  }
+
+  private static double[] toArray(List<Double> l) {
+    return l.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static double dist(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      double d = a[i] - b[i];
+      s += d * d;
+    }
+    return Math.sqrt(s);
+  }
+
+  String run(List<VideoCache> caches, ModelManifest m, String setting) {
+    MemoryConfig.Builder b = MemoryConfig.defaults().toBuilder().dimension(m.zDim()).maxNeurons(500);
+    int genFrames = generationFrames;
+    int targets = Integer.MAX_VALUE;
+    for (String kv : setting.split(",")) {
+      if (kv.isBlank()) {
+        continue;
+      }
+      String[] p = kv.trim().split("=");
+      float val = Float.parseFloat(p[1]);
+      switch (p[0]) {
+        case "aT" -> b.activityThreshold(val);
+        case "hT" -> b.habituationThreshold(val);
+        case "epsB" -> b.epsilonB(val);
+        case "epsN" -> b.epsilonN(val);
+        case "tauB" -> b.tauB(val);
+        case "tauN" -> b.tauN(val);
+        case "kappa" -> b.kappa(val);
+        case "gamma" -> b.labelRate(val);
+        case "epochs" -> b.epochs((int) val);
+        case "maxAge" -> b.maxEdgeAge((int) val);
+        case "cap" -> b.maxNeurons((int) val);
+        case "genFrames" -> genFrames = (int) val;
+        case "targets" -> targets = (int) val;
+        default -> throw new IllegalArgumentException("unknown key " + p[0]);
+      }
+    }
+    MemoryConfig cfg = b.build();
+    List<FramePrediction> ps = new ArrayList<>();
+    double neurons = 0;
+    for (VideoCache c : caches) {
+      AffectiveMemory mem = new AffectiveMemory(cfg);
+      List<OmgDataset.FrameRef> fs = c.video().frames();
+      Prediction last = null;
+      for (int i = 0; i < fs.size(); i++) {
+        OmgDataset.FrameRef f = fs.get(i);
+        List<Sample> samples = new ArrayList<>();
+        if (i < Math.min(genFrames, c.genZ().length)) {
+          float[][] g = c.genZ()[i];
+          for (int k = 0; k < Math.min(targets, g.length); k++) {
+            samples.add(Sample.labelled(g[k], c.genTargets()[k][0], c.genTargets()[k][1]));
+          }
+        }
+        samples.add(Sample.unlabelled(c.z()[i]));
+        mem.train(samples, AffectiveMemory.seed(f.video(), f.frame()));
+        last = mem.predict(c.z()[i]);
+        ps.add(new FramePrediction(f.video(), f.utterance(), f.frame(), c.video().personType(),
+            i < genFrames ? "GENERATING" : "ONLINE", last.memorySize(), last.activation(), f.arousal(), f.valence(),
+            c.pk()[i][0], c.pk()[i][1], last.arousal(), last.valence()));
+      }
+      neurons += last == null ? 0 : last.memorySize();
+    }
+    Scoring.Results r = Scoring.score(ps);
+    StringBuilder sb = new StringBuilder(setting.isBlank() ? "defaults" : setting);
+    for (String g : List.of(Scoring.ALL, Scoring.TYPICAL, Scoring.ATYPICAL)) {
+      GroupScores s = r.group(g);
+      if (s == null) {
+        continue;
+      }
+      sb.append(String.format(Locale.ROOT, " | %.3f/%.3f | %.3f/%.3f", s.pk().arousal().utterancePooled(),
+          s.pk().valence().utterancePooled(), s.paffmem().arousal().utterancePooled(), s.paffmem().valence().utterancePooled()));
+    }
+    sb.append(String.format(Locale.ROOT, " | %.0f", neurons / caches.size()));
+    return sb.toString();
+  }
+}
