@@ -179,8 +179,13 @@ public final class KafkaIo {
       thread.start();
     }
 
-    static String key(String person, long frame) {
+    public static String key(String person, long frame) {
       return person + "#" + frame;
+    }
+
+    /** Send time (epoch ms) of every record sent, by "person#frame". */
+    public Map<String, Long> sentTimes() {
+      return Map.copyOf(sentAt);
     }
 
     public Long sentAt(String person, long frame) {

@@ -56,6 +56,9 @@ public final class Results {
     if (Double.isNaN(v)) {
       return "n/a";
     }
+    if (Double.isInfinite(v)) {
+      return "∞ (not delivered)";
+    }
     double a = Math.abs(v);
     if (a == 0) {
       return "0";

@@ -23,12 +23,12 @@ class JobBenchmarksSmokeTest {
     JobBenchmarks bench = new JobBenchmarks();
     int code = new CommandLine(bench).execute("--quick", "--model-dir", model.toString(), "--scale-persons", "1,20",
         "--out", tmp.resolve("out").toString(), "--work-dir", tmp.resolve("work").toString(),
-        "peak", "steady", "onboarding", "state", "scale");
+        "peak", "steady", "stages", "onboarding", "state", "scale");
     assertEquals(0, code);
     Results r = bench.results;
 
-    double throughputRatio = r.value("steady/job / bare ORT throughput (wall)");
-    double cpuRatio = r.value("steady/bare / job CPU per frame (load-independent)");
+    double throughputRatio = r.value("steady/shipped (w 0.25): job / bare ORT throughput (wall)");
+    double cpuRatio = r.value("steady/shipped (w 0.25): bare / job CPU per frame (load-independent)");
     assertTrue(Double.isFinite(throughputRatio) && throughputRatio > 0, "steady ratio " + throughputRatio);
     assertTrue(Double.isFinite(cpuRatio) && cpuRatio > 0, "steady CPU ratio " + cpuRatio);
 
@@ -37,13 +37,14 @@ class JobBenchmarksSmokeTest {
     double gflop = r.value("onboarding/shipped (w 0.25): GFLOP per person");
     assertEquals(3 * (0.0502272 + 1.3312e-5 + 10 * (0.308736 + 0.0502272)), gflop, 1e-3); // 3 frames x 10 targets
 
-    for (String phase : new String[] {"online phase", "generation phase"}) {
+    for (String phase : new String[] {"shipped (w 0.25) online phase", "generation phase"}) {
       double share = r.value("memory share/" + phase + ": affective memory share of job CPU");
       assertTrue(share >= 0 && share <= 100, phase + " memory share " + share);
     }
     assertTrue(r.value("state/checkpoint size, 20 persons past onboarding") > 0);
+    assertTrue(r.value("stages/inference: ImageTensors.write (per frame)") > 0);
     assertTrue(r.value("scale/1 concurrent persons (past onboarding)") > 0);
     assertTrue(r.value("scale/20 concurrent persons (past onboarding)") > 0);
-    assertTrue(Files.readString(tmp.resolve("out/results.md")).contains("| steady | job / bare ORT throughput (wall) |"));
+    assertTrue(Files.readString(tmp.resolve("out/results.md")).contains("| steady | shipped (w 0.25): job / bare ORT throughput (wall) |"));
   }
 }

@@ -79,7 +79,7 @@ public final class MemorySweep implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
       for (OmgDataset.Video v : ds.videos()) {
-        caches.add(encode(model, m, v));
+        caches.add(cached(model, m, v));
         System.err.printf(Locale.ROOT, "encoded %s (%s) %d frames, %.0f s%n", v.id(), v.personType(), v.frames().size(),
             (System.nanoTime() - t0) / 1e9);
       }
@@ -96,6 +96,37 @@ public final class MemorySweep implements Callable<Integer> {
   static List<String> defaultSweep() {
     return List.of("", "aT=0.6", "aT=0.8", "aT=0.9", "epochs=1", "epochs=3", "gamma=0.1", "gamma=1.0",
         "targets=50", "targets=100", "genFrames=5", "genFrames=10", "cap=100", "cap=1000");
+  }
+
+  @Option(names = "--cache-dir", defaultValue = "/work/data/sweep-cache",
+      description = "Encodings are cached here per (dataset, model, crop, generation, video) (default: ${DEFAULT-VALUE}).")
+  Path cacheDir;
+
+  /** The encodings of one video, from the cache when this exact computation was done before. */
+  VideoCache cached(PkModel model, ModelManifest m, OmgDataset.Video v) throws Exception {
+    String key = String.join("|", dataset.toAbsolutePath().toString(), modelDir.toAbsolutePath().toString(), m.modelId(),
+        m.modelVersion(), String.valueOf(Files.getLastModifiedTime(modelDir.resolve("encoder.onnx"))), String.valueOf(crop),
+        String.valueOf(oracle), String.valueOf(generationFrames), String.valueOf(generationTargets), v.id(),
+        String.valueOf(v.frames().size()));
+    Path file = cacheDir.resolve(Integer.toHexString(key.hashCode()) + "-" + v.id() + ".bin");
+    if (Files.isRegularFile(file)) {
+      try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        if (key.equals(in.readObject())) {
+          return new VideoCache(v, (float[][]) in.readObject(), (float[][]) in.readObject(), (float[][][]) in.readObject(),
+              (float[][]) in.readObject());
+        }
+      }
+    }
+    VideoCache c = encode(model, m, v);
+    Files.createDirectories(cacheDir);
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
+      out.writeObject(key);
+      out.writeObject(c.z());
+      out.writeObject(c.pk());
+      out.writeObject(c.genZ());
+      out.writeObject(c.genTargets());
+    }
+    return c;
   }
 
   VideoCache encode(PkModel model, ModelManifest m, OmgDataset.Video v) throws Exception {
