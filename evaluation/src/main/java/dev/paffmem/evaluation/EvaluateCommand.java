@@ -165,7 +165,10 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--dead-letter-topic", "evaluation-rejected-" + run, "--group-id", "paffmem-evaluation-" + run,
           "--transactional-id-prefix", "paffmem-evaluation-" + run, "--model-dir", model.toString(),
           "--parallelism", String.valueOf(parallelism), "--checkpoint-interval", "5s",
-          "--starting-offsets", "EARLIEST", "--job-name", "paffmem-evaluation"));
+          "--starting-offsets", "EARLIEST", "--job-name", "paffmem-evaluation",
+          // a bounded run needs it (the job refuses --stop-at-latest with EXACTLY_ONCE: the last transaction
+          // may stay uncommitted); duplicates after a restart are dropped when joining with the dataset
+          "--delivery", "AT_LEAST_ONCE"));
       args.addAll(jobArgs); // the user's job flags win
       args.add("--stop-at-latest"); // always bounded: the job ends after the frames written below
       JobConfig cfg;

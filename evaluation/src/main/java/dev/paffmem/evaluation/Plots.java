@@ -27,7 +27,10 @@ public final class Plots {
 
   private static final Color AROUSAL = new Color(0x1f77b4);
   private static final Color VALENCE = new Color(0xd62728);
+  private static final Color AROUSAL_PK = new Color(0x9ecae1);
+  private static final Color VALENCE_PK = new Color(0xfcaeae);
   private static final BasicStroke SOLID = new BasicStroke(2f);
+  private static final BasicStroke THICK = new BasicStroke(4f);
   private static final BasicStroke DASHED = new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
       new float[] {6f, 4f}, 0f);
 
@@ -133,15 +136,17 @@ public final class Plots {
       }
     }
     XYChart top = new XYChartBuilder().width(1100).height(460)
-        .title("Video " + video + " (" + personType + "): running CCC over frames 0..t").xAxisTitle("time (s)")
+        .title("Video " + video + " (" + personType + "): running CCC over frames 0..t (PK alone: light, P-AffMem: dark)").xAxisTitle("time (s)")
         .yAxisTitle("CCC").build();
     style(top);
     top.getStyler().setYAxisMin(-1.0).setYAxisMax(1.0);
+    double end = Math.max(5, Math.ceil((n == 0 ? 0 : t[n - 1]) / 5) * 5);
+    top.getStyler().setXAxisMin(0.0).setXAxisMax(end);
     top.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     top.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
-    line(top, "PK arousal", t, Scoring.runningCcc(pkA, truthA), AROUSAL, DASHED);
+    line(top, "PK arousal", t, Scoring.runningCcc(pkA, truthA), AROUSAL_PK, THICK);
+    line(top, "PK valence", t, Scoring.runningCcc(pkV, truthV), VALENCE_PK, THICK);
     line(top, "P-AffMem arousal", t, Scoring.runningCcc(memA, truthA), AROUSAL, SOLID);
-    line(top, "PK valence", t, Scoring.runningCcc(pkV, truthV), VALENCE, DASHED);
     line(top, "P-AffMem valence", t, Scoring.runningCcc(memV, truthV), VALENCE, SOLID);
     if (generationEnd > 0) {
       line(top, "end of generation", new double[] {generationEnd, generationEnd}, new double[] {-1, 1}, Color.GRAY, DASHED);
@@ -153,6 +158,7 @@ public final class Plots {
     bottom.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     bottom.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     bottom.getStyler().setYAxisMin(0.0);
+    bottom.getStyler().setXAxisMin(0.0).setXAxisMax(end);
     line(bottom, "neurons", t, size, Color.DARK_GRAY, SOLID);
     XYSeries a = line(bottom, "BMU activation", t, act, new Color(0x2ca02c), new BasicStroke(1f));
     a.setYAxisGroup(1);
@@ -195,8 +201,7 @@ public final class Plots {
     c.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     c.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
     c.getStyler().setAntiAlias(true);
-    c.getStyler().setXAxisDecimalPattern("#0.##");
-    c.getStyler().setXAxisTickMarkSpacingHint(90);
+    c.getStyler().setXAxisDecimalPattern("#0.#");
   }
 
   private static BufferedImage side(List<? extends Chart<?, ?>> charts) {

@@ -111,13 +111,14 @@ public final class Stages {
     }
     int plane = m.imageHeight() * m.imageWidth();
     FloatBuffer direct = ByteBuffer.allocateDirect(4 * batch * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
-    us.put("  prototype: lookup table, one channel plane at a time, into a reused direct buffer", cpuMicros(calls, i -> {
+    float[] images2 = new float[batch * size];
+    us.put("  prototype: lookup table, one channel plane at a time", cpuMicros(calls, i -> {
       byte[] rgb = frames[i % n].rgb;
       int off = (i % batch) * size;
       for (int c = 0; c < 3; c++) {
         int base = off + c * plane;
-        for (int p = 0; p < plane; p++) {
-          direct.put(base + p, lut[rgb[3 * p + c] & 0xff]);
+        for (int p = 0, q = c; p < plane; p++, q += 3) {
+          images2[base + p] = lut[rgb[q] & 0xff];
         }
       }
     }));
@@ -125,8 +126,22 @@ public final class Stages {
     long[] shape = {batch, m.imageChannels(), m.imageHeight(), m.imageWidth()};
     us.put("inference: OnnxTensor from a heap float[] (new direct buffer + copy), per frame", cpuMicros(Math.max(10, calls / batch),
         i -> OnnxTensor.createTensor(env, FloatBuffer.wrap(images), shape).close()) / batch);
-    us.put("  prototype: OnnxTensor over a reused direct buffer, per frame", cpuMicros(Math.max(10, calls / batch),
-        i -> OnnxTensor.createTensor(env, direct, shape).close()) / batch);
+    us.put("  prototype: bulk copy into a reused direct buffer + OnnxTensor over it, per frame", cpuMicros(Math.max(10, calls / batch),
+        i -> {
+          direct.clear();
+          direct.put(images2).flip();
+          OnnxTensor.createTensor(env, direct, shape).close();
+        }) / batch);
+
+    FloatBuffer gOut = ByteBuffer.allocateDirect(4 * batch * size).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    us.put("onboarding: G's output copied to a float[] and into a new E input tensor (PkModel.generate + encode), per edited face",
+        cpuMicros(Math.max(10, calls / batch), i -> {
+          float[] copy = new float[batch * size];
+          gOut.rewind();
+          gOut.get(copy);
+          OnnxTensor.createTensor(env, FloatBuffer.wrap(copy), shape).close();
+        }) / batch);
+    us.put("  prototype: G's output tensor passed to E as it is (BareOrt), per edited face", 0.0);
 
     if (memoryBytes != null) {
       AffectiveMemoryState state = AffectiveMemory.fromBytes(memoryBytes, memoryConfig).toState();

@@ -242,6 +242,10 @@ public final class MemorySweep implements Callable<Integer> {
       List<Double> rv = new ArrayList<>();
       double spread = 0;
       double frameSpread = 0;
+      double realToEdit = 0;
+      double realToPrevious = 0;
+      double realToFirst = 0;
+      int probes = 0;
       int count = 0;
       for (VideoCache c : caches) {
         float[][] g = c.genZ()[0];
@@ -258,6 +262,19 @@ public final class MemorySweep implements Callable<Integer> {
           spread += dist(g[i], c.z()[0]);
         }
         count += g.length;
+        // real frames vs G's edits in z: is a later real frame nearer to some edit or to the previous real frame?
+        for (int i = 50; i < c.z().length; i += 50) {
+          double nearestEdit = Double.MAX_VALUE;
+          for (float[][] edits : c.genZ()) {
+            for (float[] e : edits) {
+              nearestEdit = Math.min(nearestEdit, dist(c.z()[i], e));
+            }
+          }
+          realToEdit += nearestEdit;
+          realToPrevious += dist(c.z()[i], c.z()[i - 1]);
+          realToFirst += dist(c.z()[i], c.z()[0]);
+          probes++;
+        }
         for (int i = 1; i < c.z().length; i++) {
           frameSpread += dist(c.z()[i], c.z()[0]) / (c.z().length - 1);
         }
@@ -265,6 +282,8 @@ public final class MemorySweep implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "generation fidelity (frame 0 of each video): CCC(target, D_em(E(G(z, target)))) "
           + "arousal %.3f valence %.3f; mean |z_edit - z_frame0| %.3f; mean |z_frame_t - z_frame0| %.3f%n",
           Ccc.of(toArray(ra), toArray(ta)), Ccc.of(toArray(rv), toArray(tv)), spread / count, frameSpread / caches.size());
+      System.out.printf(Locale.ROOT, "real frame t (every 50th) in z: nearest G edit %.3f, previous real frame %.3f, "
+          + "real frame 0 %.3f%n", realToEdit / probes, realToPrevious / probes, realToFirst / probes);
     }
   }
 
