@@ -4,7 +4,7 @@ and images under an image root (Manually_Annotated_Images/ for the real set).
 
 Rows kept: expression 0-7 (the emotions) with valence and arousal in [-1, 1];
 skipped: expression 8-10 (none / uncertain / no face), -2 labels (unlabelled), missing images.
-Faces are cropped to the annotated box and resized to 96x96 RGB; a split is decoded once into
+Faces are cropped to the annotated box (or kept whole, crop="none") and resized to 96x96 RGB; a split is decoded once into
 a uint8 array (optionally cached on disk as .npy, memory-mapped for large sets).
 """
 import csv
@@ -110,11 +110,16 @@ def _chain(first, rest):
     yield from rest
 
 
-def load_face(image_root: str, row: Row) -> np.ndarray:
-    """Crop the face box (clamped to the image) and resize to 96x96 RGB uint8 (H x W x 3)."""
+CROPS = ("box", "none")
+
+
+def load_face(image_root: str, row: Row, crop: str = "box") -> np.ndarray:
+    """Resize to 96x96 RGB uint8 (H x W x 3), after cropping the face box (clamped to the image)
+    when crop == "box". crop == "none" keeps the whole image: use it when the images are already
+    framed the way the job's input frames are (the synthetic sets), so training sees what serving sees."""
     with Image.open(os.path.join(image_root, row.path)) as im:
         im = im.convert("RGB")
-        if row.box is not None:
+        if crop == "box" and row.box is not None:
             x, y, w, h = row.box
             left, top = max(0, int(round(x))), max(0, int(round(y)))
             right, bottom = min(im.width, int(round(x + w))), min(im.height, int(round(y + h)))
@@ -125,9 +130,9 @@ def load_face(image_root: str, row: Row) -> np.ndarray:
 
 
 def _load_one(args):
-    image_root, row = args
+    image_root, row, crop = args
     try:
-        return load_face(image_root, row)
+        return load_face(image_root, row, crop)
     except (OSError, ValueError):
         return None
 
@@ -158,11 +163,13 @@ class Split:
 
 def load_split(csv_path: str, image_root: Optional[str] = None, cache_dir: Optional[str] = None,
                max_samples: Optional[int] = None, seed: int = 0, workers: int = 2,
-               progress: bool = True, person_regex: Optional[str] = None) -> Split:
+               progress: bool = True, person_regex: Optional[str] = None, crop: str = "box") -> Split:
     """Read a CSV, keep the usable rows (a seeded random subset if max_samples), decode the faces.
 
     person_regex: optional pattern whose first group, searched in subDirectory_filePath, is the
     person id (AffectNet has none; our synthetic set names files <person>_<k>.png)."""
+    if crop not in CROPS:
+        raise ValueError(f"crop must be one of {CROPS}, was {crop!r}")
     image_root = image_root or default_image_root(os.path.dirname(os.path.abspath(csv_path)))
     rows, stats = read_affectnet_csv(csv_path)
     if person_regex:
@@ -177,8 +184,11 @@ def load_split(csv_path: str, image_root: Optional[str] = None, cache_dir: Optio
     cache_img = None
     if cache_dir:
         st = os.stat(csv_path)
-        key = hashlib.sha1(f"{os.path.abspath(csv_path)}|{st.st_size}|{st.st_mtime_ns}|"
-                           f"{os.path.abspath(image_root)}|{max_samples}|{seed}|{IMAGE_SIZE}".encode()).hexdigest()[:16]
+        ident = (f"{os.path.abspath(csv_path)}|{st.st_size}|{st.st_mtime_ns}|"
+                 f"{os.path.abspath(image_root)}|{max_samples}|{seed}|{IMAGE_SIZE}")
+        if crop != "box":
+            ident += f"|crop={crop}"
+        key = hashlib.sha1(ident.encode()).hexdigest()[:16]
         os.makedirs(cache_dir, exist_ok=True)
         base = os.path.join(cache_dir, f"{os.path.splitext(os.path.basename(csv_path))[0]}-{key}")
         cache_img, cache_ok = base + ".images.npy", base + ".ok.npy"
@@ -192,7 +202,7 @@ def load_split(csv_path: str, image_root: Optional[str] = None, cache_dir: Optio
                                         shape=(n, IMAGE_SIZE, IMAGE_SIZE, 3))
               if cache_img else np.zeros((n, IMAGE_SIZE, IMAGE_SIZE, 3), dtype=np.uint8))
     ok = np.zeros(n, dtype=bool)
-    jobs = ((image_root, r) for r in rows)
+    jobs = ((image_root, r, crop) for r in rows)
     pool = Pool(workers) if workers > 1 and n > 256 else None
     it = pool.imap(_load_one, jobs, chunksize=64) if pool else map(_load_one, jobs)
     if progress:

@@ -42,6 +42,10 @@ def build_parser():
     d.add_argument("--cache-dir", default=None, help="cache decoded 96x96 faces here (.npy, memory-mapped)")
     d.add_argument("--workers", type=int, default=2, help="processes decoding images (once)")
     d.add_argument("--no-hflip", action="store_true", help="disable random horizontal mirroring")
+    d.add_argument("--crop", choices=("box", "none"), default="box",
+                   help="box: crop each image to its face box (AffectNet's images are larger than the face); "
+                        "none: keep the whole image, for sets already framed like the job's input frames "
+                        "(the synthetic sets). Training must see faces framed as the stream sends them.")
     d.add_argument("--data-kind", default=None, help='recorded in the manifest, e.g. "synthetic" or "affectnet"')
 
     m = ap.add_argument_group("model and losses")
@@ -123,9 +127,9 @@ def main(argv=None):
     val_csv = args.val_csv or os.path.join(args.data, "validation.csv")
     root = args.image_root or default_image_root(args.data)
     train = load_split(train_csv, root, args.cache_dir, args.max_train, args.seed, args.workers,
-                       not args.no_progress, args.person_regex)
+                       not args.no_progress, args.person_regex, args.crop)
     val = load_split(val_csv, root, args.cache_dir, args.max_val, args.seed, args.workers,
-                     not args.no_progress, args.person_regex)
+                     not args.no_progress, args.person_regex, args.crop)
     print(f"training rows kept {len(train)} ({train.stats.to_dict()}); validation {len(val)} "
           f"(persons: {val.n_persons()})", file=sys.stderr)
     if len(train) < args.batch:
@@ -184,7 +188,7 @@ def main(argv=None):
             "losses": manifest_losses(lc, args.ablation),
             "training": {"kind": args.data_kind or ("synthetic" if "synth" in args.data else "affectnet"),
                          "data": os.path.abspath(args.data), "image_root": os.path.abspath(root),
-                         "train_csv": os.path.basename(train_csv),
+                         "train_csv": os.path.basename(train_csv), "crop": args.crop,
                          "count": len(train), "persons": train.n_persons(), "csv_stats": train.stats.to_dict(),
                          "steps": step, "batch": args.batch, "seed": args.seed, "lr": args.lr,
                          "betas": [args.beta1, args.beta2], "hflip": not args.no_hflip,

@@ -135,6 +135,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     String startedAt = Instant.now().toString();
     Path model = modelDir != null ? modelDir : defaultModel();
+    if (modelDir == null && model.toString().contains("random")) {
+      System.err.println("paffmem evaluate: WARNING: models/demo-pk is not exported yet (no READY file); using the "
+          + "untrained " + model + ": its CCCs mean nothing. Pass --model-dir to choose a model.");
+    }
     FaceCrop crop;
     try {
       crop = FaceCrop.parse(faceBox);

@@ -163,8 +163,8 @@ public final class DemoRunner implements Callable<Integer> {
         if (progress.count() + progress.rejected() != seen) {
           seen = progress.count() + progress.rejected();
           lastChange = System.nanoTime();
-        } else if (System.nanoTime() - lastChange > TimeUnit.MINUTES.toNanos(5)) {
-          System.out.println("No progress for 5 minutes: cancelling the job.");
+        } else if (System.nanoTime() - lastChange > TimeUnit.SECONDS.toNanos(120)) {
+          System.out.println("No new prediction for 2 minutes: cancelling the job (see the missing frames below).");
           break;
         }
         if (System.nanoTime() >= nextPrint) {
@@ -183,6 +183,9 @@ public final class DemoRunner implements Callable<Integer> {
       System.out.println();
       summary(progress.byPerson());
       System.out.printf("Done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
+      if (progress.count() + progress.rejected() < total) {
+        System.out.println("Frames without a committed prediction or dead letter: " + progress.missing(framesPerPerson));
+      }
       if (progress.rejected() > 0) {
         System.out.println("Dead letters by reason: " + progress.rejectedByReason());
       }
@@ -287,6 +290,21 @@ public final class DemoRunner implements Callable<Integer> {
 
     long count() {
       return count;
+    }
+
+    /** "person/frameIndex" of every frame below framesPerPerson that has no prediction (at most 50). */
+    List<String> missing(long framesPerPerson) {
+      List<String> out = new ArrayList<>();
+      for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        e.getValue().forEach(p -> seen.add(p.getFrameIndex()));
+        for (long f = 0; f < framesPerPerson && out.size() < 50; f++) {
+          if (!seen.contains(f)) {
+            out.add(e.getKey() + "/" + f);
+          }
+        }
+      }
+      return out;
     }
 
     long rejected() {

@@ -39,6 +39,7 @@ import org.apache.flink.util.Collector;
  */
 public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction> {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffectiveMemoryFunction.class);
 
   private final JobConfig config;
   private final int zDim;
@@ -123,6 +124,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     memorySize.update(p.memorySize());
     endToEndLatency.update(Math.max(0, now - f.kafkaTimestamp));
     framesOut.inc();
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("prediction {} {} {} memory {}", f.personId, f.frameIndex, f.phase, p.memorySize());
+    }
     out.collect(AffectPrediction.newBuilder()
         .setPersonId(f.personId)
         .setSourceId(f.sourceId)

@@ -42,6 +42,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 public final class BatchedInferenceOperator extends AbstractStreamOperator<EncodedFrame>
     implements OneInputStreamOperator<Frame, EncodedFrame>, ProcessingTimeCallback {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchedInferenceOperator.class);
 
   private final ModelManifest manifest;
   private final Device device;
@@ -156,6 +157,9 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     List<StreamRecord<Frame>> batch = buffer;
     buffer = new ArrayList<>();
     pendingRows = 0;
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("flush {}", batch.stream().map(r -> r.getValue().personId + "/" + r.getValue().frameIndex).toList());
+    }
 
     int n = batch.size();
     int zDim = manifest.zDim();
