@@ -104,6 +104,9 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")
   List<Integer> scalePersons;
 
+  @Option(names = "--buffer-timeout", description = "Flink execution.buffer-timeout.interval for the job runs (default: Flink's, 100ms), e.g. 10ms to measure its effect on latency.")
+  String bufferTimeout;
+
   @Option(names = "--out", defaultValue = "/work/data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -164,6 +167,9 @@ public final class JobBenchmarks implements Callable<Integer> {
     if (modelDir == null) {
       modelDir = defaultModel();
     }
+    if (bufferTimeout != null) {
+      System.setProperty("paffmem.bench.buffer-timeout", bufferTimeout);
+    }
     if (scalePersons == null) {
       scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
     }
@@ -175,8 +181,9 @@ public final class JobBenchmarks implements Callable<Integer> {
     flops = Flops.of(modelDir);
     header.append(String.format("- model: %s (%s, width %s): E %.4f GFLOP, G %.4f GFLOP per image%n", modelDir,
         manifest.modelId(), flops.width(), flops.encoder() / 1e9, flops.generator() / 1e9));
-    header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d, generation %d frames x %d targets%n",
-        parallelism, intraOpThreads, batchMaxSize, generationFrames(), targets()));
+    header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d, generation %d frames x %d targets%s%n",
+        parallelism, intraOpThreads, batchMaxSize, generationFrames(), targets(),
+        bufferTimeout == null ? "" : ", execution.buffer-timeout.interval " + bufferTimeout));
     results.detail(header.toString());
     broker = EmbeddedKafkaBroker.builder().property("transaction.max.timeout.ms", "900000").start();
     Profile.markBrokerThreads();

@@ -202,7 +202,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       PredictionCsv.writeFrames(out.resolve("frame_predictions.csv.gz"), predictions);
       RunInfo info = new RunInfo(commandLine, dataset.toString(), labels, subset, ds.videos().size(),
           ds.utterances().size(), ds.frameCount(), ds.framesFromCsv(), model.toString(), manifest.modelId(),
-          manifest.modelVersion(), jobFlags(cfg), RunInfo.thisMachine(), startedAt, (System.nanoTime() - t0) / 1e9,
+          manifest.modelVersion(), jobFlags(cfg, manifest.zDim()), RunInfo.thisMachine(), startedAt, (System.nanoTime() - t0) / 1e9,
           outcome.sent(), outcome.predictions().size(), outcome.rejectedByReason(), missing,
           missingFrames(ds, predictions));
       ResultsJson.write(out.resolve("results.json"), info, results);
@@ -297,11 +297,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
-  private static String jobFlags(JobConfig cfg) {
+  private static String jobFlags(JobConfig cfg, int zDim) {
     return String.format(Locale.ROOT, "--generation-frames %d --generation-targets %d --memory-max-neurons %d "
         + "--memory-epochs %d (all memory flags: %s) --batch-max-size %d --parallelism %d",
-        cfg.generationFrames(), cfg.generationTargets(), cfg.memoryConfig(1).maxNeurons(), cfg.memoryConfig(1).epochs(),
-        cfg.memoryConfig(1), cfg.batchMaxSize(), cfg.parallelism());
+        cfg.generationFrames(), cfg.generationTargets(), cfg.memoryConfig(zDim).maxNeurons(),
+        cfg.memoryConfig(zDim).epochs(), cfg.memoryConfig(zDim), cfg.batchMaxSize(), cfg.parallelism());
   }
 
   private void printSummary(Results results) {

@@ -75,7 +75,7 @@ public final class JobConfig implements Serializable {
   private StartingOffsets startingOffsets;
 
   @Option(names = "--stop-at-latest", defaultValue = "false",
-      description = "Bounded run: read up to the input topic's latest offsets at start-up, then finish; needs --delivery AT_LEAST_ONCE (default: ${DEFAULT-VALUE}).")
+      description = "Bounded run: read up to the input topic's latest offsets at start-up, then finish (backfills, tests) (default: ${DEFAULT-VALUE}).")
   private boolean stopAtLatest;
 
   @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
@@ -316,11 +316,6 @@ public final class JobConfig implements Serializable {
     if (delivery == Delivery.EXACTLY_ONCE && transactionTimeout.compareTo(checkpointInterval) <= 0) {
       throw new ConfigException("--transaction-timeout " + transactionTimeout + " must be longer than --checkpoint-interval "
           + checkpointInterval + ": a transaction stays open from one checkpoint to the next");
-    }
-    if (stopAtLatest && delivery == Delivery.EXACTLY_ONCE) {
-      throw new ConfigException("--stop-at-latest needs --delivery AT_LEAST_ONCE: when a bounded job finishes, the"
-          + " Kafka sink (flink-connector-kafka 5.0.0-2.2) can leave the final checkpoint's transaction uncommitted and"
-          + " its records are lost to read_committed consumers; run the job as a stream for exactly-once output");
     }
     for (String key : List.of("bootstrap.servers", "group.id", "transactional.id", "key.serializer",
         "value.serializer", "key.deserializer", "value.deserializer")) {

@@ -8,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** AffectPrediction to Kafka: key = person id (UTF-8), value = Avro single-object encoding, timestamp = frame's event time. */
+/**
+ * AffectPrediction to Kafka: key = person id (UTF-8), value = Avro single-object encoding. The record
+ * timestamp is left to the producer (now): the frame's event time is in the value, and as a Kafka
+ * timestamp an old event time (a replayed video) would make the broker's time retention delete the
+ * predictions right after they are written.
+ */
 public final class PredictionSerializer implements KafkaRecordSerializationSchema<AffectPrediction> {
   private static final long serialVersionUID = 1L;
   private final String topic;
@@ -20,8 +25,7 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
   @Override
   public ProducerRecord<byte[], byte[]> serialize(AffectPrediction p, KafkaSinkContext context, Long timestamp) {
     try {
-      return new ProducerRecord<>(topic, null, p.getEventTime().toEpochMilli(),
-          p.getPersonId().getBytes(StandardCharsets.UTF_8), bytes(p.toByteBuffer()));
+      return new ProducerRecord<>(topic, p.getPersonId().getBytes(StandardCharsets.UTF_8), bytes(p.toByteBuffer()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -64,8 +64,7 @@ class JobConfigTest {
     assertMessage("activityThreshold", "--memory-activity-threshold", "3");
     assertMessage("--bootstrap-servers", "--kafka-property", "bootstrap.servers=x:1");
     assertMessage("Unknown option", "--no-such-flag");
-    assertMessage("--stop-at-latest needs --delivery AT_LEAST_ONCE", "--stop-at-latest");
-    JobConfig.parse("--stop-at-latest", "--delivery", "at_least_once"); // fine
+    assertTrue(JobConfig.parse("--stop-at-latest").stopAtLatest());
   }
 
   @Test
