@@ -60,7 +60,7 @@ import picocli.CommandLine.Parameters;
  *
  * <ol>
  *   <li>Build: {@code mvn -q -pl benchmarks -am package -DskipTests}
- *   <li>Run all (about 15 minutes): {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.paffmem.benchmarks.JobBenchmarks all}
+ *   <li>Run all (12-20 minutes): {@code java -Xmx8g -cp benchmarks/target/benchmarks.jar dev.paffmem.benchmarks.JobBenchmarks all}
  *   <li>Smoke run (under 2 minutes): add {@code --quick}. One benchmark: name it ({@code peak steady
  *       onboarding latency state scale}).
  * </ol>

@@ -67,7 +67,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--model-dir", paramLabel = "DIR",
-      description = "PK model directory (default: models/demo-pk if exported, else models/random-w025).")
+      description = "PK model directory (default: the shipped models/demo-pk).")
   Path modelDir;
 
   @Option(names = "--videos", defaultValue = "0", paramLabel = "N",
@@ -135,10 +135,6 @@ public final class EvaluateCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     String startedAt = Instant.now().toString();
     Path model = modelDir != null ? modelDir : defaultModel();
-    if (modelDir == null && model.toString().contains("random")) {
-      System.err.println("paffmem evaluate: WARNING: models/demo-pk is not exported yet (no READY file); using the "
-          + "untrained " + model + ": its CCCs mean nothing. Pass --model-dir to choose a model.");
-    }
     FaceCrop crop;
     try {
       crop = FaceCrop.parse(faceBox);
@@ -336,16 +332,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
   }
 
-  /** The shipped model: the trained demo model once exported, the random one until then. */
+  /** The shipped model. */
   static Path defaultModel() {
-    for (String name : List.of("demo-pk", "random-w025")) {
-      for (String base : List.of("models", "../models")) {
-        Path p = Path.of(base, name);
-        if (Files.isRegularFile(p.resolve("manifest.json")) && Files.isRegularFile(p.resolve("READY"))) {
-          return p;
-        }
-      }
-    }
-    return Path.of("models", "demo-pk");
+    return dev.paffmem.job.config.ShippedModel.directory();
   }
 }

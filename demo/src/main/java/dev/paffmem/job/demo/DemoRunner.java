@@ -49,7 +49,7 @@ import picocli.CommandLine.Unmatched;
  *   <li>Writes a stream of synthetic persons' faces (with ground-truth arousal/valence) to the input topic.
  *   <li>Runs the P-AffMem Flink job (streaming, cancelled once every frame has a committed prediction
  *       or dead letter) on a local MiniCluster (bound to 127.0.0.1) with the shipped PK
- *       model ({@code models/demo-pk}, or {@code models/random-w025} until it exists), printing progress
+ *       model ({@code models/demo-pk}), printing progress
  *       from the committed predictions: frames, persons, phase.
  *   <li>Prints a summary per person: the CCC of the PK alone and of the affective memory against the
  *       synthetic ground truth, over the person's ONLINE frames.
@@ -77,7 +77,7 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--encoding", defaultValue = "JPEG", description = "PNG, JPEG or RAW_RGB8 (default: ${DEFAULT-VALUE}).")
   ImageEncoding encoding;
 
-  @Option(names = "--model-dir", description = "PK model directory (default: models/demo-pk if exported, else models/random-w025).")
+  @Option(names = "--model-dir", description = "PK model directory (default: the shipped models/demo-pk).")
   Path modelDir;
 
   @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
@@ -197,17 +197,9 @@ public final class DemoRunner implements Callable<Integer> {
     }
   }
 
-  /** The shipped model: the trained demo model once exported, the random one until then. */
+  /** The shipped model. */
   static Path defaultModel() {
-    for (String name : List.of("demo-pk", "random-w025")) {
-      for (String base : List.of("models", "../models")) {
-        Path p = Path.of(base, name);
-        if (Files.isRegularFile(p.resolve("manifest.json")) && Files.isRegularFile(p.resolve("READY"))) {
-          return p;
-        }
-      }
-    }
-    return Path.of("models", "demo-pk");
+    return dev.paffmem.job.config.ShippedModel.directory();
   }
 
   private static Properties adminProps(String bootstrap) {
