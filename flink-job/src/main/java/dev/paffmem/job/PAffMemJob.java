@@ -154,6 +154,10 @@ public final class PAffMemJob {
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
     conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
+    if (!cfg.checkpointDir().isBlank()) {
+      // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
+      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
+    }
     env.configure(conf);
   }
 

@@ -186,6 +186,12 @@ public final class JobConfig implements Serializable {
       description = "Checkpoint interval; predictions become visible to read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
   private Duration checkpointInterval;
 
+  @Option(names = "--checkpoint-dir", defaultValue = "",
+      description = "Durable checkpoint directory URI (e.g. file:///var/paffmem/checkpoints, s3://bucket/paffmem); "
+          + "empty keeps the cluster's setting. Without one, Flink keeps checkpoints in JobManager memory, which "
+          + "refuses more than 5 MB per subtask: about 3,500 persons (default: none).")
+  private String checkpointDir;
+
   @Option(names = "--parallelism", defaultValue = "0",
       description = "Job parallelism; 0 keeps the cluster's default (default: ${DEFAULT-VALUE}).")
   private int parallelism;
@@ -387,6 +393,9 @@ public final class JobConfig implements Serializable {
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
   public String jobName() { return jobName; }
+
+  /** The durable checkpoint directory URI, or empty to keep the cluster's setting. */
+  public String checkpointDir() { return checkpointDir; }
 
   @Override
   public String toString() {

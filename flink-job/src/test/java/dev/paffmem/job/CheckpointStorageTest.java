@@ -1,0 +1,28 @@
+package dev.paffmem.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.paffmem.job.config.JobConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+
+/** Memory-backed checkpoints refuse more than 5 MB per subtask; --checkpoint-dir must reach Flink's config. */
+class CheckpointStorageTest {
+
+  @Test
+  void checkpointDirFlagSetsTheCheckpointDirectory() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PAffMemJob.configure(env, JobConfig.parse("--checkpoint-dir", "file:///tmp/paffmem-checkpoints"));
+    assertEquals("file:///tmp/paffmem-checkpoints",
+        env.getConfiguration().get(CheckpointingOptions.CHECKPOINTS_DIRECTORY));
+  }
+
+  @Test
+  void withoutTheFlagTheClusterSettingIsKept() {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PAffMemJob.configure(env, JobConfig.parse());
+    assertFalse(env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isPresent());
+  }
+}
