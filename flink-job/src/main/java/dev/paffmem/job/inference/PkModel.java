@@ -168,7 +168,29 @@ public final class PkModel implements AutoCloseable {
     long[] shape = manifest.channelsFirst()
         ? new long[] {n, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
         : new long[] {n, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
-    return run(Role.ENCODER, Map.of(in.name(), tensor(images, shape)));
+    return run(Role.ENCODER, Map.of(in.name(), imageTensor(images, n * imageSize(), shape)));
+  }
+
+  // Direct, native-order buffer reused per thread: ONNX Runtime reads it in place, where a heap array
+  // costs a fresh multi-MB direct copy per batch. One image tensor per thread is alive at a time (run()
+  // closes its inputs before returning), so reuse is safe; the model is shared by the TaskManager's slots.
+  private final ThreadLocal<FloatBuffer> imageBuffer = new ThreadLocal<>();
+
+  private int imageSize() {
+    return manifest.imageChannels() * manifest.imageHeight() * manifest.imageWidth();
+  }
+
+  private OnnxTensor imageTensor(float[] images, int length, long[] shape) throws OrtException {
+    FloatBuffer buf = imageBuffer.get();
+    if (buf == null || buf.capacity() < length) {
+      buf = java.nio.ByteBuffer.allocateDirect(Math.max(length, 64 * imageSize()) * Float.BYTES)
+          .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+      imageBuffer.set(buf);
+    }
+    buf.clear();
+    buf.put(images, 0, length);
+    buf.flip();
+    return OnnxTensor.createTensor(env, buf, shape);
   }
 
   /** D_em: {@code n} z vectors to {@code n} (arousal, valence) pairs. */

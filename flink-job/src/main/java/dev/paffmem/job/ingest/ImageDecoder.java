@@ -139,6 +139,21 @@ final class ImageDecoder {
   private byte[] rgb(BufferedImage img) {
     int w = img.getWidth();
     int h = img.getHeight();
+    // Fast path for what ImageIO's JPEG reader returns: interleaved B, G, R bytes; swap to R, G, B
+    // without going through getRGB's per-pixel colour-model calls.
+    if (img.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && img.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferByte db
+        && db.getNumBanks() == 1 && db.getOffset() == 0 && db.getData().length == w * h * 3
+        && img.getRaster().getSampleModelTranslateX() == 0 && img.getRaster().getSampleModelTranslateY() == 0) {
+      byte[] bgr = db.getData();
+      byte[] out = new byte[bgr.length];
+      for (int p = 0; p < bgr.length; p += 3) {
+        out[p] = bgr[p + 2];
+        out[p + 1] = bgr[p + 1];
+        out[p + 2] = bgr[p];
+      }
+      return out;
+    }
     int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
     byte[] out = new byte[argb.length * 3];
     for (int i = 0, p = 0; i < argb.length; i++, p += 3) {
