@@ -1,5 +1,6 @@
 package dev.paffmem.job.demo;
 
+import dev.paffmem.evaluation.Ccc;
 import dev.paffmem.faces.stream.FaceFrameStream;
 import dev.paffmem.faces.stream.StreamOptions;
 import dev.paffmem.job.PAffMemJob;
