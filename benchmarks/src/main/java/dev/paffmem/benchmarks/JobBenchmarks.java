@@ -85,7 +85,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
   boolean quick;
 
-  @Option(names = "--model-dir", description = "The shipped model (default: models/demo-pk when READY, else models/random-w025).")
+  @Option(names = "--model-dir", description = "The model (default: the shipped models/demo-pk).")
   Path modelDir;
 
   @Option(names = "--full-width-model-dir", defaultValue = "/work/data/pk-random-w1",
@@ -226,15 +226,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   }
 
   static Path defaultModel() {
-    for (String name : List.of("demo-pk", "random-w025")) {
-      for (String base : List.of("models", "../models")) {
-        Path p = Path.of(base, name);
-        if (Files.isRegularFile(p.resolve("manifest.json")) && Files.isRegularFile(p.resolve("READY"))) {
-          return p;
-        }
-      }
-    }
-    return Path.of("models", "random-w025");
+    return dev.paffmem.job.config.ShippedModel.directory();
   }
 
   // ---- peak ------------------------------------------------------------------------------------
