@@ -58,14 +58,7 @@ final class TestStream {
   }
 
   static byte[] bytes(FaceFrame f) {
-    try {
-      ByteBuffer b = f.toByteBuffer();
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.paffmem.schema.WireFormat.encode(f::toByteBuffer);
   }
 
   static byte[] key(String person) {

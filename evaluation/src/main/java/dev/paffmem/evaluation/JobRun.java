@@ -74,7 +74,7 @@ final class JobRun {
           OmgDataset.FrameRef f = v.frames().get(i);
           FaceFrame frame = faceFrame(f, fps, crop);
           CompletableFuture<Void> ack = new CompletableFuture<>();
-          producer.send(new ProducerRecord<>(topic, v.id().getBytes(StandardCharsets.UTF_8), toBytes(frame.toByteBuffer())),
+          producer.send(new ProducerRecord<>(topic, v.id().getBytes(StandardCharsets.UTF_8), dev.paffmem.schema.WireFormat.encode(frame::toByteBuffer)),
               (md, e) -> {
                 if (e != null) {
                   ack.completeExceptionally(e);
@@ -116,12 +116,6 @@ final class JobRun {
         .setVideoId(f.video())
         .setUtteranceId(f.utterance())
         .build();
-  }
-
-  private static byte[] toBytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
   }
 
   /** Runs the job (already configured by {@code cfg}) on a local MiniCluster and collects its output. */

@@ -69,14 +69,7 @@ public final class TestFrames {
   }
 
   public static byte[] bytes(FaceFrame f) {
-    try {
-      ByteBuffer b = f.toByteBuffer();
-      byte[] out = new byte[b.remaining()];
-      b.get(out);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.paffmem.schema.WireFormat.encode(f::toByteBuffer);
   }
 
   public static KafkaRecordBytes record(FaceFrame f, long offset) {

@@ -1,9 +1,7 @@
 package dev.paffmem.job.sink;
 
 import dev.paffmem.schema.AffectPrediction;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import dev.paffmem.schema.WireFormat;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,16 +22,6 @@ public final class PredictionSerializer implements KafkaRecordSerializationSchem
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(AffectPrediction p, KafkaSinkContext context, Long timestamp) {
-    try {
-      return new ProducerRecord<>(topic, p.getPersonId().getBytes(StandardCharsets.UTF_8), bytes(p.toByteBuffer()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static byte[] bytes(ByteBuffer b) {
-    byte[] out = new byte[b.remaining()];
-    b.get(out);
-    return out;
+    return new ProducerRecord<>(topic, p.getPersonId().getBytes(StandardCharsets.UTF_8), WireFormat.encode(p::toByteBuffer));
   }
 }

@@ -1,8 +1,7 @@
 package dev.paffmem.job.sink;
 
 import dev.paffmem.schema.RejectedFrame;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.paffmem.schema.WireFormat;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -17,11 +16,7 @@ public final class RejectedFrameSerializer implements KafkaRecordSerializationSc
 
   @Override
   public ProducerRecord<byte[], byte[]> serialize(RejectedFrame r, KafkaSinkContext context, Long timestamp) {
-    try {
-      byte[] key = r.getOriginalKey() == null ? null : PredictionSerializer.bytes(r.getOriginalKey().duplicate());
-      return new ProducerRecord<>(topic, key, PredictionSerializer.bytes(r.toByteBuffer()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] key = r.getOriginalKey() == null ? null : WireFormat.bytes(r.getOriginalKey());
+    return new ProducerRecord<>(topic, key, WireFormat.encode(r::toByteBuffer));
   }
 }

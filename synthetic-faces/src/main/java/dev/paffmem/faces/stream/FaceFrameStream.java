@@ -1,8 +1,6 @@
 package dev.paffmem.faces.stream;
 
 import dev.paffmem.schema.FaceFrame;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,13 +170,6 @@ public final class FaceFrameStream {
 
     /** The Kafka record value: Avro single-object encoding of the frame. */
     public static byte[] bytes(FaceFrame frame) {
-        try {
-            java.nio.ByteBuffer buf = frame.toByteBuffer();
-            byte[] out = new byte[buf.remaining()];
-            buf.get(out);
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.paffmem.schema.WireFormat.encode(frame::toByteBuffer);
     }
 }
