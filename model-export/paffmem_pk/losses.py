@@ -35,11 +35,17 @@ class LossConfig:
     use_img: bool = True     # D_real
     use_iden: bool = True    # identity loss; only effective with VGG-Face weights
     iden_off_reason: str = ""
+    # Our additions (0 = off = the paper). They train G alone, through a frozen E and D_em:
+    edit_em: float = 0.0     # L_edit_em: D_em(E(G(z, y'))) should read back a random target y'
+    edit_z: float = 0.0      # L_edit_z: E(G(z, y)) should land back on z (edits stay near real faces in z)
 
     @staticmethod
     def for_ablation(name: str, use_iden: bool = True):
         on = ABLATIONS[name]
         return LossConfig(use_em="em" in on, use_prior="prior" in on, use_img="img" in on, use_iden=use_iden)
+
+    def edit_on(self):
+        return self.edit_em > 0 or self.edit_z > 0
 
     def enabled(self):
         return {"rec": True, "em": self.use_em, "iden": self.use_iden, "prior": self.use_prior, "img": self.use_img}
@@ -117,6 +123,8 @@ class PKTrainer:
             out["img_g"] = l_img_g.detach()
         self.opt_eg.zero_grad(set_to_none=True)
         total.backward()
+        if lc.edit_on():
+            out.update(self._edit_terms(z.detach(), y))
         self.opt_eg.step()
         out["total"] = total.detach()
 
@@ -139,6 +147,37 @@ class PKTrainer:
         return {k: float(v) for k, v in out.items()}
 
 
+    def _edit_terms(self, z, y):
+        """The edit losses; their gradients go to G only (added to the step's gradients).
+
+        The job personalizes with E(G(z, y')) for 200 targets y' per frame: the affective memory
+        learns those points with the labels y'. Both terms shape exactly that: an edit should read
+        back as its target through the same (frozen) E and D_em the job uses, and an edit at the
+        face's own label should encode back to where the face itself was, so the person's real
+        frames later find the labelled edits instead of landing far from all of them.
+        """
+        pk, lc = self.pk, self.losses
+        n = z.shape[0]
+        targets = torch.rand_like(y) * 2.0 - 1.0
+        x_edit = pk.generator(torch.cat([z, z]), torch.cat([y, targets]))
+        z_edit = pk.encoder(x_edit)
+        loss = torch.zeros(())
+        out = {}
+        if lc.edit_z > 0:
+            l_z = torch.mean(torch.abs(z_edit[:n] - z))
+            loss = loss + lc.edit_z * l_z
+            out["edit_z"] = l_z.detach()
+        if lc.edit_em > 0:
+            l_em = em_loss(pk.dem(z_edit[n:]), targets)
+            loss = loss + lc.edit_em * l_em
+            out["edit_em"] = l_em.detach()
+        g_params = [p for p in pk.generator.parameters() if p.requires_grad]
+        grads = torch.autograd.grad(loss, g_params)
+        for p, g in zip(g_params, grads):
+            p.grad = g if p.grad is None else p.grad + g
+        return out
+
+
 def _identity(vgg, x, x_rec):
     from .vggface import identity_loss
 
@@ -154,4 +193,8 @@ def manifest_losses(lc: LossConfig, ablation: str = None) -> dict:
             entry["reason"] = lc.iden_off_reason or "disabled by flag"
         out[name] = entry
     out["ablation"] = ablation
+    for name in ("edit_em", "edit_z"):
+        w = getattr(lc, name)
+        out[name] = {"enabled": w > 0, "weight": w,
+                     "what": "not in the paper; trains G alone through frozen E and D_em (model-export/README.md)"}
     return out

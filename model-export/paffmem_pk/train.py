@@ -20,6 +20,7 @@ import torch
 from . import configure_threads
 from .ccc import ccc_arousal_valence
 from .data import default_image_root, load_split, to_tensor
+from .diagnose import edit_report
 from .losses import ABLATIONS, PAPER_WEIGHTS, LossConfig, PKTrainer, manifest_losses
 from .models import PK, PKConfig
 
@@ -62,6 +63,13 @@ def build_parser():
                    help="VGG-Face layers compared: last ReLU of the first 5 blocks, or of the first 5 convs")
     for k, v in PAPER_WEIGHTS.items():
         m.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of L_{k} (paper: {v})")
+
+    m.add_argument("--w-edit-em", type=float, default=0.0,
+                   help="weight of L_edit_em (not in the paper; 0 = off): D_em(E(G(z, y'))) should read back a "
+                        "random target y'; trains G only")
+    m.add_argument("--w-edit-z", type=float, default=0.0,
+                   help="weight of L_edit_z (not in the paper; 0 = off): E(G(z, y)) should encode back to z; "
+                        "trains G only")
 
     t = ap.add_argument_group("optimization")
     t.add_argument("--steps", type=int, default=10000, help="total training steps (resume continues to this)")
@@ -141,6 +149,7 @@ def main(argv=None):
     lc.use_em &= not args.no_d_em
     lc.use_prior &= not args.no_d_prior
     lc.use_img &= not args.no_d_real
+    lc.edit_em, lc.edit_z = args.w_edit_em, args.w_edit_z
     vgg = None
     if args.no_iden:
         lc.use_iden, lc.iden_off_reason = False, "disabled by --no-iden"
@@ -221,16 +230,20 @@ def main(argv=None):
             losses = trainer.step(x, y)
             step += 1
             bar.update(1)
-            bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items() if k in ("total", "rec", "em", "img_d")}, refresh=False)
+            bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()
+                            if k in ("total", "rec", "em", "img_d", "edit_em", "edit_z")}, refresh=False)
             if step % args.log_every == 0:
                 log.write(json.dumps({"step": step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
                 log.flush()
             if (args.val_every and step % args.val_every == 0) or step == args.steps:
                 last_val = {**validate(pk, val), "step": step}
+                if val.persons is not None:
+                    last_val["edits"] = edit_report(pk, val)
                 log.write(json.dumps({"step": step, "validation": last_val}) + "\n")
                 log.flush()
                 bar.write(f"step {step}: validation CCC arousal {last_val['ccc_arousal']:.3f} "
-                          f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})")
+                          f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})"
+                          + (f"; edits {last_val['edits']}" if "edits" in last_val else ""))
             if step % args.ckpt_every == 0 or step == args.steps:
                 save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
     finally:
@@ -238,6 +251,8 @@ def main(argv=None):
         log.close()
     if last_val is None or last_val["step"] != step:
         last_val = {**validate(pk, val), "step": step}
+        if val.persons is not None:
+            last_val["edits"] = edit_report(pk, val)
         with open(os.path.join(args.run, "log.jsonl"), "a") as f:
             f.write(json.dumps({"step": step, "validation": last_val}) + "\n")
     save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())

@@ -80,3 +80,42 @@ def test_ablation_switches(name):
     assert ("prior_d" in out) == ("prior" in on) and ("img_d" in out) == ("img" in on)
     for term, module in (("prior", pk.dprior), ("img", pk.dreal), ("em", pk.dem)):
         assert changed(before[term], module) == (term in on), term
+
+
+def test_edit_losses_train_the_generator_only():
+    torch.manual_seed(0)
+    lc = LossConfig(use_em=True, use_prior=False, use_img=False, use_iden=False, edit_em=1.0, edit_z=1.0)
+    lc.weights = {k: 0.0 for k in lc.weights}  # the paper's terms off: only the edit terms move anything
+    pk = PK(PKConfig(width=W))
+    tr = PKTrainer(pk, lc, lr=1e-3)
+    before = {name: snapshot(getattr(pk, name)) for name in ("encoder", "generator", "dem")}
+    out = tr.step(*batch())
+    assert {"edit_em", "edit_z"} <= set(out) and all(math.isfinite(out[k]) for k in ("edit_em", "edit_z"))
+    assert changed(before["generator"], pk.generator)
+    assert not changed(before["encoder"], pk.encoder), "E must not learn from the edit terms"
+    assert not changed(before["dem"], pk.dem), "D_em must not learn from the edit terms"
+    m = manifest_losses(lc, "all")
+    assert m["edit_em"] == {"enabled": True, "weight": 1.0, "what": m["edit_em"]["what"]} and m["edit_z"]["enabled"]
+
+
+def test_edit_losses_fall_and_are_off_by_default():
+    assert not LossConfig().edit_on()
+    assert "edit_em" not in PKTrainer(PK(PKConfig(width=W)), LossConfig()).step(*batch())
+    torch.manual_seed(1)
+    lc = LossConfig(use_prior=False, use_img=False, use_iden=False, edit_em=1.0, edit_z=1.0)
+    lc.weights = {k: 0.0 for k in lc.weights}  # E and D_em stay put: the edit terms alone must fall
+    pk = PK(PKConfig(width=W))
+    with torch.no_grad():  # an N(0, 0.02) encoder maps every image to about the same z; make E responsive
+        for p in pk.encoder.parameters():
+            p.mul_(20.0)
+    tr = PKTrainer(pk, lc, lr=1e-3)
+    x, y = batch(8, seed=3)
+
+    def step():
+        torch.manual_seed(7)  # the same random targets y' every step, so the losses are comparable
+        return tr.step(x, y)
+
+    first = step()
+    for _ in range(30):
+        last = step()
+    assert last["edit_em"] + last["edit_z"] < first["edit_em"] + first["edit_z"], (first, last)

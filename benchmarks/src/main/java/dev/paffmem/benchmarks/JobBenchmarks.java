@@ -88,7 +88,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--model-dir", description = "The model (default: the shipped models/demo-pk).")
   Path modelDir;
 
-  @Option(names = "--full-width-model-dir", defaultValue = "/work/data/pk-random-w1",
+  @Option(names = "--full-width-model-dir", defaultValue = "data/pk-random-w1",
       description = "Paper-width (1.0) random model for onboarding; skipped when absent (default: ${DEFAULT-VALUE}).")
   Path fullWidthModelDir;
 
@@ -104,13 +104,13 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")
   List<Integer> scalePersons;
 
-  @Option(names = "--buffer-timeout", description = "Flink execution.buffer-timeout.interval for the job runs (default: Flink's, 100ms), e.g. 10ms to measure its effect on latency.")
+  @Option(names = "--buffer-timeout", description = "The job's --buffer-timeout (Flink's network buffer timeout) for the job runs (default: the job's, 10ms), e.g. 100ms (Flink's default) to measure its effect on latency.")
   String bufferTimeout;
 
-  @Option(names = "--out", defaultValue = "/work/data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--work-dir", defaultValue = "/work/data/bench-work",
+  @Option(names = "--work-dir", defaultValue = "data/bench-work",
       description = "Scratch: checkpoints, savepoints, JFR recordings (default: ${DEFAULT-VALUE}).")
   Path workDir;
 
@@ -151,9 +151,13 @@ public final class JobBenchmarks implements Callable<Integer> {
 
   /** Job flags every run shares (the job's defaults except where the benchmark must differ). */
   List<String> jobFlags() {
-    return new ArrayList<>(List.of("--intra-op-threads", String.valueOf(intraOpThreads),
+    List<String> flags = new ArrayList<>(List.of("--intra-op-threads", String.valueOf(intraOpThreads),
         "--batch-max-size", String.valueOf(batchMaxSize), "--generation-frames", String.valueOf(generationFrames()),
         "--generation-targets", String.valueOf(targets())));
+    if (bufferTimeout != null) {
+      flags.addAll(List.of("--buffer-timeout", bufferTimeout));
+    }
+    return flags;
   }
 
   @Override
@@ -166,9 +170,6 @@ public final class JobBenchmarks implements Callable<Integer> {
     }
     if (modelDir == null) {
       modelDir = defaultModel();
-    }
-    if (bufferTimeout != null) {
-      System.setProperty("paffmem.bench.buffer-timeout", bufferTimeout);
     }
     if (scalePersons == null) {
       scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
@@ -183,7 +184,7 @@ public final class JobBenchmarks implements Callable<Integer> {
         manifest.modelId(), flops.width(), flops.encoder() / 1e9, flops.generator() / 1e9));
     header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d, generation %d frames x %d targets%s%n",
         parallelism, intraOpThreads, batchMaxSize, generationFrames(), targets(),
-        bufferTimeout == null ? "" : ", execution.buffer-timeout.interval " + bufferTimeout));
+        ", buffer timeout " + JobConfig.parse(jobFlags().toArray(String[]::new)).bufferTimeout().toMillis() + " ms"));
     results.detail(header.toString());
     broker = EmbeddedKafkaBroker.builder().property("transaction.max.timeout.ms", "900000").start();
     Profile.markBrokerThreads();
@@ -287,7 +288,7 @@ public final class JobBenchmarks implements Callable<Integer> {
               System.arraycopy(z, 0, zs, r * zDim, zDim);
             }
             float[] tg = Arrays.copyOfRange(targetsAv, 2 * start, 2 * (start + rows));
-            float[] gz = model.encode(model.generate(zs, tg, rows), rows);
+            float[] gz = model.generateAndEncode(zs, tg, rows); // as the job does
             for (int r = 0; r < rows; r++) {
               samples.add(Sample.labelled(Arrays.copyOfRange(gz, r * zDim, (r + 1) * zDim), tg[2 * r], tg[2 * r + 1]));
             }

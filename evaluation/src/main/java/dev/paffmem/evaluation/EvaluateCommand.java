@@ -45,7 +45,7 @@ import picocli.CommandLine.Unmatched;
  *       {@code running_ccc_<video>.png} (the paper's Figure 3).
  * </ol>
  *
- * <p>Run: {@code java -jar evaluation/target/paffmem-evaluation.jar --dataset /work/data/synth-omg --out DIR}.
+ * <p>Run: {@code java -jar evaluation/target/paffmem-evaluation.jar --dataset data/synth-omg --out DIR}.
  * Flags it does not know go to the job (e.g. {@code --generation-targets 100 --memory-epochs 5}).
  */
 @Command(name = "paffmem evaluate", mixinStandardHelpOptions = true, sortOptions = false,

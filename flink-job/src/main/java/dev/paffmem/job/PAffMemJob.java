@@ -142,7 +142,7 @@ public final class PAffMemJob {
     out.rejected().sinkTo(deadLetterSink(cfg)).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
   }
 
-  /** Parallelism, checkpointing and restarts from the config. */
+  /** Parallelism, checkpointing, restarts and the network buffer timeout from the config. */
   public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
     if (cfg.parallelism() > 0) {
       env.setParallelism(cfg.parallelism());
@@ -159,6 +159,8 @@ public final class PAffMemJob {
       conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
     }
     env.configure(conf);
+    // execution.buffer-timeout.interval: Flink's 100 ms default doubled at-least-once latency (BENCHMARKS.md)
+    env.setBufferTimeout(cfg.bufferTimeout().toMillis());
   }
 
   public static KafkaSource<KafkaRecordBytes> kafkaSource(JobConfig cfg) {

@@ -113,10 +113,6 @@ public final class JobRunner {
     int port = freePort();
     conf.setString("rest.port", String.valueOf(port));
     conf = cluster.apply(conf);
-    String bufferTimeout = System.getProperty("paffmem.bench.buffer-timeout");
-    if (bufferTimeout != null) {
-      conf.setString("execution.buffer-timeout.interval", bufferTimeout);
-    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobClient client = env.executeAsync(cfg.jobName() + "-" + run);

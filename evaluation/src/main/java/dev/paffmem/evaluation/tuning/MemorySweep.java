@@ -98,7 +98,7 @@ public final class MemorySweep implements Callable<Integer> {
         "targets=50", "targets=100", "genFrames=5", "genFrames=10", "cap=100", "cap=1000");
   }
 
-  @Option(names = "--cache-dir", defaultValue = "/work/data/sweep-cache",
+  @Option(names = "--cache-dir", defaultValue = "data/sweep-cache",
       description = "Encodings are cached here per (dataset, model, crop, generation, video) (default: ${DEFAULT-VALUE}).")
   Path cacheDir;
 

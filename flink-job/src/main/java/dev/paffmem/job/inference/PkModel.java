@@ -165,10 +165,14 @@ public final class PkModel implements AutoCloseable {
   /** Encoder: {@code n} images (manifest layout, values in the manifest range) to {@code n * zDim} values. */
   public float[] encode(float[] images, int n) throws OrtException {
     Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
-    long[] shape = manifest.channelsFirst()
+    return run(Role.ENCODER, Map.of(in.name(), imageTensor(images, n * imageSize(), imageShape(n))));
+  }
+
+  /** Shape of {@code n} images in the manifest's layout: the encoder's input. */
+  private long[] imageShape(int n) {
+    return manifest.channelsFirst()
         ? new long[] {n, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
         : new long[] {n, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
-    return run(Role.ENCODER, Map.of(in.name(), imageTensor(images, n * imageSize(), shape)));
   }
 
   // Direct, native-order buffer reused per thread: ONNX Runtime reads it in place, where a heap array
@@ -208,18 +212,74 @@ public final class PkModel implements AutoCloseable {
         manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2})));
   }
 
+  /**
+   * Generator then encoder: {@code n} z vectors and {@code n} (arousal, valence) targets to the
+   * {@code n * zDim} z values of the edited images, as {@code encode(generate(z, av, n), n)} but
+   * without copying the images through Java: G's output tensor, still owned by its open
+   * {@code OrtSession.Result}, is the encoder's input.
+   */
+  public float[] generateAndEncode(float[] z, float[] arousalValence, int n) throws OrtException {
+    return generateAndEncode(z, arousalValence, n, (role, nanos) -> { });
+  }
+
+  /** Receives how long each network of {@link #generateAndEncode(float[], float[], int, RunTimer)} ran. */
+  @FunctionalInterface
+  public interface RunTimer {
+    void ran(Role role, long nanos);
+  }
+
+  /**
+   * As {@link #generateAndEncode(float[], float[], int)}, reporting the generator's and the encoder's
+   * run times (wall clock, nanoseconds) to {@code timer}.
+   */
+  public float[] generateAndEncode(float[] z, float[] arousalValence, int n, RunTimer timer) throws OrtException {
+    float[] affect = toLabelOrder(arousalValence, n);
+    Map<String, OnnxTensor> genInputs = Map.of(
+        manifest.generatorLatentInput().name(), tensor(z, new long[] {n, manifest.zDim()}),
+        manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2}));
+    long t0 = System.nanoTime();
+    try (OrtSession.Result generated = sessions.get(Role.GENERATOR).run(genInputs)) {
+      timer.ran(Role.GENERATOR, System.nanoTime() - t0);
+      long t1 = System.nanoTime();
+      OnnxTensor images = output(Role.GENERATOR, generated);
+      long[] shape = images.getInfo().getShape();
+      float[] out;
+      if (Arrays.equals(shape, imageShape(n))) { // as the manifest declares: hand it over as it is
+        Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
+        try (OrtSession.Result encoded = sessions.get(Role.ENCODER).run(Map.of(in.name(), images))) {
+          out = floats(output(Role.ENCODER, encoded));
+        }
+      } else { // e.g. a generator with a flat output: same values, reshaped through the image buffer
+        out = encode(floats(images), n);
+      }
+      timer.ran(Role.ENCODER, System.nanoTime() - t1);
+      return out;
+    } finally {
+      genInputs.values().forEach(OnnxTensor::close);
+    }
+  }
+
   /** Runs one network on named inputs and returns its (single) output; closes the input tensors. */
   public float[] run(Role role, Map<String, OnnxTensor> inputs) throws OrtException {
-    String outName = manifest.network(role).outputs().get(0).name();
     try (OrtSession.Result result = sessions.get(role).run(inputs)) {
-      OnnxValue v = result.get(outName).orElseThrow(() -> new IllegalStateException(role.key + " produced no " + outName));
-      FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-      float[] out = new float[fb.remaining()];
-      fb.get(out);
-      return out;
+      return floats(output(role, result));
     } finally {
       inputs.values().forEach(OnnxTensor::close);
     }
+  }
+
+  /** The network's (single, manifest-named) output of a result; owned by the result. */
+  private OnnxTensor output(Role role, OrtSession.Result result) {
+    String outName = manifest.network(role).outputs().get(0).name();
+    OnnxValue v = result.get(outName).orElseThrow(() -> new IllegalStateException(role.key + " produced no " + outName));
+    return (OnnxTensor) v;
+  }
+
+  private static float[] floats(OnnxTensor t) {
+    FloatBuffer fb = t.getFloatBuffer();
+    float[] out = new float[fb.remaining()];
+    fb.get(out);
+    return out;
   }
 
   /** A float tensor for this model's environment. */

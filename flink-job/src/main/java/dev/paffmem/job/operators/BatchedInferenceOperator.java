@@ -3,6 +3,7 @@ package dev.paffmem.job.operators;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.inference.SharedPkModel;
 import dev.paffmem.job.model.EncodedFrame;
@@ -25,7 +26,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>Every frame: encoder E on the real face, D_em on its z (the PK's own prediction). GENERATING
  * frames also: generator G edits the face to each {@link GenerationTargets} target, and E encodes
- * the edited faces. Model calls take at most {@code batchMaxSize} rows.
+ * the edited faces ({@link PkModel#generateAndEncode}: G's output tensor is E's input, the images
+ * never pass through Java). Model calls take at most {@code batchMaxSize} rows.
  *
  * <p><b>Guarantees.</b> The buffer is flushed when it holds {@code batchMaxSize} rows, when its
  * oldest frame has waited {@code batchMaxWait}, before a watermark, at end of input, and in
@@ -195,9 +197,15 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
         tg[2 * r + 1] = targets[2 * (row % t) + 1];
       }
       long t0 = System.nanoTime();
-      float[] images = model.generate(zs, tg, rows);
-      generatorLatency.update((System.nanoTime() - t0) / 1_000_000);
-      float[] out = timedEncode(images, rows);
+      // G's output tensor goes straight into E (no copy of the images through Java); each run is timed
+      float[] out = model.generateAndEncode(zs, tg, rows, (role, nanos) -> {
+        if (role == Role.GENERATOR) {
+          generatorLatency.update(nanos / 1_000_000);
+        } else {
+          encoderLatency.update(nanos / 1_000_000);
+          batchSize.update(rows);
+        }
+      });
       System.arraycopy(out, 0, genZ, start * zDim, rows * zDim);
       long perRow = (System.nanoTime() - t0) / rows;
       for (int r = 0; r < rows; r++) {

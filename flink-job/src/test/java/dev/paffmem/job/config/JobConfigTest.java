@@ -22,6 +22,7 @@ class JobConfigTest {
     assertEquals(JobConfig.Delivery.EXACTLY_ONCE, c.delivery());
     assertEquals(Duration.ofMinutes(10), c.transactionTimeout());
     assertEquals(Duration.ofHours(24), c.stateTtl());
+    assertEquals(Duration.ofMillis(10), c.bufferTimeout());
     assertEquals(0.4f, c.memoryConfig(50).activityThreshold());
     assertEquals(10, c.memoryConfig(50).epochs());
   }
@@ -45,12 +46,25 @@ class JobConfigTest {
   void aPropertiesFileSetsFlagsAndTheCommandLineWins(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("job.properties");
     Files.writeString(file, "bootstrap-servers=broker:9093\ngeneration-frames=5\n"
-        + "kafka-property.security.protocol=SSL\ncheckpoint-interval=30s\n");
+        + "kafka-property.security.protocol=SSL\ncheckpoint-interval=30s\nbuffer-timeout=5ms\n");
     JobConfig c = JobConfig.parse("--config", file.toString(), "--generation-frames", "7");
     assertEquals("broker:9093", c.bootstrapServers());
     assertEquals(7, c.generationFrames());
     assertEquals("SSL", c.kafkaProperties().get("security.protocol"));
     assertEquals(Duration.ofSeconds(30), c.checkpointInterval());
+    assertEquals(Duration.ofMillis(5), c.bufferTimeout());
+  }
+
+  @Test
+  void bufferTimeoutIsZeroOrMoreWholeMilliseconds() {
+    assertEquals(Duration.ZERO, JobConfig.parse("--buffer-timeout", "0").bufferTimeout()); // flush every record
+    assertEquals(Duration.ZERO, JobConfig.parse("--buffer-timeout", "0ms").bufferTimeout());
+    assertEquals(Duration.ofMillis(100), JobConfig.parse("--buffer-timeout=100ms").bufferTimeout());
+    assertMessage("--buffer-timeout must be zero or more", "--buffer-timeout", "-5ms");
+    assertMessage("--buffer-timeout must be zero or more", "--buffer-timeout=-1ms");
+    assertMessage("--buffer-timeout must be zero or more", "--buffer-timeout", "PT-0.01S");
+    assertMessage("--buffer-timeout must be zero or more", "--buffer-timeout", "PT0.0005S");
+    assertMessage("--buffer-timeout", "--buffer-timeout", "soon");
   }
 
   @Test
@@ -72,6 +86,8 @@ class JobConfigTest {
     String usage = JobConfig.usage();
     assertTrue(usage.contains("--generation-frames"));
     assertTrue(usage.contains("default: 25"), usage);
+    assertTrue(usage.contains("--buffer-timeout"), usage);
+    assertTrue(usage.contains("default: 10ms"), usage);
   }
 
   private static void assertMessage(String expected, String... args) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "affectnet", mixinStandardHelpOptions = true,
         description = "Write an AffectNet-layout training set (training.csv, validation.csv, images, READY).")
 final class AffectNetCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "/work/data/synth-affectnet", description = "Output folder (default: ${DEFAULT-VALUE}); must not hold a finished set.")
+    @Option(names = "--out", defaultValue = "data/synth-affectnet", description = "Output folder (default: ${DEFAULT-VALUE}); must not hold a finished set.")
     Path out;
     @Option(names = "--seed", defaultValue = "" + Population.DEFAULT_SEED, description = "Master seed (default: ${DEFAULT-VALUE}).")
     long seed;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
             "Frame colours: green typical, orange resting_offset, red inverted_valence, purple swapped_axes,",
             "blue odd_arousal_carrier, grey muted."})
 final class ContactSheetCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "/work/data/contact-sheet.png", description = "PNG file (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "data/contact-sheet.png", description = "PNG file (default: ${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--seed", defaultValue = "" + Population.DEFAULT_SEED, description = "Master seed (default: ${DEFAULT-VALUE}).")
     long seed;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "omg", mixinStandardHelpOptions = true,
         description = "Write an OMG-Emotion-layout evaluation set: one 25 fps video per evaluation person, utterance labels, per-frame ground truth.")
 final class OmgCommand implements Callable<Integer> {
-    @Option(names = "--out", defaultValue = "/work/data/synth-omg", description = "Output folder (default: ${DEFAULT-VALUE}); must not hold a finished set.")
+    @Option(names = "--out", defaultValue = "data/synth-omg", description = "Output folder (default: ${DEFAULT-VALUE}); must not hold a finished set.")
     Path out;
     @Option(names = "--seed", defaultValue = "" + Population.DEFAULT_SEED, description = "Master seed (default: ${DEFAULT-VALUE}).")
     long seed;
