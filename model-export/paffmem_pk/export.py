@@ -142,11 +142,16 @@ def main(argv=None):
     ap.add_argument("--out", required=True, help="model directory to write")
     ap.add_argument("--model-id", default=None, help="default: from the checkpoint's run")
     ap.add_argument("--model-version", default=None)
+    ap.add_argument("--schedule", default=None,
+                    help="free text recorded as training.schedule: how the checkpoint came to be when it was "
+                         "trained in stages (resumed runs with different data or losses)")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     configure_threads(args.threads)
     pk, ck = load_checkpoint(args.checkpoint)
     meta = ck.get("export_meta", {})
+    if args.schedule:
+        meta["training"] = {**(meta.get("training") or {}), "schedule": args.schedule}
     images = None
     if meta.get("parity_images") is not None:
         images = torch.from_numpy(np.asarray(meta["parity_images"], dtype=np.float32))

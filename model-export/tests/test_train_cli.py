@@ -45,10 +45,12 @@ def test_train_resume_and_export(tmp_path, affectnet_dir):
 
     # the stand-alone exporter reproduces the same directory contract from the checkpoint
     out2 = str(tmp_path / "model2")
-    export_main(["--checkpoint", os.path.join(run, "last.pt"), "--out", out2])
+    export_main(["--checkpoint", os.path.join(run, "last.pt"), "--out", out2, "--schedule", "stage 1 then 2"])
     m2 = validate_model_dir(out2)
     assert m2["models"]["encoder"]["sha256"] == m["models"]["encoder"]["sha256"]  # deterministic export
     assert m2["validation"] == m["validation"]
+    assert m2["training"]["schedule"] == "stage 1 then 2" and m2["training"]["steps"] == 5
+    assert "schedule" not in m["training"]
 
 
 def test_ablation_flags_reach_the_manifest(tmp_path, affectnet_dir):
