@@ -107,6 +107,10 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--buffer-timeout", description = "The job's --buffer-timeout (Flink's network buffer timeout) for the job runs (default: the job's, 10ms), e.g. 100ms (Flink's default) to measure its effect on latency.")
   String bufferTimeout;
 
+  @Option(names = "--job-flag", paramLabel = "FLAG", description = "A job flag added to every job run, e.g. "
+      + "--job-flag=--checkpoint-interval=60s (repeatable; see the job's --help).")
+  List<String> extraJobFlags;
+
   @Option(names = "--out", defaultValue = "data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -162,6 +166,9 @@ public final class JobBenchmarks implements Callable<Integer> {
         "--generation-targets", String.valueOf(targets())));
     if (bufferTimeout != null) {
       flags.addAll(List.of("--buffer-timeout", bufferTimeout));
+    }
+    if (extraJobFlags != null) {
+      flags.addAll(extraJobFlags);
     }
     return flags;
   }
