@@ -111,6 +111,10 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "--job-flag=--checkpoint-interval=60s (repeatable; see the job's --help).")
   List<String> extraJobFlags;
 
+  @Option(names = "--cluster-option", paramLabel = "KEY=VALUE", description = "A Flink configuration entry for the "
+      + "MiniCluster of the steady runs, e.g. taskmanager.network.memory.floating-buffers-per-gate=128 (repeatable).")
+  Map<String, String> clusterOptions = new LinkedHashMap<>();
+
   @Option(names = "--out", defaultValue = "data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -452,7 +456,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       // a longer run, so that JIT compilation is a small part of the window
       double backlog = label.contains("RAW") ? 0.15 : label.startsWith("full") ? 1.5 : 0.5;
       long framesPerPerson = Math.max(5, Math.round(before.framesPerSecond() * backlog * windowSeconds() / persons));
-      Throughput job = throughputRun("steady", model, persons, framesPerPerson, List.of(), Map.of());
+      Throughput job = throughputRun("steady", model, persons, framesPerPerson, List.of(), clusterOptions);
       BareOrt.Rate after = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
       double bareRate = (before.framesPerSecond() + after.framesPerSecond()) / 2;
       double bareCpu = (before.cpuSecondsPerFrame() + after.cpuSecondsPerFrame()) / 2;
