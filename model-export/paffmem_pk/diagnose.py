@@ -1,6 +1,6 @@
 """How well G's edits serve the affective memory, measured on held-out persons.
 
-    /usr/bin/python3 -m paffmem_pk.diagnose --checkpoint runs/demo/last.pt --data /work/data/synth-affectnet
+    /usr/bin/python3 -m paffmem_pk.diagnose --checkpoint runs/demo/last.pt --data ../data/synth-affectnet
 
 The job personalizes with E(G(z, y')) for many targets y' per frame and labels those points y'.
 For that to help, an edit must (1) read back as its target through E and D_em, and (2) land near
@@ -17,6 +17,7 @@ Reported (all on validation persons, none of them seen in training):
 """
 import argparse
 import json
+import os
 import sys
 
 import numpy as np
@@ -89,8 +90,6 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     configure_threads(args.threads)
-    import os
-
     ck = torch.load(args.checkpoint, map_location="cpu")
     pk = PK(PKConfig.from_dict(ck["config"]))
     pk.load_state_dict(ck["model"])

@@ -146,7 +146,6 @@ class PKTrainer:
             out["img_d"] = l_dr.detach()
         return {k: float(v) for k, v in out.items()}
 
-
     def _edit_terms(self, z, y):
         """The edit losses; their gradients go to G only (added to the step's gradients).
 
@@ -157,18 +156,24 @@ class PKTrainer:
         frames later find the labelled edits instead of landing far from all of them.
         """
         pk, lc = self.pk, self.losses
-        n = z.shape[0]
-        targets = torch.rand_like(y) * 2.0 - 1.0
-        x_edit = pk.generator(torch.cat([z, z]), torch.cat([y, targets]))
-        z_edit = pk.encoder(x_edit)
+        # one G and one E pass over the rows the enabled terms need: own labels, random targets, or both
+        zs, ys = [], []
+        if lc.edit_z > 0:
+            zs.append(z)
+            ys.append(y)
+        if lc.edit_em > 0:
+            targets = torch.rand_like(y) * 2.0 - 1.0
+            zs.append(z)
+            ys.append(targets)
+        z_edit = pk.encoder(pk.generator(torch.cat(zs), torch.cat(ys)))
         loss = torch.zeros(())
         out = {}
         if lc.edit_z > 0:
-            l_z = torch.mean(torch.abs(z_edit[:n] - z))
+            l_z = torch.mean(torch.abs(z_edit[:z.shape[0]] - z))
             loss = loss + lc.edit_z * l_z
             out["edit_z"] = l_z.detach()
         if lc.edit_em > 0:
-            l_em = em_loss(pk.dem(z_edit[n:]), targets)
+            l_em = em_loss(pk.dem(z_edit[-z.shape[0]:]), targets)
             loss = loss + lc.edit_em * l_em
             out["edit_em"] = l_em.detach()
         g_params = [p for p in pk.generator.parameters() if p.requires_grad]

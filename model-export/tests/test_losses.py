@@ -119,3 +119,15 @@ def test_edit_losses_fall_and_are_off_by_default():
     for _ in range(30):
         last = step()
     assert last["edit_em"] + last["edit_z"] < first["edit_em"] + first["edit_z"], (first, last)
+
+
+@pytest.mark.parametrize("edit_em, edit_z", [(1.0, 0.0), (0.0, 1.0)])
+def test_each_edit_loss_alone(edit_em, edit_z):
+    torch.manual_seed(0)
+    lc = LossConfig(use_prior=False, use_img=False, use_iden=False, edit_em=edit_em, edit_z=edit_z)
+    lc.weights = {k: 0.0 for k in lc.weights}
+    pk = PK(PKConfig(width=W))
+    before = snapshot(pk.generator)
+    out = PKTrainer(pk, lc, lr=1e-3).step(*batch())
+    assert ("edit_em" in out) == (edit_em > 0) and ("edit_z" in out) == (edit_z > 0)
+    assert changed(before, pk.generator)

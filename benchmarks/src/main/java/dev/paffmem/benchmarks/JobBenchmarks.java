@@ -427,34 +427,36 @@ public final class JobBenchmarks implements Callable<Integer> {
   }
 
   void steady() throws Exception {
-    steady("shipped", modelDir, manifest);
+    steady("shipped", modelDir, manifest, 0.5);
     if (!quick) {
       // The same run with frames sent as RAW_RGB8 (27 KB each instead of a ~1-3 KB JPEG): what the job costs
       // when cameras send decoded crops, i.e. without the JPEG decode the bare ORT loop never does.
       FramePool jpeg = pool;
       pool = new FramePool(8, 32, ImageEncoding.RAW_RGB8);
       try {
-        steady("shipped, RAW_RGB8 frames", modelDir, manifest);
+        steady("shipped, RAW_RGB8 frames", modelDir, manifest, 0.15);
       } finally {
         pool = jpeg;
       }
     }
     if (!quick && fullWidthModelDir != null && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
-      steady("full width", fullWidthModelDir, ModelManifest.load(fullWidthModelDir));
+      steady("full width", fullWidthModelDir, ModelManifest.load(fullWidthModelDir), 1.5);
     }
   }
 
-  void steady(String label, Path model, ModelManifest m) throws Exception {
+  /**
+   * One steady-state run. {@code backlog}: frames preloaded, as a fraction of what bare ORT would process in
+   * the run's length: 0.5 for JPEG frames; 0.15 for RAW_RGB8 frames (27 KB each: keeps the broker's log under
+   * 2 GB, and the job is several times slower than bare ORT anyway); 1.5 at full width (a longer run, so that
+   * JIT compilation is a small part of the window).
+   */
+  void steady(String label, Path model, ModelManifest m, double backlog) throws Exception {
     int persons = steadyPersons();
     float[] images = pool.modelImages(m, 256);
     double seconds = quick ? 2 : 8;
     String w = label + " (w " + Flops.of(model).width() + ")";
     try (BareOrt bare = new BareOrt(m, intraOpThreads)) {
       BareOrt.Rate before = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
-      // enough backlog for the window at the bare rate; RAW_RGB8 frames are 27 KB each, so a smaller backlog
-      // (the job is several times slower than bare ORT anyway) keeps the broker's log under 2 GB; at full width
-      // a longer run, so that JIT compilation is a small part of the window
-      double backlog = label.contains("RAW") ? 0.15 : label.startsWith("full") ? 1.5 : 0.5;
       long framesPerPerson = Math.max(5, Math.round(before.framesPerSecond() * backlog * windowSeconds() / persons));
       Throughput job = throughputRun("steady", model, persons, framesPerPerson, List.of(), clusterOptions);
       BareOrt.Rate after = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
