@@ -10,6 +10,7 @@ import dev.paffmem.benchmarks.job.KafkaIo;
 import dev.paffmem.benchmarks.job.KafkaIo.Out;
 import dev.paffmem.benchmarks.job.Machine;
 import dev.paffmem.benchmarks.job.PeakFlops;
+import dev.paffmem.benchmarks.job.TaskTimes;
 import dev.paffmem.benchmarks.job.Profile;
 import dev.paffmem.benchmarks.job.Results;
 import dev.paffmem.job.PAffMemJob;
@@ -115,6 +116,11 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "MiniCluster of the steady runs, e.g. taskmanager.network.memory.floating-buffers-per-gate=128 (repeatable).")
   Map<String, String> clusterOptions = new LinkedHashMap<>();
 
+  @Option(names = "--steady-variants", split = ",", defaultValue = "jpeg,raw,full", description = "Runs of the steady "
+      + "benchmark: jpeg (shipped model, JPEG frames), raw (shipped model, RAW_RGB8 frames), full (paper-width "
+      + "model); default: ${DEFAULT-VALUE} (quick: jpeg).")
+  List<String> steadyVariants;
+
   @Option(names = "--out", defaultValue = "data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -132,6 +138,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   private byte[] onboardedMemory; // the memory after 1,000 frames, built as the job builds it
   private final Map<Integer, String> savepoints = new LinkedHashMap<>();
   private double steadyRate = Double.NaN;
+  private boolean jvmWarm;
   private final List<String> failed = new ArrayList<>();
 
   public static void main(String[] args) {
@@ -183,6 +190,11 @@ public final class JobBenchmarks implements Callable<Integer> {
     for (String b : which) {
       if (!ALL.contains(b)) {
         throw new CommandLine.ParameterException(new CommandLine(this), "unknown benchmark " + b + "; known: " + ALL);
+      }
+    }
+    for (String v : steadyVariants) {
+      if (!List.of("jpeg", "raw", "full").contains(v)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown --steady-variants " + v + "; known: jpeg, raw, full");
       }
     }
     if (modelDir == null) {
@@ -378,7 +390,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   // ---- steady state ----------------------------------------------------------------------------
 
   /** Outcome of one bounded throughput run. */
-  record Throughput(double framesPerSecond, int frames, Profile.Result profile, List<Out> outs) {}
+  record Throughput(double framesPerSecond, int frames, Profile.Result profile, List<Out> outs, String taskTimes) {}
 
   /**
    * A run of the job restored from a savepoint of {@code persons} persons past onboarding,
@@ -410,9 +422,11 @@ public final class JobBenchmarks implements Callable<Integer> {
         }
         int startCount = follower.count();
         Profile profile = Profile.start(jfr);
+        TaskTimes taskTimes = TaskTimes.start(job);
         follower.awaitCount((long) (0.95 * total), Duration.ofSeconds(timeout));
         int endCount = follower.count();
         Profile.Result prof = profile.stop();
+        String tasks = TaskTimes.table(taskTimes.stop(), taskTimes.failure());
         follower.awaitCount(total, Duration.ofSeconds(timeout));
         List<Out> outs = follower.snapshot();
         if (outs.size() < total) {
@@ -421,14 +435,17 @@ public final class JobBenchmarks implements Callable<Integer> {
         long[] times = outs.stream().mapToLong(Out::processingTimeMs).sorted().toArray();
         double seconds = (times[endCount - 1] - times[startCount]) / 1000.0;
         double rate = (endCount - 1 - startCount) / seconds;
-        return new Throughput(rate, endCount - startCount, prof, outs);
+        return new Throughput(rate, endCount - startCount, prof, outs, tasks);
       }
     }
   }
 
   void steady() throws Exception {
-    steady("shipped", modelDir, manifest, 0.5);
-    if (!quick) {
+    warmUpJvm();
+    if (steadyVariants.contains("jpeg")) {
+      steady("shipped", modelDir, manifest, 0.5);
+    }
+    if (!quick && steadyVariants.contains("raw")) {
       // The same run with frames sent as RAW_RGB8 (27 KB each instead of a ~1-3 KB JPEG): what the job costs
       // when cameras send decoded crops, i.e. without the JPEG decode the bare ORT loop never does.
       FramePool jpeg = pool;
@@ -439,9 +456,28 @@ public final class JobBenchmarks implements Callable<Integer> {
         pool = jpeg;
       }
     }
-    if (!quick && fullWidthModelDir != null && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
+    if (!quick && steadyVariants.contains("full") && fullWidthModelDir != null
+        && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
       steady("full width", fullWidthModelDir, ModelManifest.load(fullWidthModelDir), 1.5);
     }
+  }
+
+  /**
+   * A discarded run of the job before the first measured one. The first job of a JVM compiles Flink's,
+   * Kafka's, Avro's and the job's code while it runs: in a fresh JVM on 2 busy cores the JIT compiler took
+   * a quarter of the process's CPU for a whole minute, well into a measurement window (25.9 of 101.8 CPU
+   * seconds in the window of the first steady run, against 0.3-1.0 s in the runs after it). A job that
+   * runs for days pays this once; a benchmark must not count it.
+   */
+  void warmUpJvm() throws Exception {
+    if (jvmWarm || quick) {
+      return;
+    }
+    jvmWarm = true;
+    long t0 = System.nanoTime();
+    Throughput t = throughputRun("warm-up", modelDir, steadyPersons(), 60, List.of(), Map.of());
+    results.detail(String.format("  JVM warm-up: a discarded steady run, %.0f frames/s, %.0f s; JIT in its last window %.1f CPU-s",
+        t.framesPerSecond(), (System.nanoTime() - t0) / 1e9, t.profile().category("JVM JIT")));
   }
 
   /**
@@ -474,6 +510,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       results.detail(String.format("  %s: job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames, %.3f ms job CPU per frame (%.3f of it JIT)",
           w, persons, framesPerPerson, job.framesPerSecond(), job.frames(), 1000 * jobCpu, 1000 * jit));
       results.detail(p.table());
+      results.detail(job.taskTimes());
       results.add("steady", w + ": job throughput, online phase (" + persons + " persons past onboarding)", job.framesPerSecond(), "frames/s");
       results.add("steady", w + ": bare ORT E + D_em, same batch and threads", bareRate, "frames/s");
       results.addRatio("steady", w + ": job / bare ORT throughput (wall)", job.framesPerSecond() / bareRate, 0.9);
@@ -740,6 +777,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   }
 
   void scale() throws Exception {
+    warmUpJvm();
     for (int persons : scalePersons) {
       double expect = Double.isNaN(steadyRate) ? 100 : steadyRate;
       long perPerson = Math.max(quick ? 2 : 3, Math.round(expect * windowSeconds() / persons));

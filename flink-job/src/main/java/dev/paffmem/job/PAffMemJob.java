@@ -111,7 +111,7 @@ public final class PAffMemJob {
 
     // a forward edge from the sequencer (chained): same partitioning by person, same order
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.intraOpThreads(),
-        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets());
+        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.asyncInference());
     SingleOutputStreamOperator<EncodedFrame> encoded = sequenced
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)
         .uid(UID_INFERENCE);

@@ -130,6 +130,12 @@ public final class JobConfig implements Serializable {
       description = "Longest a frame waits in the micro-batch buffer before the batch is flushed (default: ${DEFAULT-VALUE}).")
   private Duration batchMaxWait;
 
+  @Option(names = "--async-inference", defaultValue = "true", arity = "1", paramLabel = "true|false",
+      description = "Run each subtask's model calls on an inference thread of its own, so the task keeps reading input "
+          + "into the next batch meanwhile (at most one batch in flight; order and checkpoints as without); false runs "
+          + "them on the task thread (default: ${DEFAULT-VALUE}).")
+  private boolean asyncInference;
+
   // ---- Generation (paper 2.2) ----------------------------------------------------------------
 
   @Option(names = "--generation-frames", defaultValue = "25",
@@ -395,6 +401,7 @@ public final class JobConfig implements Serializable {
   public int intraOpThreads() { return intraOpThreads; }
   public int batchMaxSize() { return batchMaxSize; }
   public Duration batchMaxWait() { return batchMaxWait; }
+  public boolean asyncInference() { return asyncInference; }
   public int generationFrames() { return generationFrames; }
   public int generationTargets() { return generationTargets; }
   public Duration stateTtl() { return stateTtl; }
@@ -415,7 +422,7 @@ public final class JobConfig implements Serializable {
     return "JobConfig{bootstrapServers=" + bootstrapServers + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
         + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
         + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
-        + ", batchMaxWait=" + batchMaxWait + ", generationFrames=" + generationFrames
+        + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", stateTtl=" + stateTtl
         + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
         + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";

@@ -12,12 +12,17 @@ import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.YieldingOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
@@ -29,12 +34,19 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * the edited faces ({@link PkModel#generateAndEncode}: G's output tensor is E's input, the images
  * never pass through Java). Model calls take at most {@code batchMaxSize} rows.
  *
- * <p><b>Guarantees.</b> The buffer is flushed when it holds {@code batchMaxSize} rows, when its
- * oldest frame has waited {@code batchMaxWait}, before a watermark, at end of input, and in
- * {@link #prepareSnapshotPreBarrier} (before the checkpoint barrier is forwarded), so a checkpoint
- * never contains buffered frames: after recovery nothing is lost and nothing runs twice. Frames are
- * emitted in arrival order, so each person's order (set by the keyed sequencer upstream, connected
- * by a forward edge) is preserved.
+ * <p><b>Pipelining.</b> With {@code asyncInference} (the job's default) a batch runs on this
+ * subtask's own inference thread while the task thread goes on reading input into the next batch;
+ * at most one batch is in flight, and its results are emitted on the task thread (through the
+ * mailbox) in arrival order. Without it the model runs on the task thread, which then reads no
+ * input meanwhile: upstream tasks block on this subtask's full input buffers, and with a keyBy in
+ * between that also starves the other inference subtasks (measured in BENCHMARKS.md).
+ *
+ * <p><b>Guarantees.</b> A batch is submitted when it holds {@code batchMaxSize} rows or its oldest
+ * frame has waited {@code batchMaxWait}; everything buffered or in flight is run and emitted before
+ * a watermark is forwarded, at end of input, and in {@link #prepareSnapshotPreBarrier} (before the
+ * checkpoint barrier is forwarded), so a checkpoint never contains buffered frames: after recovery
+ * nothing is lost and nothing runs twice. Frames are emitted in arrival order, so each person's
+ * order (set by the keyed sequencer upstream, connected by a forward edge) is preserved.
  *
  * <p>The model is shared by all slots of the TaskManager ({@link SharedPkModel}).
  *
@@ -42,7 +54,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * {@code model} (encoder, dem, generator), {@code framesEncoded}.
  */
 public final class BatchedInferenceOperator extends AbstractStreamOperator<EncodedFrame>
-    implements OneInputStreamOperator<Frame, EncodedFrame>, ProcessingTimeCallback {
+    implements OneInputStreamOperator<Frame, EncodedFrame>, ProcessingTimeCallback, YieldingOperator<EncodedFrame> {
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchedInferenceOperator.class);
 
@@ -52,7 +64,12 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final int batchMaxSize;
   private final long batchMaxWaitMs;
   private final int generationTargets;
+  private final boolean asyncInference;
 
+  private transient MailboxExecutor mailbox;
+  private transient ExecutorService inferenceThread;
+  /** Batches submitted to the inference thread whose results are not emitted yet (task thread only). */
+  private transient int inFlight;
   private transient SharedPkModel.Lease lease;
   private transient PkModel model;
   private transient float[] targets;
@@ -66,14 +83,26 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram generatorLatency;
   private transient org.apache.flink.metrics.Counter framesEncoded;
 
+  /** Runs the model on the task thread (no pipelining); see the other constructor. */
   public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
       Duration batchMaxWait, int generationTargets) {
+    this(manifest, device, intraOpThreads, batchMaxSize, batchMaxWait, generationTargets, false);
+  }
+
+  public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
+      Duration batchMaxWait, int generationTargets, boolean asyncInference) {
     this.manifest = manifest;
     this.device = device;
     this.intraOpThreads = intraOpThreads;
     this.batchMaxSize = batchMaxSize;
     this.batchMaxWaitMs = batchMaxWait.toMillis();
     this.generationTargets = generationTargets;
+    this.asyncInference = asyncInference;
+  }
+
+  @Override
+  public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
+    this.mailbox = mailboxExecutor;
   }
 
   @Override
@@ -83,6 +112,17 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     model = lease.model();
     targets = GenerationTargets.halton(generationTargets);
     buffer = new ArrayList<>();
+    if (asyncInference) {
+      if (mailbox == null) {
+        throw new IllegalStateException("asynchronous inference needs the task's mailbox executor (a YieldingOperator)");
+      }
+      String name = "PK inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
+      inferenceThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+      });
+    }
     MetricGroup g = getMetricGroup();
     batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
     encoderLatency = g.addGroup("model", "encoder").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
@@ -103,7 +143,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     buffer.add(element.copy(element.getValue())); // the runtime may reuse its StreamRecord container
     pendingRows += 1 + (element.getValue().phase == Phase.GENERATING ? generationTargets : 0);
     if (pendingRows >= batchMaxSize) {
-      flush();
+      submit();
     }
   }
 
@@ -114,7 +154,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       return;
     }
     if (time >= oldestArrival + batchMaxWaitMs) {
-      flush();
+      submit();
     } else {
       timerPending = true;
       getProcessingTimeService().registerTimer(oldestArrival + batchMaxWaitMs, this);
@@ -123,25 +163,33 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    flush();
+    drain();
     super.processWatermark(mark);
   }
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    flush(); // the checkpoint must not contain buffered frames
+    drain(); // the checkpoint must not contain buffered or in-flight frames
     super.prepareSnapshotPreBarrier(checkpointId);
   }
 
   @Override
   public void finish() throws Exception {
-    flush();
+    drain();
     super.finish();
   }
 
   @Override
   public void close() throws Exception {
     try {
+      if (inferenceThread != null) {
+        // a batch still running uses the shared sessions: let it end before the lease may close them
+        inferenceThread.shutdownNow();
+        if (!inferenceThread.awaitTermination(5, TimeUnit.MINUTES)) {
+          LOG.warn("the PK inference thread did not stop within 5 minutes");
+        }
+        inferenceThread = null;
+      }
       if (lease != null) {
         lease.close();
         lease = null;
@@ -151,8 +199,13 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
   }
 
-  /** Runs the models on everything buffered and emits the results in arrival order. */
-  private void flush() throws Exception {
+  /** Runs the buffered batch (waiting first for the one in flight) and emits its results in arrival order. */
+  private void submit() throws Exception {
+    if (asyncInference) {
+      while (inFlight > 0) {
+        mailbox.yield(); // runs the in-flight batch's emission (and timers) while input waits
+      }
+    }
     if (buffer == null || buffer.isEmpty()) {
       return;
     }
@@ -160,18 +213,56 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     buffer = new ArrayList<>();
     pendingRows = 0;
     if (LOG.isTraceEnabled()) {
-      LOG.trace("flush {}", batch.stream().map(r -> r.getValue().personId + "/" + r.getValue().frameIndex).toList());
+      LOG.trace("batch {}", batch.stream().map(r -> r.getValue().personId + "/" + r.getValue().frameIndex).toList());
     }
+    if (!asyncInference) {
+      emit(infer(batch));
+      return;
+    }
+    inFlight++;
+    inferenceThread.execute(() -> {
+      try {
+        Inferred done = infer(batch);
+        mailbox.execute(() -> {
+          inFlight--;
+          emit(done);
+        }, "emit a PK inference batch");
+      } catch (Throwable t) {
+        mailbox.execute(() -> {
+          inFlight--;
+          throw new RuntimeException("PK inference of a batch of " + batch.size() + " frames failed", t);
+        }, "fail on a PK inference error");
+      }
+    });
+  }
 
+  /** Submits what is buffered and waits until every batch is emitted. */
+  private void drain() throws Exception {
+    submit();
+    while (inFlight > 0) {
+      mailbox.yield();
+    }
+  }
+
+  /** A batch's results and the model timings to record on the task thread (metrics are updated there). */
+  private record Inferred(List<StreamRecord<EncodedFrame>> records, List<long[]> timings) {}
+
+  private static final int ENCODER = 0;
+  private static final int DEM = 1;
+  private static final int GENERATOR = 2;
+
+  /** Runs the models on one batch; touches no operator state but the model (runs on the inference thread). */
+  private Inferred infer(List<StreamRecord<Frame>> batch) throws Exception {
+    List<long[]> timings = new ArrayList<>(); // {network, nanos, rows}
     int n = batch.size();
     int zDim = manifest.zDim();
-    float[] z = encodeFrames(batch);
+    float[] z = encodeFrames(batch, timings);
     float[] pk = new float[2 * n];
     for (int start = 0; start < n; start += batchMaxSize) {
       int rows = Math.min(batchMaxSize, n - start);
       long t0 = System.nanoTime();
       float[] out = model.dem(slice(z, start * zDim, rows * zDim), rows);
-      demLatency.update((System.nanoTime() - t0) / 1_000_000);
+      timings.add(new long[] {DEM, System.nanoTime() - t0, rows});
       System.arraycopy(out, 0, pk, 2 * start, 2 * rows);
     }
 
@@ -198,14 +289,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       }
       long t0 = System.nanoTime();
       // G's output tensor goes straight into E (no copy of the images through Java); each run is timed
-      float[] out = model.generateAndEncode(zs, tg, rows, (role, nanos) -> {
-        if (role == Role.GENERATOR) {
-          generatorLatency.update(nanos / 1_000_000);
-        } else {
-          encoderLatency.update(nanos / 1_000_000);
-          batchSize.update(rows);
-        }
-      });
+      float[] out = model.generateAndEncode(zs, tg, rows,
+          (role, nanos) -> timings.add(new long[] {role == Role.GENERATOR ? GENERATOR : ENCODER, nanos, rows}));
       System.arraycopy(out, 0, genZ, start * zDim, rows * zDim);
       long perRow = (System.nanoTime() - t0) / rows;
       for (int r = 0; r < rows; r++) {
@@ -213,6 +298,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       }
     }
 
+    List<StreamRecord<EncodedFrame>> records = new ArrayList<>(n);
     int g = 0;
     for (int i = 0; i < n; i++) {
       StreamRecord<Frame> rec = batch.get(i);
@@ -229,12 +315,31 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       }
       frame.rgb = null; // pixels are not needed downstream
       e.frame = frame;
+      records.add(rec.hasTimestamp() ? new StreamRecord<>(e, rec.getTimestamp()) : new StreamRecord<>(e));
+    }
+    return new Inferred(records, timings);
+  }
+
+  /** Emits a batch's results and records its timings (task thread). */
+  private void emit(Inferred done) {
+    for (long[] timing : done.timings()) {
+      long ms = timing[1] / 1_000_000;
+      switch ((int) timing[0]) {
+        case ENCODER -> {
+          encoderLatency.update(ms);
+          batchSize.update(timing[2]);
+        }
+        case DEM -> demLatency.update(ms);
+        default -> generatorLatency.update(ms);
+      }
+    }
+    for (StreamRecord<EncodedFrame> r : done.records()) {
       framesEncoded.inc();
-      output.collect(rec.hasTimestamp() ? new StreamRecord<>(e, rec.getTimestamp()) : new StreamRecord<>(e));
+      output.collect(r);
     }
   }
 
-  private float[] encodeFrames(List<StreamRecord<Frame>> batch) throws Exception {
+  private float[] encodeFrames(List<StreamRecord<Frame>> batch, List<long[]> timings) throws Exception {
     int n = batch.size();
     int size = manifest.imageSize();
     float[] z = new float[n * manifest.zDim()];
@@ -244,18 +349,12 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       for (int r = 0; r < rows; r++) {
         ImageTensors.write(batch.get(start + r).getValue().rgb, manifest, images, r * size);
       }
-      float[] out = timedEncode(images, rows);
+      long t0 = System.nanoTime();
+      float[] out = model.encode(images, rows);
+      timings.add(new long[] {ENCODER, System.nanoTime() - t0, rows});
       System.arraycopy(out, 0, z, start * manifest.zDim(), out.length);
     }
     return z;
-  }
-
-  private float[] timedEncode(float[] images, int rows) throws Exception {
-    long t0 = System.nanoTime();
-    float[] out = model.encode(images, rows);
-    encoderLatency.update((System.nanoTime() - t0) / 1_000_000);
-    batchSize.update(rows);
-    return out;
   }
 
   private static float[] slice(float[] a, int from, int length) {
