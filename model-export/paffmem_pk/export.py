@@ -1,4 +1,5 @@
-"""Export E, G and D_em to ONNX (opset 17, dynamic batch), write the parity fixture and the manifest.
+"""Export E, G and D_em to ONNX (opset 17, dynamic batch), write the parity fixture and the manifest,
+and add encoder_u8.onnx (E behind a uint8 front end, see preprocess.py).
 
     /usr/bin/python3 -m paffmem_pk.export --checkpoint runs/demo/last.pt --out ../models/demo-pk
 """
@@ -13,6 +14,7 @@ from torch import nn
 from . import IMAGE_SIZE, configure_threads
 from .manifest import OPSET, PARITY_JSON, TENSORS, build_manifest, validate_model_dir, write_manifest
 from .models import PK, PKConfig, count_parameters
+from .preprocess import KEY as U8_KEY, add_encoder_u8
 
 PARITY_AFFECT = [[0.6, -0.4], [-0.8, 0.7]]  # (arousal, valence) targets fed to G in the fixture
 
@@ -125,6 +127,7 @@ def export_model_dir(pk: PK, out_dir: str, *, model_id, model_version, losses, t
                               losses=losses, training=training, validation=validation,
                               architecture=architecture_info(pk))
     write_manifest(out_dir, manifest)
+    manifest["models"][U8_KEY] = add_encoder_u8(out_dir)  # encoder_u8.onnx, recorded in manifest.json
     validate_model_dir(out_dir)
     return manifest
 

@@ -1,4 +1,5 @@
-"""Export a randomly initialized PK (for performance and contract work, not for accuracy).
+"""Export a randomly initialized PK (for performance and contract work, not for accuracy); like every
+export (export_model_dir) the directory gets encoder_u8.onnx too.
 
     /usr/bin/python3 -m paffmem_pk.export_random --width 1.0 --out /tmp/pk-random-w1
 """
@@ -34,7 +35,8 @@ def main(argv=None):
                   "note": "randomly initialized (N(0, 0.02) weights, zero biases); not trained"},
         validation=None)
     print(json.dumps({"out": args.out, "model_id": m["model_id"],
-                      "parameters": m["architecture"]["parameters"]}, indent=2))
+                      "parameters": m["architecture"]["parameters"],
+                      "encoder_u8": m["models"]["encoder_u8"]["file"]}, indent=2))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ OPSET = 17
 MANIFEST = "manifest.json"
 PARITY_JSON = "parity/parity.json"
 
-# model -> (file, inputs, outputs); each tensor (name, shape with -1 for the batch)
+# model -> (file, inputs, outputs); each tensor (name, shape with -1 for the batch). The optional
+# models.encoder_u8 (encoder.onnx behind a uint8 front end) is built and checked in preprocess.py.
 TENSORS = {
     "encoder": ("encoder.onnx",
                 [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])],
@@ -124,6 +125,9 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
                 raise ValueError(f"{key}: ONNX graph has {got_in} -> {got_out}, manifest says {want_in} -> {want_out}")
             if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
                 raise ValueError(f"{key}: opset differs from manifest")
+    from .preprocess import validate_encoder_u8
+
+    validate_encoder_u8(model_dir, m, check_onnx)  # the optional models.encoder_u8
     if m["parity"] is not None:
         if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
             raise ValueError("sha256 mismatch for the parity fixture")

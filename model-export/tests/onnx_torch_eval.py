@@ -11,6 +11,11 @@ import torch.nn.functional as F
 from onnx import numpy_helper
 
 
+_DTYPES = {onnx.TensorProto.FLOAT: torch.float32, onnx.TensorProto.UINT8: torch.uint8,
+           onnx.TensorProto.INT64: torch.int64, onnx.TensorProto.INT32: torch.int32,
+           onnx.TensorProto.DOUBLE: torch.float64}
+
+
 def _attrs(node):
     return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
 
@@ -102,6 +107,10 @@ def run(model_path, feeds):
             out = ins[0] * torch.ones(shape, dtype=ins[0].dtype)  # ONNX Expand broadcasts both ways
         elif op == "Tile":
             out = ins[0].repeat(*[int(r) for r in ins[1].tolist()])
+        elif op == "Transpose":
+            out = ins[0].permute(*a["perm"])
+        elif op == "Cast":
+            out = ins[0].to(_DTYPES[a["to"]])
         elif op == "Equal":
             out = ins[0] == ins[1]
         elif op == "Where":

@@ -1,6 +1,10 @@
 package dev.paffmem.job.inference;
 
-/** RGB8 pixels to the model's input tensor layout, channel order and value range (all from the manifest). */
+/**
+ * RGB8 pixels to the model's input tensor layout, channel order and value range (all from the manifest):
+ * {@code byte * ((max - min) / 255) + min} in float. The optional encoder_u8.onnx does the same inside
+ * the graph ({@link PkModel#encodeRgb(java.util.List)}).
+ */
 public final class ImageTensors {
 
   private ImageTensors() {}

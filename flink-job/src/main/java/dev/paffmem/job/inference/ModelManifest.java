@@ -22,19 +22,33 @@ import java.util.Map;
  * <p>{@link #load(Path)} parses it and checks that every model file it names is present with the
  * sha256 it records; a problem fails with a {@link ModelDirectoryException} that names the file
  * and field.
+ *
+ * <p>{@code models.encoder_u8} ({@link Role#ENCODER_U8}: the encoder behind a uint8 front end that
+ * takes RGB8 frames as they are) is optional: model directories exported before it load without it,
+ * and {@link #network(Role)} is then null for it. When the manifest names it, it is checked like the
+ * other networks.
  */
 public final class ModelManifest implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
-  /** The three networks the job runs. */
+  /** The networks of a model directory; the first three are required. */
   public enum Role {
-    ENCODER("encoder"), GENERATOR("generator"), DEM("dem");
+    ENCODER("encoder", false), GENERATOR("generator", false), DEM("dem", false),
+    /**
+     * Optional: the encoder with the image preprocessing inside the graph. Its input is uint8
+     * [N, height, width, 3], RGB, NHWC (the frames' bytes as they are); its output is the encoder's z.
+     * Built by {@code python3 -m paffmem_pk.preprocess <model-dir>}.
+     */
+    ENCODER_U8("encoder_u8", true);
 
     public final String key;
+    /** Whether a manifest may leave the network out. */
+    public final boolean optional;
 
-    Role(String key) {
+    Role(String key, boolean optional) {
       this.key = key;
+      this.optional = optional;
     }
   }
 
@@ -106,12 +120,18 @@ public final class ModelManifest implements Serializable {
     JsonNode models = require(root, "models");
     Map<Role, Network> nets = new LinkedHashMap<>();
     for (Role role : Role.values()) {
+      if (role.optional && !models.hasNonNull(role.key)) {
+        continue;
+      }
       JsonNode m = require(models, role.key);
       nets.put(role, new Network(requireText(m, "file"), requireText(m, "sha256"),
           tensors(m, "inputs", role), tensors(m, "outputs", role)));
     }
     this.networks = nets;
     checkRoles();
+    if (nets.containsKey(Role.ENCODER_U8)) {
+      checkEncoderU8(models.get(Role.ENCODER_U8.key));
+    }
   }
 
   /** Reads and checks {@code dir/manifest.json} and the files and digests it names. */
@@ -142,15 +162,58 @@ public final class ModelManifest implements Serializable {
   private void checkFiles() {
     for (Map.Entry<Role, Network> e : networks.entrySet()) {
       Path f = dir().resolve(e.getValue().file());
+      String fix = e.getKey() == Role.ENCODER_U8 ? U8_FIX : "";
       if (!Files.isRegularFile(f)) {
         throw new ModelDirectoryException("model directory " + dir + ": " + e.getKey().key + " file " + f.getFileName()
-            + " named in manifest.json is missing");
+            + " named in manifest.json is missing" + fix);
       }
       String actual = sha256(f);
       if (!actual.equalsIgnoreCase(e.getValue().sha256())) {
         throw new ModelDirectoryException("model directory " + dir + ": " + f.getFileName() + " has sha256 " + actual
-            + " but manifest.json records " + e.getValue().sha256() + " (file corrupt or from another export)");
+            + " but manifest.json records " + e.getValue().sha256() + " (file corrupt or from another export)" + fix);
       }
+    }
+  }
+
+  private static final String U8_FIX = "; rebuild it with 'python3 -m paffmem_pk.preprocess <model-dir>' (in"
+      + " model-export/) or remove models.encoder_u8 from manifest.json";
+
+  /**
+   * encoder_u8: one uint8 input [N, height, width, 3] (NHWC, RGB: the frames' bytes), one output
+   * like the encoder's; when the manifest records which encoder.onnx it was built from, that must be
+   * this directory's.
+   */
+  private void checkEncoderU8(JsonNode entry) {
+    Network u8 = networks.get(Role.ENCODER_U8);
+    if (u8.inputs().size() != 1 || u8.outputs().size() != 1) {
+      throw bad("models.encoder_u8 must have one input (RGB8 frames) and one output (z)");
+    }
+    Tensor in = u8.inputs().get(0);
+    long[] want = {-1, imageHeight, imageWidth, 3};
+    long[] got = in.shape();
+    boolean shapeOk = got.length == 4;
+    for (int i = 1; shapeOk && i < 4; i++) {
+      shapeOk = got[i] == want[i];
+    }
+    if (!shapeOk || !"uint8".equalsIgnoreCase(in.dtype())) {
+      throw bad("models.encoder_u8 input " + in + " must be uint8 " + java.util.Arrays.toString(want)
+          + " (N, height, width, RGB)");
+    }
+    for (String field : new String[] {"layout", "channel_order"}) {
+      JsonNode v = entry.get("inputs").get(0).get(field);
+      String expected = field.equals("layout") ? "NHWC" : "RGB";
+      if (v != null && !v.isNull() && !v.asText().equalsIgnoreCase(expected)) {
+        throw bad("models.encoder_u8 input " + field + " must be " + expected + ", was " + v.asText());
+      }
+    }
+    if (u8.outputs().get(0).lastDim() != zDim) {
+      throw bad("models.encoder_u8 output " + u8.outputs().get(0) + " must end in z_dim " + zDim);
+    }
+    JsonNode from = entry.path("derived_from").path("sha256");
+    String encoderSha = networks.get(Role.ENCODER).sha256();
+    if (from.isTextual() && !from.asText().equalsIgnoreCase(encoderSha)) {
+      throw bad("models.encoder_u8 was built from another encoder.onnx (derived_from.sha256 " + from.asText()
+          + ", models.encoder.sha256 " + encoderSha + ")" + U8_FIX);
     }
   }
 
@@ -262,11 +325,14 @@ public final class ModelManifest implements Serializable {
   public int arousalIndex() { return labelOrder.indexOf("arousal"); }
   /** Index of valence in every affect tensor. */
   public int valenceIndex() { return labelOrder.indexOf("valence"); }
+  /** The network of a role; null for an optional one (encoder_u8) the manifest does not name. */
   public Network network(Role role) { return networks.get(role); }
+  /** Whether the manifest names the network (always true for the required roles). */
+  public boolean has(Role role) { return networks.containsKey(role); }
   /** Values per image tensor row: channels * height * width. */
   public int imageSize() { return imageChannels * imageHeight * imageWidth; }
 
-  /** The digests of the three files, to check that every TaskManager runs the model the client validated. */
+  /** The digests of the network files (encoder_u8 when present), to check that every TaskManager runs the model the client validated. */
   public Map<Role, String> digests() {
     Map<Role, String> d = new LinkedHashMap<>();
     networks.forEach((r, n) -> d.put(r, n.sha256().toLowerCase()));
@@ -276,6 +342,7 @@ public final class ModelManifest implements Serializable {
   @Override
   public String toString() {
     return modelId + " " + modelVersion + " (" + dir + ", z_dim " + zDim + ", image " + imageChannels + "x"
-        + imageHeight + "x" + imageWidth + " " + channelOrder + " " + layout + ")";
+        + imageHeight + "x" + imageWidth + " " + channelOrder + " " + layout
+        + (networks.containsKey(Role.ENCODER_U8) ? ", uint8 encoder" : "") + ")";
   }
 }

@@ -1,6 +1,7 @@
 package dev.paffmem.job.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +73,59 @@ class PkModelTest {
     Files.writeString(manifest2, Files.readString(manifest2).replace("\"z_dim\": 50", "\"z_dim\": 64"));
     e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir2));
     assertTrue(e.getMessage().contains("z_dim"), e.getMessage());
+  }
+
+  @Test
+  void anOlderManifestWithoutEncoderU8Loads() {
+    ModelManifest m = ModelManifest.load(TestFrames.tinyModel());
+    assertFalse(m.has(ModelManifest.Role.ENCODER_U8));
+    assertTrue(m.has(ModelManifest.Role.ENCODER));
+  }
+
+  /** encoder_u8.onnx, when the manifest names it, is checked like the other networks. */
+  @Test
+  void aMissingCorruptOrStaleEncoderU8IsNamed(@TempDir Path tmp) throws Exception {
+    Path shipped = Path.of("..", "models", "random-w025");
+    Assumptions.assumeTrue(Files.isRegularFile(shipped.resolve("encoder_u8.onnx")), "no shipped encoder_u8");
+    Path dir = copyOf(shipped, tmp.resolve("a"));
+    assertTrue(ModelManifest.load(dir).has(ModelManifest.Role.ENCODER_U8));
+
+    Files.delete(dir.resolve("encoder_u8.onnx"));
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("encoder_u8.onnx") && e.getMessage().contains("missing")
+        && e.getMessage().contains("paffmem_pk.preprocess"), e.getMessage());
+
+    Files.copy(shipped.resolve("encoder_u8.onnx"), dir.resolve("encoder_u8.onnx"));
+    Files.write(dir.resolve("encoder_u8.onnx"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("encoder_u8.onnx has sha256"), e.getMessage());
+
+    Path stale = copyOf(shipped, tmp.resolve("b")); // built from another encoder.onnx
+    Path manifest = stale.resolve("manifest.json");
+    String sha = ModelManifest.load(shipped).network(ModelManifest.Role.ENCODER).sha256();
+    String text = Files.readString(manifest);
+    int u8 = text.indexOf("\"encoder_u8\"");
+    Files.writeString(manifest, text.substring(0, u8) + text.substring(u8).replace(sha, "0".repeat(64)));
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(stale));
+    assertTrue(e.getMessage().contains("another encoder.onnx"), e.getMessage());
+
+    Path wrongType = copyOf(shipped, tmp.resolve("c")); // the manifest says float32, the file takes uint8
+    Path m3 = wrongType.resolve("manifest.json");
+    Files.writeString(m3, Files.readString(m3).replace("\"dtype\": \"uint8\"", "\"dtype\": \"float32\""));
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(wrongType));
+    assertTrue(e.getMessage().contains("encoder_u8") && e.getMessage().contains("uint8"), e.getMessage());
+  }
+
+  private static Path copyOf(Path src, Path target) throws Exception {
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.list(src)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(f)) {
+          Files.copy(f, target.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    return target;
   }
 
   @Test

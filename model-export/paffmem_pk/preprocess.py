@@ -1,0 +1,195 @@
+"""encoder_u8.onnx: the encoder with the image preprocessing fused in front of it.
+
+The job receives frames as RGB8 pixels (height x width x 3 bytes, HWC). encoder.onnx wants float32
+images in the manifest's layout, channel order and value range; encoder_u8.onnx takes the bytes as
+they are, a uint8 tensor [N, H, W, 3] (RGB, NHWC, dynamic N), and does
+
+    [Gather channels (BGR models only)] -> Transpose to NCHW (NCHW models only) -> Cast float32
+    -> Mul (max - min) / 255 -> Add min -> encoder.onnx's graph
+
+so the job only copies bytes. It is built from an exported encoder.onnx with onnx.compose (the
+PyTorch model is not needed) and recorded in manifest.json as ``models.encoder_u8`` (format_version
+stays 1: the entry is optional and readers that do not know it ignore it).
+
+    /usr/bin/python3 -m paffmem_pk.preprocess ../models/demo-pk    # idempotent
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+
+from .manifest import MANIFEST, TENSORS, sha256_file, write_manifest
+
+KEY = "encoder_u8"
+FILE = "encoder_u8.onnx"
+INPUT = "rgb"
+_FLOAT_IMAGE = "u8pre_image"  # the front end's output, fed to the encoder's image input
+_PREFIX = "u8pre_"
+
+
+def u8_input_tensor(image: dict) -> dict:
+    """The manifest's description of encoder_u8's input."""
+    return {"name": INPUT, "shape": [-1, int(image["height"]), int(image["width"]), 3], "dtype": "uint8",
+            "value_range": [0, 255], "layout": "NHWC", "channel_order": "RGB"}
+
+
+def _front_end(image: dict, opset_import, ir_version):
+    """uint8 [batch, H, W, 3] RGB -> float32 image in the manifest's layout, channel order and range."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    h, w = int(image["height"]), int(image["width"])
+    if int(image["channels"]) != 3:
+        raise ValueError(f"image.channels must be 3, was {image['channels']}")
+    order = str(image["channel_order"]).upper()
+    layout = str(image["layout"]).upper()
+    if order not in ("RGB", "BGR") or layout not in ("NCHW", "NHWC"):
+        raise ValueError(f"unsupported image spec: channel_order {order}, layout {layout}")
+    lo, hi = (np.float32(v) for v in image["value_range"])
+    if not hi > lo:
+        raise ValueError(f"image.value_range must have max > min, was {image['value_range']}")
+    # the same float32 arithmetic as the job's ImageTensors: byte * ((max - min) / 255) + min
+    scale = np.float32((hi - lo) / np.float32(255.0))
+    inits = [numpy_helper.from_array(np.array(scale, dtype=np.float32), _PREFIX + "scale"),
+             numpy_helper.from_array(np.array(lo, dtype=np.float32), _PREFIX + "min")]
+    nodes = []
+    x = INPUT
+    if order == "BGR":  # the input is RGB: reverse the channel axis (last, NHWC)
+        inits.append(numpy_helper.from_array(np.array([2, 1, 0], dtype=np.int64), _PREFIX + "bgr"))
+        nodes.append(helper.make_node("Gather", [x, _PREFIX + "bgr"], [_PREFIX + "bgr_out"], axis=3))
+        x = _PREFIX + "bgr_out"
+    if layout == "NCHW":
+        nodes.append(helper.make_node("Transpose", [x], [_PREFIX + "nchw"], perm=[0, 3, 1, 2]))
+        x = _PREFIX + "nchw"
+    nodes += [helper.make_node("Cast", [x], [_PREFIX + "f32"], to=TensorProto.FLOAT),
+              helper.make_node("Mul", [_PREFIX + "f32", _PREFIX + "scale"], [_PREFIX + "scaled"]),
+              helper.make_node("Add", [_PREFIX + "scaled", _PREFIX + "min"], [_FLOAT_IMAGE])]
+    out_shape = ["batch", 3, h, w] if layout == "NCHW" else ["batch", h, w, 3]
+    graph = helper.make_graph(
+        nodes, "u8_front_end",
+        [helper.make_tensor_value_info(INPUT, TensorProto.UINT8, ["batch", h, w, 3])],
+        [helper.make_tensor_value_info(_FLOAT_IMAGE, TensorProto.FLOAT, out_shape)],
+        initializer=inits)
+    model = helper.make_model(graph, opset_imports=list(opset_import))
+    model.ir_version = ir_version
+    onnx.checker.check_model(model)
+    return model
+
+
+def build_encoder_u8(encoder_path: str, image: dict):
+    """The u8 network (an onnx.ModelProto, checked) from encoder.onnx and the manifest's ``image`` spec."""
+    import onnx
+    from onnx import compose, helper
+
+    enc = onnx.load(encoder_path)
+    if len(enc.graph.input) != 1 or len(enc.graph.output) != 1:
+        raise ValueError(f"{encoder_path}: the encoder must have one input and one output")
+    names = {n for node in enc.graph.node for n in list(node.input) + list(node.output)}
+    names |= {i.name for i in enc.graph.initializer}
+    if any(n.startswith(_PREFIX) or n == INPUT for n in names):
+        raise ValueError(f"{encoder_path}: tensor names clash with the front end's ({_PREFIX}*, {INPUT})")
+    pre = _front_end(image, enc.opset_import, enc.ir_version)
+    merged = compose.merge_models(
+        pre, enc, io_map=[(_FLOAT_IMAGE, enc.graph.input[0].name)],
+        doc_string="encoder.onnx behind a uint8 NHWC RGB front end (paffmem_pk.preprocess)",
+        producer_name="paffmem_pk.preprocess", producer_version=enc.producer_version or "1",
+        domain=enc.domain, model_version=enc.model_version or 1)
+    # onnx 1.12's merge_models repeats each opset import (one per model) and loses the graph name
+    # (a loop variable shadows it): set both as they should be
+    opsets = {}
+    for op in merged.opset_import:
+        opsets.setdefault(op.domain, op.version)
+    del merged.opset_import[:]
+    merged.opset_import.extend(helper.make_opsetid(d, v) for d, v in opsets.items())
+    merged.graph.name = (enc.graph.name or "encoder") + "_u8"
+    onnx.checker.check_model(merged)
+    return merged
+
+
+def add_encoder_u8(model_dir: str) -> dict:
+    """Writes model_dir/encoder_u8.onnx from model_dir/encoder.onnx and records it in manifest.json
+    (``models.encoder_u8``: file, sha256, inputs, outputs, derived_from). Idempotent: the file is rebuilt
+    from the current encoder.onnx, so rerunning gives the same bytes and the same manifest.
+    Returns the manifest entry."""
+    import onnx
+
+    mpath = os.path.join(model_dir, MANIFEST)
+    with open(mpath) as f:
+        manifest = json.load(f)
+    enc_entry = manifest["models"]["encoder"]
+    enc_path = os.path.join(model_dir, enc_entry["file"])
+    enc_sha = sha256_file(enc_path)
+    if enc_sha != enc_entry["sha256"]:
+        raise ValueError(f"sha256 mismatch for {enc_entry['file']}: not building {FILE} from it")
+    model = build_encoder_u8(enc_path, manifest["image"])
+    path = os.path.join(model_dir, FILE)
+    tmp = path + ".tmp"
+    onnx.save(model, tmp)
+    os.replace(tmp, path)
+    entry = {
+        "file": FILE,
+        "sha256": sha256_file(path),
+        "inputs": [u8_input_tensor(manifest["image"])],
+        "outputs": [dict(t) for t in enc_entry["outputs"]],
+        "derived_from": {"model": "encoder", "file": enc_entry["file"], "sha256": enc_sha},
+    }
+    manifest["models"][KEY] = entry
+    write_manifest(model_dir, manifest)
+    return entry
+
+
+def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> None:
+    """Raise ValueError unless the optional models.encoder_u8 entry (when present) matches its file,
+    the image spec and the encoder it was built from."""
+    entry = m["models"].get(KEY)
+    if entry is None:
+        return
+    path = os.path.join(model_dir, entry["file"])
+    if not os.path.isfile(path):
+        raise ValueError(f"{KEY}: {entry['file']} named in the manifest is missing")
+    if sha256_file(path) != entry["sha256"]:
+        raise ValueError(f"sha256 mismatch for {entry['file']}")
+    enc = m["models"]["encoder"]
+    if entry.get("derived_from", {}).get("sha256") not in (None, enc["sha256"]):
+        raise ValueError(f"{KEY}: built from another encoder.onnx (rerun python3 -m paffmem_pk.preprocess)")
+    want_in = [(INPUT, u8_input_tensor(m["image"])["shape"])]
+    want_out = [(n, list(s)) for n, s in TENSORS["encoder"][2]]
+    got_in = [(t["name"], t["shape"]) for t in entry["inputs"]]
+    got_out = [(t["name"], t["shape"]) for t in entry["outputs"]]
+    if got_in != want_in or got_out != want_out or [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
+        raise ValueError(f"{KEY}: tensors {got_in} -> {got_out} differ from {want_in} (uint8) -> {want_out}")
+    if check_onnx:
+        import onnx
+        from onnx import TensorProto
+
+        from .manifest import _onnx_shape
+
+        model = onnx.load(path)
+        onnx.checker.check_model(model)
+        g_in = [(i.name, _onnx_shape(i)) for i in model.graph.input]
+        g_out = [(o.name, _onnx_shape(o)) for o in model.graph.output]
+        if g_in != want_in or g_out != want_out:
+            raise ValueError(f"{KEY}: ONNX graph has {g_in} -> {g_out}, manifest says {want_in} -> {want_out}")
+        if model.graph.input[0].type.tensor_type.elem_type != TensorProto.UINT8:
+            raise ValueError(f"{KEY}: the ONNX graph's input is not uint8")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(
+        description="Add encoder_u8.onnx (uint8 NHWC RGB input, preprocessing inside the graph) to a model "
+                    "directory and record it in manifest.json. Idempotent.")
+    ap.add_argument("model_dir", nargs="+", help="exported model directory (with manifest.json and encoder.onnx)")
+    args = ap.parse_args(argv)
+    from .manifest import validate_model_dir
+
+    for d in args.model_dir:
+        entry = add_encoder_u8(d)
+        validate_model_dir(d)
+        print(json.dumps({"dir": d, "file": entry["file"], "sha256": entry["sha256"]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
