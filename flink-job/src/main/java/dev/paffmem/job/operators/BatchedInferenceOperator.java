@@ -1,7 +1,6 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig.Device;
-import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.PkModel;
@@ -339,18 +338,19 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
   }
 
+  /** E on the batch's frames, in chunks of {@code batchMaxSize}: RGB bytes in, normalized inside ONNX (encoder_u8). */
   private float[] encodeFrames(List<StreamRecord<Frame>> batch, List<long[]> timings) throws Exception {
     int n = batch.size();
-    int size = manifest.imageSize();
     float[] z = new float[n * manifest.zDim()];
+    List<byte[]> rgb = new ArrayList<>(Math.min(n, batchMaxSize));
     for (int start = 0; start < n; start += batchMaxSize) {
       int rows = Math.min(batchMaxSize, n - start);
-      float[] images = new float[rows * size];
+      rgb.clear();
       for (int r = 0; r < rows; r++) {
-        ImageTensors.write(batch.get(start + r).getValue().rgb, manifest, images, r * size);
+        rgb.add(batch.get(start + r).getValue().rgb);
       }
       long t0 = System.nanoTime();
-      float[] out = model.encode(images, rows);
+      float[] out = model.encodeRgb(rgb);
       timings.add(new long[] {ENCODER, System.nanoTime() - t0, rows});
       System.arraycopy(out, 0, z, start * manifest.zDim(), out.length);
     }
