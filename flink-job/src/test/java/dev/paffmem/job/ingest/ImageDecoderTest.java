@@ -14,8 +14,72 @@ import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-/** The JPEG fast path (raster bytes, BGR swapped) must give exactly what the generic getRGB path gives. */
+/**
+ * The JPEG fast path (decoded straight into an R, G, B raster whose array is returned) must give exactly
+ * what ImageIO's default decoding read through getRGB gives, also when the image is resized, and grey
+ * JPEGs must still decode.
+ */
 class ImageDecoderTest {
+
+  static byte[] jpeg(BufferedImage img) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "jpeg", out);
+    return out.toByteArray();
+  }
+
+  static FaceFrame frame(byte[] jpeg) {
+    return FaceFrame.newBuilder().setPersonId("p").setSourceId("s").setFrameIndex(0)
+        .setEventTime(Instant.EPOCH).setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(jpeg)).build();
+  }
+
+  /** What the decoder gave before the fast path: ImageIO.read, a bilinear resize when needed, getRGB. */
+  static byte[] reference(byte[] jpeg, int size) throws Exception {
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg));
+    if (img.getWidth() != size || img.getHeight() != size) {
+      BufferedImage dst = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = dst.createGraphics();
+      g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.drawImage(img, 0, 0, size, size, null);
+      g.dispose();
+      img = dst;
+    }
+    int[] argb = img.getRGB(0, 0, size, size, null, 0, size);
+    byte[] out = new byte[size * size * 3];
+    for (int i = 0; i < argb.length; i++) {
+      out[3 * i] = (byte) (argb[i] >> 16);
+      out[3 * i + 1] = (byte) (argb[i] >> 8);
+      out[3 * i + 2] = (byte) argb[i];
+    }
+    return out;
+  }
+
+  static BufferedImage gradient(int size, int type) {
+    BufferedImage src = new BufferedImage(size, size, type);
+    SplittableRandom random = new SplittableRandom(11);
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        src.setRGB(x, y, (x * 2 % 256) << 16 | (y * 2 % 256) << 8 | random.nextInt(256));
+      }
+    }
+    return src;
+  }
+
+  @Test
+  void resizedJpegMatchesTheReference() throws Exception {
+    byte[] bytes = jpeg(gradient(150, BufferedImage.TYPE_INT_RGB));
+    assertArrayEquals(reference(bytes, 96), new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes)));
+  }
+
+  @Test
+  void greyJpegDecodesToEqualChannels() throws Exception {
+    byte[] bytes = jpeg(gradient(96, BufferedImage.TYPE_BYTE_GRAY));
+    byte[] rgb = new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes));
+    assertArrayEquals(reference(bytes, 96), rgb);
+    for (int p = 0; p < rgb.length; p += 3) {
+      assertEquals(rgb[p], rgb[p + 1]);
+      assertEquals(rgb[p], rgb[p + 2]);
+    }
+  }
 
   @Test
   void jpegFastPathMatchesGetRgb() throws Exception {
