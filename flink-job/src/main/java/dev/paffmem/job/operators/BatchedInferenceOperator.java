@@ -24,6 +24,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.YieldingOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
  * Runs the PK model on micro-batches of frames from all persons of this subtask.
@@ -220,17 +221,25 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
     inFlight++;
     inferenceThread.execute(() -> {
+      ThrowingRunnable<Exception> mail;
       try {
         Inferred done = infer(batch);
-        mailbox.execute(() -> {
+        mail = () -> {
           inFlight--;
           emit(done);
-        }, "emit a PK inference batch");
+        };
       } catch (Throwable t) {
-        mailbox.execute(() -> {
+        mail = () -> {
           inFlight--;
           throw new RuntimeException("PK inference of a batch of " + batch.size() + " frames failed", t);
-        }, "fail on a PK inference error");
+        };
+      }
+      try {
+        mailbox.execute(mail, "emit a PK inference batch");
+      } catch (RuntimeException closed) {
+        // the task is closing (cancelled or failed): nothing of this batch was emitted or checkpointed, so
+        // its frames are read again from Kafka after recovery
+        LOG.debug("task closing: results of a batch of {} frames dropped", batch.size(), closed);
       }
     });
   }
