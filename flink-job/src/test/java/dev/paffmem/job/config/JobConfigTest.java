@@ -68,6 +68,15 @@ class JobConfigTest {
   }
 
   @Test
+  void asyncInferenceIsOnUnlessSwitchedOffExplicitly() {
+    assertTrue(JobConfig.defaults().asyncInference());
+    assertEquals(false, JobConfig.parse("--async-inference", "false").asyncInference());
+    assertEquals(false, JobConfig.parse("--async-inference=FALSE").asyncInference());
+    assertTrue(JobConfig.parse("--async-inference=true").asyncInference());
+    assertMessage("--async-inference", "--async-inference", "maybe");
+  }
+
+  @Test
   void invalidValuesSayWhichFlagToFix() {
     assertMessage("--batch-max-size must be at least 1", "--batch-max-size", "0");
     assertMessage("--generation-targets", "--generation-targets", "-1");
