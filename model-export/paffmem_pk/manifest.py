@@ -115,14 +115,7 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
                 [(t["name"], t["shape"]) for t in entry["outputs"]] != want_out:
             raise ValueError(f"{key}: tensor names/shapes differ from the contract")
         if check_onnx:
-            import onnx
-
-            model = onnx.load(path)
-            onnx.checker.check_model(model)
-            got_in = [(i.name, _onnx_shape(i)) for i in model.graph.input]
-            got_out = [(o.name, _onnx_shape(o)) for o in model.graph.output]
-            if got_in != want_in or got_out != want_out:
-                raise ValueError(f"{key}: ONNX graph has {got_in} -> {got_out}, manifest says {want_in} -> {want_out}")
+            model = check_graph(path, key, want_in, want_out)
             if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
                 raise ValueError(f"{key}: opset differs from manifest")
     from .preprocess import validate_encoder_u8
@@ -132,6 +125,20 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
         if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
             raise ValueError("sha256 mismatch for the parity fixture")
     return m
+
+
+def check_graph(path, key, want_in, want_out):
+    """Loads an ONNX file, runs onnx.checker and checks its inputs and outputs (name, shape) against the
+    manifest's; returns the model."""
+    import onnx
+
+    model = onnx.load(path)
+    onnx.checker.check_model(model)
+    got_in = [(i.name, _onnx_shape(i)) for i in model.graph.input]
+    got_out = [(o.name, _onnx_shape(o)) for o in model.graph.output]
+    if got_in != want_in or got_out != want_out:
+        raise ValueError(f"{key}: ONNX graph has {got_in} -> {got_out}, manifest says {want_in} -> {want_out}")
+    return model
 
 
 def _onnx_shape(value_info):

@@ -161,17 +161,11 @@ def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> Non
     if got_in != want_in or got_out != want_out or [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
         raise ValueError(f"{KEY}: tensors {got_in} -> {got_out} differ from {want_in} (uint8) -> {want_out}")
     if check_onnx:
-        import onnx
         from onnx import TensorProto
 
-        from .manifest import _onnx_shape
+        from .manifest import check_graph
 
-        model = onnx.load(path)
-        onnx.checker.check_model(model)
-        g_in = [(i.name, _onnx_shape(i)) for i in model.graph.input]
-        g_out = [(o.name, _onnx_shape(o)) for o in model.graph.output]
-        if g_in != want_in or g_out != want_out:
-            raise ValueError(f"{KEY}: ONNX graph has {g_in} -> {g_out}, manifest says {want_in} -> {want_out}")
+        model = check_graph(path, KEY, want_in, want_out)
         if model.graph.input[0].type.tensor_type.elem_type != TensorProto.UINT8:
             raise ValueError(f"{KEY}: the ONNX graph's input is not uint8")
 

@@ -83,12 +83,6 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram generatorLatency;
   private transient org.apache.flink.metrics.Counter framesEncoded;
 
-  /** Runs the model on the task thread (no pipelining); see the other constructor. */
-  public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
-      Duration batchMaxWait, int generationTargets) {
-    this(manifest, device, intraOpThreads, batchMaxSize, batchMaxWait, generationTargets, false);
-  }
-
   public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
       Duration batchMaxWait, int generationTargets, boolean asyncInference) {
     this.manifest = manifest;
