@@ -70,7 +70,7 @@ public final class Stages {
     }
     FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, m.imageWidth(), m.imageHeight());
     Frame[] frames = new Frame[n];
-    us.put("validate: Avro + JPEG decode + getRGB (FrameDecoder, as in the job)", cpuMicros(calls, i -> {
+    us.put("validate: Avro + JPEG decode into an RGB raster (FrameDecoder, as in the job)", cpuMicros(calls, i -> {
       frames[i % n] = decoder.decode(records[i % n], 0L).frame();
     }));
     byte[][] jpegs = new byte[n][];
@@ -79,7 +79,7 @@ public final class Stages {
       jpegs[i] = new byte[b.remaining()];
       b.get(jpegs[i]);
     }
-    us.put("  prototype: JPEG decode, pixels read from the raster (no getRGB)", cpuMicros(calls, i -> {
+    us.put("  before fix 8: JPEG decode to B, G, R (ImageIO default) + swap to R, G, B", cpuMicros(calls, i -> {
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpegs[i % n]));
       byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData(); // TYPE_3BYTE_BGR
       byte[] rgb = new byte[bgr.length];
@@ -103,7 +103,15 @@ public final class Stages {
 
     int size = m.imageSize();
     float[] images = new float[batch * size];
-    us.put("inference: ImageTensors.write (per frame)", cpuMicros(calls, i -> ImageTensors.write(frames[i % n].rgb, m, images, (i % batch) * size)));
+    int frameBytes = 3 * m.imageHeight() * m.imageWidth();
+    ByteBuffer u8 = ByteBuffer.allocateDirect(batch * frameBytes).order(ByteOrder.nativeOrder());
+    us.put("inference: frame bytes into encoder_u8's input buffer (PkModel.encodeRgb, as in the job)", cpuMicros(calls, i -> {
+      if (i % batch == 0) {
+        u8.clear();
+      }
+      u8.put(frames[i % n].rgb);
+    }));
+    us.put("  without encoder_u8 (older model dirs): ImageTensors.write (per frame)", cpuMicros(calls, i -> ImageTensors.write(frames[i % n].rgb, m, images, (i % batch) * size)));
     float[] lut = new float[256];
     float scale = (m.valueMax() - m.valueMin()) / 255f;
     for (int v = 0; v < 256; v++) {

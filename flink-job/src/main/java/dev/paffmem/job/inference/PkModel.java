@@ -249,11 +249,6 @@ public final class PkModel implements AutoCloseable {
     return run(Role.ENCODER, Map.of(in.name(), OnnxTensor.createTensor(env, buf, imageShape(n))));
   }
 
-  /** {@link #encodeRgb(List)} on the first {@code n} frames of an array. */
-  public float[] encodeRgb(byte[][] rgbFrames, int n) throws OrtException {
-    return encodeRgb(Arrays.asList(rgbFrames).subList(0, n));
-  }
-
   /** Whether the model directory has {@code encoder_u8.onnx}, which {@link #encodeRgb(List)} then runs. */
   public boolean hasU8Encoder() {
     return sessions.containsKey(Role.ENCODER_U8);

@@ -133,10 +133,6 @@ class ModelParityTest {
         assertEquals(n * m.zDim(), got.length);
         double diff = maxAbsDiff(encodeConverted(model, frames), got);
         assertTrue(diff <= 1e-5, dir + " batch " + n + ": max |encodeRgb - encode| = " + diff);
-        if (n >= 2) { // the array overload: the first n frames of an array
-          assertTrue(maxAbsDiff(Arrays.copyOf(got, 2 * m.zDim()), model.encodeRgb(frames.toArray(new byte[0][]), 2))
-              <= 1e-5);
-        }
       }
       assertEquals(0, model.encodeRgb(List.of()).length);
       List<byte[]> bad = new ArrayList<>(frames(2, m.imageHeight(), m.imageWidth()));

@@ -28,8 +28,12 @@ class ImageDecoderTest {
   }
 
   static FaceFrame frame(byte[] jpeg) {
+    return frame(jpeg, ImageEncoding.JPEG);
+  }
+
+  static FaceFrame frame(byte[] image, ImageEncoding encoding) {
     return FaceFrame.newBuilder().setPersonId("p").setSourceId("s").setFrameIndex(0)
-        .setEventTime(Instant.EPOCH).setEncoding(ImageEncoding.JPEG).setImage(ByteBuffer.wrap(jpeg)).build();
+        .setEventTime(Instant.EPOCH).setEncoding(encoding).setImage(ByteBuffer.wrap(image)).build();
   }
 
   /** What the decoder gave before the fast path: ImageIO.read, a bilinear resize when needed, getRGB. */
@@ -68,6 +72,14 @@ class ImageDecoderTest {
   void resizedJpegMatchesTheReference() throws Exception {
     byte[] bytes = jpeg(gradient(150, BufferedImage.TYPE_INT_RGB));
     assertArrayEquals(reference(bytes, 96), new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes)));
+  }
+
+  @Test
+  void rgbPngTakesTheSamePathAndMatchesTheReference() throws Exception {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(gradient(96, BufferedImage.TYPE_INT_RGB), "png", png);
+    byte[] bytes = png.toByteArray();
+    assertArrayEquals(reference(bytes, 96), new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes, ImageEncoding.PNG)));
   }
 
   @Test
