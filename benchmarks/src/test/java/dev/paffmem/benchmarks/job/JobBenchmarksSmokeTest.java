@@ -45,7 +45,7 @@ class JobBenchmarksSmokeTest {
       assertTrue(share >= 0 && share <= 100, phase + " memory share " + share);
     }
     assertTrue(r.value("state/checkpoint size, 20 persons past onboarding") > 0);
-    assertTrue(r.value("stages/inference: ImageTensors.write (per frame)") > 0);
+    assertTrue(r.value("stages/inference: frame bytes into encoder_u8's input buffer (PkModel.encodeRgb, as in the job)") > 0);
     assertTrue(r.value("scale/1 concurrent persons (past onboarding)") > 0);
     assertTrue(r.value("scale/20 concurrent persons (past onboarding)") > 0);
     assertTrue(Files.readString(tmp.resolve("out/results.md")).contains("| steady | shipped (w 0.25): job / bare ORT throughput (wall) |"));
