@@ -35,9 +35,12 @@ class LossConfig:
     use_img: bool = True     # D_real
     use_iden: bool = True    # identity loss; only effective with VGG-Face weights
     iden_off_reason: str = ""
+    iden_source: str = "VGG-Face"  # what the identity features are (VGG-Face or the project's identity network)
     # Our additions (0 = off = the paper). They train G alone, through a frozen E and D_em:
     edit_em: float = 0.0     # L_edit_em: D_em(E(G(z, y'))) should read back a random target y'
     edit_z: float = 0.0      # L_edit_z: E(G(z, y)) should land back on z (edits stay near real faces in z)
+    edit_rel: float = 0.0    # L_edit_rel: D_em(E(G(z, y'))) - D_em(z) should equal y' - y (edits keep the face's own reading)
+    iden_edit: float = 0.0   # L_iden on edits: identity features of G(z, y') should equal those of x (needs identity features)
 
     @staticmethod
     def for_ablation(name: str, use_iden: bool = True):
@@ -45,7 +48,7 @@ class LossConfig:
         return LossConfig(use_em="em" in on, use_prior="prior" in on, use_img="img" in on, use_iden=use_iden)
 
     def edit_on(self):
-        return self.edit_em > 0 or self.edit_z > 0
+        return self.edit_em > 0 or self.edit_z > 0 or self.edit_rel > 0 or self.iden_edit > 0
 
     def enabled(self):
         return {"rec": True, "em": self.use_em, "iden": self.use_iden, "prior": self.use_prior, "img": self.use_img}
@@ -124,7 +127,7 @@ class PKTrainer:
         self.opt_eg.zero_grad(set_to_none=True)
         total.backward()
         if lc.edit_on():
-            out.update(self._edit_terms(z.detach(), y))
+            out.update(self._edit_terms(x, z.detach(), y))
         self.opt_eg.step()
         out["total"] = total.detach()
 
@@ -146,40 +149,61 @@ class PKTrainer:
             out["img_d"] = l_dr.detach()
         return {k: float(v) for k, v in out.items()}
 
-    def _edit_terms(self, z, y):
-        """The edit losses; their gradients go to G only (added to the step's gradients).
+    def _edit_terms(self, x, z, y):
+        """The edit losses (ours, not the paper's); their gradients go to G only (added to the step's gradients).
 
-        The job personalizes with E(G(z, y')) for 200 targets y' per frame: the affective memory
-        learns those points with the labels y'. Both terms shape exactly that: an edit should read
-        back as its target through the same (frozen) E and D_em the job uses, and an edit at the
-        face's own label should encode back to where the face itself was, so the person's real
-        frames later find the labelled edits instead of landing far from all of them.
+        The job personalizes with E(G(z, y')) for 200 targets y' per frame: the affective memory learns those
+        points with the labels y'. The terms shape exactly that:
+        - edit_z: an edit at the face's own label encodes back to where the face was, so the person's later real
+          frames find the labelled edits near them;
+        - edit_em: an edit reads back as its target through the same (frozen) E and D_em (absolute: it also
+          removes whatever makes D_em misread this person, so the memory can only copy the PK);
+        - edit_rel: an edit reads back as the face's own reading moved by the change of label,
+          D_em(E(G(z, y'))) - D_em(z) = y' - y: the person's own offset from the PK is kept in every edit, which is
+          what lets the memory learn it;
+        - iden_edit: the identity features of an edit equal those of the face (the identity loss applied to the
+          edits, not only to the reconstruction).
         """
         pk, lc = self.pk, self.losses
-        # one G and one E pass over the rows the enabled terms need: own labels, random targets, or both
+        n = z.shape[0]
         zs, ys = [], []
         if lc.edit_z > 0:
             zs.append(z)
             ys.append(y)
-        if lc.edit_em > 0:
+        random_rows = lc.edit_em > 0 or lc.edit_rel > 0 or lc.iden_edit > 0
+        if random_rows:
             targets = torch.rand_like(y) * 2.0 - 1.0
             zs.append(z)
             ys.append(targets)
-        z_edit = pk.encoder(pk.generator(torch.cat(zs), torch.cat(ys)))
+        images = pk.generator(torch.cat(zs), torch.cat(ys))
+        z_edit = pk.encoder(images)
         loss = torch.zeros(())
         out = {}
         if lc.edit_z > 0:
-            l_z = torch.mean(torch.abs(z_edit[:z.shape[0]] - z))
+            l_z = torch.mean(torch.abs(z_edit[:n] - z))
             loss = loss + lc.edit_z * l_z
             out["edit_z"] = l_z.detach()
+        if lc.edit_em > 0 or lc.edit_rel > 0:
+            read = pk.dem(z_edit[-n:])
         if lc.edit_em > 0:
-            l_em = em_loss(pk.dem(z_edit[-z.shape[0]:]), targets)
+            l_em = em_loss(read, targets)
             loss = loss + lc.edit_em * l_em
             out["edit_em"] = l_em.detach()
+        if lc.edit_rel > 0:
+            with torch.no_grad():
+                own = pk.dem(z)
+            l_rel = em_loss(read - own, targets - y)
+            loss = loss + lc.edit_rel * l_rel
+            out["edit_rel"] = l_rel.detach()
+        if lc.iden_edit > 0 and self.vgg is not None:
+            l_ie = _identity(self.vgg, x, images[-n:])
+            loss = loss + lc.iden_edit * l_ie
+            out["iden_edit"] = l_ie.detach()
         g_params = [p for p in pk.generator.parameters() if p.requires_grad]
-        grads = torch.autograd.grad(loss, g_params)
+        grads = torch.autograd.grad(loss, g_params, allow_unused=True)
         for p, g in zip(g_params, grads):
-            p.grad = g if p.grad is None else p.grad + g
+            if g is not None:
+                p.grad = g if p.grad is None else p.grad + g
         return out
 
 
@@ -196,9 +220,11 @@ def manifest_losses(lc: LossConfig, ablation: str = None) -> dict:
         entry = {"enabled": bool(on), "weight": lc.weights[name]}
         if name == "iden" and not on:
             entry["reason"] = lc.iden_off_reason or "disabled by flag"
+        if name == "iden" and on:
+            entry["features"] = lc.iden_source
         out[name] = entry
     out["ablation"] = ablation
-    for name in ("edit_em", "edit_z"):
+    for name in ("edit_em", "edit_z", "edit_rel", "iden_edit"):
         w = getattr(lc, name)
         out[name] = {"enabled": w > 0, "weight": w,
                      "what": "not in the paper; trains G alone through frozen E and D_em (model-export/README.md)"}

@@ -59,6 +59,9 @@ def build_parser():
     m.add_argument("--no-d-real", action="store_true", help="turn D_real off")
     m.add_argument("--no-iden", action="store_true", help="turn the identity loss off")
     m.add_argument("--vggface", default=None, help="MatConvNet vgg_face.mat for the identity loss")
+    m.add_argument("--idnet", default=None,
+                   help="identity network checkpoint (python3 -m paffmem_pk.idnet) for the identity loss, "
+                        "when VGG-Face is not available")
     m.add_argument("--vgg-taps", choices=("blocks", "convs"), default="blocks",
                    help="VGG-Face layers compared: last ReLU of the first 5 blocks, or of the first 5 convs")
     for k, v in PAPER_WEIGHTS.items():
@@ -70,6 +73,14 @@ def build_parser():
     m.add_argument("--w-edit-z", type=float, default=0.0,
                    help="weight of L_edit_z (not in the paper; 0 = off): E(G(z, y)) should encode back to z; "
                         "trains G only")
+    m.add_argument("--w-edit-rel", type=float, default=0.0,
+                   help="weight of L_edit_rel (not in the paper; 0 = off): D_em(E(G(z, y'))) - D_em(z) should equal "
+                        "y' - y, so edits keep the person's own reading; trains G only")
+    m.add_argument("--w-iden-edit", type=float, default=0.0,
+                   help="weight of the identity loss on edits G(z, y') (not in the paper; 0 = off; needs --idnet or "
+                        "--vggface); trains G only")
+    m.add_argument("--init-from", default=None,
+                   help="start a new run from an exported model directory's E, G and D_em (discriminators fresh)")
 
     t = ap.add_argument_group("optimization")
     t.add_argument("--steps", type=int, default=10000, help="total training steps (resume continues to this)")
@@ -150,9 +161,15 @@ def main(argv=None):
     lc.use_prior &= not args.no_d_prior
     lc.use_img &= not args.no_d_real
     lc.edit_em, lc.edit_z = args.w_edit_em, args.w_edit_z
+    lc.edit_rel, lc.iden_edit = args.w_edit_rel, args.w_iden_edit
     vgg = None
     if args.no_iden:
         lc.use_iden, lc.iden_off_reason = False, "disabled by --no-iden"
+    elif args.idnet:
+        from .idnet import load_identity_features
+
+        vgg = load_identity_features(args.idnet)
+        lc.iden_source = f"identity network trained on the training persons ({os.path.basename(args.idnet)})"
     elif args.vggface:
         from .vggface import load_vggface_mat
 
@@ -176,6 +193,11 @@ def main(argv=None):
         torch.set_rng_state(ck["rng"]["torch"])
         resumed_order = (ck["rng"]["order"], ck["rng"]["pos"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
+    elif args.init_from:
+        from .onnx_init import load_exported_weights
+
+        load_exported_weights(pk, args.init_from)
+        print(f"initialized E, G and D_em from {args.init_from}", file=sys.stderr)
 
     n = len(train)
     order, pos = resumed_order if resumed_order is not None else (epoch_rng.permutation(n), 0)

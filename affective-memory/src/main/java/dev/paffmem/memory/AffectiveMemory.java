@@ -82,6 +82,9 @@ public final class AffectiveMemory {
   private float[] habituation;
   private float[] arousal;
   private float[] valence;
+  /** Per neuron: label minus the PK's reading of the labelled faces it learned (the RESIDUAL read-out). */
+  private float[] residualArousal;
+  private float[] residualValence;
   /** neighbours[i][0..degree[i]) ascending; edgeAges[i][k] is the age of edge i-neighbours[i][k]. */
   private int[][] neighbours;
   private int[][] edgeAges;
@@ -94,6 +97,8 @@ public final class AffectiveMemory {
   private int bestIndex;
   private int secondIndex;
   private float bestDistance2;
+  private int[] nearest = new int[0];
+  private float[] nearestDistance2 = new float[0];
 
   /** An empty memory; its first two training samples become its first two neurons. */
   public AffectiveMemory(MemoryConfig config) {
@@ -161,20 +166,103 @@ public final class AffectiveMemory {
   }
 
   /**
-   * The best-matching unit's labels for z, its activation and the memory size. An empty memory
-   * predicts (0, 0) with activation 0; a one-neuron memory answers with that neuron.
+   * The best-matching unit's labels for z, its activation and the memory size (the paper's read-out,
+   * whatever {@link MemoryConfig#readout()} says). An empty memory predicts (0, 0) with activation 0; a
+   * one-neuron memory answers with that neuron.
    *
    * @throws IllegalArgumentException if z has the wrong length or is not finite
    */
   public Prediction predict(float[] z) {
+    return predict(z, Float.NaN, Float.NaN, MemoryConfig.Readout.PAPER);
+  }
+
+  /**
+   * The prediction for z under the configured read-out ({@link MemoryConfig#readout()}), given the PK's
+   * own prediction for the same frame (D_em of z), which the BLEND and RESIDUAL read-outs use. An empty memory
+   * predicts the PK's values (or (0, 0) without them) with activation 0.
+   *
+   * @throws IllegalArgumentException if z has the wrong length or is not finite, or the read-out needs the PK's
+   *     prediction and it is not finite
+   */
+  public Prediction predict(float[] z, float pkArousal, float pkValence) {
+    return predict(z, pkArousal, pkValence, config.readout());
+  }
+
+  /** As {@link #predict(float[], float, float)} with an explicit read-out (offline comparisons of read-outs). */
+  public Prediction predict(float[] z, float pkArousal, float pkValence, MemoryConfig.Readout readout) {
     checkVector(z, "z");
+    boolean needsPk = readout == MemoryConfig.Readout.BLEND || readout == MemoryConfig.Readout.RESIDUAL;
+    if (needsPk && !(Float.isFinite(pkArousal) && Float.isFinite(pkValence))) {
+      throw new IllegalArgumentException("the " + readout + " read-out needs the PK's prediction, was ("
+          + pkArousal + ", " + pkValence + ")");
+    }
     if (size == 0) {
-      return new Prediction(0f, 0f, 0f, 0);
+      return needsPk ? new Prediction(clampLabel(pkArousal), clampLabel(pkValence), 0f, 0)
+          : new Prediction(0f, 0f, 0f, 0);
     }
     findBestTwo(z);
     int b = bestIndex;
     float activation = (float) StrictMath.exp(-Math.sqrt(bestDistance2));
-    return new Prediction(arousal[b], valence[b], activation, size);
+    if (readout == MemoryConfig.Readout.PAPER) {
+      return new Prediction(arousal[b], valence[b], activation, size);
+    }
+    int k = findNearest(z, Math.min(config.readoutK(), size));
+    double wSum = 0;
+    double la = 0;
+    double lv = 0;
+    double ra = 0;
+    double rv = 0;
+    for (int i = 0; i < k; i++) {
+      int n = nearest[i];
+      double w = StrictMath.exp(-Math.sqrt(nearestDistance2[i]));
+      wSum += w;
+      la += w * arousal[n];
+      lv += w * valence[n];
+      ra += w * residualArousal[n];
+      rv += w * residualValence[n];
+    }
+    float a;
+    float v;
+    switch (readout) {
+      case NEAREST -> {
+        a = (float) (la / wSum);
+        v = (float) (lv / wSum);
+      }
+      case BLEND -> {
+        double w = Math.min(1.0, activation / config.activityThreshold());
+        a = (float) (w * la / wSum + (1 - w) * pkArousal);
+        v = (float) (w * lv / wSum + (1 - w) * pkValence);
+      }
+      case RESIDUAL -> {
+        a = (float) (pkArousal + ra / wSum);
+        v = (float) (pkValence + rv / wSum);
+      }
+      default -> throw new IllegalStateException("unknown read-out " + readout);
+    }
+    return new Prediction(clampLabel(a), clampLabel(v), activation, size);
+  }
+
+  /** Fills nearest[0..k) with the k nearest neurons (ascending distance, lower index on ties); returns k. */
+  private int findNearest(float[] x, int k) {
+    if (nearest.length < k) {
+      nearest = new int[k];
+      nearestDistance2 = new float[k];
+    }
+    int filled = 0;
+    for (int i = 0, off = 0; i < size; i++, off += dim) {
+      float d = distance2(x, weights, off, dim);
+      if (filled < k || d < nearestDistance2[filled - 1]) {
+        int at = filled < k ? filled++ : filled - 1;
+        while (at > 0 && nearestDistance2[at - 1] > d) {
+          nearest[at] = nearest[at - 1];
+          nearestDistance2[at] = nearestDistance2[at - 1];
+          at--;
+        }
+        nearest[at] = i;
+        nearestDistance2[at] = d;
+      }
+    }
+    return filled;
   }
 
   /**
@@ -198,7 +286,11 @@ public final class AffectiveMemory {
     float[] x = sample.z();
     trainingSteps++;
     if (size < 2) {
-      addNeuron(x, 1f, sample.labelled() ? sample.arousal() : 0f, sample.labelled() ? sample.valence() : 0f);
+      int r = addNeuron(x, 1f, sample.labelled() ? sample.arousal() : 0f, sample.labelled() ? sample.valence() : 0f);
+      if (sample.labelled() && sample.hasPkReading()) {
+        residualArousal[r] = sample.arousal() - sample.pkArousal();
+        residualValence[r] = sample.valence() - sample.pkValence();
+      }
       if (size == 2) {
         connect(0, 1, 0);
       }
@@ -209,7 +301,7 @@ public final class AffectiveMemory {
     int s = secondIndex;
     double a = StrictMath.exp(-Math.sqrt(bestDistance2));
     if (a < config.activityThreshold() && habituation[b] < config.habituationThreshold()
-        && size < config.maxNeurons()) {
+        && size < config.maxNeurons() && (sample.labelled() || config.unlabelledInserts())) {
       insertBetween(b, s, x, sample);
     } else {
       adapt(b, s, x, a, sample);
@@ -227,6 +319,9 @@ public final class AffectiveMemory {
     habituation[r] = 1f;
     arousal[r] = sample.labelled() ? sample.arousal() : arousal[b];
     valence[r] = sample.labelled() ? sample.valence() : valence[b];
+    boolean residual = sample.labelled() && sample.hasPkReading();
+    residualArousal[r] = residual ? sample.arousal() - sample.pkArousal() : residualArousal[b];
+    residualValence[r] = residual ? sample.valence() - sample.pkValence() : residualValence[b];
     degree[r] = 0;
     disconnect(b, s);
     connect(b, r, 0);
@@ -235,13 +330,15 @@ public final class AffectiveMemory {
 
   private void adapt(int b, int s, float[] x, double a, Sample sample) {
     float hb = habituation[b];
-    moveTowards(b, x, (float) (config.epsilonB() * hb * (1.0 - a)));
+    // real frames move prototypes at unlabelledRate of the paper's rates (1 = the paper)
+    double rate = sample.labelled() ? 1.0 : config.unlabelledRate();
+    moveTowards(b, x, (float) (rate * config.epsilonB() * hb * (1.0 - a)));
     int[] nb = neighbours[b];
     for (int k = 0, deg = degree[b]; k < deg; k++) {
       int n = nb[k];
       double an = StrictMath.exp(-Math.sqrt(distance2(x, weights, n * dim, dim)));
       float hn = habituation[n];
-      moveTowards(n, x, (float) (config.epsilonN() * hn * (1.0 - an)));
+      moveTowards(n, x, (float) (rate * config.epsilonN() * hn * (1.0 - an)));
       habituation[n] = habituate(hn, config.tauN());
     }
     habituation[b] = habituate(hb, config.tauB());
@@ -249,6 +346,10 @@ public final class AffectiveMemory {
       float gamma = config.labelRate();
       arousal[b] = clampLabel(arousal[b] + gamma * (sample.arousal() - arousal[b]));
       valence[b] = clampLabel(valence[b] + gamma * (sample.valence() - valence[b]));
+      if (sample.hasPkReading()) {
+        residualArousal[b] += gamma * ((sample.arousal() - sample.pkArousal()) - residualArousal[b]);
+        residualValence[b] += gamma * ((sample.valence() - sample.pkValence()) - residualValence[b]);
+      }
     }
     ageEdgesOf(b);
     connect(b, s, 0);
@@ -370,6 +471,8 @@ public final class AffectiveMemory {
     habituation[i] = h;
     arousal[i] = arousalLabel;
     valence[i] = valenceLabel;
+    residualArousal[i] = 0f;
+    residualValence[i] = 0f;
     degree[i] = 0;
     return i;
   }
@@ -431,6 +534,8 @@ public final class AffectiveMemory {
       habituation[i] = habituation[last];
       arousal[i] = arousal[last];
       valence[i] = valence[last];
+      residualArousal[i] = residualArousal[last];
+      residualValence[i] = residualValence[last];
       // Swap the list arrays so both slots keep an allocated array.
       int[] tn = neighbours[i];
       neighbours[i] = neighbours[last];
@@ -456,6 +561,8 @@ public final class AffectiveMemory {
     habituation = new float[capacity];
     arousal = new float[capacity];
     valence = new float[capacity];
+    residualArousal = new float[capacity];
+    residualValence = new float[capacity];
     degree = new int[capacity];
     neighbours = new int[capacity][];
     edgeAges = new int[capacity][];
@@ -475,6 +582,8 @@ public final class AffectiveMemory {
     habituation = Arrays.copyOf(habituation, grown);
     arousal = Arrays.copyOf(arousal, grown);
     valence = Arrays.copyOf(valence, grown);
+    residualArousal = Arrays.copyOf(residualArousal, grown);
+    residualValence = Arrays.copyOf(residualValence, grown);
     degree = Arrays.copyOf(degree, grown);
     neighbours = Arrays.copyOf(neighbours, grown);
     edgeAges = Arrays.copyOf(edgeAges, grown);
@@ -512,6 +621,14 @@ public final class AffectiveMemory {
 
   float valence(int i) {
     return valence[i];
+  }
+
+  float residualArousal(int i) {
+    return residualArousal[i];
+  }
+
+  float residualValence(int i) {
+    return residualValence[i];
   }
 
   int[] neighbours(int i) {
@@ -605,6 +722,8 @@ public final class AffectiveMemory {
         .setWeights(FloatPacking.pack(weights, 0, size * dim))
         .setHabituation(FloatPacking.pack(habituation, 0, size))
         .setLabels(FloatPacking.packPairs(arousal, valence, size))
+        .setResiduals(hasResiduals() ? FloatPacking.packPairs(residualArousal, residualValence, size)
+            : java.nio.ByteBuffer.allocate(0))
         .setEdgeSources(sources)
         .setEdgeTargets(targets)
         .setEdgeAges(ages)
@@ -641,6 +760,16 @@ public final class AffectiveMemory {
     FloatPacking.unpack(state.getWeights(), memory.weights, 0, n * config.dimension());
     FloatPacking.unpack(state.getHabituation(), memory.habituation, 0, n);
     FloatPacking.unpackPairs(state.getLabels(), memory.arousal, memory.valence, n);
+    // states written before residuals existed carry none: every residual is 0 (the PK's reading is trusted)
+    if (state.getResiduals().remaining() != 0) {
+      requireCount(state.getResiduals().remaining(), 8L * n, "residuals");
+      FloatPacking.unpackPairs(state.getResiduals(), memory.residualArousal, memory.residualValence, n);
+      for (int i = 0; i < n; i++) {
+        if (!(Math.abs(memory.residualArousal[i]) <= 2f && Math.abs(memory.residualValence[i]) <= 2f)) {
+          throw new IllegalArgumentException("state residuals of neuron " + i + " are not in [-2, 2]");
+        }
+      }
+    }
     for (int i = 0; i < n * config.dimension(); i++) {
       if (!Float.isFinite(memory.weights[i])) {
         throw new IllegalArgumentException("state weights contain a non-finite value at " + i);
@@ -675,6 +804,16 @@ public final class AffectiveMemory {
     }
     memory.trainingSteps = state.getTrainingSteps();
     return memory;
+  }
+
+  /** Whether any neuron carries a non-zero residual (else the state omits them: 8 bytes per neuron saved). */
+  private boolean hasResiduals() {
+    for (int i = 0; i < size; i++) {
+      if (residualArousal[i] != 0f || residualValence[i] != 0f) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void requireCount(int bytes, long expected, String field) {

@@ -46,6 +46,13 @@ import java.util.Objects;
  * outputs before trusting the number. Details in {@code affective-memory/README.md}.
  *
  * <p>Habituation stays in [1 - 1/kappa, 1] only if tau * kappa &lt;= 1, hence the bound on tau.
+ *
+ * <p><b>Beyond the paper: read-out and adaptation</b> (defaults = the paper's rules; see
+ * {@link Readout} and {@code affective-memory/README.md}): {@link #readout()} chooses how a prediction
+ * is read from the neurons, {@link #readoutK()} how many nearest neurons the non-paper read-outs pool,
+ * {@link #unlabelledRate()} scales the learning rates for unlabelled (real) frames (1 = the paper; below
+ * 1 real frames drag label-carrying prototypes less) and {@link #unlabelledInserts()} whether real
+ * frames may insert neurons (the paper: yes, with the best-matching unit's label).
  */
 public final class MemoryConfig {
 
@@ -66,6 +73,28 @@ public final class MemoryConfig {
   private final int maxEdgeAge;
   private final int maxNeurons;
   private final int dimension;
+  private final Readout readout;
+  private final int readoutK;
+  private final float unlabelledRate;
+  private final boolean unlabelledInserts;
+
+  /**
+   * How {@link AffectiveMemory#predict(float[], float, float)} turns the neurons into (arousal, valence).
+   * "Weighted" means by activation exp(-distance) over the {@link #readoutK()} nearest neurons.
+   */
+  public enum Readout {
+    /** The paper: the best-matching unit's labels. */
+    PAPER,
+    /** Activation-weighted mean of the labels of the k nearest neurons. */
+    NEAREST,
+    /** The nearest-neurons read-out blended with the PK's prediction by the BMU's activation against a_T:
+     *  w = min(1, a_b / a_T), prediction = w * memory + (1 - w) * PK. */
+    BLEND,
+    /** The PK's prediction plus the activation-weighted mean of the k nearest neurons' residuals (each neuron's
+     *  label minus the PK's reading of the labelled faces it learned): the memory corrects the PK by how the PK
+     *  misreads this person's own (edited) faces, and adds nothing where the PK reads them right. */
+    RESIDUAL
+  }
 
   private MemoryConfig(Builder b) {
     this.activityThreshold = b.activityThreshold;
@@ -80,6 +109,10 @@ public final class MemoryConfig {
     this.maxEdgeAge = b.maxEdgeAge;
     this.maxNeurons = b.maxNeurons;
     this.dimension = b.dimension;
+    this.readout = b.readout;
+    this.readoutK = b.readoutK;
+    this.unlabelledRate = b.unlabelledRate;
+    this.unlabelledInserts = b.unlabelledInserts;
   }
 
   /** A builder holding the defaults. */
@@ -98,7 +131,8 @@ public final class MemoryConfig {
         .activityThreshold(activityThreshold).habituationThreshold(habituationThreshold)
         .epsilonB(epsilonB).epsilonN(epsilonN).tauB(tauB).tauN(tauN).kappa(kappa)
         .labelRate(labelRate).epochs(epochs).maxEdgeAge(maxEdgeAge)
-        .maxNeurons(maxNeurons).dimension(dimension);
+        .maxNeurons(maxNeurons).dimension(dimension).readout(readout).readoutK(readoutK)
+        .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts);
   }
 
   /** a_T: a neuron is inserted when the best-matching unit's activation exp(-distance) is below this. */
@@ -137,6 +171,18 @@ public final class MemoryConfig {
   /** Length of the weight vectors (the encoder's z). */
   public int dimension() { return dimension; }
 
+  /** How predictions are read from the neurons (the paper: {@link Readout#PAPER}). */
+  public Readout readout() { return readout; }
+
+  /** Nearest neurons pooled by the {@link Readout#NEAREST}, {@link Readout#BLEND} and {@link Readout#RESIDUAL} read-outs. */
+  public int readoutK() { return readoutK; }
+
+  /** Factor on eps_b and eps_n for unlabelled (real) frames; 1 = the paper. */
+  public float unlabelledRate() { return unlabelledRate; }
+
+  /** Whether an unlabelled (real) frame may insert a neuron; the paper: true. */
+  public boolean unlabelledInserts() { return unlabelledInserts; }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -151,13 +197,15 @@ public final class MemoryConfig {
         && Float.compare(tauB, c.tauB) == 0 && Float.compare(tauN, c.tauN) == 0
         && Float.compare(kappa, c.kappa) == 0 && Float.compare(labelRate, c.labelRate) == 0
         && epochs == c.epochs && maxEdgeAge == c.maxEdgeAge && maxNeurons == c.maxNeurons
-        && dimension == c.dimension;
+        && dimension == c.dimension && readout == c.readout && readoutK == c.readoutK
+        && Float.compare(unlabelledRate, c.unlabelledRate) == 0 && unlabelledInserts == c.unlabelledInserts;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(activityThreshold, habituationThreshold, epsilonB, epsilonN, tauB, tauN,
-        kappa, labelRate, epochs, maxEdgeAge, maxNeurons, dimension);
+        kappa, labelRate, epochs, maxEdgeAge, maxNeurons, dimension, readout, readoutK, unlabelledRate,
+        unlabelledInserts);
   }
 
   @Override
@@ -167,7 +215,9 @@ public final class MemoryConfig {
         + ", epsilonB=" + epsilonB + ", epsilonN=" + epsilonN
         + ", tauB=" + tauB + ", tauN=" + tauN + ", kappa=" + kappa
         + ", labelRate=" + labelRate + ", epochs=" + epochs + ", maxEdgeAge=" + maxEdgeAge
-        + ", maxNeurons=" + maxNeurons + ", dimension=" + dimension + "}";
+        + ", maxNeurons=" + maxNeurons + ", dimension=" + dimension + ", readout=" + readout
+        + ", readoutK=" + readoutK + ", unlabelledRate=" + unlabelledRate
+        + ", unlabelledInserts=" + unlabelledInserts + "}";
   }
 
   /** Mutable builder; {@link #build()} validates every field. */
@@ -184,6 +234,10 @@ public final class MemoryConfig {
     private int maxEdgeAge = 600;
     private int maxNeurons = DEFAULT_MAX_NEURONS;
     private int dimension = 50;
+    private Readout readout = Readout.PAPER;
+    private int readoutK = 5;
+    private float unlabelledRate = 1f;
+    private boolean unlabelledInserts = true;
 
     private Builder() {}
 
@@ -199,6 +253,10 @@ public final class MemoryConfig {
     public Builder maxEdgeAge(int v) { maxEdgeAge = v; return this; }
     public Builder maxNeurons(int v) { maxNeurons = v; return this; }
     public Builder dimension(int v) { dimension = v; return this; }
+    public Builder readout(Readout v) { readout = Objects.requireNonNull(v, "readout"); return this; }
+    public Builder readoutK(int v) { readoutK = v; return this; }
+    public Builder unlabelledRate(float v) { unlabelledRate = v; return this; }
+    public Builder unlabelledInserts(boolean v) { unlabelledInserts = v; return this; }
 
     /**
      * Validates and builds.
@@ -219,6 +277,8 @@ public final class MemoryConfig {
       closed("maxEdgeAge", maxEdgeAge, 1, 1_000_000_000);
       closed("dimension", dimension, 1, 65_536);
       closed("maxNeurons", maxNeurons, 2, 1_000_000);
+      closed("readoutK", readoutK, 1, 1_000);
+      closed("unlabelledRate", unlabelledRate, 0f, 1f);
       if ((long) maxNeurons * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxNeurons * dimension must be <= " + (Integer.MAX_VALUE - 16)
             + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);

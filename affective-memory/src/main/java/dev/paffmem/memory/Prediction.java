@@ -1,13 +1,14 @@
 package dev.paffmem.memory;
 
 /**
- * What the memory says about one z: the labels of its best-matching unit.
+ * What the memory says about one z: with the paper's read-out the labels of its best-matching unit; with the
+ * other read-outs ({@link MemoryConfig.Readout}) what they compute from the nearest neurons and the PK.
  *
  * <p>On an empty memory (no sample trained yet) the prediction is the neutral point
  * (arousal 0, valence 0) with activation 0 and memory size 0: nothing is known yet.
  *
- * @param arousal arousal label of the best-matching unit, in [-1, 1]
- * @param valence valence label of the best-matching unit, in [-1, 1]
+ * @param arousal predicted arousal, in [-1, 1]
+ * @param valence predicted valence, in [-1, 1]
  * @param activation exp(-||z - w_b||) in [0, 1]; low means the memory has not seen such a face
  * @param memorySize number of neurons of the memory
  */

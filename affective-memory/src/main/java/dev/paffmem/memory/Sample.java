@@ -14,8 +14,16 @@ import java.util.Objects;
  * @param arousal target arousal in [-1, 1] if labelled, NaN otherwise
  * @param valence target valence in [-1, 1] if labelled, NaN otherwise
  * @param labelled whether the labels are targets that may move the memory's labels
+ * @param pkArousal the prior-knowledge model's (D_em's) arousal reading of z, or NaN if not given
+ * @param pkValence the prior-knowledge model's valence reading of z, or NaN if not given; a labelled sample
+ *     with both readings teaches its neuron the residual (label minus reading) that the
+ *     {@link MemoryConfig.Readout#RESIDUAL} read-out adds to the PK's prediction
  */
-public record Sample(float[] z, float arousal, float valence, boolean labelled) {
+public record Sample(float[] z, float arousal, float valence, boolean labelled, float pkArousal, float pkValence) {
+
+  public Sample(float[] z, float arousal, float valence, boolean labelled) {
+    this(z, arousal, valence, labelled, Float.NaN, Float.NaN);
+  }
 
   public Sample {
     Objects.requireNonNull(z, "z");
@@ -28,6 +36,19 @@ public record Sample(float[] z, float arousal, float valence, boolean labelled) 
   /** A generated face with its target labels, each in [-1, 1]. */
   public static Sample labelled(float[] z, float arousal, float valence) {
     return new Sample(z, arousal, valence, true);
+  }
+
+  /**
+   * A generated face with its target labels and the PK's reading of it (D_em of its z), each in [-1, 1]:
+   * the neuron that learns it also learns the residual target minus reading.
+   */
+  public static Sample labelled(float[] z, float arousal, float valence, float pkArousal, float pkValence) {
+    return new Sample(z, arousal, valence, true, pkArousal, pkValence);
+  }
+
+  /** Whether this sample carries the PK's reading (both finite): it then teaches a residual. */
+  public boolean hasPkReading() {
+    return Float.isFinite(pkArousal) && Float.isFinite(pkValence);
   }
 
   /** A real frame: it moves prototypes and never labels. */

@@ -9,7 +9,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** CCC of the PK alone and of P-AffMem, per group of videos (all, typical, atypical, each atypical kind) and per video. */
+/**
+ * CCC of the PK alone and of P-AffMem, per group of videos and per video. Groups: all, typical, identity_confound
+ * (typical expressers with identity-level anatomy that looks like expression), atypical (the atypical expression
+ * styles together) and each atypical kind.
+ */
 public final class Scoring {
 
   private Scoring() {}
@@ -40,6 +44,8 @@ public final class Scoring {
   public static final String ALL = "all";
   public static final String TYPICAL = "typical";
   public static final String ATYPICAL = "atypical";
+  /** Typical expressers whose face carries identity-level confounds (synthetic-faces' identity_confound). */
+  public static final String CONFOUND = "identity_confound";
 
   /** Name of the group of one atypical kind. */
   public static String kindGroup(String kind) {
@@ -50,17 +56,23 @@ public final class Scoring {
   public static Results score(List<FramePrediction> predictions) {
     List<GroupScores> groups = new ArrayList<>();
     groups.add(group(ALL, predictions, p -> true));
-    Set<String> kinds = new LinkedHashSet<>();
+    Set<String> kinds = new java.util.TreeSet<>();
     boolean anyTypical = false;
+    boolean anyConfound = false;
     for (FramePrediction p : predictions) {
       if (TYPICAL.equals(p.personType())) {
         anyTypical = true;
+      } else if (CONFOUND.equals(p.personType())) {
+        anyConfound = true;
       } else if (!OmgDataset.UNKNOWN_TYPE.equals(p.personType())) {
         kinds.add(p.personType());
       }
     }
     if (anyTypical) {
       groups.add(group(TYPICAL, predictions, p -> TYPICAL.equals(p.personType())));
+    }
+    if (anyConfound) {
+      groups.add(group(CONFOUND, predictions, p -> CONFOUND.equals(p.personType())));
     }
     if (!kinds.isEmpty()) {
       groups.add(group(ATYPICAL, predictions, p -> kinds.contains(p.personType())));

@@ -35,7 +35,7 @@ class EvaluateCommandTest {
   @Test
   void evaluatesATinyDatasetThroughTheJobAndWritesEveryOutput() throws Exception {
     Path data = tmp.resolve("omg");
-    new OmgWriter(new OmgWriter.Options(11, 2, 3, 0.5, 0, Images.Format.PNG, 1, false)).write(data);
+    new OmgWriter(new OmgWriter.Options(11, 2, 3, 0.5, 0.0, 0, Images.Format.PNG, 1, false)).write(data);
     Path out = tmp.resolve("out");
     Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
 

@@ -69,7 +69,9 @@ public final class MemorySweep implements Callable<Integer> {
     System.exit(new CommandLine(new MemorySweep()).execute(args));
   }
 
-  record VideoCache(OmgDataset.Video video, float[][] z, float[][] pk, float[][][] genZ, float[][] genTargets) {}
+  /** Per video: z and D_em of every frame; per generation frame the z of each edit and D_em's reading of it. */
+  record VideoCache(OmgDataset.Video video, float[][] z, float[][] pk, float[][][] genZ, float[][] genTargets,
+      float[][][] genPk) {}
 
   @Override
   public Integer call() throws Exception {
@@ -85,8 +87,12 @@ public final class MemorySweep implements Callable<Integer> {
       }
     }
     generationFidelity(caches, m);
+    if (!oracle) {
+      truthFidelity(caches, m);
+    }
     List<String> runs = settings != null ? settings : defaultSweep();
-    System.out.println("setting | all PK a/v | all mem a/v | typical PK a/v | typical mem a/v | atypical PK a/v | atypical mem a/v | mean neurons");
+    System.out.println("setting | all PK a/v | all mem a/v | typical PK a/v | typical mem a/v | confound PK a/v | "
+        + "confound mem a/v | atypical PK a/v | atypical mem a/v | mean neurons");
     for (String s : runs) {
       System.out.println(run(caches, m, s));
     }
@@ -106,14 +112,14 @@ public final class MemorySweep implements Callable<Integer> {
   VideoCache cached(PkModel model, ModelManifest m, OmgDataset.Video v) throws Exception {
     String key = String.join("|", dataset.toAbsolutePath().toString(), modelDir.toAbsolutePath().toString(), m.modelId(),
         m.modelVersion(), String.valueOf(Files.getLastModifiedTime(modelDir.resolve("encoder.onnx"))), String.valueOf(crop),
-        String.valueOf(oracle), String.valueOf(generationFrames), String.valueOf(generationTargets), v.id(),
+        String.valueOf(oracle), String.valueOf(generationFrames), String.valueOf(generationTargets), "genPk", v.id(),
         String.valueOf(v.frames().size()));
     Path file = cacheDir.resolve(Integer.toHexString(key.hashCode()) + "-" + v.id() + ".bin");
     if (Files.isRegularFile(file)) {
       try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
         if (key.equals(in.readObject())) {
           return new VideoCache(v, (float[][]) in.readObject(), (float[][]) in.readObject(), (float[][][]) in.readObject(),
-              (float[][]) in.readObject());
+              (float[][]) in.readObject(), (float[][][]) in.readObject());
         }
       }
     }
@@ -125,6 +131,7 @@ public final class MemorySweep implements Callable<Integer> {
       out.writeObject(c.pk());
       out.writeObject(c.genZ());
       out.writeObject(c.genTargets());
+      out.writeObject(c.genPk());
     }
     return c;
   }
@@ -200,7 +207,26 @@ public final class MemorySweep implements Callable<Integer> {
         }
       }
     }
-    return new VideoCache(v, z, pk, genZ, targets);
+    float[][][] genPk = new float[gf][][];
+    for (int f = 0; f < gf; f++) {
+      genPk[f] = readings(model, m, genZ[f]);
+    }
+    return new VideoCache(v, z, pk, genZ, targets, genPk);
+  }
+
+  /** D_em's (arousal, valence) of each z. */
+  static float[][] readings(PkModel model, ModelManifest m, float[][] zs) throws Exception {
+    int zd = m.zDim();
+    float[] flat = new float[zs.length * zd];
+    for (int i = 0; i < zs.length; i++) {
+      System.arraycopy(zs[i], 0, flat, i * zd, zd);
+    }
+    float[] av = model.dem(flat, zs.length);
+    float[][] out = new float[zs.length][];
+    for (int i = 0; i < zs.length; i++) {
+      out[i] = new float[] {av[2 * i + m.arousalIndex()], av[2 * i + m.valenceIndex()]};
+    }
+    return out;
   }
 
   private byte[] rgb(Path file, ModelManifest m) throws IOException {
@@ -287,6 +313,80 @@ public final class MemorySweep implements Callable<Integer> {
     }
   }
 
+  /**
+   * How well G shows the memory this person: for the calibration grid (the person's true face at known emotions,
+   * rendered with the first frame's capture conditions) compare E(true face at y) with E(G(z_0, y)), z_0 the first
+   * frame's encoding, per person type. Reports the z distance, D_em's bias on the true faces (reading minus y,
+   * what the memory should correct), the bias D_em shows on the edits, and how much of the true bias the edits
+   * reproduce (the slope of edit bias on true bias, 1 = all of it, 0 = none: then a residual read-out has nothing
+   * to learn).
+   */
+  void truthFidelity(List<VideoCache> caches, ModelManifest m) throws Exception {
+    java.util.Map<String, double[]> byType = new java.util.TreeMap<>();
+    try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
+      List<String> lines = Files.readAllLines(dataset.resolve("calibration.csv"));
+      int zd = m.zDim();
+      for (VideoCache c : caches) {
+        List<Path> files = new ArrayList<>();
+        List<float[]> ys = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+          String[] f = line.split(",");
+          if (f[0].equals(c.video().id())) {
+            files.add(dataset.resolve(f[1]));
+            ys.add(new float[] {Float.parseFloat(f[2]), Float.parseFloat(f[3])});
+          }
+        }
+        if (files.isEmpty()) {
+          continue;
+        }
+        int n = files.size();
+        float[] img = new float[n * m.imageSize()];
+        for (int i = 0; i < n; i++) {
+          ImageTensors.write(rgb(files.get(i), m), m, img, i * m.imageSize());
+        }
+        float[] trueZ = model.encode(img, n);
+        float[] zs = new float[n * zd];
+        float[] tg = new float[2 * n];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(c.z()[0], 0, zs, i * zd, zd);
+          tg[2 * i] = ys.get(i)[0];
+          tg[2 * i + 1] = ys.get(i)[1];
+        }
+        float[] editZ = model.encode(model.generate(zs, tg, n), n);
+        float[] trueAv = model.dem(trueZ, n);
+        float[] editAv = model.dem(editZ, n);
+        double[] acc = byType.computeIfAbsent(c.video().personType(), k -> new double[12]);
+        for (int i = 0; i < n; i++) {
+          double d = 0;
+          for (int j = 0; j < zd; j++) {
+            double e = trueZ[i * zd + j] - editZ[i * zd + j];
+            d += e * e;
+          }
+          acc[0] += Math.sqrt(d);
+          for (int dim = 0; dim < 2; dim++) {
+            int idx = dim == 0 ? m.arousalIndex() : m.valenceIndex();
+            double tb = trueAv[2 * i + idx] - ys.get(i)[dim];
+            double eb = editAv[2 * i + idx] - ys.get(i)[dim];
+            acc[1 + dim] += Math.abs(tb);
+            acc[3 + dim] += Math.abs(eb);
+            acc[5 + 3 * dim] += tb * eb;
+            acc[6 + 3 * dim] += tb * tb;
+            acc[7 + 3 * dim] += tb;
+          }
+          acc[11] += 1;
+        }
+      }
+    }
+    System.out.println("G against the person's true faces (calibration grid, frame 0's z): type | |z_true - z_edit| | "
+        + "PK bias on true faces |a|/|v| | PK bias on edits |a|/|v| | share of the true bias the edits reproduce a/v");
+    for (var e : byType.entrySet()) {
+      double[] a = e.getValue();
+      double n = a[11];
+      System.out.printf(Locale.ROOT, "  %s | %.3f | %.3f/%.3f | %.3f/%.3f | %.2f/%.2f%n", e.getKey(), a[0] / n, a[1] / n,
+          a[2] / n, a[3] / n, a[4] / n, a[5] / a[6], a[8] / a[9]);
+    }
+  }
+
   private static double[] toArray(List<Double> l) {
     return l.stream().mapToDouble(Double::doubleValue).toArray();
   }
@@ -309,7 +409,7 @@ public final class MemorySweep implements Callable<Integer> {
         continue;
       }
       String[] p = kv.trim().split("=");
-      float val = Float.parseFloat(p[1]);
+      float val = p[0].equals("readout") ? 0f : Float.parseFloat(p[1]);
       switch (p[0]) {
         case "aT" -> b.activityThreshold(val);
         case "hT" -> b.habituationThreshold(val);
@@ -323,6 +423,10 @@ public final class MemorySweep implements Callable<Integer> {
         case "maxAge" -> b.maxEdgeAge((int) val);
         case "cap" -> b.maxNeurons((int) val);
         case "genFrames" -> genFrames = (int) val;
+        case "readout" -> b.readout(MemoryConfig.Readout.valueOf(p[1].trim().toUpperCase(Locale.ROOT)));
+        case "k" -> b.readoutK((int) val);
+        case "uRate" -> b.unlabelledRate(val);
+        case "uInsert" -> b.unlabelledInserts(val != 0);
         case "targets" -> targets = (int) val;
         default -> throw new IllegalArgumentException("unknown key " + p[0]);
       }
@@ -340,12 +444,13 @@ public final class MemorySweep implements Callable<Integer> {
         if (i < Math.min(genFrames, c.genZ().length)) {
           float[][] g = c.genZ()[i];
           for (int k = 0; k < Math.min(targets, g.length); k++) {
-            samples.add(Sample.labelled(g[k], c.genTargets()[k][0], c.genTargets()[k][1]));
+            samples.add(Sample.labelled(g[k], c.genTargets()[k][0], c.genTargets()[k][1], c.genPk()[i][k][0],
+                c.genPk()[i][k][1]));
           }
         }
         samples.add(Sample.unlabelled(c.z()[i]));
         mem.train(samples, AffectiveMemory.seed(f.video(), f.frame()));
-        last = mem.predict(c.z()[i]);
+        last = mem.predict(c.z()[i], c.pk()[i][0], c.pk()[i][1]);
         ps.add(new FramePrediction(f.video(), f.utterance(), f.frame(), c.video().personType(),
             i < genFrames ? "GENERATING" : "ONLINE", last.memorySize(), last.activation(), f.arousal(), f.valence(),
             c.pk()[i][0], c.pk()[i][1], last.arousal(), last.valence()));
@@ -354,9 +459,10 @@ public final class MemorySweep implements Callable<Integer> {
     }
     Scoring.Results r = Scoring.score(ps);
     StringBuilder sb = new StringBuilder(setting.isBlank() ? "defaults" : setting);
-    for (String g : List.of(Scoring.ALL, Scoring.TYPICAL, Scoring.ATYPICAL)) {
+    for (String g : List.of(Scoring.ALL, Scoring.TYPICAL, Scoring.CONFOUND, Scoring.ATYPICAL)) {
       GroupScores s = r.group(g);
       if (s == null) {
+        sb.append(" | - | -");
         continue;
       }
       sb.append(String.format(Locale.ROOT, " | %.3f/%.3f | %.3f/%.3f", s.pk().arousal().utterancePooled(),

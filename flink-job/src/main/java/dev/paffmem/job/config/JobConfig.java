@@ -182,6 +182,23 @@ public final class JobConfig implements Serializable {
       description = "Neuron cap per person (default: ${DEFAULT-VALUE}).")
   private int memoryMaxNeurons;
 
+  @Option(names = "--memory-readout", defaultValue = "PAPER",
+      description = "How a prediction is read from the memory: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
+          + "PAPER = the best-matching unit's label; see affective-memory/README.md).")
+  private MemoryConfig.Readout memoryReadout;
+
+  @Option(names = "--memory-readout-k", defaultValue = "5",
+      description = "Nearest neurons pooled by the NEAREST, BLEND and RESIDUAL read-outs (default: ${DEFAULT-VALUE}).")
+  private int memoryReadoutK;
+
+  @Option(names = "--memory-unlabelled-rate", defaultValue = "1.0",
+      description = "Factor on the learning rates for real (unlabelled) frames; 1 = the paper (default: ${DEFAULT-VALUE}).")
+  private float memoryUnlabelledRate;
+
+  @Option(names = "--memory-unlabelled-inserts", defaultValue = "true", arity = "1",
+      description = "Whether real (unlabelled) frames may insert neurons; true = the paper (default: ${DEFAULT-VALUE}).")
+  private boolean memoryUnlabelledInserts;
+
   @Option(names = "--state-ttl", defaultValue = "24h", converter = DurationConverter.class,
       description = "A person's state (frame counter and memory) is dropped after this long without a frame (default: ${DEFAULT-VALUE}).")
   private Duration stateTtl;
@@ -377,7 +394,8 @@ public final class JobConfig implements Serializable {
         .activityThreshold(memoryActivityThreshold).habituationThreshold(memoryHabituationThreshold)
         .epsilonB(memoryEpsilonB).epsilonN(memoryEpsilonN).tauB(memoryTauB).tauN(memoryTauN)
         .kappa(memoryKappa).labelRate(memoryLabelRate).epochs(memoryEpochs).maxEdgeAge(memoryMaxEdgeAge)
-        .maxNeurons(memoryMaxNeurons).dimension(dimension)
+        .maxNeurons(memoryMaxNeurons).dimension(dimension).readout(memoryReadout).readoutK(memoryReadoutK)
+        .unlabelledRate(memoryUnlabelledRate).unlabelledInserts(memoryUnlabelledInserts)
         .build();
   }
 

@@ -16,6 +16,8 @@ public class EncodedFrame {
   public float[] generatedZ = new float[0];
   /** (arousal, valence) target of each generated face, {@code 2 * targets} values. */
   public float[] generatedTargets = new float[0];
+  /** D_em's (arousal, valence) reading of each generated face, {@code 2 * targets} values (the memory's residuals). */
+  public float[] generatedPk = new float[0];
   /** Inference time spent generating and encoding this frame's edited faces. */
   public long generationNanos;
 

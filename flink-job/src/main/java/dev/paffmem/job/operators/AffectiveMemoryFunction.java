@@ -100,11 +100,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     for (int i = 0; i < generated; i++) {
       float[] z = new float[zDim];
       System.arraycopy(e.generatedZ, i * zDim, z, 0, zDim);
-      samples.add(Sample.labelled(z, e.generatedTargets[2 * i], e.generatedTargets[2 * i + 1]));
+      boolean read = e.generatedPk.length == e.generatedTargets.length;
+      samples.add(Sample.labelled(z, e.generatedTargets[2 * i], e.generatedTargets[2 * i + 1],
+          read ? e.generatedPk[2 * i] : Float.NaN, read ? e.generatedPk[2 * i + 1] : Float.NaN));
     }
     samples.add(Sample.unlabelled(e.z));
     gwr.train(samples, AffectiveMemory.seed(f.personId, f.frameIndex));
-    Prediction p = gwr.predict(e.z);
+    Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
     memory.update(gwr.toState());
 
     long now = ctx.timerService().currentProcessingTime();

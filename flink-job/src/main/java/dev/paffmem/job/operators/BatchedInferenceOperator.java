@@ -278,6 +278,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     int t = generationTargets;
     int genRows = generating.size() * t;
     float[] genZ = new float[genRows * zDim];
+    float[] genPk = new float[2 * genRows];
     long[] genNanos = new long[n];
     for (int start = 0; start < genRows; start += batchMaxSize) {
       int rows = Math.min(batchMaxSize, genRows - start);
@@ -294,6 +295,10 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       float[] out = model.generateAndEncode(zs, tg, rows,
           (role, nanos) -> timings.add(new long[] {role == Role.GENERATOR ? GENERATOR : ENCODER, nanos, rows}));
       System.arraycopy(out, 0, genZ, start * zDim, rows * zDim);
+      long tDem = System.nanoTime();
+      // D_em's reading of each edit: what the PK would say of this person's face at the target (memory residuals)
+      System.arraycopy(model.dem(out, rows), 0, genPk, 2 * start, 2 * rows);
+      timings.add(new long[] {DEM, System.nanoTime() - tDem, rows});
       long perRow = (System.nanoTime() - t0) / rows;
       for (int r = 0; r < rows; r++) {
         genNanos[generating.get((start + r) / t)] += perRow;
@@ -312,6 +317,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       if (frame.phase == Phase.GENERATING) {
         e.generatedZ = slice(genZ, g * t * zDim, t * zDim);
         e.generatedTargets = targets.clone();
+        e.generatedPk = slice(genPk, 2 * g * t, 2 * t);
         e.generationNanos = genNanos[i];
         g++;
       }

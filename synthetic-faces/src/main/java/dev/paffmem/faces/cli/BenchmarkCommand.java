@@ -52,7 +52,7 @@ final class BenchmarkCommand implements Callable<Integer> {
                     for (int i = worker; i < count; i += threads) {
                         Person p = persons.get(i % persons.size());
                         Rng rng = Rng.of(p.seed(), i);
-                        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), rng.uniform(-1, 1),
+                        FaceRenderer.Rendered r = p.render(renderer, rng.uniform(-1, 1),
                                 rng.uniform(-1, 1), Nuisance.random(rng));
                         byte[] bytes = format == null ? r.rgb() : Images.encode(r.rgb(), r.width(), r.height(), format);
                         sink.addAndGet(bytes.length);

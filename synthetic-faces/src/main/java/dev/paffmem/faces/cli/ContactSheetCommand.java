@@ -23,8 +23,10 @@ final class ContactSheetCommand implements Callable<Integer> {
     int persons;
     @Option(names = "--first", defaultValue = "0", description = "Index of the first person (default: ${DEFAULT-VALUE}).")
     int first;
-    @Option(names = "--atypical-share", defaultValue = "0.5", description = "Share of atypical persons (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--atypical-share", defaultValue = "0.2", description = "Share of atypical persons (default: ${DEFAULT-VALUE}).")
     double atypicalShare;
+    @Option(names = "--confound-share", defaultValue = "0.4", description = "Share of persons with an identity-level confound (default: ${DEFAULT-VALUE}).")
+    double confoundShare;
     @Option(names = "--grid", defaultValue = "5", description = "Arousal/valence grid size per person (default: ${DEFAULT-VALUE}).")
     int grid;
     @Option(names = "--columns", defaultValue = "4", description = "Person blocks per row (default: ${DEFAULT-VALUE}).")
@@ -34,7 +36,7 @@ final class ContactSheetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Population pop = new Population(seed, split, atypicalShare);
+        Population pop = new Population(seed, split, atypicalShare, confoundShare);
         java.util.List<dev.paffmem.faces.persons.Person> list = new java.util.ArrayList<>();
         for (int i = first; i < first + persons; i++) {
             list.add(pop.person(i));

@@ -19,8 +19,10 @@ final class OmgCommand implements Callable<Integer> {
     int persons;
     @Option(names = "--seconds", defaultValue = "60", description = "Seconds per video (default: ${DEFAULT-VALUE}).")
     double seconds;
-    @Option(names = "--atypical-share", defaultValue = "0.5", description = "Share of atypical expressers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--atypical-share", defaultValue = "0.2", description = "Share of atypical expressers, the five atypical kinds in turn (default: ${DEFAULT-VALUE}).")
     double atypicalShare;
+    @Option(names = "--confound-share", defaultValue = "0.4", description = "Share of typical expressers with an identity-level confound, person type identity_confound (default: ${DEFAULT-VALUE}; the rest are typical).")
+    double confoundShare;
     @Option(names = "--calibration-grid", defaultValue = "9", description = "Per person, render a GxG arousal/valence grid of known emotions (0 = none; default: ${DEFAULT-VALUE}).")
     int calibrationGrid;
     @Option(names = "--format", defaultValue = "PNG", description = "Image files: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -34,7 +36,7 @@ final class OmgCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
-        new OmgWriter(new OmgWriter.Options(seed, persons, seconds, atypicalShare, calibrationGrid, format, t, !quiet))
+        new OmgWriter(new OmgWriter.Options(seed, persons, seconds, atypicalShare, confoundShare, calibrationGrid, format, t, !quiet))
                 .write(out);
         System.out.printf(java.util.Locale.ROOT, "wrote %d videos of %.0f s to %s in %.1f s%n", persons, seconds, out,
                 (System.nanoTime() - t0) / 1e9);

@@ -72,6 +72,7 @@ public final class AffectNetWriter {
             {"validation_persons", Integer.toString(options.valPersons())},
             {"validation_images", Integer.toString(options.valImages())},
             {"atypical_share", Double.toString(options.trainAtypicalShare())},
+            {"anatomy_spread", Double.toString(Population.NARROW_ANATOMY)},
             {"nuisance", Boolean.toString(options.nuisance())},
             {"label_distribution", "arousal, valence uniform in [-1,1]^2 per image"},
             {"expression_codes", "0 neutral (r<0.2), 3 surprise (a>0.5,|v|<0.25), 1 happy (v>=0), 6 anger (v<0,a>=0), 2 sad (v<0,a<0)"},
@@ -110,7 +111,7 @@ public final class AffectNetWriter {
         double arousal = rng.uniform(-1, 1);
         double valence = rng.uniform(-1, 1);
         Nuisance n = options.nuisance() ? Nuisance.random(rng) : Nuisance.NONE;
-        FaceRenderer.Rendered r = renderer.render(person.identity(), person.style(), arousal, valence, n);
+        FaceRenderer.Rendered r = person.render(renderer, arousal, valence, n);
         String sub = String.format("%s_%03d", person.split().prefix, i / 1000);
         String file = String.format("%s_%03d.%s", person.id(), k, options.format().extension);
         try {

@@ -32,6 +32,7 @@ public final class ContactSheet {
             case SWAPPED_AXES -> Rgb.of(150, 40, 200);   // purple
             case ODD_AROUSAL_CARRIER -> Rgb.of(30, 90, 220); // blue
             case MUTED -> Rgb.of(128, 128, 128);          // grey
+            case IDENTITY_CONFOUND -> Rgb.of(20, 190, 200); // teal
         };
     }
 
@@ -57,7 +58,7 @@ public final class ContactSheet {
                 for (int col = 0; col < grid; col++) {
                     double valence = grid == 1 ? 0 : -1 + 2.0 * col / (grid - 1);
                     Nuisance n = nuisance ? Nuisance.random(rng) : Nuisance.NONE;
-                    byte[] face = renderer.render(person.identity(), person.style(), arousal, valence, n).rgb();
+                    byte[] face = person.render(renderer, arousal, valence, n).rgb();
                     blit(sheet, w, bx + FRAME + col * (cell + GAP), by + FRAME + row * (cell + GAP), face, cell);
                 }
             }

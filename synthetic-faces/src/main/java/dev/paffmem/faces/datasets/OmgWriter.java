@@ -35,10 +35,18 @@ public final class OmgWriter {
     public static final String CALIBRATION_HEADER = "video,file,arousal,valence,person_id,person_type";
     public static final String VIDEOS_CSV = "omg_TestVideos_WithLabels.csv";
 
-    public record Options(long seed, int persons, double seconds, double atypicalShare, int calibrationGrid,
-                          Images.Format format, int threads, boolean progress) {
+    /**
+     * @param atypicalShare share of atypical expressers (the five atypical kinds in turn)
+     * @param confoundShare share of typical expressers with identity-level confounds ({@code identity_confound})
+     */
+    public record Options(long seed, int persons, double seconds, double atypicalShare, double confoundShare,
+                          int calibrationGrid, Images.Format format, int threads, boolean progress) {
+        /** The documented evaluation mix: 40 % typical, 40 % identity confound, 20 % atypical expressers. */
+        public static final double MIX_ATYPICAL = 0.2;
+        public static final double MIX_CONFOUND = 0.4;
+
         public static Options defaults() {
-            return new Options(Population.DEFAULT_SEED, 40, 60, 0.5, 9, Images.Format.PNG,
+            return new Options(Population.DEFAULT_SEED, 40, 60, MIX_ATYPICAL, MIX_CONFOUND, 9, Images.Format.PNG,
                     Runtime.getRuntime().availableProcessors(), true);
         }
     }
@@ -60,7 +68,7 @@ public final class OmgWriter {
             throw new IOException(out + " holds a finished dataset (READY exists); write into a new folder");
         }
         Files.createDirectories(out);
-        Population population = new Population(options.seed(), Split.EVAL, options.atypicalShare());
+        Population population = new Population(options.seed(), Split.EVAL, options.atypicalShare(), options.confoundShare());
         List<Person> persons = population.persons(options.persons());
         PersonsCsv.write(out.resolve("persons.csv"), persons);
         long framesPerVideo = Math.round(options.seconds() * PersonTimeline.FPS);
@@ -96,6 +104,8 @@ public final class OmgWriter {
             {"seconds_per_video", Double.toString(options.seconds())},
             {"fps", Integer.toString(PersonTimeline.FPS)},
             {"atypical_share", Double.toString(options.atypicalShare())},
+            {"confound_share", Double.toString(options.confoundShare())},
+            {"anatomy_spread_ordinary", Double.toString(Population.NARROW_ANATOMY)},
             {"calibration_grid", Integer.toString(grid)},
             {"arousal_scale", "omg csv and arousal_omg: (a+1)/2 in [0,1]; frames.csv arousal: [-1,1]"},
             {"image_format", options.format().name()}});
@@ -140,13 +150,13 @@ public final class OmgWriter {
     private String renderFrame(Path out, PersonTimeline tl, long frame) {
         Person p = tl.person();
         PersonTimeline.FrameSpec s = tl.frame(frame);
-        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), s.arousal(), s.valence(), s.nuisance());
+        FaceRenderer.Rendered r = p.render(renderer, s.arousal(), s.valence(), s.nuisance());
         String utt = s.utteranceId();
         String rel = "frames/" + p.id() + "/" + utt.replace(".mp4", "") + "/"
                 + String.format("%06d.%s", frame, options.format().extension);
         save(out.resolve(rel), r);
         return String.join(",", p.id(), utt, Long.toString(frame), rel, Csv.f(s.arousal(), 6), Csv.f(s.valence(), 6),
-                Csv.f(toOmgArousal(s.arousal()), 6), p.id(), p.kind().label());
+                Csv.f(toOmgArousal(s.arousal()), 6), p.id(), p.typeLabel());
     }
 
     private String renderCalibration(Path out, PersonTimeline tl, int k, int grid) {
@@ -154,10 +164,10 @@ public final class OmgWriter {
         double a = 1 - 2.0 * (k / grid) / (grid - 1);
         double v = -1 + 2.0 * (k % grid) / (grid - 1);
         Nuisance n = tl.frame(0).nuisance();
-        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), a, v, n);
+        FaceRenderer.Rendered r = p.render(renderer, a, v, n);
         String rel = "calibration/" + p.id() + "/" + String.format("%03d.%s", k, options.format().extension);
         save(out.resolve(rel), r);
-        return String.join(",", p.id(), rel, Csv.f(a, 6), Csv.f(v, 6), p.id(), p.kind().label());
+        return String.join(",", p.id(), rel, Csv.f(a, 6), Csv.f(v, 6), p.id(), p.typeLabel());
     }
 
     private void save(Path file, FaceRenderer.Rendered r) {

@@ -13,7 +13,7 @@ import java.util.List;
 final class PersonsCsv {
     static final String HEADER = "person_id,split,person_type,gain_valence_mouth,gain_valence_brow,gain_arousal_eye,"
             + "gain_arousal_brow,gain_arousal_mouth,rest_arousal,rest_valence,swap_axes,valence_sign,asymmetry,"
-            + "hair_style,glasses,beard";
+            + "hair_style,glasses,beard,anatomy";
 
     private PersonsCsv() {
     }
@@ -30,7 +30,7 @@ final class PersonsCsv {
                         Csv.f(s.restValence(), 3), Boolean.toString(s.swapAxes()), Csv.f(s.valenceSign(), 0),
                         Csv.f(s.asymmetry(), 3), p.identity().hairStyle().name().toLowerCase(java.util.Locale.ROOT),
                         p.identity().glasses().name().toLowerCase(java.util.Locale.ROOT),
-                        p.identity().beard().name().toLowerCase(java.util.Locale.ROOT)));
+                        p.identity().beard().name().toLowerCase(java.util.Locale.ROOT), p.anatomy().describe()));
                 w.write('\n');
             }
         }

@@ -18,7 +18,14 @@ public enum ExpresserKind {
     /** Arousal carried by mouth opening alone (gain 1.6); brows still; eyes narrow (squint) as arousal rises. */
     ODD_AROUSAL_CARRIER(true),
     /** Every gain 0.3-0.4 of typical: small movements, a general model reads them as near neutral. */
-    MUTED(true);
+    MUTED(true),
+    /**
+     * Typical expression on a face with strong identity-level anatomy ({@link Anatomy#confounded}): e.g. downturned
+     * mouth corners or raised inner brows present at every emotion. Not atypical in how the person expresses; a
+     * general model is biased by the face, and a generator that carries the face into its edits lets the memory
+     * correct it.
+     */
+    IDENTITY_CONFOUND(false);
 
     private final boolean atypical;
 
@@ -33,6 +40,11 @@ public enum ExpresserKind {
     /** The atypical kinds in the order they are handed out to atypical persons. */
     public static ExpresserKind[] atypicalKinds() {
         return new ExpresserKind[] {RESTING_OFFSET, INVERTED_VALENCE, SWAPPED_AXES, ODD_AROUSAL_CARRIER, MUTED};
+    }
+
+    /** The kind of a label from {@link #label()}, e.g. "identity_confound". */
+    public static ExpresserKind ofLabel(String label) {
+        return valueOf(label.toUpperCase(java.util.Locale.ROOT));
     }
 
     /** Lower-case label used in CSV files, e.g. "typical", "resting_offset". */

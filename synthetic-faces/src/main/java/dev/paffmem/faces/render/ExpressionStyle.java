@@ -46,7 +46,7 @@ public record ExpressionStyle(
         boolean swap = false;
         double sign = 1;
         switch (kind) {
-            case TYPICAL -> { }
+            case TYPICAL, IDENTITY_CONFOUND -> { }
             case RESTING_OFFSET -> {
                 double angle = rng.uniform(0, 2 * StrictMath.PI);
                 double radius = rng.uniform(0.5, 0.7);

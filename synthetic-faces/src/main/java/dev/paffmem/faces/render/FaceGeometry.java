@@ -15,6 +15,7 @@ public final class FaceGeometry {
 
     public final Identity id;
     public final Expression ex;
+    public final Anatomy anatomy;
     public final double cx = 48;
     public final double cy = 50;
     public final double faceA;
@@ -45,8 +46,14 @@ public final class FaceGeometry {
     public final double mouthOpenPx;
 
     public FaceGeometry(Identity id, Expression ex, double gazeX, double gazeY) {
+        this(id, Anatomy.NONE, ex, gazeX, gazeY);
+    }
+
+    /** Geometry with identity-level anatomy: it moves the corners, brows and lids the same at every emotion. */
+    public FaceGeometry(Identity id, Anatomy anatomy, Expression ex, double gazeX, double gazeY) {
         this.id = id;
         this.ex = ex;
+        this.anatomy = anatomy;
         this.faceA = id.faceHalfWidth();
         this.faceB = id.faceHalfHeight();
         this.eyeY = cy - 0.17 * faceB + id.eyeHeightOffset();
@@ -57,12 +64,12 @@ public final class FaceGeometry {
         for (int s = 0; s < 2; s++) {
             double side = s == 0 ? -1 : 1;
             eyeX[s] = cx + side * id.eyeSpacing();
-            eyeUp[s] = eyeW * 0.62 * ex.eyeOpen()[s];
+            eyeUp[s] = eyeW * 0.62 * ex.eyeOpen()[s] * anatomy.eyeAperture();
             eyeLow[s] = eyeW * 0.30 * (0.7 + 0.3 * Math.min(1, ex.eyeOpen()[s])) * (1 - ex.lowerLidRaise());
-            double base = eyeY - eyeW * 0.62 - id.browGap() - ex.browRaise()[s] * BROW_RAISE_PX;
+            double base = eyeY - eyeW * 0.62 - id.browGap() - ex.browRaise()[s] * BROW_RAISE_PX - anatomy.browLevelPx();
             double innerX = eyeX[s] - side * eyeW * 0.85;
             double outerX = eyeX[s] + side * eyeW * 1.2;
-            double innerY = base - ex.browTilt() * BROW_TILT_PX;
+            double innerY = base - ex.browTilt() * BROW_TILT_PX - anatomy.innerBrowPx();
             double outerY = base + 0.8 + ex.browTilt() * 0.6;
             browInner[s] = new double[] {innerX, innerY};
             browOuter[s] = new double[] {outerX, outerY};
@@ -73,7 +80,7 @@ public final class FaceGeometry {
         this.mouthY = Math.max(noseTipY + 6.5, cy + 0.50 * faceB);
         this.mouthW = id.mouthHalfWidth() * ex.mouthWidth();
         for (int s = 0; s < 2; s++) {
-            cornerLiftPx[s] = ex.cornerLift()[s] * CORNER_PX;
+            cornerLiftPx[s] = ex.cornerLift()[s] * CORNER_PX + anatomy.cornerTiltPx();
         }
         this.mouthOpenPx = ex.mouthOpen() * MOUTH_OPEN_PX;
     }

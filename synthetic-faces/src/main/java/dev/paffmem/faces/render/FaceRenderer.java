@@ -23,12 +23,22 @@ public final class FaceRenderer {
     }
 
     public Rendered render(Identity id, ExpressionStyle style, double arousal, double valence, Nuisance n) {
+        return render(id, Anatomy.NONE, style, arousal, valence, n);
+    }
+
+    /** A face with identity-level anatomy ({@link Anatomy}): the same traits at every emotion. */
+    public Rendered render(Identity id, Anatomy anatomy, ExpressionStyle style, double arousal, double valence,
+            Nuisance n) {
         Expression ex = style.express(clamp1(arousal), clamp1(valence));
-        return render(id, ex, n);
+        return render(id, anatomy, ex, n);
     }
 
     public Rendered render(Identity id, Expression ex, Nuisance n) {
-        FaceGeometry geo = new FaceGeometry(id, ex, n.gazeX(), n.gazeY());
+        return render(id, Anatomy.NONE, ex, n);
+    }
+
+    public Rendered render(Identity id, Anatomy anatomy, Expression ex, Nuisance n) {
+        FaceGeometry geo = new FaceGeometry(id, anatomy, ex, n.gazeX(), n.gazeY());
         Canvas canvas = new Canvas(SIZE, n.rotationDeg(), n.shiftX(), n.shiftY(), n.scale());
         paint(canvas, geo, n);
         byte[] rgb = Postprocess.finish(canvas, n);
@@ -117,14 +127,76 @@ public final class FaceRenderer {
         c.fill(face, g.cx - g.faceA - 1, g.cy - g.faceB - 1, g.cx + g.faceA + 1, g.cy + g.faceB + 1, skinPaint, 1);
         beard(c, g, face);
         nasolabialFolds(c, g);
+        lines(c, g);
         nose(c, g, lightX);
         mouth(c, g);
         for (int s = 0; s < 2; s++) {
             eye(c, g, s);
+            browRidge(c, g, s);
             brow(c, g, s);
         }
         hairFront(c, g);
         glasses(c, g);
+        tintedLenses(c, g);
+    }
+
+    // ---- identity-level anatomy (Anatomy): textures that look like expression ------------------------------------
+
+    /** Forehead lines, frown lines between the brows, crow's feet: each painted only when its opacity is above 0. */
+    private static void lines(Canvas c, FaceGeometry g) {
+        Anatomy a = g.anatomy;
+        Rgb line = g.id.skin().scale(0.58);
+        double browTop = Math.min(g.browMid[0][1], g.browMid[1][1]);
+        for (int k = 0; k < 3; k++) {
+            double y = browTop - 3.2 - 2.6 * k;
+            double hw = g.faceA * (0.50 - 0.05 * k);
+            c.fill(Canvas.stroke(g.cx - hw, y + 0.8, g.cx, y - 0.7, g.cx + hw, y + 0.8, 0.35, 0.35, 8),
+                    g.cx - hw - 2, y - 3, g.cx + hw + 2, y + 3, Paint.of(line), a.foreheadLines());
+        }
+        for (int s = 0; s < 2; s++) {
+            double side = s == 0 ? -1 : 1;
+            double x = g.cx + side * 1.6;
+            double top = g.browInner[s][1] - 4;
+            c.fill(Canvas.stroke(x + side * 0.4, top, x, top + 3, x - side * 0.2, top + 6, 0.35, 0.3, 4),
+                    x - 3, top - 2, x + 3, top + 8, Paint.of(line), a.frownLines());
+            double ox = g.eyeX[s] + side * (g.eyeW + 1.2);
+            for (int k = -1; k <= 1; k++) {
+                c.fill(Canvas.stroke(ox, g.eyeY + k * 0.8, ox + side * 1.6, g.eyeY + k * 1.6,
+                                ox + side * 3.2, g.eyeY + k * 2.6, 0.3, 0.25, 4),
+                        ox - 4, g.eyeY - 5, ox + 4, g.eyeY + 5, Paint.of(line), a.crowsFeet());
+            }
+            double x0 = g.cx + side * g.id.noseWidth() * 0.95;
+            double x1 = g.cx + side * (g.mouthW + 2.2);
+            double y1 = g.mouthY - g.cornerLiftPx[s] + 1.5;
+            c.fill(Canvas.stroke(x0, g.noseTipY - 1.5, x1 + side * 1.2, (g.noseTipY + y1) / 2, x1, y1, 0.55, 0.7, 6),
+                    Math.min(x0, x1) - 4, g.noseTipY - 4, Math.max(x0, x1) + 4, y1 + 3, Paint.of(line), a.foldDepth());
+        }
+    }
+
+    /** The shadow a heavy brow ridge casts on the upper lid. */
+    private static void browRidge(Canvas c, FaceGeometry g, int s) {
+        double ex = g.eyeX[s];
+        double y = (g.eyeY - g.eyeUp[s] + g.browMid[s][1]) / 2 + 0.5;
+        double rx = g.eyeW * 1.3;
+        double ry = Math.max(1.5, (g.eyeY - g.browMid[s][1]) * 0.45);
+        c.fill(Canvas.ellipse(ex, y, rx, ry), ex - rx - 1, y - ry - 1, ex + rx + 1, y + ry + 1,
+                Paint.of(g.id.skin().scale(0.5)), g.anatomy.browRidge());
+    }
+
+    /** Tinted lenses over both eyes (an occluder of the eye cues), drawn with or without a frame. */
+    private static void tintedLenses(Canvas c, FaceGeometry g) {
+        double tint = g.anatomy.lensTint();
+        if (tint <= 0) {
+            return;
+        }
+        double rx = g.eyeW * 1.5;
+        double ry = g.eyeW * 1.1;
+        for (int s = 0; s < 2; s++) {
+            double ex = g.eyeX[s];
+            double cy = g.eyeY + 0.5;
+            c.fill(Canvas.roundedBox(ex, cy, rx, ry, 2.2), ex - rx - 1, cy - ry - 1, ex + rx + 1, cy + ry + 1,
+                    Paint.of(Rgb.of(28, 30, 36)), tint);
+        }
     }
 
     private static Sdf faceOutline(FaceGeometry g) {

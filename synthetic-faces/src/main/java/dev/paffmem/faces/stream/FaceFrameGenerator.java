@@ -82,7 +82,7 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
     }
 
     private byte[] image(Person p, PersonTimeline.FrameSpec s) {
-        FaceRenderer.Rendered r = renderer.render(p.identity(), p.style(), s.arousal(), s.valence(), s.nuisance());
+        FaceRenderer.Rendered r = p.render(renderer, s.arousal(), s.valence(), s.nuisance());
         return switch (options.encoding()) {
             case PNG -> Images.png(Images.toImage(r.rgb(), r.width(), r.height()));
             case JPEG -> Images.jpeg(Images.toImage(r.rgb(), r.width(), r.height()), options.jpegQuality());

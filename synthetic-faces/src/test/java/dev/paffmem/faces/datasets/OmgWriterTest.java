@@ -26,7 +26,7 @@ class OmgWriterTest {
 
     @Test
     void writesOmgLayoutWithPerFrameGroundTruth() throws IOException {
-        new OmgWriter(new OmgWriter.Options(Population.DEFAULT_SEED, 4, 8, 0.5, 3, Images.Format.PNG, 2, false)).write(dir);
+        new OmgWriter(new OmgWriter.Options(Population.DEFAULT_SEED, 4, 8, 0.5, 0.25, 3, Images.Format.PNG, 2, false)).write(dir);
         assertTrue(Files.exists(dir.resolve("READY")));
 
         List<String> videos = Files.readAllLines(dir.resolve(OmgWriter.VIDEOS_CSV));
