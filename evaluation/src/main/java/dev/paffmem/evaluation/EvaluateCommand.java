@@ -196,7 +196,10 @@ public final class EvaluateCommand implements Callable<Integer> {
       PredictionCsv.write(out.resolve("predictions_pk.csv"), ds, predictions, FramePrediction.Model.PK);
       PredictionCsv.writeLabels(out.resolve("labels.csv"), ds, predictions);
       PredictionCsv.writeFrames(out.resolve("frame_predictions.csv.gz"), predictions);
-      RunInfo info = new RunInfo(commandLine, dataset.toString(), labels, subset, ds.videos().size(),
+      String mix = "atypical_share " + RunInfo.datasetField(dataset, "atypical_share") + ", confound_share "
+          + RunInfo.datasetField(dataset, "confound_share");
+      RunInfo info = new RunInfo(commandLine, RunInfo.gitCommit(), dataset.toString(), RunInfo.datasetField(dataset, "seed"),
+          mix, labels, subset, ds.videos().size(),
           ds.utterances().size(), ds.frameCount(), ds.framesFromCsv(), model.toString(), manifest.modelId(),
           manifest.modelVersion(), jobFlags(cfg, manifest.zDim()), RunInfo.thisMachine(), startedAt, (System.nanoTime() - t0) / 1e9,
           outcome.sent(), outcome.predictions().size(), outcome.rejectedByReason(), missing,

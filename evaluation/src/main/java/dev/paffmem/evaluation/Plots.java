@@ -43,6 +43,7 @@ public final class Plots {
       case "swapped_axes" -> new Color(0x9467bd);
       case "odd_arousal_carrier" -> new Color(0x1f77b4);
       case "muted" -> new Color(0x7f7f7f);
+      case "identity_confound" -> new Color(0x17becf);
       default -> Color.BLACK;
     };
   }
@@ -56,7 +57,6 @@ public final class Plots {
   public static void perVideo(Path file, List<VideoScores> videos) throws IOException {
     XYChart a = perVideoChart("Arousal: per-video CCC", videos, true);
     XYChart v = perVideoChart("Valence: per-video CCC", videos, false);
-    v.getStyler().setLegendVisible(false);
     save(file, side(List.of(a, v)));
   }
 
@@ -73,11 +73,13 @@ public final class Plots {
       }
     }
     lo = Math.floor(lo * 5 - 0.25) / 5; // a round margin below the lowest point
-    XYChart c = new XYChartBuilder().width(620).height(560).title(title)
+    XYChart c = new XYChartBuilder().width(620).height(660).title(title)
         .xAxisTitle("PK alone (CCC over the video's frames)").yAxisTitle("P-AffMem (CCC over the video's frames)").build();
     style(c);
     c.getStyler().setXAxisMin(lo).setXAxisMax(1.0).setYAxisMin(lo).setYAxisMax(1.0);
-    c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+    // below the plot area, never over a point
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
     c.getStyler().setMarkerSize(9);
     XYSeries diag = c.addSeries("P-AffMem = PK", new double[] {lo, 1}, new double[] {lo, 1});
     diag.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);

@@ -32,7 +32,10 @@ public final class ResultsJson {
     Map<String, Object> root = new LinkedHashMap<>();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("command", run.command());
+    r.put("commit", run.commit());
     r.put("dataset", run.dataset());
+    r.put("dataset_seed", run.datasetSeed());
+    r.put("dataset_mix", run.datasetMix());
     r.put("labels_csv", run.labelsCsv());
     r.put("subset", run.subset());
     r.put("videos", run.videos());
@@ -64,6 +67,10 @@ public final class ResultsJson {
       m.put("pk", model(g.pk()));
       m.put("paffmem", model(g.paffmem()));
       m.put("delta", delta(g.pk(), g.paffmem()));
+      m.put("delta_ci95", Map.of(
+          "arousal", java.util.Arrays.asList(value(g.ci().arousal().low()), value(g.ci().arousal().high())),
+          "valence", java.util.Arrays.asList(value(g.ci().valence().low()), value(g.ci().valence().high())),
+          "method", "bootstrap over videos, " + Bootstrap.REPLICATES + " replicates, percentile, official CCC"));
       groups.add(m);
     }
     root.put("groups", groups);

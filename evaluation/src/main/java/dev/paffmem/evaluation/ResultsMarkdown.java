@@ -31,7 +31,9 @@ public final class ResultsMarkdown {
         + "frame-level CCC. Higher is better; 1 is perfect agreement.\n\n");
 
     sb.append("## Summary (official CCC)\n\n");
-    sb.append("| group | videos | PK arousal | P-AffMem arousal | Δ arousal | PK valence | P-AffMem valence | Δ valence |\n");
+    sb.append("Δ = P-AffMem minus PK, with its bootstrap 95 % interval over videos in brackets (" + Bootstrap.REPLICATES
+        + " replicates, videos resampled with replacement, both models on the same draw).\n\n");
+    sb.append("| group | videos | PK arousal | P-AffMem arousal | Δ arousal [95 %] | PK valence | P-AffMem valence | Δ valence [95 %] |\n");
     sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (GroupScores g : results.groups()) {
       double pa = g.pk().arousal().utterancePooled();
@@ -39,8 +41,9 @@ public final class ResultsMarkdown {
       double pv = g.pk().valence().utterancePooled();
       double mv = g.paffmem().valence().utterancePooled();
       sb.append("| ").append(g.group()).append(" | ").append(g.videos()).append(" | ").append(f(pa)).append(" | ")
-          .append(f(ma)).append(" | ").append(signed(ma - pa)).append(" | ").append(f(pv)).append(" | ").append(f(mv))
-          .append(" | ").append(signed(mv - pv)).append(" |\n");
+          .append(f(ma)).append(" | ").append(signed(ma - pa)).append(interval(g.ci().arousal())).append(" | ")
+          .append(f(pv)).append(" | ").append(f(mv)).append(" | ").append(signed(mv - pv))
+          .append(interval(g.ci().valence())).append(" |\n");
     }
     sb.append("| *paper, OMG-Emotion test (Table 3)* | – | *0.32* | *0.43* | *+0.11* | *0.46* | *0.53* | *+0.07* |\n\n");
 
@@ -62,6 +65,8 @@ public final class ResultsMarkdown {
 
     sb.append("## Run\n\n");
     sb.append("- command: `").append(run.command()).append("`\n");
+    sb.append("- commit: `").append(run.commit()).append("`; dataset seed ").append(run.datasetSeed())
+        .append(" (").append(run.datasetMix()).append(")\n");
     sb.append("- job flags: `").append(run.jobFlags()).append("`\n");
     sb.append("- machine: ").append(run.machine()).append('\n');
     sb.append("- started ").append(run.startedAt()).append(", took ").append(String.format(Locale.ROOT, "%.0f", run.seconds()))
@@ -75,6 +80,10 @@ public final class ResultsMarkdown {
         .append("; frames without predictions: ").append(run.missingFrames().size())
         .append(run.missingFrames().isEmpty() ? "" : " " + run.missingFrames()).append('\n');
     return sb.toString();
+  }
+
+  static String interval(Bootstrap.Interval i) {
+    return Double.isNaN(i.low()) ? "" : " [" + signed(i.low()) + ", " + signed(i.high()) + "]";
   }
 
   public static void write(Path file, RunInfo run, Results results) throws IOException {

@@ -9,7 +9,10 @@ import java.util.Map;
  */
 public record RunInfo(
     String command,
+    String commit,
     String dataset,
+    String datasetSeed,
+    String datasetMix,
     String labelsCsv,
     String subset,
     int videos,
@@ -28,6 +31,33 @@ public record RunInfo(
     Map<String, Integer> rejectedByReason,
     List<String> missingUtterances,
     List<String> missingFrames) {
+
+  /** The project's git commit (with "+changes" when the work tree differs from it), or "unknown". */
+  public static String gitCommit() {
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      String head = new String(p.getInputStream().readAllBytes()).trim();
+      if (p.waitFor() != 0 || head.length() < 40) {
+        return "unknown";
+      }
+      Process d = new ProcessBuilder("git", "status", "--porcelain", "--untracked-files=no").redirectErrorStream(true).start();
+      boolean dirty = !new String(d.getInputStream().readAllBytes()).isBlank();
+      d.waitFor();
+      return head + (dirty ? "+changes" : "");
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  /** A field of the dataset's manifest.json (written by synthetic-faces), or "" when absent. */
+  public static String datasetField(java.nio.file.Path dataset, String field) {
+    try {
+      var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dataset.resolve("manifest.json").toFile());
+      return node.has(field) ? node.get(field).asText() : "";
+    } catch (Exception e) {
+      return "";
+    }
+  }
 
   /** A one-line description of this machine: cores, memory, OS, JVM. */
   public static String thisMachine() {

@@ -23,7 +23,9 @@ public final class Scoring {
 
   public record ModelScores(Flavours arousal, Flavours valence) {}
 
-  public record GroupScores(String group, int videos, int utterances, int frames, ModelScores pk, ModelScores paffmem) {
+  /** One group's scores; {@code ci}: bootstrap 95 % intervals over videos of the official difference P-AffMem - PK. */
+  public record GroupScores(String group, int videos, int utterances, int frames, ModelScores pk, ModelScores paffmem,
+      Bootstrap.Differences ci) {
 
     public ModelScores of(Model m) {
       return m == Model.PK ? pk : paffmem;
@@ -91,7 +93,8 @@ public final class Scoring {
       videos.add(p.video());
       utterances.add(List.of(p.video(), p.utterance()));
     }
-    return new GroupScores(name, videos.size(), utterances.size(), ps.size(), model(ps, Model.PK), model(ps, Model.PAFFMEM));
+    return new GroupScores(name, videos.size(), utterances.size(), ps.size(), model(ps, Model.PK), model(ps, Model.PAFFMEM),
+        Bootstrap.differences(ps));
   }
 
   static ModelScores model(List<FramePrediction> ps, Model m) {

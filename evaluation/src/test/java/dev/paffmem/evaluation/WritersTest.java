@@ -139,7 +139,9 @@ class WritersTest {
   @Test
   void markdownHasTable3RowsPerGroupAndTheSummary() {
     String md = ResultsMarkdown.render(run(), Scoring.score(ps));
-    assertTrue(md.contains("| all | 2 | 0.000 | 1.000 | +1.000 | 0.000 | 1.000 | +1.000 |"), md);
+    assertTrue(md.contains("| all | 2 | 0.000 | 1.000 | +1.000"), md);
+    assertTrue(md.contains("Δ arousal [95 %]"), md);
+    assertTrue(md.contains("commit: `0123abc`; dataset seed 4242"), md);
     assertTrue(md.contains("## atypical: muted (1 videos, 2 utterances, 4 frames)"), md);
     assertTrue(md.contains("| PK alone | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 |"), md);
     assertTrue(md.contains("| P-AffMem | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |"), md);
@@ -162,7 +164,8 @@ class WritersTest {
   }
 
   private static RunInfo run() {
-    return new RunInfo("paffmem evaluate --dataset d", "d", "omg_TestVideos_WithLabels.csv", "all videos", 2, 4, 9, true,
+    return new RunInfo("paffmem evaluate --dataset d", "0123abc", "d", "4242", "atypical_share 0.2, confound_share 0.4",
+        "omg_TestVideos_WithLabels.csv", "all videos", 2, 4, 9, true,
         "models/x", "x", "0", "--generation-targets 4", "test machine", "2026-01-01T00:00:00Z", 1.0, 9, 9, Map.of(),
         List.of("v1/utterance_1.mp4"), List.of());
   }
