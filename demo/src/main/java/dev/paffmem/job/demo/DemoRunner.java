@@ -139,8 +139,12 @@ public final class DemoRunner implements Callable<Integer> {
       long[] endOffsets = outputEndOffsets(bootstrap, cfg.outputTopic());
       long[] deadLetterOffsets = outputEndOffsets(bootstrap, cfg.deadLetterTopic());
 
+      // the documented evaluation mix (typical, identity-level confounds, atypical expressers), so the demo shows
+      // both what personalization corrects and what it cannot
       StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
-          .withEncoding(encoding);
+          .withEncoding(encoding).withMix(0.25, 0.5);
+      Map<String, String> kinds = new java.util.TreeMap<>();
+      new dev.paffmem.faces.stream.FaceFrameGenerator(options).persons().forEach(p -> kinds.put(p.id(), p.typeLabel()));
       long total = options.totalFrames();
       System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
           encoding, cfg.inputTopic());
@@ -182,7 +186,7 @@ public final class DemoRunner implements Callable<Integer> {
       progress.print(total, t0);
       progress.close();
       System.out.println();
-      summary(progress.byPerson());
+      summary(progress.byPerson(), kinds);
       System.out.printf("Done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
       if (progress.count() + progress.rejected() < total) {
         System.out.println("Frames without a committed prediction or dead letter: " + progress.missing(framesPerPerson));
@@ -325,10 +329,11 @@ public final class DemoRunner implements Callable<Integer> {
     }
   }
 
-  static void summary(Map<String, List<AffectPrediction>> byPerson) {
+  static void summary(Map<String, List<AffectPrediction>> byPerson, Map<String, String> kinds) {
     System.out.println("CCC against the synthetic ground truth over each person's ONLINE frames (higher is better):");
-    System.out.printf("%-14s %6s %7s | %9s %9s | %9s %9s%n", "person", "frames", "neurons", "PK aro", "memory aro",
-        "PK val", "memory val");
+    System.out.printf("%-14s %-19s %6s %7s | %9s %10s | %9s %10s%n", "person", "kind", "frames", "neurons", "PK aro",
+        "memory aro", "PK val", "memory val");
+    List<String> notes = new ArrayList<>();
     List<double[]> pooled = new ArrayList<>();
     for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
       List<AffectPrediction> online = e.getValue().stream()
@@ -337,9 +342,15 @@ public final class DemoRunner implements Callable<Integer> {
       online.forEach(p -> pooled.add(new double[] {p.getTrueArousal(), p.getTrueValence(), p.getPkArousal(),
           p.getPkValence(), p.getArousal(), p.getValence()}));
       AffectPrediction last = e.getValue().get(e.getValue().size() - 1);
-      System.out.printf("%-14s %6d %7d | %9.3f %9.3f | %9.3f %9.3f%n", e.getKey(), e.getValue().size(),
-          last.getMemorySize(), Ccc.of(cols[0], cols[2]), Ccc.of(cols[0], cols[4]), Ccc.of(cols[1], cols[3]),
-          Ccc.of(cols[1], cols[5]));
+      System.out.printf("%-14s %-19s %6d %7d | %9.3f %10s | %9.3f %10s%n", e.getKey(),
+          kinds.getOrDefault(e.getKey(), "?"), e.getValue().size(), last.getMemorySize(), Ccc.of(cols[0], cols[2]),
+          memoryCcc(cols[0], cols[4]), Ccc.of(cols[1], cols[3]), memoryCcc(cols[1], cols[5]));
+      if (constant(cols[4]) || constant(cols[5])) {
+        notes.add(e.getKey() + ": the memory's " + (constant(cols[4]) ? "arousal" : "valence") + " is one value over "
+            + "all ONLINE frames (CCC undefined: \"const\"). With --memory-readout PAPER a memory answers with its "
+            + "best-matching unit's label, and real frames pull that neuron towards themselves, so it keeps winning "
+            + "(label latching; docs/evaluation/RESULTS.md).");
+      }
     }
     double[][] all = new double[6][pooled.size()];
     for (int i = 0; i < pooled.size(); i++) {
@@ -347,8 +358,28 @@ public final class DemoRunner implements Callable<Integer> {
         all[c][i] = pooled.get(i)[c];
       }
     }
-    System.out.printf("%-14s %6d %7s | %9.3f %9.3f | %9.3f %9.3f%n", "all (pooled)", pooled.size(), "",
-        Ccc.of(all[0], all[2]), Ccc.of(all[0], all[4]), Ccc.of(all[1], all[3]), Ccc.of(all[1], all[5]));
+    System.out.printf("%-14s %-19s %6d %7s | %9.3f %10s | %9.3f %10s%n", "all (pooled)", "", pooled.size(), "",
+        Ccc.of(all[0], all[2]), memoryCcc(all[0], all[4]), Ccc.of(all[1], all[3]), memoryCcc(all[1], all[5]));
+    System.out.println("kinds: typical = a general model reads them well; identity_confound = a face that looks sad, "
+        + "angry, tired or alarmed at rest (what the memory can learn from the generator's edits); anything else = an "
+        + "atypical expression style (no unsupervised method can tell it from real emotion). "
+        + "CCC over 150 frames is an anecdote: docs/evaluation/RESULTS.md has the evaluation.");
+    notes.forEach(System.out::println);
+  }
+
+  /** True when every value is the same (the CCC is then 0 or undefined and says nothing). */
+  static boolean constant(double[] xs) {
+    for (double x : xs) {
+      if (x != xs[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String memoryCcc(double[] truth, double[] memory) {
+    return memory.length > 0 && constant(memory) ? "const" : String.format(java.util.Locale.ROOT, "%.3f",
+        Ccc.of(truth, memory));
   }
 
   private static double[][] columns(List<AffectPrediction> ps) {

@@ -43,6 +43,17 @@ class JobConfigTest {
   }
 
   @Test
+  void memoryReadoutAndAdaptationFlagsReachTheMemory() {
+    var m = JobConfig.parse("--memory-readout", "nearest", "--memory-readout-k", "7", "--memory-unlabelled-rate", "0.1",
+        "--memory-unlabelled-inserts", "false").memoryConfig(50);
+    assertEquals(dev.paffmem.memory.MemoryConfig.Readout.NEAREST, m.readout());
+    assertEquals(7, m.readoutK());
+    assertEquals(0.1f, m.unlabelledRate());
+    assertEquals(false, m.unlabelledInserts());
+    assertMessage("readoutK", "--memory-readout-k", "0");
+  }
+
+  @Test
   void aPropertiesFileSetsFlagsAndTheCommandLineWins(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("job.properties");
     Files.writeString(file, "bootstrap-servers=broker:9093\ngeneration-frames=5\n"

@@ -33,6 +33,8 @@ final class StreamCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--atypical-share", defaultValue = "0.5", description = "Share of atypical expressers (default: ${DEFAULT-VALUE}).")
     double atypicalShare;
+    @Option(names = "--confound-share", defaultValue = "0.0", description = "Share of persons with an identity-level confound (default: ${DEFAULT-VALUE}).")
+    double confoundShare;
     @Option(names = "--encoding", defaultValue = "JPEG", description = "PNG, JPEG or RAW_RGB8 (default: ${DEFAULT-VALUE}).")
     ImageEncoding encoding;
     @Option(names = "--jpeg-quality", defaultValue = "90", description = "JPEG quality (default: ${DEFAULT-VALUE}).")
@@ -50,7 +52,7 @@ final class StreamCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding,
+        StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding,
                 jpegQuality, startTime != null ? startTime : Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000),
                 "synthetic-camera/", loopFrames);
         if (partitions > 0 && FaceFrameStream.ensureTopic(bootstrap, topic, partitions)) {

@@ -50,8 +50,16 @@ public record Anatomy(
     static final double FOLD_MAX = 0.45;
     static final double TINT_MAX = 0.7;
 
-    /** The traits a confounded person can be dominated by. */
-    public enum Trait { CORNERS, INNER_BROWS, BROW_LEVEL, EYE_APERTURE, BROW_RIDGE, LINES, TINTED_LENSES }
+    /**
+     * The traits a confounded person can be dominated by: the first four look like a valence cue, the last three
+     * like an arousal cue.
+     */
+    public enum Trait {
+        CORNERS, INNER_BROWS, BROW_RIDGE, LINES, BROW_LEVEL, EYE_APERTURE, TINTED_LENSES;
+
+        static final Trait[] VALENCE_LIKE = {CORNERS, INNER_BROWS, BROW_RIDGE, LINES};
+        static final Trait[] AROUSAL_LIKE = {BROW_LEVEL, EYE_APERTURE, TINTED_LENSES};
+    }
 
     /**
      * Anatomy drawn independently per trait, uniform within {@code spread} times the wide ranges
@@ -76,20 +84,19 @@ public record Anatomy(
     }
 
     /**
-     * A person with an identity-level confound: every trait drawn within {@code baseSpread}, then two distinct
-     * dominant traits set to 65-100 % of the wide range with a random sign (where the trait has one).
+     * A person with an identity-level confound: every trait drawn within {@code baseSpread}, then two dominant
+     * traits, one that looks like a valence cue and one that looks like an arousal cue ({@link Trait}), each set to
+     * 80-130 % of the wide range with a random sign (where the trait has one): beyond anything the narrow spread of
+     * ordinary persons shows, so a general model has never seen such a face at rest.
      */
     public static Anatomy confounded(Rng rng, double baseSpread) {
         Anatomy a = random(rng, baseSpread);
-        Trait[] traits = Trait.values();
-        int first = rng.nextInt(traits.length);
-        int second = (first + 1 + rng.nextInt(traits.length - 1)) % traits.length;
-        a = a.withDominant(traits[first], rng);
-        return a.withDominant(traits[second], rng);
+        a = a.withDominant(Trait.VALENCE_LIKE[rng.nextInt(Trait.VALENCE_LIKE.length)], rng);
+        return a.withDominant(Trait.AROUSAL_LIKE[rng.nextInt(Trait.AROUSAL_LIKE.length)], rng);
     }
 
     private Anatomy withDominant(Trait t, Rng rng) {
-        double m = rng.uniform(0.65, 1.0);
+        double m = rng.uniform(0.8, 1.3);
         double sign = rng.chance(0.5) ? 1 : -1;
         return switch (t) {
             case CORNERS -> new Anatomy(sign * m * CORNER_MAX, innerBrowPx, browLevelPx, eyeAperture, browRidge,

@@ -27,7 +27,7 @@ public final class FaceFrameGenerator implements Iterator<FaceFrame> {
 
     public FaceFrameGenerator(StreamOptions options) {
         this.options = options;
-        Population population = new Population(options.seed(), Split.EVAL, options.atypicalShare());
+        Population population = new Population(options.seed(), Split.EVAL, options.atypicalShare(), options.confoundShare());
         for (int i = 0; i < options.persons(); i++) {
             timelines.add(new PersonTimeline(population.person(options.firstPerson() + i), options.seed()));
         }

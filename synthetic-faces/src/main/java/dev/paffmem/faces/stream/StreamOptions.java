@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param persons          number of persons, interleaved round-robin
  * @param firstPerson      index of the first evaluation person
  * @param atypicalShare    share of atypical expressers among them
+ * @param confoundShare    share of typical expressers with identity-level confounds (person type identity_confound)
  * @param framesPerPerson  frames per person (25 fps of video); the stream has persons * framesPerPerson records
  * @param encoding         PNG, JPEG or RAW_RGB8
  * @param jpegQuality      1..100 for JPEG encoding
@@ -20,7 +21,8 @@ import java.time.Instant;
  *                         (rendered once, then replayed with increasing frameIndex and eventTime, ground truth
  *                         repeating with the images), for streams faster than the renderer
  */
-public record StreamOptions(long seed, int persons, int firstPerson, double atypicalShare, long framesPerPerson,
+public record StreamOptions(long seed, int persons, int firstPerson, double atypicalShare, double confoundShare,
+                            long framesPerPerson,
                             ImageEncoding encoding, int jpegQuality, Instant startTime, String sourcePrefix,
                             int loopFrames) {
 
@@ -39,35 +41,47 @@ public record StreamOptions(long seed, int persons, int firstPerson, double atyp
         }
     }
 
-    /** 10 persons (half atypical), one minute of video each, JPEG, event time from 2026-01-01. */
+    /** 10 persons (half atypical, no identity confounds), one minute of video each, JPEG, event time from 2026-01-01. */
     public static StreamOptions defaults() {
-        return new StreamOptions(Population.DEFAULT_SEED, 10, 0, 0.5, 1500, ImageEncoding.JPEG, 90,
+        return new StreamOptions(Population.DEFAULT_SEED, 10, 0, 0.5, 0.0, 1500, ImageEncoding.JPEG, 90,
                 Instant.parse("2026-01-01T00:00:00Z"), "synthetic-camera/", 0);
     }
 
     public StreamOptions withPersons(int n) {
-        return new StreamOptions(seed, n, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, startTime,
+        return new StreamOptions(seed, n, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding, jpegQuality, startTime,
                 sourcePrefix, loopFrames);
     }
 
     public StreamOptions withFramesPerPerson(long n) {
-        return new StreamOptions(seed, persons, firstPerson, atypicalShare, n, encoding, jpegQuality, startTime,
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, n, encoding, jpegQuality, startTime,
                 sourcePrefix, loopFrames);
     }
 
     public StreamOptions withEncoding(ImageEncoding e) {
-        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, e, jpegQuality, startTime,
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, e, jpegQuality, startTime,
                 sourcePrefix, loopFrames);
     }
 
     public StreamOptions withStartTime(Instant t) {
-        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality, t,
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding, jpegQuality, t,
                 sourcePrefix, loopFrames);
     }
 
     public StreamOptions withLoopFrames(int n) {
-        return new StreamOptions(seed, persons, firstPerson, atypicalShare, framesPerPerson, encoding, jpegQuality,
+        return new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding, jpegQuality,
                 startTime, sourcePrefix, n);
+    }
+
+    /** The same stream with these shares of atypical expressers and identity-confound persons. */
+    public StreamOptions withMix(double atypical, double confound) {
+        return new StreamOptions(seed, persons, firstPerson, atypical, confound, framesPerPerson, encoding, jpegQuality,
+                startTime, sourcePrefix, loopFrames);
+    }
+
+    /** The same stream starting at another evaluation person. */
+    public StreamOptions withFirstPerson(int first) {
+        return new StreamOptions(seed, persons, first, atypicalShare, confoundShare, framesPerPerson, encoding,
+                jpegQuality, startTime, sourcePrefix, loopFrames);
     }
 
     public long totalFrames() {
