@@ -73,7 +73,7 @@ class OmgWriterTest {
             assertEquals(u[0], OmgWriter.toOmgArousal(u[2] / u[4]), 2e-6);
             assertEquals(u[1], u[3] / u[4], 2e-6);
         }
-        assertEquals(Set.of("typical", "resting_offset", "inverted_valence"), types);
+        assertEquals(Set.of("typical", "identity_confound", "resting_offset", "inverted_valence"), types);
         assertEquals(4 * 9 + 1, Files.readAllLines(dir.resolve("calibration.csv")).size());
     }
 
