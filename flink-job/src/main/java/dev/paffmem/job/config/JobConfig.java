@@ -229,7 +229,7 @@ public final class JobConfig implements Serializable {
       description = "Key groups; fixes how far the job can be rescaled from a savepoint (default: ${DEFAULT-VALUE}).")
   private int maxParallelism;
 
-  @Option(names = "--restart-strategy", defaultValue = "CLUSTER",
+  @Option(names = "--restart-strategy", defaultValue = "CLUSTER", converter = RestartStrategyConverter.class,
       description = "CLUSTER keeps the cluster's restart strategy (a local run's: exponential delay 1s doubling to 30s, "
           + "20 attempts, about 8 minutes, which outlasts a TaskManager's 15-18s heartbeat timeout); EXPONENTIAL_DELAY "
           + "(the same, with --restart-attempts), FIXED_DELAY (--restart-attempts x 1s) or NONE set the job's own "
@@ -507,6 +507,20 @@ public final class JobConfig implements Serializable {
       case "d" -> Duration.ofDays(n);
       default -> throw new IllegalArgumentException("'" + value + "': unknown unit '" + unit + "'; use ms, s, min, h or d");
     };
+  }
+
+  /** A restart strategy by name, in either spelling: {@code FIXED_DELAY} or Flink's {@code fixed-delay}. */
+  public static final class RestartStrategyConverter implements CommandLine.ITypeConverter<RestartStrategy> {
+    @Override
+    public RestartStrategy convert(String value) {
+      String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      try {
+        return RestartStrategy.valueOf(v);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a restart strategy; use one of "
+            + java.util.Arrays.toString(RestartStrategy.values()));
+      }
+    }
   }
 
   /** Thrown by {@link #parse} when --help or --version was asked for; usage has been printed. */
