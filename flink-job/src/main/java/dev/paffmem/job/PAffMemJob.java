@@ -258,12 +258,17 @@ public final class PAffMemJob {
   }
 
   public static void main(String[] args) throws Exception {
+    // under flink run: the cluster's environment; under java -jar: a local one (LocalRunner)
+    boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     JobConfig cfg;
     ModelManifest manifest;
     try {
       cfg = JobConfig.parse(args);
       manifest = validateModel(cfg);
       DeadLetters.checkFits(cfg.deadLetterMaxOriginalBytes(), cfg.kafkaProperties());
+      if (local) {
+        LocalRunner.checkpointFolder(cfg);
+      }
     } catch (JobConfig.HelpRequested help) {
       return;
     } catch (ConfigException | ModelDirectoryException e) {
@@ -272,12 +277,12 @@ public final class PAffMemJob {
       return;
     }
     LOG.info("Starting {}", cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env instanceof LocalStreamEnvironment) {
-      // java -jar: a local MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart
+    if (local) {
+      // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
       LocalRunner.run(cfg, manifest);
       return;
     }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
     LOG.info("Job finished after {} ms", result.getNetRuntime());
