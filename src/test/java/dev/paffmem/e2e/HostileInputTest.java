@@ -156,6 +156,47 @@ class HostileInputTest {
     assertEquals(expectedPredictions, predictions.size(), "one prediction per accepted record, none extra");
   }
 
+  @Test
+  void aDeadLetterTopicThatTakesLessGetsShorterDeadLettersAndTheJobKeepsRunning() throws Exception {
+    kafka.createTopic("small-frames", 1);
+    kafka.createTopic("small-predictions", 1);
+    kafka.createTopic("small-rejected", 1, Map.of("max.message.bytes", "200000"));
+    byte[] junk = new byte[600_000];
+    new java.util.SplittableRandom(3).nextBytes(junk);
+    junk[0] = 0x42;
+    try (KafkaProducer<byte[], byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>("small-frames", HostileCorpus.key("s"), junk)).get();
+      producer.send(new ProducerRecord<>("small-frames", HostileCorpus.key("s"), TestStream.bytes(TestStream.frame("s", 0)))).get();
+    }
+    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "small-frames",
+        "--output-topic", "small-predictions", "--dead-letter-topic", "small-rejected", "--group-id", "small",
+        "--transactional-id-prefix", "small", "--model-dir", TestStream.model().toString(), "--device", "cpu",
+        "--generation-frames", "1", "--generation-targets", "4", "--checkpoint-interval", "500ms", "--parallelism", "1",
+        "--restart-strategy", "NONE");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PAffMemJob.buildKafkaJob(env, cfg, PAffMemJob.validateModel(cfg), UnaryOperator.identity());
+    JobClient job = env.executeAsync("small-dead-letters");
+    List<RejectedFrame> rejected;
+    int predictions;
+    JobStatus status;
+    try {
+      predictions = TestStream.readCommitted(kafka.bootstrapServers(), "small-predictions", 1, Duration.ofSeconds(60)).size();
+      rejected = TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "small-rejected", 1,
+          Duration.ofSeconds(10)));
+      status = job.getJobStatus().get();
+    } finally {
+      job.cancel().get();
+    }
+    assertEquals(JobStatus.RUNNING, status);
+    assertEquals(1, predictions, "the frame after the large bad record is predicted");
+    assertEquals(1, rejected.size());
+    RejectedFrame r = rejected.get(0);
+    assertTrue(r.getOriginalValueTruncated());
+    assertEquals(junk.length, (int) r.getOriginalValueLength());
+    assertTrue(r.getOriginalValue().remaining() < 200_000 && r.getOriginalValue().remaining() > 150_000,
+        "as much of the original as the topic takes: " + r.getOriginalValue().remaining());
+  }
+
   /** The dead letter carries the original bytes, or their prefix with the full length and sha256. */
   private static void checkOriginal(HostileCorpus.Case c, RejectedFrame r) throws Exception {
     if (c.value() == null) {

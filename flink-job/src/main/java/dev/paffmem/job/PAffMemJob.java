@@ -141,7 +141,8 @@ public final class PAffMemJob {
         .uid(UID_SOURCE);
     Outputs out = buildPipeline(inputHook.apply(raw), cfg, manifest);
     out.predictions().sinkTo(predictionSink(cfg)).name("Kafka " + cfg.outputTopic()).uid(UID_PREDICTION_SINK);
-    out.rejected().sinkTo(deadLetterSink(cfg)).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
+    out.rejected().sinkTo(deadLetterSink(cfg, DeadLetters.capForTopic(cfg.deadLetterMaxOriginalBytes(),
+            cfg.deadLetterTopic(), adminProperties(cfg)))).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
   }
 
   /**
@@ -202,12 +203,15 @@ public final class PAffMemJob {
         .build();
   }
 
-  /** The dead-letter sink; refuses (ConfigException) a cap whose largest dead letter the producer would reject. */
-  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg) {
-    DeadLetters.checkFits(cfg.deadLetterMaxOriginalBytes(), cfg.kafkaProperties());
+  /**
+   * The dead-letter sink, its dead letters carrying at most {@code maxOriginalBytes} of a rejected value;
+   * refuses (ConfigException) a cap whose largest dead letter the producer would reject.
+   */
+  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg, int maxOriginalBytes) {
+    DeadLetters.checkFits(maxOriginalBytes, cfg.kafkaProperties());
     return KafkaSink.<RejectedFrame>builder()
         .setBootstrapServers(cfg.bootstrapServers())
-        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic(), cfg.deadLetterMaxOriginalBytes()))
+        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic(), maxOriginalBytes))
         .setDeliveryGuarantee(guarantee(cfg))
         .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-dead-letters")
         .setKafkaProducerConfig(producerProperties(cfg))
@@ -221,6 +225,13 @@ public final class PAffMemJob {
   private static Properties producerProperties(JobConfig cfg) {
     Properties props = kafkaProperties(cfg);
     props.putIfAbsent("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
+    return props;
+  }
+
+  private static Properties adminProperties(JobConfig cfg) {
+    Properties props = kafkaProperties(cfg);
+    props.put("bootstrap.servers", cfg.bootstrapServers());
+    props.putIfAbsent("client.id", cfg.transactionalIdPrefix() + "-start-up-check");
     return props;
   }
 

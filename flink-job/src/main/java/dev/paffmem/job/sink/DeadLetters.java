@@ -10,7 +10,21 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.RecordBatch;
@@ -25,10 +39,13 @@ import org.apache.kafka.common.header.Header;
  * ({@code originalValueTruncated}) and records the full length and the SHA-256 of the whole original.
  * The message is cut to {@link #MAX_MESSAGE_CHARS} and the person id to {@link #MAX_PERSON_ID_CHARS}.
  * So the largest dead letter is known at start-up ({@link #largestRecordBytes}), and
- * {@link #checkFits} refuses a cap that the producer's {@code max.request.size} would reject: a dead letter
- * the producer refuses fails the job, and the same record would fail it again after every restart.
+ * {@link #checkFits} refuses a cap that the producer's {@code max.request.size} would reject, and
+ * {@link #capForTopic} lowers it to what the dead-letter topic's {@code max.message.bytes} takes: a dead
+ * letter that Kafka refuses fails the job, and the same record would fail it again after every restart.
  */
 public final class DeadLetters {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
   /** Most key bytes a dead letter carries (person ids are short; the key is also the dead letter's Kafka key). */
   public static final int MAX_KEY_BYTES = 1024;
@@ -126,6 +143,57 @@ public final class DeadLetters {
           + " use at most " + Math.max(0, limit - overhead) + " or raise max.request.size (and the dead-letter topic's"
           + " max.message.bytes)");
     }
+  }
+
+  /** The largest cap whose largest dead letter takes at most {@code limit} bytes (0 if none does). */
+  public static int largestCapWithin(int limit) {
+    int cap = Math.max(0, limit - largestRecordBytes(0));
+    while (cap > 0 && largestRecordBytes(cap) > limit) {
+      cap -= 8; // the value's length prefix grows by at most 4 bytes
+    }
+    return Math.max(0, cap);
+  }
+
+  /**
+   * The cap to use against the dead-letter topic as it is: {@code configured}, or less when the topic's
+   * {@code max.message.bytes} (the broker's {@code message.max.bytes} for a topic not created yet) is
+   * smaller, so the broker never refuses a dead letter (which would fail the job on the same record after
+   * every restart). Asks the broker once, at start-up; if it cannot be asked within 10 s, keeps
+   * {@code configured} and says so.
+   */
+  public static int capForTopic(int configured, String topic, Properties adminProperties) {
+    Integer limit = null;
+    try (Admin admin = Admin.create(adminProperties)) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      try {
+        Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+        ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        limit = entry == null ? null : Integer.valueOf(entry.value());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        Collection<Node> nodes = admin.describeCluster().nodes().get(10, TimeUnit.SECONDS);
+        if (!nodes.isEmpty()) {
+          ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, nodes.iterator().next().idString());
+          ConfigEntry entry = admin.describeConfigs(List.of(broker)).all().get(10, TimeUnit.SECONDS).get(broker)
+              .get("message.max.bytes");
+          limit = entry == null ? null : Integer.valueOf(entry.value());
+        }
+      }
+    } catch (Exception e) {
+      LOG.warn("Could not read the dead-letter topic {}'s max.message.bytes ({}); dead letters carry up to {} original"
+          + " bytes: make sure the topic takes records of {} bytes", topic, e.toString(), configured,
+          largestRecordBytes(configured));
+      return configured;
+    }
+    if (limit == null || largestRecordBytes(configured) <= limit) {
+      return configured;
+    }
+    int cap = largestCapWithin(limit);
+    LOG.warn("The dead-letter topic {} takes records of at most {} bytes (max.message.bytes): dead letters carry at"
+        + " most {} original bytes instead of --dead-letter-max-original-bytes {}", topic, limit, cap, configured);
+    return cap;
   }
 
   static byte[] sha256(byte[] bytes) {
