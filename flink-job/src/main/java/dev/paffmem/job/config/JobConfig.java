@@ -469,7 +469,9 @@ public final class JobConfig implements Serializable {
         + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", stateTtl=" + stateTtl
-        + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
+        + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+        + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
+        + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
         + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";
   }
 
