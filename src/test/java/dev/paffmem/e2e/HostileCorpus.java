@@ -288,13 +288,13 @@ final class HostileCorpus {
       bad("wrong schema fingerprint (byte " + i + ")", key("hdr"), fp, RejectReason.UNDECODABLE_RECORD);
     }
     try {
-      byte[] prediction = TestStream.bytes(TestStream.frame("hdr", 0)); // a FaceFrame, fine; an AffectPrediction is not
+      byte[] frame = TestStream.bytes(TestStream.frame("hdr", 0));
       byte[] other = WireFormat.bytes(dev.paffmem.schema.RejectedFrame.newBuilder().setReason(RejectReason.OTHER)
           .setMessage("m").setSourceTopic("t").setPartition(0).setOffset(0).setRejectedAt(Instant.EPOCH).build()
           .toByteBuffer());
       bad("a RejectedFrame instead of a FaceFrame", key("hdr"), other, RejectReason.UNDECODABLE_RECORD);
       bad("a FaceFrame in plain Avro binary (no header)", key("hdr"),
-          Arrays.copyOfRange(prediction, 10, prediction.length), RejectReason.UNDECODABLE_RECORD);
+          Arrays.copyOfRange(frame, 10, frame.length), RejectReason.UNDECODABLE_RECORD);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
