@@ -43,6 +43,9 @@ import org.apache.kafka.common.utils.Time;
  *   <li>{@code broker.close();} stops it and deletes its data (try-with-resources does this).
  * </ol>
  *
+ * <p>With {@code builder().dataDir(dir)} the data stays after {@code close()}, and a broker started again
+ * on the same directory (and ports) finds its topics, offsets and transactions as they were.
+ *
  * <p>Run it alone with {@code java -cp ... dev.paffmem.kafka.EmbeddedKafkaBroker [port]}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -192,6 +195,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private void format(Properties props) {
+    if (Files.exists(dataDir.resolve("metadata").resolve("meta.properties"))) {
+      return; // formatted by an earlier start on this data directory: keep its cluster id and data
+    }
     Path config = dataDir.resolve("server.properties");
     try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       props.store(out, "written by EmbeddedKafkaBroker");

@@ -16,6 +16,7 @@ import dev.paffmem.job.model.KafkaRecordBytes;
 import dev.paffmem.job.operators.AffectiveMemoryFunction;
 import dev.paffmem.job.operators.BatchedInferenceOperator;
 import dev.paffmem.job.operators.FrameSequencer;
+import dev.paffmem.job.sink.DeadLetters;
 import dev.paffmem.job.sink.PredictionSerializer;
 import dev.paffmem.job.sink.RejectedFrameSerializer;
 import dev.paffmem.schema.AffectPrediction;
@@ -27,9 +28,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -139,10 +141,15 @@ public final class PAffMemJob {
         .uid(UID_SOURCE);
     Outputs out = buildPipeline(inputHook.apply(raw), cfg, manifest);
     out.predictions().sinkTo(predictionSink(cfg)).name("Kafka " + cfg.outputTopic()).uid(UID_PREDICTION_SINK);
-    out.rejected().sinkTo(deadLetterSink(cfg)).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
+    out.rejected().sinkTo(deadLetterSink(cfg, DeadLetters.capForTopic(cfg.deadLetterMaxOriginalBytes(),
+            cfg.deadLetterTopic(), adminProperties(cfg)))).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
   }
 
-  /** Parallelism, checkpointing, restarts and the network buffer timeout from the config. */
+  /**
+   * Parallelism, checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
+   * the restart strategy when {@code --restart-strategy} asks for one ({@link RestartPolicy}), and the network
+   * buffer timeout, from the config.
+   */
   public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
     if (cfg.parallelism() > 0) {
       env.setParallelism(cfg.parallelism());
@@ -150,14 +157,16 @@ public final class PAffMemJob {
     env.setMaxParallelism(cfg.maxParallelism());
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+    RestartPolicy.apply(cfg, conf); // CLUSTER (the default): the cluster's strategy applies
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
-      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
     }
+    // Flink deletes checkpoints when a job fails for good or is cancelled: every person's memory with them
+    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, cfg.retainCheckpoints()
+        ? ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION
+        : ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS);
     env.configure(conf);
     // execution.buffer-timeout.interval: Flink's 100 ms default doubled at-least-once latency (BENCHMARKS.md)
     env.setBufferTimeout(cfg.bufferTimeout().toMillis());
@@ -194,10 +203,15 @@ public final class PAffMemJob {
         .build();
   }
 
-  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg) {
+  /**
+   * The dead-letter sink, its dead letters carrying at most {@code maxOriginalBytes} of a rejected value;
+   * refuses (ConfigException) a cap whose largest dead letter the producer would reject.
+   */
+  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg, int maxOriginalBytes) {
+    DeadLetters.checkFits(maxOriginalBytes, cfg.kafkaProperties());
     return KafkaSink.<RejectedFrame>builder()
         .setBootstrapServers(cfg.bootstrapServers())
-        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic()))
+        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic(), maxOriginalBytes))
         .setDeliveryGuarantee(guarantee(cfg))
         .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-dead-letters")
         .setKafkaProducerConfig(producerProperties(cfg))
@@ -214,15 +228,25 @@ public final class PAffMemJob {
     return props;
   }
 
+  private static Properties adminProperties(JobConfig cfg) {
+    Properties props = kafkaProperties(cfg);
+    props.put("bootstrap.servers", cfg.bootstrapServers());
+    props.putIfAbsent("client.id", cfg.transactionalIdPrefix() + "-start-up-check");
+    return props;
+  }
+
   private static Properties kafkaProperties(JobConfig cfg) {
     Properties props = new Properties();
     props.putAll(cfg.kafkaProperties());
     return props;
   }
 
-  /** Cluster settings for a local run: everything binds and advertises 127.0.0.1 only. */
+  /**
+   * Cluster settings for a local run: everything binds and advertises 127.0.0.1 only, and the
+   * restart strategy is {@link RestartPolicy#localDefault()} (the job itself sets none by default).
+   */
   public static Configuration localClusterConfiguration() {
-    Configuration conf = new Configuration();
+    Configuration conf = RestartPolicy.localDefault();
     conf.setString("jobmanager.bind-host", "127.0.0.1");
     conf.setString("jobmanager.rpc.address", "127.0.0.1");
     conf.setString("rest.bind-address", "127.0.0.1");
@@ -245,11 +269,17 @@ public final class PAffMemJob {
   }
 
   public static void main(String[] args) throws Exception {
+    // under flink run: the cluster's environment; under java -jar: a local one (LocalRunner)
+    boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     JobConfig cfg;
     ModelManifest manifest;
     try {
       cfg = JobConfig.parse(args);
       manifest = validateModel(cfg);
+      DeadLetters.checkFits(cfg.deadLetterMaxOriginalBytes(), cfg.kafkaProperties());
+      if (local) {
+        LocalRunner.checkpointFolder(cfg);
+      }
     } catch (JobConfig.HelpRequested help) {
       return;
     } catch (ConfigException | ModelDirectoryException e) {
@@ -258,10 +288,12 @@ public final class PAffMemJob {
       return;
     }
     LOG.info("Starting {}", cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env instanceof LocalStreamEnvironment) { // java -jar: a local MiniCluster, bound to loopback only
-      env = StreamExecutionEnvironment.createLocalEnvironment(localClusterConfiguration());
+    if (local) {
+      // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
+      LocalRunner.run(cfg, manifest);
+      return;
     }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
     LOG.info("Job finished after {} ms", result.getNetRuntime());
