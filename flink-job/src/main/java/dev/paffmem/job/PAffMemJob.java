@@ -5,7 +5,6 @@ import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Delivery;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
 import dev.paffmem.job.ingest.RawRecordDeserializer;
@@ -150,9 +149,11 @@ public final class PAffMemJob {
     env.setMaxParallelism(cfg.maxParallelism());
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+    if (cfg.restartAttemptsGiven()) { // otherwise the cluster's restart strategy applies (its config.yaml)
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+    }
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
@@ -233,14 +234,16 @@ public final class PAffMemJob {
   }
 
   /**
-   * Checks the model directory against its manifest (files, sha256, tensor names and shapes) by
-   * opening it on CPU once, so a wrong directory fails before the job is submitted.
+   * Checks the model directory against its manifest (every file present with the sha256 the manifest
+   * records; tensor names, shapes and image geometry well formed) so that a wrong directory fails
+   * before the job is submitted. It does not load ONNX Runtime: {@code main} runs in the
+   * {@code flink run} client, or in the JobManager for a REST submission, and neither should need the
+   * native library. Each TaskManager opens the ONNX sessions, re-checks the digests against this
+   * manifest and checks the graphs' tensors against it when the inference operator starts.
    */
   public static ModelManifest validateModel(JobConfig cfg) {
     ModelManifest manifest = ModelManifest.load(cfg.modelDir());
-    try (PkModel model = PkModel.open(manifest, JobConfig.Device.CPU, 1)) {
-      LOG.info("Model directory OK: {}", model.manifest());
-    }
+    LOG.info("Model directory OK: {}", manifest);
     return manifest;
   }
 
@@ -259,11 +262,17 @@ public final class PAffMemJob {
     }
     LOG.info("Starting {}", cfg);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env instanceof LocalStreamEnvironment) { // java -jar: a local MiniCluster, bound to loopback only
+    if (env instanceof LocalStreamEnvironment) { // a plain JVM with Flink on the class path: a local MiniCluster, loopback only
       env = StreamExecutionEnvironment.createLocalEnvironment(localClusterConfiguration());
     }
     buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
-    LOG.info("Job finished after {} ms", result.getNetRuntime());
+    // `flink run -d` and REST /jars/:id/run submit detached: the result holds only the job id, and reading
+    // its runtime throws, which made the client exit 1 and the REST call fail although the job was running
+    if (result.isJobExecutionResult()) {
+      LOG.info("Job {} finished after {} ms", result.getJobID(), result.getNetRuntime());
+    } else {
+      LOG.info("Job {} submitted (detached)", result.getJobID());
+    }
   }
 }

@@ -213,8 +213,10 @@ public final class JobConfig implements Serializable {
   private int maxParallelism;
 
   @Option(names = "--restart-attempts", defaultValue = "10",
-      description = "Fixed-delay restart attempts after a failure (default: ${DEFAULT-VALUE}).")
+      description = "Given: the job sets a fixed-delay restart strategy (this many attempts, 1 s apart). Not given: "
+          + "the cluster's restart strategy applies (Flink's default with checkpointing: exponential delay) (default: ${DEFAULT-VALUE}).")
   private int restartAttempts;
+  private boolean restartAttemptsGiven;
 
   @Option(names = "--job-name", defaultValue = "paffmem",
       description = "Flink job name (default: ${DEFAULT-VALUE}).")
@@ -243,6 +245,7 @@ public final class JobConfig implements Serializable {
       if (CommandLine.printHelpIfRequested(result)) {
         throw new HelpRequested();
       }
+      config.restartAttemptsGiven = result.hasMatchedOption("--restart-attempts");
     } catch (CommandLine.ParameterException e) {
       throw new ConfigException(e.getMessage() + " (run with --help for every flag and its default)", e);
     }
@@ -409,6 +412,8 @@ public final class JobConfig implements Serializable {
   public int parallelism() { return parallelism; }
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
+  /** Whether --restart-attempts was given: only then does the job override the cluster's restart strategy. */
+  public boolean restartAttemptsGiven() { return restartAttemptsGiven; }
   public String jobName() { return jobName; }
 
   /** Flink's network buffer timeout; zero sends every record at once. */
