@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #buildPipeline} takes any input stream and returns the output streams, so tests swap
  * the Kafka source and sinks; {@link #buildKafkaJob} wires the Kafka source and sinks; {@link #main}
  * parses flags, validates the model directory and runs it (on a cluster under {@code flink run},
- * or locally bound to 127.0.0.1 under {@code java -jar}).
+ * or locally bound to 127.0.0.1 on a plain class path with Flink, e.g. {@code ./paffmem run}).
  */
 public final class PAffMemJob {
 
