@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * TaskManagers as JVMs of their own ({@link StandaloneCluster}: Flink's entry points, config.yaml,
  * class path and memory flags as Flink's scripts make them), Kafka in a JVM of its own, the shaded
  * job jar submitted detached with Flink's CLI, the cluster's restart strategy (exponential delay; the
- * job sets none).
+ * job sets none). One slot per TaskManager, so that both run tasks.
  *
  * <ol>
  *   <li>{@code flink run -d} exits 0 and prints the job id; the stream starts;
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       persons seen before continue ONLINE with their memories, new persons generate;
  *   <li>REST {@code /jars/:id/run} (main in the JobManager) answers with the job id.
  * </ol>
- * About 2 minutes, most of it Flink noticing the lost TaskManager (heartbeat timeout 20 s).
+ * About 110 s.
  */
 class StandaloneClusterTest {
 
@@ -59,8 +59,10 @@ class StandaloneClusterTest {
     assertTrue(Files.isRegularFile(JOB_JAR), "build the job jar first (mvn -pl flink-job -am install): " + JOB_JAR);
     kafka = KafkaBrokerProcess.start(tmp.resolve("kafka"));
     kafka.createTopics(List.of(new NewTopic(IN, 4, (short) 1), new NewTopic(OUT, 4, (short) 1), new NewTopic(DLQ, 1, (short) 1)));
-    cluster = StandaloneCluster.create(FLINK_LIB, tmp.resolve("cluster"), StandaloneCluster.Settings.defaults()
-        .withExtra(Map.of("execution.checkpointing.interval", "1 s")));
+    // one slot per TaskManager: at parallelism 2 both TaskManagers run tasks, so the one killed surely does
+    StandaloneCluster.Settings d = StandaloneCluster.Settings.defaults();
+    cluster = StandaloneCluster.create(FLINK_LIB, tmp.resolve("cluster"),
+        new StandaloneCluster.Settings(1, 2, d.jobManagerMemory(), d.taskManagerMemory(), Map.of()));
     cluster.startJobManager(Duration.ofSeconds(90));
     cluster.startTaskManager();
     cluster.startTaskManager();
@@ -154,7 +156,14 @@ class StandaloneClusterTest {
         cluster.savepointDir().toUri().toString(), jobId), Duration.ofMinutes(3));
     assertEquals(0, stop.exitCode(), stop.output());
     String savepoint = ClusterCommand.savepointPath(stop.output());
-    assertEquals("FINISHED", cluster.jobState(jobId).orElseThrow());
+    // flink stop returns once the savepoint is complete; the job reaches FINISHED just after
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!cluster.jobState(jobId).orElseThrow().equals("FINISHED") && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals("FINISHED", cluster.jobState(jobId).orElseThrow(), "the stopped job finished");
+    cluster.startTaskManager(); // a third slot for parallelism 3
+    cluster.awaitTaskManagers(3, Duration.ofSeconds(90));
     String rescaled = submit(List.of("-p", "3", "-s", savepoint));
     assertEquals(3, cluster.restGet("/jobs/" + rescaled).orElseThrow().path("vertices").get(0).path("parallelism").asInt());
 
