@@ -167,6 +167,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private Properties brokerProperties(Map<String, String> overrides) {
+    Properties p = singleNodeProperties(brokerPort, controllerPort, dataDir);
+    p.putAll(overrides);
+    return p;
+  }
+
+  /**
+   * The configuration of a single-node KRaft broker on 127.0.0.1 with its data under {@code dataDir};
+   * also what a broker in a JVM of its own ({@code kafka.Kafka server.properties}) is started with.
+   */
+  public static Properties singleNodeProperties(int brokerPort, int controllerPort, Path dataDir) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
@@ -190,7 +200,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.check.interval.ms", "600000");
-    p.putAll(overrides);
     return p;
   }
 
@@ -198,7 +207,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (Files.exists(dataDir.resolve("metadata").resolve("meta.properties"))) {
       return; // formatted by an earlier start on this data directory: keep its cluster id and data
     }
-    Path config = dataDir.resolve("server.properties");
+    writeAndFormat(props, dataDir.resolve("server.properties"));
+  }
+
+  /** Writes {@code props} to {@code config} and formats the storage it names (a new cluster id). */
+  public static void writeAndFormat(Properties props, Path config) {
     try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       props.store(out, "written by EmbeddedKafkaBroker");
     } catch (IOException e) {
@@ -243,7 +256,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  /** A free TCP port on 127.0.0.1 (free when asked; bind it soon). */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

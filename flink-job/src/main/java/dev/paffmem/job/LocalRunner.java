@@ -100,9 +100,18 @@ public final class LocalRunner {
     return new Started(job, folder, latest);
   }
 
-  /** {@link #start}, then waits until the job ends (a streaming job runs until the process is stopped). */
+  /**
+   * {@link #start}, then waits until the job ends (a streaming job runs until the process is stopped).
+   * Says on stdout where it resumed from and where its checkpoints go: {@code ./paffmem run} logs only warnings.
+   */
   public static void run(JobConfig cfg, ModelManifest manifest) throws Exception {
     Started started = start(cfg, manifest);
+    System.out.println(started.resumedFrom()
+        .map(c -> "paffmem: resuming from the retained checkpoint " + c.directory())
+        .orElse("paffmem: starting without a checkpoint" + (cfg.localResume() ? "" : " (--local-resume false)")));
+    System.out.println("paffmem: reading " + cfg.inputTopic() + " at " + cfg.bootstrapServers() + ", writing "
+        + cfg.outputTopic() + "; checkpoints in " + started.checkpointFolder()
+        + " (Ctrl-C stops; the next run with the same flags resumes)");
     started.job().getJobExecutionResult().get();
   }
 }

@@ -5,7 +5,6 @@ import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Delivery;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
 import dev.paffmem.job.ingest.RawRecordDeserializer;
@@ -58,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #buildPipeline} takes any input stream and returns the output streams, so tests swap
  * the Kafka source and sinks; {@link #buildKafkaJob} wires the Kafka source and sinks; {@link #main}
  * parses flags, validates the model directory and runs it (on a cluster under {@code flink run},
- * or locally bound to 127.0.0.1 under {@code java -jar}).
+ * or locally bound to 127.0.0.1 on a plain class path with Flink, e.g. {@code ./paffmem run}).
  */
 public final class PAffMemJob {
 
@@ -257,14 +256,16 @@ public final class PAffMemJob {
   }
 
   /**
-   * Checks the model directory against its manifest (files, sha256, tensor names and shapes) by
-   * opening it on CPU once, so a wrong directory fails before the job is submitted.
+   * Checks the model directory against its manifest (every file present with the sha256 the manifest
+   * records; tensor names, shapes and image geometry well formed) so that a wrong directory fails
+   * before the job is submitted. It does not load ONNX Runtime: {@code main} runs in the
+   * {@code flink run} client, or in the JobManager for a REST submission, and neither should need the
+   * native library. Each TaskManager opens the ONNX sessions, re-checks the digests against this
+   * manifest and checks the graphs' tensors against it when the inference operator starts.
    */
   public static ModelManifest validateModel(JobConfig cfg) {
     ModelManifest manifest = ModelManifest.load(cfg.modelDir());
-    try (PkModel model = PkModel.open(manifest, JobConfig.Device.CPU, 1)) {
-      LOG.info("Model directory OK: {}", model.manifest());
-    }
+    LOG.info("Model directory OK: {}", manifest);
     return manifest;
   }
 
@@ -296,6 +297,12 @@ public final class PAffMemJob {
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
-    LOG.info("Job finished after {} ms", result.getNetRuntime());
+    // `flink run -d` and REST /jars/:id/run submit detached: the result holds only the job id, and reading
+    // its runtime throws, which made the client exit 1 and the REST call fail although the job was running
+    if (result.isJobExecutionResult()) {
+      LOG.info("Job {} finished after {} ms", result.getJobID(), result.getNetRuntime());
+    } else {
+      LOG.info("Job {} submitted (detached)", result.getJobID());
+    }
   }
 }
