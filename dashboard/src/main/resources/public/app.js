@@ -95,7 +95,7 @@
       legend: { show: false }, cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       scales: { x: { time: true }, y: { range: [-1, 1] } },
       axes: [timeAxis(), axis({ size: 42, values: (u, vals) => vals.map((v) => v.toFixed(1)), splits: () => [-1, -0.5, 0, 0.5, 1] })],
-      series: [{}, { label: label + ' (memory)', stroke: C.mem, width: 2, fill: 'rgba(110,168,255,0.07)', points: { show: false } },
+      series: [{}, { label: label + ' (memory)', stroke: C.mem, width: 2, points: { show: false } },
         { label: label + ' (PK)', stroke: C.pk, width: 1.5, dash: [5, 4], points: { show: false } }],
     });
     return new uPlot(opts, [[], [], []], el);

@@ -181,7 +181,9 @@ public final class KafkaFeed implements AutoCloseable {
         toEnd.add(tp);
       }
     }
-    consumer.seekToEnd(toEnd);
+    if (!toEnd.isEmpty()) { // an empty list would mean every assigned partition
+      consumer.seekToEnd(toEnd);
+    }
   }
 
   private void accept(ConsumerRecord<byte[], byte[]> r, long receivedAt) {

@@ -83,11 +83,6 @@ class DashboardBrowserTest {
     long now = System.currentTimeMillis();
     try (KafkaProducer<byte[], byte[]> p = TestStreams.transactionalProducer(bootstrap)) {
       p.beginTransaction();
-      p.send(TestStreams.record(PREDICTIONS, TestStreams.prediction(GHOST, 0, now, now - 50, 0.9f, 0.9f, 0.9f, 0.9f,
-          Phase.ONLINE, 3, 0.5f)));
-      p.abortTransaction();
-
-      p.beginTransaction();
       for (int f = 0; f < 30; f++) {
         p.send(TestStreams.record(PREDICTIONS, TestStreams.synthetic(6, STOPPED, f, now - 3000 + f * 80)));
       }
@@ -102,6 +97,13 @@ class DashboardBrowserTest {
             7 + i, 200 + i, "image of frame " + (7 + i) + " is not a decodable JPEG (truncated at byte 812)")));
       }
       p.commitTransaction();
+    }
+    try (KafkaProducer<byte[], byte[]> p = TestStreams.transactionalProducer(bootstrap)) {
+      p.beginTransaction();
+      p.send(TestStreams.record(PREDICTIONS, TestStreams.prediction(GHOST, 0, now, now - 50, 0.9f, 0.9f, 0.9f, 0.9f,
+          Phase.ONLINE, 3, 0.5f)));
+      p.flush();
+      p.abortTransaction();
     }
   }
 
@@ -130,8 +132,22 @@ class DashboardBrowserTest {
   void aPersonWatchingSeesEveryPersonTheChartsMoveAndTheDeadLetters() throws Exception {
     try (HeadlessChromium browser = new HeadlessChromium(1440, 1180)) {
       ChromeDriver d = browser.driver();
-      WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30));
       d.get(server.url());
+      try {
+        watch(d);
+      } catch (RuntimeException | AssertionError e) {
+        throw new AssertionError("page state: " + d.executeScript("const s = window.__dash; return s ? JSON.stringify("
+            + "{ticks: s.ticks, rows: s.state.rows.size, focus: s.state.focus, errors: window.__errors} ) : 'no app'")
+            + "; server: " + server.aggregator().personCount() + " persons, feed " + server.aggregator()
+            .health(System.currentTimeMillis()).feed() + "; producer: " + producerFailure.get(), e);
+      }
+    }
+    assertEquals(null, producerFailure.get(), "the test's producer failed");
+  }
+
+  private static void watch(ChromeDriver d) throws Exception {
+    {
+      WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(30));
 
       // a row for each person who has a committed prediction, and none for the aborted one
       wait.until(x -> rowIds(d).containsAll(LIVE) && rowIds(d).contains(STOPPED));
@@ -192,7 +208,6 @@ class DashboardBrowserTest {
       Files.write(shot, d.getScreenshotAs(OutputType.BYTES));
       assertTrue(Files.size(shot) > 10_000, "screenshot too small");
     }
-    assertEquals(null, producerFailure.get(), "the test's producer failed");
   }
 
   /** The persons listed, top to bottom (read in one script: the list redraws several times a second). */
