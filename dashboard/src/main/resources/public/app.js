@@ -24,7 +24,7 @@
     dirty: { list: true, focus: true, health: true },
   };
   // for tests and the benchmark: counters and timings (bounded)
-  const perf = { ticks: 0, tickMs: [], renderMs: [], displayLatencyMs: [], longTasks: [], state };
+  const perf = { ticks: 0, tickMs: [], renderMs: [], parts: [], displayLatencyMs: [], longTasks: [], state };
   window.__dash = perf;
   const push = (arr, x, max = 2000) => { arr.push(x); if (arr.length > max) arr.shift(); };
   try {
@@ -114,12 +114,14 @@
         { label: 'dead letters', stroke: C.dead, width: 1.5, points: { show: false } }],
     }), [[], [], [], []], tp);
     const ro = new ResizeObserver(() => {
+      geo.listHeight = $('person-list').clientHeight;
+      geo.circumplex = $('circumplex').clientWidth;
       charts.arousal.setSize(sizeOf($('chart-arousal')));
       charts.valence.setSize(sizeOf($('chart-valence')));
       charts.throughput.setSize(sizeOf(tp));
       drawCircumplex();
     });
-    [$('chart-arousal'), $('chart-valence'), tp, $('circumplex')].forEach((el) => ro.observe(el));
+    [$('chart-arousal'), $('chart-valence'), tp, $('circumplex'), $('person-list')].forEach((el) => ro.observe(el));
   }
 
   // ---- the stream -------------------------------------------------------------------------------------------
@@ -144,13 +146,14 @@
     const h = msg.health;
     state.clockOffset = h.now - Date.now();
     state.health = h;
-    const rows = msg.rows;
+    const rows = msg.rows || { rows: [] }; // the list comes every other tick
     if (rows.full) state.rows.clear();
     for (const r of rows.rows) state.rows.set(r.id, r);
     if (msg.focus && msg.focus.id === state.focus) { mergeFocus(msg.focus.points); state.freshFocus = true; }
     state.lastTickAt = Date.now();
     perf.ticks++;
-    state.dirty.list = state.dirty.health = true;
+    state.dirty.health = true;
+    if (msg.rows) state.dirty.list = true;
     if (rows.rows.length || msg.focus) state.dirty.focus = true;
     if (!state.focus && state.rows.size) {
       const first = sortedRows()[0];
@@ -194,9 +197,13 @@
     frame = 0;
     const t0 = performance.now();
     if (state.dirty.list) { renderList(); state.dirty.list = false; }
+    const t1 = performance.now();
     if (state.dirty.focus) { renderFocus(); state.dirty.focus = false; }
+    const t2 = performance.now();
     if (state.dirty.health && state.health) { renderHealth(state.health); state.dirty.health = false; }
-    push(perf.renderMs, performance.now() - t0);
+    const t3 = performance.now();
+    push(perf.renderMs, t3 - t0);
+    push(perf.parts, [t1 - t0, t2 - t1, t3 - t2]);
   }
 
   function setStatus(s, text) {
@@ -205,7 +212,8 @@
     $('status-text').textContent = text;
   }
 
-  const cmpId = (x, y) => x.id.localeCompare(y.id, 'en', { numeric: true });
+  const collator = new Intl.Collator('en', { numeric: true }); // one collator: localeCompare with options builds one per call
+  const cmpId = (x, y) => collator.compare(x.id, y.id);
   const SORTS = {
     seen: (x, y) => y.t - x.t || cmpId(x, y), id: cmpId,
     a: (x, y) => y.a - x.a || cmpId(x, y), v: (x, y) => y.v - x.v || cmpId(x, y),
@@ -219,16 +227,17 @@
   }
 
   const rowEls = new Map(); // person id -> its row element, kept while visible (stable for clicks and hover)
+  const geo = { scrollTop: 0, listHeight: 600, circumplex: 300 }; // read on scroll/resize, never while drawing
   function renderList() {
-    const list = $('person-list'), inner = $('person-list-inner');
+    const inner = $('person-list-inner');
     const rows = sortedRows();
     const now = serverNow();
     $('person-count').textContent = fmtInt(state.rows.size);
     $('list-empty').hidden = rows.length > 0;
     $('list-empty').textContent = state.rows.size ? 'No person matches “' + state.query + '”' : 'Waiting for predictions…';
     inner.style.height = rows.length * ROW_H + 'px';
-    const first = Math.max(0, Math.floor(list.scrollTop / ROW_H) - 3);
-    const last = Math.min(rows.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_H) + 3);
+    const first = Math.max(0, Math.floor(geo.scrollTop / ROW_H) - 3);
+    const last = Math.min(rows.length, Math.ceil((geo.scrollTop + geo.listHeight) / ROW_H) + 3);
     const visible = new Set();
     for (let i = first; i < last; i++) {
       const r = rows[i];
@@ -295,7 +304,7 @@
   function drawCircumplex() {
     const cv = $('circumplex');
     const dpr = window.devicePixelRatio || 1;
-    const size = Math.max(120, cv.clientWidth);
+    const size = Math.max(120, geo.circumplex);
     if (cv.width !== Math.round(size * dpr)) { cv.width = cv.height = Math.round(size * dpr); }
     const g = cv.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -397,7 +406,7 @@
     const row = e.target.closest('.row');
     if (row) select(row.dataset.person);
   });
-  $('person-list').addEventListener('scroll', () => { state.dirty.list = true; schedule(); }, { passive: true });
+  $('person-list').addEventListener('scroll', (e) => { geo.scrollTop = e.target.scrollTop; state.dirty.list = true; schedule(); }, { passive: true });
   $('search').addEventListener('input', (e) => { state.query = e.target.value.trim().toLowerCase(); state.dirty.list = true; schedule(); });
   $('sort').addEventListener('change', (e) => { state.sort = e.target.value; state.dirty.list = true; schedule(); });
   setInterval(() => { state.dirty.list = state.dirty.health = state.dirty.focus = true; schedule(); }, 1000);

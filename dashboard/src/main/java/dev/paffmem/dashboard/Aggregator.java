@@ -112,8 +112,14 @@ public final class Aggregator {
     }
 
     PersonRow row() {
-      return new PersonRow(id, phase, a, v, pa, pv, memorySize, bmu, lastProcessing, lastReceived, frames);
+      return new PersonRow(id, phase, round3(a), round3(v), round3(pa), round3(pv), memorySize, round3(bmu),
+          lastProcessing, lastReceived, frames);
     }
+  }
+
+  /** Three decimals are what the page shows; fewer digits on the wire. */
+  static float round3(float x) {
+    return Math.round(x * 1000f) / 1000f;
   }
 
   static final int RATE_WINDOW_SECONDS = 10;

@@ -29,6 +29,7 @@ public final class DashboardServer implements AutoCloseable {
   private final AutoCloseable feed;
   private final AccessPolicy access;
   private final Aggregator aggregator;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private DashboardServer(Javalin app, StreamHub hub, AutoCloseable feed, AccessPolicy access, Aggregator aggregator) {
     this.app = app;
@@ -146,7 +147,8 @@ public final class DashboardServer implements AutoCloseable {
     return app.port();
   }
 
-  Aggregator aggregator() {
+  /** The aggregate behind the page (for tests and benchmarks). */
+  public Aggregator aggregator() {
     return aggregator;
   }
 
@@ -156,6 +158,9 @@ public final class DashboardServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     hub.close();
     app.stop();
     try {
