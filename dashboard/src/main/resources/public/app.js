@@ -88,7 +88,7 @@
       ticks: { stroke: 'rgba(141,155,181,0.15)', width: 1, size: 4 }, font: '11px "DejaVu Sans", sans-serif' }, extra);
   }
   const timeAxis = () => axis({ space: 70, values: (u, splits) => splits.map((x) => clock(x * 1000)) });
-  const count = (x) => x >= 1000 ? fmtRate(x) : String(Math.round(x));
+  const count = (x) => x >= 1000 ? (x / 1000).toFixed(x >= 10000 ? 0 : 1).replace(/\.0$/, '') + 'k' : String(Math.round(x));
   function sizeOf(el) { return { width: Math.max(100, el.clientWidth), height: Math.max(60, el.clientHeight) }; }
   function avChart(el, label) {
     const opts = Object.assign(sizeOf(el), {
@@ -288,7 +288,10 @@
 
     const s = state.series;
     const xs = s.t.map((t) => t / 1000);
-    const xmax = Math.max(now, s.t.length ? s.t[s.t.length - 1] + state.settings.bucketMillis : now) / 1000;
+    // live persons: the window ends now; an idle person's window ends at its last prediction (still readable)
+    const lastT = s.t.length ? s.t[s.t.length - 1] + state.settings.bucketMillis : now;
+    const idle = now - r.r > state.settings.idleAfterMillis;
+    const xmax = (idle ? lastT : Math.max(now, lastT)) / 1000;
     const xmin = xmax - state.settings.windowMillis / 1000;
     for (const [chart, mem, pk, el] of [[charts.arousal, s.a, s.pa, 'chart-arousal'], [charts.valence, s.v, s.pv, 'chart-valence']]) {
       chart.batch(() => {
@@ -363,7 +366,9 @@
     $('kpi-persons').innerHTML = fmtInt(h.activePersons) + '<small>/ ' + fmtInt(h.persons) + '</small>';
     $('kpi-persons-sub').textContent = 'active · ' + fmtInt(h.generating) + ' generating';
     $('kpi-lat').textContent = fmtMs(h.eventToPrediction.p50);
-    $('kpi-lat-sub').textContent = 'p50 · p95 ' + fmtMs(h.eventToPrediction.p95) + ' · max ' + fmtMs(h.eventToPrediction.max);
+    $('kpi-lat-sub').textContent = h.eventToPrediction.p50 > 3600000
+      ? 'event times long past: a replayed stream?'
+      : 'p50 · p95 ' + fmtMs(h.eventToPrediction.p95) + ' · max ' + fmtMs(h.eventToPrediction.max);
     $('kpi-vis').textContent = fmtMs(h.predictionToVisible.p50);
     $('kpi-vis-sub').textContent = 'p50 · p95 ' + fmtMs(h.predictionToVisible.p95) + ' · lag ' + fmtInt(h.feed.lag);
 
