@@ -82,8 +82,8 @@ public final class DashboardCommand implements Callable<Integer> {
     DashboardServer server;
     try {
       server = DashboardServer.start(o);
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      System.err.println("paffmem dashboard: " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException | org.apache.kafka.common.KafkaException e) {
+      System.err.println("paffmem dashboard: " + e.getMessage()); // a bad bind address, token or Kafka setting
       return 2;
     }
     CountDownLatch stopped = new CountDownLatch(1);
