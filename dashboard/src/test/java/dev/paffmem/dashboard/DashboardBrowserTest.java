@@ -59,7 +59,7 @@ class DashboardBrowserTest {
     writeHistory(broker.bootstrapServers());
     server = DashboardServer.start(DashboardOptions.defaults(broker.bootstrapServers())
         .withBind("127.0.0.1", 0, null)
-        .withSettings(Aggregator.Settings.defaults().withIdleAfter(Duration.ofSeconds(4))));
+        .withSettings(Aggregator.Settings.defaults().withIdleAfter(Duration.ofSeconds(8))));
     producerThread = new Thread(DashboardBrowserTest::produceLive, "test-live-predictions");
     producerThread.start();
   }
@@ -180,7 +180,7 @@ class DashboardBrowserTest {
       assertTrue(latest.contains("person-02 · #42"), latest);
       wait.until(x -> !text(d, "kpi-out").equals("–") && !text(d, "kpi-out").startsWith("0.0"));
       assertTrue(text(d, "models").contains("paffmem-pk-demo-synth"), text(d, "models"));
-      assertEquals("Live", text(d, "status-text"));
+      wait.until(x -> text(d, "status-text").equals("Live"));
 
       // search narrows the list
       d.findElement(By.id("search")).sendKeys("05");
