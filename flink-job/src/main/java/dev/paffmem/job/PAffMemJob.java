@@ -160,7 +160,7 @@ public final class PAffMemJob {
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
-      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
     }
     // Flink deletes checkpoints when a job fails for good or is cancelled: every person's memory with them
     conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, cfg.retainCheckpoints()
@@ -225,6 +225,21 @@ public final class PAffMemJob {
     Properties props = kafkaProperties(cfg);
     props.putIfAbsent("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
     return props;
+  }
+
+  /**
+   * {@code --checkpoint-dir} as Flink needs it, with a scheme: a URI ({@code file:///…}, {@code s3://…}) as it is,
+   * a plain path (which Flink refuses: "The scheme … is null") as the {@code file:} URI of its absolute path.
+   */
+  static String checkpointUri(String dir) {
+    try {
+      if (java.net.URI.create(dir).getScheme() != null) {
+        return dir;
+      }
+    } catch (IllegalArgumentException notAUri) {
+      // a path with characters a URI cannot hold, e.g. a space
+    }
+    return java.nio.file.Path.of(dir).toAbsolutePath().normalize().toUri().toString();
   }
 
   private static Properties adminProperties(JobConfig cfg) {

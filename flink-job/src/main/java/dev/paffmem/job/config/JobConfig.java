@@ -227,7 +227,8 @@ public final class JobConfig implements Serializable {
   private Duration checkpointInterval;
 
   @Option(names = "--checkpoint-dir", defaultValue = "",
-      description = "Durable checkpoint directory URI (e.g. file:///var/paffmem/checkpoints, s3://bucket/paffmem); "
+      description = "Durable checkpoint directory: a URI (e.g. file:///var/paffmem/checkpoints, s3://bucket/paffmem) or a "
+          + "local path; "
           + "empty keeps the cluster's setting. Without one, Flink keeps checkpoints in JobManager memory, which "
           + "refuses more than 5 MB per subtask: about 3,500 persons (default: none).")
   private String checkpointDir;
