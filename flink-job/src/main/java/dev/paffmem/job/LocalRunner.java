@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>The job takes that checkpoint over (claim mode): Flink deletes it once a newer one is complete.
  * </ol>
  *
- * <p>Use {@link #run} to block until the job ends ({@code PAffMemJob.main} under {@code java -jar}), or
+ * <p>Use {@link #run} to block until the job ends ({@code PAffMemJob.main} with Flink on the class path and no
+ * cluster, as {@code ./paffmem run} starts it), or
  * {@link #start} for a {@link JobClient}. Keep {@code --transactional-id-prefix}, {@code --group-id} and the
  * topics the same across restarts: the checkpoint holds the input offsets and the sinks' transaction ids.
  * On a cluster, resume with {@code flink run -s <folder>/<job id>/chk-<n> ...} instead.

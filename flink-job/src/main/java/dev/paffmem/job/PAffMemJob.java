@@ -285,7 +285,7 @@ public final class PAffMemJob {
   }
 
   public static void main(String[] args) throws Exception {
-    // under flink run: the cluster's environment; under java -jar: a local one (LocalRunner)
+    // under flink run: the cluster's environment; Flink on the class path, no cluster (./paffmem run): LocalRunner
     boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     JobConfig cfg;
     ModelManifest manifest;

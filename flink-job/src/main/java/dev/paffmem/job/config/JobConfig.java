@@ -264,7 +264,7 @@ public final class JobConfig implements Serializable {
   private boolean retainCheckpoints;
 
   @Option(names = "--local-resume", defaultValue = "true", arity = "1", paramLabel = "true|false",
-      description = "Local runs only (java -jar, not flink run): start from the newest retained checkpoint in the "
+      description = "Local runs only (./paffmem run, not flink run): start from the newest retained checkpoint in the "
           + "checkpoint directory (default for local runs: checkpoints/<job-name>), so persons keep their memories "
           + "across a restart of the process; false starts empty (default: ${DEFAULT-VALUE}).")
   private boolean localResume;
