@@ -89,7 +89,7 @@ class ExactlyOnceUnderFailureTest {
         "--output-topic", name + "-predictions", "--dead-letter-topic", name + "-rejected", "--group-id", name,
         "--transactional-id-prefix", name, "--model-dir", TestStream.model().toString(), "--device", "cpu",
         "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-        "--checkpoint-interval", "300ms", "--parallelism", "2", "--restart-attempts", "3");
+        "--checkpoint-interval", "300ms", "--parallelism", "2", "--restart-strategy", "FIXED_DELAY", "--restart-attempts", "3");
     ModelManifest manifest = PAffMemJob.validateModel(cfg);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     PAffMemJob.buildKafkaJob(env, cfg, manifest, hook);

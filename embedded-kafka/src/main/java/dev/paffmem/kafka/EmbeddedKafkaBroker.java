@@ -43,6 +43,9 @@ import org.apache.kafka.common.utils.Time;
  *   <li>{@code broker.close();} stops it and deletes its data (try-with-resources does this).
  * </ol>
  *
+ * <p>With {@code builder().dataDir(dir)} the data stays after {@code close()}, and a broker started again
+ * on the same directory (and ports) finds its topics, offsets and transactions as they were.
+ *
  * <p>Run it alone with {@code java -cp ... dev.paffmem.kafka.EmbeddedKafkaBroker [port]}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -164,6 +167,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private Properties brokerProperties(Map<String, String> overrides) {
+    Properties p = singleNodeProperties(brokerPort, controllerPort, dataDir);
+    p.putAll(overrides);
+    return p;
+  }
+
+  /**
+   * The configuration of a single-node KRaft broker on 127.0.0.1 with its data under {@code dataDir};
+   * also what a broker in a JVM of its own ({@code kafka.Kafka server.properties}) is started with.
+   */
+  public static Properties singleNodeProperties(int brokerPort, int controllerPort, Path dataDir) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
@@ -187,12 +200,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("num.partitions", "1");
     p.put("auto.create.topics.enable", "false");
     p.put("log.retention.check.interval.ms", "600000");
-    p.putAll(overrides);
     return p;
   }
 
   private void format(Properties props) {
-    Path config = dataDir.resolve("server.properties");
+    if (Files.exists(dataDir.resolve("metadata").resolve("meta.properties"))) {
+      return; // formatted by an earlier start on this data directory: keep its cluster id and data
+    }
+    writeAndFormat(props, dataDir.resolve("server.properties"));
+  }
+
+  /** Writes {@code props} to {@code config} and formats the storage it names (a new cluster id). */
+  public static void writeAndFormat(Properties props, Path config) {
     try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       props.store(out, "written by EmbeddedKafkaBroker");
     } catch (IOException e) {
@@ -237,7 +256,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  /** A free TCP port on 127.0.0.1 (free when asked; bind it soon). */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();

@@ -147,6 +147,28 @@ class EmbeddedKafkaBrokerTest {
   }
 
   @Test
+  void startsAgainOnItsOwnDataDirectoryWithItsTopics() throws IOException {
+    Path data = Files.createTempDirectory("paffmem-kafka-keep-");
+    try {
+      int port;
+      try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDir(data).start()) {
+        first.createTopic("kept", 2);
+        port = first.port();
+      }
+      try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().dataDir(data).port(port).start()) {
+        assertTrue(again.admin().listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains("kept"),
+            "the topic survived the restart");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    } finally {
+      try (var paths = Files.walk(data)) {
+        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  @Test
   void refusesToMoveListenersOffLoopback() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> EmbeddedKafkaBroker.builder().property("listeners", "PLAINTEXT://0.0.0.0:9092"));

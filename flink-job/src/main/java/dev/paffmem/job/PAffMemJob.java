@@ -5,7 +5,6 @@ import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Delivery;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
 import dev.paffmem.job.ingest.RawRecordDeserializer;
@@ -16,6 +15,7 @@ import dev.paffmem.job.model.KafkaRecordBytes;
 import dev.paffmem.job.operators.AffectiveMemoryFunction;
 import dev.paffmem.job.operators.BatchedInferenceOperator;
 import dev.paffmem.job.operators.FrameSequencer;
+import dev.paffmem.job.sink.DeadLetters;
 import dev.paffmem.job.sink.PredictionSerializer;
 import dev.paffmem.job.sink.RejectedFrameSerializer;
 import dev.paffmem.schema.AffectPrediction;
@@ -27,9 +27,10 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #buildPipeline} takes any input stream and returns the output streams, so tests swap
  * the Kafka source and sinks; {@link #buildKafkaJob} wires the Kafka source and sinks; {@link #main}
  * parses flags, validates the model directory and runs it (on a cluster under {@code flink run},
- * or locally bound to 127.0.0.1 under {@code java -jar}).
+ * or locally bound to 127.0.0.1 on a plain class path with Flink, e.g. {@code ./paffmem run}).
  */
 public final class PAffMemJob {
 
@@ -139,10 +140,15 @@ public final class PAffMemJob {
         .uid(UID_SOURCE);
     Outputs out = buildPipeline(inputHook.apply(raw), cfg, manifest);
     out.predictions().sinkTo(predictionSink(cfg)).name("Kafka " + cfg.outputTopic()).uid(UID_PREDICTION_SINK);
-    out.rejected().sinkTo(deadLetterSink(cfg)).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
+    out.rejected().sinkTo(deadLetterSink(cfg, DeadLetters.capForTopic(cfg.deadLetterMaxOriginalBytes(),
+            cfg.deadLetterTopic(), adminProperties(cfg)))).name("Kafka " + cfg.deadLetterTopic()).uid(UID_DEAD_LETTER_SINK);
   }
 
-  /** Parallelism, checkpointing, restarts and the network buffer timeout from the config. */
+  /**
+   * Parallelism, checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
+   * the restart strategy when {@code --restart-strategy} asks for one ({@link RestartPolicy}), and the network
+   * buffer timeout, from the config.
+   */
   public static void configure(StreamExecutionEnvironment env, JobConfig cfg) {
     if (cfg.parallelism() > 0) {
       env.setParallelism(cfg.parallelism());
@@ -150,14 +156,16 @@ public final class PAffMemJob {
     env.setMaxParallelism(cfg.maxParallelism());
     env.enableCheckpointing(cfg.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
     Configuration conf = new Configuration();
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, cfg.restartAttempts());
-    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, java.time.Duration.ofSeconds(1));
+    RestartPolicy.apply(cfg, conf); // CLUSTER (the default): the cluster's strategy applies
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
-      conf.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTS_DIRECTORY, cfg.checkpointDir());
+      conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
     }
+    // Flink deletes checkpoints when a job fails for good or is cancelled: every person's memory with them
+    conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, cfg.retainCheckpoints()
+        ? ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION
+        : ExternalizedCheckpointRetention.NO_EXTERNALIZED_CHECKPOINTS);
     env.configure(conf);
     // execution.buffer-timeout.interval: Flink's 100 ms default doubled at-least-once latency (BENCHMARKS.md)
     env.setBufferTimeout(cfg.bufferTimeout().toMillis());
@@ -194,10 +202,15 @@ public final class PAffMemJob {
         .build();
   }
 
-  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg) {
+  /**
+   * The dead-letter sink, its dead letters carrying at most {@code maxOriginalBytes} of a rejected value;
+   * refuses (ConfigException) a cap whose largest dead letter the producer would reject.
+   */
+  public static KafkaSink<RejectedFrame> deadLetterSink(JobConfig cfg, int maxOriginalBytes) {
+    DeadLetters.checkFits(maxOriginalBytes, cfg.kafkaProperties());
     return KafkaSink.<RejectedFrame>builder()
         .setBootstrapServers(cfg.bootstrapServers())
-        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic()))
+        .setRecordSerializer(new RejectedFrameSerializer(cfg.deadLetterTopic(), maxOriginalBytes))
         .setDeliveryGuarantee(guarantee(cfg))
         .setTransactionalIdPrefix(cfg.transactionalIdPrefix() + "-dead-letters")
         .setKafkaProducerConfig(producerProperties(cfg))
@@ -214,15 +227,40 @@ public final class PAffMemJob {
     return props;
   }
 
+  /**
+   * {@code --checkpoint-dir} as Flink needs it, with a scheme: a URI ({@code file:///…}, {@code s3://…}) as it is,
+   * a plain path (which Flink refuses: "The scheme … is null") as the {@code file:} URI of its absolute path.
+   */
+  static String checkpointUri(String dir) {
+    try {
+      if (java.net.URI.create(dir).getScheme() != null) {
+        return dir;
+      }
+    } catch (IllegalArgumentException notAUri) {
+      // a path with characters a URI cannot hold, e.g. a space
+    }
+    return java.nio.file.Path.of(dir).toAbsolutePath().normalize().toUri().toString();
+  }
+
+  private static Properties adminProperties(JobConfig cfg) {
+    Properties props = kafkaProperties(cfg);
+    props.put("bootstrap.servers", cfg.bootstrapServers());
+    props.putIfAbsent("client.id", cfg.transactionalIdPrefix() + "-start-up-check");
+    return props;
+  }
+
   private static Properties kafkaProperties(JobConfig cfg) {
     Properties props = new Properties();
     props.putAll(cfg.kafkaProperties());
     return props;
   }
 
-  /** Cluster settings for a local run: everything binds and advertises 127.0.0.1 only. */
+  /**
+   * Cluster settings for a local run: everything binds and advertises 127.0.0.1 only, and the
+   * restart strategy is {@link RestartPolicy#localDefault()} (the job itself sets none by default).
+   */
   public static Configuration localClusterConfiguration() {
-    Configuration conf = new Configuration();
+    Configuration conf = RestartPolicy.localDefault();
     conf.setString("jobmanager.bind-host", "127.0.0.1");
     conf.setString("jobmanager.rpc.address", "127.0.0.1");
     conf.setString("rest.bind-address", "127.0.0.1");
@@ -233,23 +271,31 @@ public final class PAffMemJob {
   }
 
   /**
-   * Checks the model directory against its manifest (files, sha256, tensor names and shapes) by
-   * opening it on CPU once, so a wrong directory fails before the job is submitted.
+   * Checks the model directory against its manifest (every file present with the sha256 the manifest
+   * records; tensor names, shapes and image geometry well formed) so that a wrong directory fails
+   * before the job is submitted. It does not load ONNX Runtime: {@code main} runs in the
+   * {@code flink run} client, or in the JobManager for a REST submission, and neither should need the
+   * native library. Each TaskManager opens the ONNX sessions, re-checks the digests against this
+   * manifest and checks the graphs' tensors against it when the inference operator starts.
    */
   public static ModelManifest validateModel(JobConfig cfg) {
     ModelManifest manifest = ModelManifest.load(cfg.modelDir());
-    try (PkModel model = PkModel.open(manifest, JobConfig.Device.CPU, 1)) {
-      LOG.info("Model directory OK: {}", model.manifest());
-    }
+    LOG.info("Model directory OK: {}", manifest);
     return manifest;
   }
 
   public static void main(String[] args) throws Exception {
+    // under flink run: the cluster's environment; Flink on the class path, no cluster (./paffmem run): LocalRunner
+    boolean local = StreamExecutionEnvironment.getExecutionEnvironment() instanceof LocalStreamEnvironment;
     JobConfig cfg;
     ModelManifest manifest;
     try {
       cfg = JobConfig.parse(args);
       manifest = validateModel(cfg);
+      DeadLetters.checkFits(cfg.deadLetterMaxOriginalBytes(), cfg.kafkaProperties());
+      if (local) {
+        LocalRunner.checkpointFolder(cfg);
+      }
     } catch (JobConfig.HelpRequested help) {
       return;
     } catch (ConfigException | ModelDirectoryException e) {
@@ -258,12 +304,20 @@ public final class PAffMemJob {
       return;
     }
     LOG.info("Starting {}", cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    if (env instanceof LocalStreamEnvironment) { // java -jar: a local MiniCluster, bound to loopback only
-      env = StreamExecutionEnvironment.createLocalEnvironment(localClusterConfiguration());
+    if (local) {
+      // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
+      LocalRunner.run(cfg, manifest);
+      return;
     }
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
     buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
-    LOG.info("Job finished after {} ms", result.getNetRuntime());
+    // `flink run -d` and REST /jars/:id/run submit detached: the result holds only the job id, and reading
+    // its runtime throws, which made the client exit 1 and the REST call fail although the job was running
+    if (result.isJobExecutionResult()) {
+      LOG.info("Job {} finished after {} ms", result.getJobID(), result.getNetRuntime());
+    } else {
+      LOG.info("Job {} submitted (detached)", result.getJobID());
+    }
   }
 }

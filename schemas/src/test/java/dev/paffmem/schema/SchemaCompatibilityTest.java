@@ -3,6 +3,8 @@ package dev.paffmem.schema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,8 +23,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every schema as first released (kept under {@code src/test/resources/released/vN}) must stay
- * mutually compatible with the current one: new readers read old data, old readers read new data.
+ * Every schema as released (kept under {@code src/test/resources/released/vN}: v1 all four, v2 the
+ * RejectedFrame that carries capped original bytes with their length and sha256) must stay mutually
+ * compatible with the current one: new readers read old data, old readers read new data.
  */
 class SchemaCompatibilityTest {
 
@@ -125,4 +128,42 @@ class SchemaCompatibilityTest {
     assertEquals(frame, back);
   }
 
+
+  @Test
+  void deadLettersOfBothReleasesDecodeWithEachOthersSchemaRegistered() throws IOException {
+    Schema v1 = new Schema.Parser().parse(Path.of("src/test/resources/released/v1/RejectedFrame.avsc").toFile());
+    Schema v2 = RejectedFrame.getClassSchema();
+    assertTrue(v2.getField("originalValueSha256") != null && v1.getField("originalValueSha256") == null,
+        "v2 adds the capped-original fields");
+
+    // a v1 dead letter (full original bytes, none of the new fields) written by an old job
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+    old.put("reason", new org.apache.avro.generic.GenericData.EnumSymbol(v1.getField("reason").schema(), "OTHER"));
+    old.put("message", "m");
+    old.put("sourceTopic", "t");
+    old.put("partition", 0);
+    old.put("offset", 7L);
+    old.put("originalValue", java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+    old.put("rejectedAt", 5L);
+    java.nio.ByteBuffer oldBytes = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+        org.apache.avro.generic.GenericData.get(), v1).encode(old);
+
+    // single-object encoding names the writer's schema by fingerprint: a reader must know it
+    assertThrows(org.apache.avro.message.MissingSchemaException.class,
+        () -> RejectedFrame.getDecoder().decode(oldBytes.duplicate()));
+    org.apache.avro.message.BinaryMessageDecoder<RejectedFrame> reader = RejectedFrame.createDecoder(null);
+    reader.addSchema(v1);
+    RejectedFrame read = reader.decode(oldBytes.duplicate());
+    assertEquals(7L, read.getOffset());
+    assertFalse(read.getOriginalValueTruncated(), "new fields take their defaults");
+    assertNull(read.getOriginalValueSha256());
+
+    // and a v1 reader reads a v2 dead letter, ignoring the new fields
+    RejectedFrame now = RejectedFrame.newBuilder(read).setOriginalValueTruncated(true).setOriginalValueLength(9)
+        .setOriginalValueSha256(java.nio.ByteBuffer.wrap(new byte[32])).build();
+    org.apache.avro.message.BinaryMessageDecoder<org.apache.avro.generic.GenericRecord> oldReader =
+        new org.apache.avro.message.BinaryMessageDecoder<>(org.apache.avro.generic.GenericData.get(), v1);
+    oldReader.addSchema(v2);
+    assertEquals(7L, oldReader.decode(now.toByteBuffer()).get("offset"));
+  }
 }

@@ -1,5 +1,7 @@
 package dev.paffmem.job.demo;
 
+import dev.paffmem.dashboard.DashboardOptions;
+import dev.paffmem.dashboard.DashboardServer;
 import dev.paffmem.evaluation.Ccc;
 import dev.paffmem.faces.stream.FaceFrameStream;
 import dev.paffmem.faces.stream.StreamOptions;
@@ -97,6 +99,13 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--dead-letter-topic", defaultValue = "face-frames-rejected", description = "(default: ${DEFAULT-VALUE})")
   String deadLetterTopic;
 
+  @Option(names = "--dashboard",
+      description = "Also serve the live dashboard (on 127.0.0.1) and keep it up after the run until Ctrl-C.")
+  boolean dashboard;
+
+  @Option(names = "--dashboard-port", defaultValue = "0", description = "Port of the dashboard; 0 for any free port (default: ${DEFAULT-VALUE}).")
+  int dashboardPort;
+
   @Unmatched
   List<String> jobArgs = new ArrayList<>();
 
@@ -111,6 +120,7 @@ public final class DemoRunner implements Callable<Integer> {
     Path model = modelDir != null ? modelDir : defaultModel();
     long t0 = System.nanoTime();
     EmbeddedKafkaBroker broker = null;
+    DashboardServer board = null;
     try {
       String bootstrap = bootstrapServers;
       if (bootstrap == null) {
@@ -136,6 +146,12 @@ public final class DemoRunner implements Callable<Integer> {
         return 2;
       }
       createTopics(bootstrap, cfg);
+      if (dashboard) {
+        board = DashboardServer.start(DashboardOptions.defaults(bootstrap)
+            .withTopics(cfg.outputTopic(), cfg.deadLetterTopic(), cfg.inputTopic())
+            .withBind(DashboardOptions.DEFAULT_HOST, dashboardPort, null));
+        System.out.println("Dashboard: " + board.url());
+      }
       long[] endOffsets = outputEndOffsets(bootstrap, cfg.outputTopic());
       long[] deadLetterOffsets = outputEndOffsets(bootstrap, cfg.deadLetterTopic());
 
@@ -194,12 +210,33 @@ public final class DemoRunner implements Callable<Integer> {
       if (progress.rejected() > 0) {
         System.out.println("Dead letters by reason: " + progress.rejectedByReason());
       }
-      return progress.count() + progress.rejected() == total ? 0 : 1;
+      int code = progress.count() + progress.rejected() == total ? 0 : 1;
+      if (board != null) {
+        lingerWithDashboard(board, broker);
+      }
+      return code;
     } finally {
+      if (board != null) {
+        board.close();
+      }
       if (broker != null) {
         broker.close();
       }
     }
+  }
+
+  /** Keeps the dashboard (and the in-process broker it reads) up until Ctrl-C. */
+  private static void lingerWithDashboard(DashboardServer board, EmbeddedKafkaBroker broker) throws InterruptedException {
+    System.out.println("The dashboard stays up at " + board.url() + " ; Ctrl-C stops it.");
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      board.close();
+      if (broker != null) {
+        broker.close();
+      }
+      stopped.countDown();
+    }, "demo-shutdown"));
+    stopped.await();
   }
 
   /** The shipped model. */

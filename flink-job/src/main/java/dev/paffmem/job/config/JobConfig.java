@@ -35,6 +35,11 @@ public final class JobConfig implements Serializable {
 
   private static final long serialVersionUID = 1L;
 
+  /** Default of --dead-letter-max-original-bytes: a dead letter of it fits Kafka's 1 MiB default max.request.size. */
+  public static final int DEFAULT_DEAD_LETTER_ORIGINAL_BYTES = 1_000_000;
+
+  private boolean restartAttemptsGiven;
+
   /** Device on which ONNX Runtime runs the PK model. */
   public enum Device { AUTO, CPU, CUDA }
 
@@ -43,6 +48,12 @@ public final class JobConfig implements Serializable {
 
   /** Delivery guarantee of the two Kafka sinks. */
   public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
+
+  /**
+   * Restart strategy the job asks for. {@code CLUSTER} (the default) sets none, so the cluster's own
+   * ({@code restart-strategy.*} in its config.yaml; a local run's is {@code RestartPolicy.localDefault()}) applies.
+   */
+  public enum RestartStrategy { CLUSTER, EXPONENTIAL_DELAY, FIXED_DELAY, NONE }
 
   // ---- Kafka ---------------------------------------------------------------------------------
 
@@ -103,6 +114,12 @@ public final class JobConfig implements Serializable {
   @Option(names = "--max-image-pixels", defaultValue = "1048576",
       description = "Largest accepted width*height, checked from the image header before decoding (decompression bombs) (default: ${DEFAULT-VALUE}).")
   private long maxImagePixels;
+
+  @Option(names = "--dead-letter-max-original-bytes", defaultValue = "" + DEFAULT_DEAD_LETTER_ORIGINAL_BYTES,
+      description = "Most bytes of a rejected record's value a dead letter carries; a longer value is cut to this "
+          + "prefix and the dead letter records its full length and sha256 (the original stays in the input topic). "
+          + "Checked at start-up against the producer's max.request.size (default: ${DEFAULT-VALUE}).")
+  private int deadLetterMaxOriginalBytes;
 
   @Option(names = "--min-image-side", defaultValue = "16",
       description = "Smallest accepted image width or height in pixels; larger images are resized to the model's input size (default: ${DEFAULT-VALUE}).")
@@ -210,7 +227,8 @@ public final class JobConfig implements Serializable {
   private Duration checkpointInterval;
 
   @Option(names = "--checkpoint-dir", defaultValue = "",
-      description = "Durable checkpoint directory URI (e.g. file:///var/paffmem/checkpoints, s3://bucket/paffmem); "
+      description = "Durable checkpoint directory: a URI (e.g. file:///var/paffmem/checkpoints, s3://bucket/paffmem) or a "
+          + "local path; "
           + "empty keeps the cluster's setting. Without one, Flink keeps checkpoints in JobManager memory, which "
           + "refuses more than 5 MB per subtask: about 3,500 persons (default: none).")
   private String checkpointDir;
@@ -218,7 +236,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = DurationConverter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
           + "downstream, in whole milliseconds; 0 sends after every record (most flushes). 10ms instead of Flink's "
-          + "100ms cut at-least-once latency p50 79 -> 33 ms, p99 161 -> 64 ms at 50 % load (default: ${DEFAULT-VALUE}).")
+          + "100ms cut at-least-once latency p50 79 -> 33 ms, p99 161 -> 64 ms at 50 %% load (default: ${DEFAULT-VALUE}).")
   private Duration bufferTimeout;
 
   @Option(names = "--parallelism", defaultValue = "0",
@@ -229,9 +247,27 @@ public final class JobConfig implements Serializable {
       description = "Key groups; fixes how far the job can be rescaled from a savepoint (default: ${DEFAULT-VALUE}).")
   private int maxParallelism;
 
-  @Option(names = "--restart-attempts", defaultValue = "10",
-      description = "Fixed-delay restart attempts after a failure (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--restart-strategy", defaultValue = "CLUSTER", converter = RestartStrategyConverter.class,
+      description = "CLUSTER keeps the cluster's restart strategy (a local run's: exponential delay 1s doubling to 30s, "
+          + "20 attempts, about 8 minutes, which outlasts a TaskManager's 15-18s heartbeat timeout); EXPONENTIAL_DELAY "
+          + "(the same, with --restart-attempts), FIXED_DELAY (--restart-attempts x 1s) or NONE set the job's own "
+          + "(default: ${DEFAULT-VALUE}).")
+  private RestartStrategy restartStrategy;
+
+  @Option(names = "--restart-attempts", defaultValue = "20",
+      description = "Attempts of --restart-strategy EXPONENTIAL_DELAY or FIXED_DELAY before the job fails (default: ${DEFAULT-VALUE}).")
   private int restartAttempts;
+
+  @Option(names = "--retain-checkpoints", defaultValue = "true", arity = "1", paramLabel = "true|false",
+      description = "Keep the latest checkpoint when the job fails or is cancelled, to resume from it (local runs do "
+          + "so by themselves; on a cluster: flink run -s <checkpoint>); needs a checkpoint directory (default: ${DEFAULT-VALUE}).")
+  private boolean retainCheckpoints;
+
+  @Option(names = "--local-resume", defaultValue = "true", arity = "1", paramLabel = "true|false",
+      description = "Local runs only (./paffmem run, not flink run): start from the newest retained checkpoint in the "
+          + "checkpoint directory (default for local runs: checkpoints/<job-name>), so persons keep their memories "
+          + "across a restart of the process; false starts empty (default: ${DEFAULT-VALUE}).")
+  private boolean localResume;
 
   @Option(names = "--job-name", defaultValue = "paffmem",
       description = "Flink job name (default: ${DEFAULT-VALUE}).")
@@ -260,6 +296,7 @@ public final class JobConfig implements Serializable {
       if (CommandLine.printHelpIfRequested(result)) {
         throw new HelpRequested();
       }
+      config.restartAttemptsGiven = result.hasMatchedOption("--restart-attempts");
     } catch (CommandLine.ParameterException e) {
       throw new ConfigException(e.getMessage() + " (run with --help for every flag and its default)", e);
     }
@@ -341,6 +378,11 @@ public final class JobConfig implements Serializable {
     requireAtLeast("--parallelism", parallelism, 0);
     requireAtLeast("--max-parallelism", maxParallelism, 1);
     requireAtLeast("--restart-attempts", restartAttempts, 0);
+    if (restartAttemptsGiven && (restartStrategy == RestartStrategy.CLUSTER || restartStrategy == RestartStrategy.NONE)) {
+      throw new ConfigException("--restart-attempts applies to --restart-strategy EXPONENTIAL_DELAY or FIXED_DELAY, "
+          + "not " + restartStrategy + "; add --restart-strategy or drop --restart-attempts");
+    }
+    requireAtLeast("--dead-letter-max-original-bytes", deadLetterMaxOriginalBytes, 0);
     if (parallelism > maxParallelism) {
       throw new ConfigException("--parallelism " + parallelism + " must not exceed --max-parallelism " + maxParallelism);
     }
@@ -427,6 +469,10 @@ public final class JobConfig implements Serializable {
   public int parallelism() { return parallelism; }
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
+  public RestartStrategy restartStrategy() { return restartStrategy; }
+  public boolean retainCheckpoints() { return retainCheckpoints; }
+  public boolean localResume() { return localResume; }
+  public int deadLetterMaxOriginalBytes() { return deadLetterMaxOriginalBytes; }
   public String jobName() { return jobName; }
 
   /** Flink's network buffer timeout; zero sends every record at once. */
@@ -442,7 +488,9 @@ public final class JobConfig implements Serializable {
         + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", stateTtl=" + stateTtl
-        + ", checkpointInterval=" + checkpointInterval + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
+        + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
+        + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
+        + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
         + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";
   }
 
@@ -480,6 +528,20 @@ public final class JobConfig implements Serializable {
       case "d" -> Duration.ofDays(n);
       default -> throw new IllegalArgumentException("'" + value + "': unknown unit '" + unit + "'; use ms, s, min, h or d");
     };
+  }
+
+  /** A restart strategy by name, in either spelling: {@code FIXED_DELAY} or Flink's {@code fixed-delay}. */
+  public static final class RestartStrategyConverter implements CommandLine.ITypeConverter<RestartStrategy> {
+    @Override
+    public RestartStrategy convert(String value) {
+      String v = value.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      try {
+        return RestartStrategy.valueOf(v);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a restart strategy; use one of "
+            + java.util.Arrays.toString(RestartStrategy.values()));
+      }
+    }
   }
 
   /** Thrown by {@link #parse} when --help or --version was asked for; usage has been printed. */

@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
  *   <li>PAYLOAD_TOO_LARGE: value larger than --max-record-bytes (before parsing);
  *   <li>UNDECODABLE_RECORD: no value, or not a FaceFrame in Avro single-object encoding;
  *   <li>MISSING_PERSON_ID: blank personId; KEY_MISMATCH: a key that is not the personId;
- *   <li>OTHER: negative frameIndex;
+ *   <li>OTHER: a personId over {@value #MAX_PERSON_ID_CHARS} characters, a sourceId, videoId or utteranceId
+ *       over {@value #MAX_TEXT_CHARS} (they are copied into every prediction); a negative frameIndex;
  *   <li>NON_FINITE_LABEL / LABEL_OUT_OF_RANGE: ground-truth labels NaN, infinite or outside [-1, 1];
  *   <li>UNSUPPORTED_ENCODING, PAYLOAD_TOO_LARGE (declared pixels), WRONG_IMAGE_SIZE, UNDECODABLE_IMAGE:
  *       see {@link ImageDecoder}.
@@ -24,6 +25,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FrameDecoder implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** Longest accepted personId: it is the Kafka key of every prediction and state key of the person. */
+  public static final int MAX_PERSON_ID_CHARS = 256;
+  /** Longest accepted sourceId, videoId, utteranceId (copied into every prediction). */
+  public static final int MAX_TEXT_CHARS = 1024;
 
   /** Either a frame or a rejection. */
   public record Result(Frame frame, RejectedFrame rejected) {
@@ -86,6 +92,11 @@ public final class FrameDecoder implements Serializable {
         throw new RejectException(RejectReason.KEY_MISMATCH, "record key '" + key + "' is not the personId '" + person + "'");
       }
     }
+    // every text field travels on into each prediction (the person id twice: key and value)
+    checkLength("personId", person, MAX_PERSON_ID_CHARS);
+    checkLength("sourceId", f.getSourceId(), MAX_TEXT_CHARS);
+    checkLength("videoId", f.getVideoId(), MAX_TEXT_CHARS);
+    checkLength("utteranceId", f.getUtteranceId(), MAX_TEXT_CHARS);
     if (f.getFrameIndex() < 0) {
       throw new RejectException(RejectReason.OTHER, "frameIndex must be >= 0, was " + f.getFrameIndex());
     }
@@ -115,6 +126,12 @@ public final class FrameDecoder implements Serializable {
     frame.originalKey = record.key;
     frame.originalValue = record.value;
     return frame;
+  }
+
+  private static void checkLength(String field, String v, int max) throws RejectException {
+    if (v != null && v.length() > max) {
+      throw new RejectException(RejectReason.OTHER, field + " of " + v.length() + " characters is longer than " + max);
+    }
   }
 
   private static void checkLabel(String field, Float v) throws RejectException {

@@ -13,7 +13,9 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
@@ -24,8 +26,9 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * Turns a FaceFrame's image bytes (PNG, JPEG or RAW_RGB8) into RGB8 pixels at the model's input
  * size. Limits are checked before any pixel is decoded: the pixel count comes from the PNG/JPEG
- * header (so a small file that declares a huge image, a decompression bomb, is refused without
- * decoding it) or from the width/height fields for RAW_RGB8.
+ * header bytes ({@link ImageHeader}; a small file that declares a huge image, a decompression bomb, is
+ * refused without decoding it) or from the width/height fields for RAW_RGB8. Decoding is strict: a
+ * truncated or corrupt PNG/JPEG is UNDECODABLE_IMAGE, never a half-grey face.
  */
 final class ImageDecoder {
 
@@ -54,9 +57,6 @@ final class ImageDecoder {
     ByteBuffer buf = frame.getImage();
     byte[] bytes = new byte[buf.remaining()];
     buf.duplicate().get(bytes);
-    if (bytes.length == 0) {
-      throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image is empty");
-    }
     ImageEncoding enc = frame.getEncoding();
     return switch (enc) {
       case RAW_RGB8 -> raw(bytes, frame.getWidth(), frame.getHeight());
@@ -88,9 +88,30 @@ final class ImageDecoder {
     return rgb(resize(img));
   }
 
+  /**
+   * PNG or JPEG: size limits from the header bytes before any decoder runs, then a strict decode: a
+   * missing end marker, any warning of the reader (ImageIO decodes a cut or corrupt JPEG "quietly", with
+   * a warning and grey rows) or a decoded size other than the header's makes the image UNDECODABLE_IMAGE.
+   */
   private byte[] compressed(byte[] bytes, ImageEncoding enc, Integer declaredWidth, Integer declaredHeight)
       throws RejectException {
+    if (bytes.length == 0) {
+      throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image is empty");
+    }
+    ImageHeader header = ImageHeader.read(bytes, enc); // header bytes only: nothing decoded yet
+    long w = header.width();
+    long h = header.height();
+    checkSize(w, h);
+    if ((declaredWidth != null && declaredWidth != w) || (declaredHeight != null && declaredHeight != h)) {
+      throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "width/height fields say " + declaredWidth + "x"
+          + declaredHeight + " but the " + enc + " image is " + w + "x" + h);
+    }
+    if (!ImageHeader.complete(bytes, enc)) {
+      throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image is truncated: it does not end with its "
+          + (enc == ImageEncoding.PNG ? "IEND chunk" : "end-of-image marker FF D9"));
+    }
     String want = enc == ImageEncoding.PNG ? "png" : "jpeg";
+    List<String> warnings = new ArrayList<>();
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -103,16 +124,21 @@ final class ImageDecoder {
           throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "encoding says " + enc + " but the bytes are " + format);
         }
         reader.setInput(in, true, true);
-        int w = reader.getWidth(0); // header only: nothing decoded yet
-        int h = reader.getHeight(0);
-        checkSize(w, h);
-        if ((declaredWidth != null && declaredWidth != w) || (declaredHeight != null && declaredHeight != h)) {
-          throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "width/height fields say " + declaredWidth + "x"
-              + declaredHeight + " but the " + enc + " image is " + w + "x" + h);
+        reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+        if (reader.getWidth(0) != w || reader.getHeight(0) != h) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " header is inconsistent: " + w + "x" + h
+              + " in its first frame header, " + reader.getWidth(0) + "x" + reader.getHeight(0) + " to the decoder");
         }
-        BufferedImage img = reader.read(0, param(reader, w, h));
+        BufferedImage img = reader.read(0, param(reader, (int) w, (int) h));
         if (img == null) {
           throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image could not be decoded");
+        }
+        if (!warnings.isEmpty()) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image is corrupt: " + warnings.get(0));
+        }
+        if (img.getWidth() != w || img.getHeight() != h) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image decoded to " + img.getWidth() + "x"
+              + img.getHeight() + " but its header says " + w + "x" + h);
         }
         return rgb(w == outWidth && h == outHeight ? img : resize(img));
       } finally {
@@ -139,7 +165,11 @@ final class ImageDecoder {
     return param;
   }
 
+  /** Sizes from the header or the RAW fields, before any pixel is decoded. */
   private void checkSize(long w, long h) throws RejectException {
+    if (w <= 0 || h <= 0) {
+      throw new RejectException(RejectReason.WRONG_IMAGE_SIZE, "image of " + w + "x" + h + " has no pixels");
+    }
     if (w * h > maxPixels) {
       throw new RejectException(RejectReason.PAYLOAD_TOO_LARGE, "image of " + w + "x" + h + " = " + (w * h)
           + " pixels exceeds --max-image-pixels " + maxPixels);

@@ -114,4 +114,21 @@ class JobConfigTest {
     ConfigException e = assertThrows(ConfigException.class, () -> JobConfig.parse(args));
     assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should contain '" + expected + "'");
   }
+
+  @Test
+  void helpPrintsWithoutPicocliWarnings() {
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    String usage;
+    try {
+      usage = JobConfig.usage();
+    } finally {
+      System.setErr(err);
+    }
+    String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assertions.assertFalse(warnings.contains("picocli"), warnings);
+    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("at 50 % load"), "the percent sign is printed");
+    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("--restart-strategy") && usage.contains("--dead-letter-max-original-bytes"));
+  }
 }
