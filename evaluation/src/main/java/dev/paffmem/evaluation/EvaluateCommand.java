@@ -245,9 +245,11 @@ public final class EvaluateCommand implements Callable<Integer> {
       return figureVideos;
     }
     List<String> out = new ArrayList<>();
+    // the first typical person, the first with an identity-level confound, the first atypical expresser
     ds.videos().stream().filter(OmgDataset.Video::typical).findFirst().ifPresent(v -> out.add(v.id()));
-    ds.videos().stream().filter(v -> !v.typical() && !OmgDataset.UNKNOWN_TYPE.equals(v.personType())).findFirst()
-        .ifPresent(v -> out.add(v.id()));
+    ds.videos().stream().filter(v -> Scoring.CONFOUND.equals(v.personType())).findFirst().ifPresent(v -> out.add(v.id()));
+    ds.videos().stream().filter(v -> !v.typical() && !Scoring.CONFOUND.equals(v.personType())
+        && !OmgDataset.UNKNOWN_TYPE.equals(v.personType())).findFirst().ifPresent(v -> out.add(v.id()));
     if (out.isEmpty()) {
       out.add(ds.videos().get(0).id());
     }

@@ -404,6 +404,7 @@ public final class MemorySweep implements Callable<Integer> {
     MemoryConfig.Builder b = MemoryConfig.defaults().toBuilder().dimension(m.zDim()).maxNeurons(500);
     int genFrames = generationFrames;
     int targets = Integer.MAX_VALUE;
+    double gain = 1;
     for (String kv : setting.split(",")) {
       if (kv.isBlank()) {
         continue;
@@ -423,6 +424,7 @@ public final class MemorySweep implements Callable<Integer> {
         case "maxAge" -> b.maxEdgeAge((int) val);
         case "cap" -> b.maxNeurons((int) val);
         case "genFrames" -> genFrames = (int) val;
+        case "gain" -> gain = val;
         case "readout" -> b.readout(MemoryConfig.Readout.valueOf(p[1].trim().toUpperCase(Locale.ROOT)));
         case "k" -> b.readoutK((int) val);
         case "uRate" -> b.unlabelledRate(val);
@@ -451,9 +453,12 @@ public final class MemorySweep implements Callable<Integer> {
         samples.add(Sample.unlabelled(c.z()[i]));
         mem.train(samples, AffectiveMemory.seed(f.video(), f.frame()));
         last = mem.predict(c.z()[i], c.pk()[i][0], c.pk()[i][1]);
+        // gain != 1 (offline only): the memory's correction of the PK scaled, PK + gain * (memory - PK)
+        double ma = Math.max(-1, Math.min(1, c.pk()[i][0] + gain * (last.arousal() - c.pk()[i][0])));
+        double mv = Math.max(-1, Math.min(1, c.pk()[i][1] + gain * (last.valence() - c.pk()[i][1])));
         ps.add(new FramePrediction(f.video(), f.utterance(), f.frame(), c.video().personType(),
             i < genFrames ? "GENERATING" : "ONLINE", last.memorySize(), last.activation(), f.arousal(), f.valence(),
-            c.pk()[i][0], c.pk()[i][1], last.arousal(), last.valence()));
+            c.pk()[i][0], c.pk()[i][1], ma, mv));
       }
       neurons += last == null ? 0 : last.memorySize();
     }

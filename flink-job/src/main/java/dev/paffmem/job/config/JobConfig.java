@@ -199,9 +199,9 @@ public final class JobConfig implements Serializable {
       description = "Neuron cap per person (default: ${DEFAULT-VALUE}).")
   private int memoryMaxNeurons;
 
-  @Option(names = "--memory-readout", defaultValue = "PAPER",
-      description = "How a prediction is read from the memory: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; "
-          + "PAPER = the best-matching unit's label; see affective-memory/README.md).")
+  @Option(names = "--memory-readout", defaultValue = "RESIDUAL",
+      description = "How a prediction is read from the memory: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, "
+          + "chosen on tuning persons, docs/evaluation/RESULTS.md; PAPER = the paper's best-matching unit's label).")
   private MemoryConfig.Readout memoryReadout;
 
   @Option(names = "--memory-readout-k", defaultValue = "5",
@@ -212,8 +212,9 @@ public final class JobConfig implements Serializable {
       description = "Factor on the learning rates for real (unlabelled) frames; 1 = the paper (default: ${DEFAULT-VALUE}).")
   private float memoryUnlabelledRate;
 
-  @Option(names = "--memory-unlabelled-inserts", defaultValue = "true", arity = "1",
-      description = "Whether real (unlabelled) frames may insert neurons; true = the paper (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--memory-unlabelled-inserts", defaultValue = "false", arity = "1",
+      description = "Whether real (unlabelled) frames may insert neurons; true = the paper (default: ${DEFAULT-VALUE}, "
+          + "chosen on tuning persons).")
   private boolean memoryUnlabelledInserts;
 
   @Option(names = "--state-ttl", defaultValue = "24h", converter = DurationConverter.class,

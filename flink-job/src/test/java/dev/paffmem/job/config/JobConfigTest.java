@@ -25,6 +25,8 @@ class JobConfigTest {
     assertEquals(Duration.ofMillis(10), c.bufferTimeout());
     assertEquals(0.4f, c.memoryConfig(50).activityThreshold());
     assertEquals(10, c.memoryConfig(50).epochs());
+    assertEquals(dev.paffmem.memory.MemoryConfig.Readout.RESIDUAL, c.memoryConfig(50).readout());
+    assertEquals(false, c.memoryConfig(50).unlabelledInserts());
   }
 
   @Test
