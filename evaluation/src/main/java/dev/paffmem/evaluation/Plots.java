@@ -57,6 +57,10 @@ public final class Plots {
   public static void perVideo(Path file, List<VideoScores> videos) throws IOException {
     XYChart a = perVideoChart("Arousal: per-video CCC", videos, true);
     XYChart v = perVideoChart("Valence: per-video CCC", videos, false);
+    // one legend, right of the valence plot, outside both plot areas: it never covers a point
+    a.getStyler().setLegendVisible(false);
+    v.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    v.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
     save(file, side(List.of(a, v)));
   }
 
@@ -73,13 +77,11 @@ public final class Plots {
       }
     }
     lo = Math.floor(lo * 5 - 0.25) / 5; // a round margin below the lowest point
-    XYChart c = new XYChartBuilder().width(620).height(660).title(title)
+    XYChart c = new XYChartBuilder().width(arousal ? 620 : 830).height(620).title(title)
         .xAxisTitle("PK alone (CCC over the video's frames)").yAxisTitle("P-AffMem (CCC over the video's frames)").build();
     style(c);
     c.getStyler().setXAxisMin(lo).setXAxisMax(1.0).setYAxisMin(lo).setYAxisMax(1.0);
-    // below the plot area, never over a point
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-    c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+
     c.getStyler().setMarkerSize(9);
     XYSeries diag = c.addSeries("P-AffMem = PK", new double[] {lo, 1}, new double[] {lo, 1});
     diag.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
