@@ -131,3 +131,22 @@ def test_each_edit_loss_alone(edit_em, edit_z):
     out = PKTrainer(pk, lc, lr=1e-3).step(*batch())
     assert ("edit_em" in out) == (edit_em > 0) and ("edit_z" in out) == (edit_z > 0)
     assert changed(before, pk.generator)
+
+
+def test_relative_edit_loss_and_identity_on_edits_train_the_generator_only():
+    from paffmem_pk.idnet import FrozenIdentity, IdentityNet
+
+    torch.manual_seed(0)
+    lc = LossConfig(use_em=True, use_prior=False, use_img=False, use_iden=True, edit_rel=1.0, iden_edit=1.0)
+    lc.weights = {k: 0.0 for k in lc.weights}  # only the edit terms move anything
+    pk = PK(PKConfig(width=W))
+    tr = PKTrainer(pk, lc, vgg=FrozenIdentity(IdentityNet(width=4)), lr=1e-3)
+    before = {name: snapshot(getattr(pk, name)) for name in ("encoder", "generator", "dem")}
+    out = tr.step(*batch())
+    assert {"edit_rel", "iden_edit"} <= set(out) and "edit_em" not in out
+    assert all(math.isfinite(out[k]) for k in ("edit_rel", "iden_edit"))
+    assert changed(before["generator"], pk.generator)
+    assert not changed(before["encoder"], pk.encoder) and not changed(before["dem"], pk.dem)
+    m = manifest_losses(lc, "all")
+    assert m["edit_rel"]["enabled"] and m["iden_edit"]["weight"] == 1.0
+

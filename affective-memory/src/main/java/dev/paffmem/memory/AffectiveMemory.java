@@ -200,13 +200,14 @@ public final class AffectiveMemory {
       return needsPk ? new Prediction(clampLabel(pkArousal), clampLabel(pkValence), 0f, 0)
           : new Prediction(0f, 0f, 0f, 0);
     }
-    findBestTwo(z);
-    int b = bestIndex;
-    float activation = (float) StrictMath.exp(-Math.sqrt(bestDistance2));
     if (readout == MemoryConfig.Readout.PAPER) {
-      return new Prediction(arousal[b], valence[b], activation, size);
+      findBestTwo(z);
+      float activation = (float) StrictMath.exp(-Math.sqrt(bestDistance2));
+      return new Prediction(arousal[bestIndex], valence[bestIndex], activation, size);
     }
+    // one pass over the neurons: the k nearest, the first of them the best-matching unit (same tie rule)
     int k = findNearest(z, Math.min(config.readoutK(), size));
+    float activation = (float) StrictMath.exp(-Math.sqrt(nearestDistance2[0]));
     double wSum = 0;
     double la = 0;
     double lv = 0;

@@ -147,4 +147,23 @@ class ReadoutTest {
     assertEquals(0.1f, back.residualArousal(1), TOL);
     assertTrue(AffectiveMemory.fromBytes(m.toBytes(), m.config()).residualArousal(0) == 0f);
   }
+
+  @Test
+  void theNearestNeuronOfTheOtherReadoutsIsThePapersBestMatchingUnit() {
+    Random r = new Random(4);
+    var m = new AffectiveMemory(config(Readout.NEAREST, 1));
+    List<Sample> edits = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      edits.add(Sample.labelled(v(r.nextGaussian() * 2, r.nextGaussian() * 2), (float) (r.nextDouble() * 2 - 1),
+          (float) (r.nextDouble() * 2 - 1)));
+    }
+    m.train(edits, 5);
+    assertTrue(m.size() > 3);
+    for (int i = 0; i < 50; i++) {
+      float[] z = v(r.nextGaussian() * 2, r.nextGaussian() * 2);
+      assertEquals(m.predict(z), m.predict(z, 0f, 0f), "k = 1: the label and activation of the BMU");
+    }
+    float[] tie = m.weights(0).clone();
+    assertEquals(m.predict(tie), m.predict(tie, 0f, 0f), "on a neuron");
+  }
 }
