@@ -28,7 +28,20 @@ TENSORS = {
             [("z", [-1, Z_DIM])],
             [("affect", [-1, 2])]),
 }
-VALUE_RANGES = {"image": [-1.0, 1.0], "z": [-1.0, 1.0], "affect": [-1.0, 1.0]}
+# An image-conditioned generator (a frame editor, editor.py) takes the person's frame instead of z:
+# generator.onnx (frame, affect) -> image, declared with "conditioning": "frame" (the paper's G: "z").
+GENERATOR_FRAME = ("generator.onnx",
+                   [("frame", [-1, 3, IMAGE_SIZE, IMAGE_SIZE]), ("affect", [-1, 2])],
+                   [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])])
+CONDITIONINGS = ("z", "frame")
+VALUE_RANGES = {"image": [-1.0, 1.0], "frame": [-1.0, 1.0], "z": [-1.0, 1.0], "affect": [-1.0, 1.0]}
+
+
+def tensors(conditioning: str = "z") -> dict:
+    """The contract's networks for a generator conditioned on z (the paper's) or on the frame (editor.py)."""
+    if conditioning not in CONDITIONINGS:
+        raise ValueError(f"generator conditioning must be one of {CONDITIONINGS}, was {conditioning!r}")
+    return dict(TENSORS, generator=GENERATOR_FRAME) if conditioning == "frame" else dict(TENSORS)
 
 
 def sha256_file(path: str) -> str:
@@ -44,15 +57,16 @@ def _tensor(name, shape):
 
 
 def build_manifest(out_dir, *, model_id, model_version, width, losses, training, validation,
-                   architecture=None, created=None):
+                   architecture=None, created=None, conditioning="z"):
     models = {}
-    for key, (fname, ins, outs) in TENSORS.items():
+    for key, (fname, ins, outs) in tensors(conditioning).items():
         models[key] = {
             "file": fname,
             "sha256": sha256_file(os.path.join(out_dir, fname)),
             "inputs": [_tensor(n, s) for n, s in ins],
             "outputs": [_tensor(n, s) for n, s in outs],
         }
+    models["generator"]["conditioning"] = conditioning
     parity_path = os.path.join(out_dir, PARITY_JSON)
     return {
         "format_version": FORMAT_VERSION,
@@ -102,7 +116,7 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
     if (img["height"], img["width"], img["channels"], img["channel_order"], img["layout"]) != (
             IMAGE_SIZE, IMAGE_SIZE, 3, "RGB", "NCHW"):
         raise ValueError(f"image spec differs: {img}")
-    for key, (fname, ins, outs) in TENSORS.items():
+    for key, (fname, ins, outs) in tensors(m["models"].get("generator", {}).get("conditioning", "z")).items():
         entry = m["models"].get(key)
         if entry is None:
             raise ValueError(f"manifest lacks model {key}")

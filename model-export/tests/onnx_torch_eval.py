@@ -28,6 +28,10 @@ def _pads(pads):
     return tuple(begin)
 
 
+def _text(v):
+    return v.decode() if isinstance(v, bytes) else v
+
+
 def run(model_path, feeds):
     model = onnx.load(model_path)
     env = {init.name: torch.from_numpy(numpy_helper.to_array(init).copy()) for init in model.graph.initializer}
@@ -68,6 +72,38 @@ def run(model_path, feeds):
             out = F.leaky_relu(ins[0], a.get("alpha", 0.01))
         elif op == "Tanh":
             out = torch.tanh(ins[0])
+        elif op == "Sigmoid":
+            out = torch.sigmoid(ins[0])
+        elif op == "Sub":
+            out = ins[0] - ins[1]
+        elif op == "Div":
+            out = ins[0] / ins[1]
+        elif op == "Identity":
+            out = ins[0]
+        elif op == "Clip":
+            out = torch.clamp(ins[0], ins[1] if len(ins) > 1 and ins[1] is not None else None,
+                              ins[2] if len(ins) > 2 and ins[2] is not None else None)
+        elif op == "InstanceNormalization":
+            out = F.instance_norm(ins[0], weight=ins[1], bias=ins[2], eps=a.get("epsilon", 1e-5))
+        elif op == "GridSample":
+            out = F.grid_sample(ins[0], ins[1], mode=_text(a.get("mode", "bilinear")),
+                                padding_mode=_text(a.get("padding_mode", "zeros")),
+                                align_corners=bool(a.get("align_corners", 0)))
+        elif op == "Resize":
+            mode = _text(a.get("mode", "nearest"))
+            if mode == "linear":
+                if _text(a.get("coordinate_transformation_mode", "half_pixel")) not in ("half_pixel", "pytorch_half_pixel"):
+                    raise NotImplementedError("Resize linear: coordinate transformation")
+                kw = {"mode": "bilinear", "align_corners": False}
+            elif mode == "nearest":
+                kw = {"mode": "nearest"}
+            else:
+                raise NotImplementedError("Resize mode " + mode)
+            scales = ins[2] if len(ins) > 2 and ins[2] is not None and ins[2].numel() else None
+            if scales is not None:
+                out = F.interpolate(ins[0], scale_factor=tuple(float(v) for v in scales.tolist()[2:]), **kw)
+            else:
+                out = F.interpolate(ins[0], size=tuple(int(v) for v in ins[3].tolist()[2:]), **kw)
         elif op == "Flatten":
             ax = a.get("axis", 1)
             out = ins[0].reshape(int(np.prod(ins[0].shape[:ax])), -1)

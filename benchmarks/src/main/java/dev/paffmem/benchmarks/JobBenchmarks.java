@@ -312,9 +312,11 @@ public final class JobBenchmarks implements Callable<Integer> {
           int t = targets();
           for (int start = 0; start < t; start += batchMaxSize) {
             int rows = Math.min(batchMaxSize, t - start);
-            float[] zs = new float[rows * zDim];
+            // the generator's conditioning rows: the frame's z, or the frame itself for a frame editor
+            float[] row = manifest.generatorConditioning() == ModelManifest.Conditioning.LATENT ? z : image;
+            float[] zs = new float[rows * row.length];
             for (int r = 0; r < rows; r++) {
-              System.arraycopy(z, 0, zs, r * zDim, zDim);
+              System.arraycopy(row, 0, zs, r * row.length, row.length);
             }
             float[] tg = Arrays.copyOfRange(targetsAv, 2 * start, 2 * (start + rows));
             float[] gz = model.generateAndEncode(zs, tg, rows); // as the job does

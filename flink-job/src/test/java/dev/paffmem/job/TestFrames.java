@@ -24,6 +24,14 @@ public final class TestFrames {
     return Path.of("src/test/resources/tiny-model").toAbsolutePath();
   }
 
+  /**
+   * A tiny random model whose generator is a frame editor (conditioned on the frame, not on z); written by
+   * model-export/tests/make_tiny_editor.py.
+   */
+  public static Path tinyEditorModel() {
+    return Path.of("src/test/resources/tiny-editor-model").toAbsolutePath();
+  }
+
   /** A 96x96 RGB8 face-like image that differs per person and slightly per frame. */
   public static byte[] rgb(String person, long frame, int w, int h) {
     Random r = new Random(person.hashCode() * 31L + frame);

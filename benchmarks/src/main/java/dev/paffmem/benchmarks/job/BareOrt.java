@@ -168,8 +168,14 @@ public final class BareOrt implements AutoCloseable {
           affect[2 * r] = arousalFirst ? a : v;
           affect[2 * r + 1] = arousalFirst ? v : a;
         }
+        // the conditioning rows: the frame's z (its values do not change the cost) or the frame itself
+        boolean onFrames = manifest.generatorConditioning() == ModelManifest.Conditioning.FRAME;
+        float[] cond = new float[rows * (onFrames ? manifest.imageSize() : zDim)];
+        for (int r = 0; onFrames && r < rows; r++) {
+          System.arraycopy(image, 0, cond, r * manifest.imageSize(), manifest.imageSize());
+        }
         chunks.add(new OnnxTensor[] {
-            OnnxTensor.createTensor(env, direct(new float[rows * zDim]), new long[] {rows, zDim}),
+            OnnxTensor.createTensor(env, direct(cond), onFrames ? imageShape(rows) : new long[] {rows, zDim}),
             OnnxTensor.createTensor(env, direct(affect), new long[] {rows, 2})});
       }
       generationFrame(x, chunks); // warm-up
@@ -189,7 +195,7 @@ public final class BareOrt implements AutoCloseable {
   }
 
   private void generationFrame(OnnxTensor x, List<OnnxTensor[]> chunks) throws OrtException {
-    String zIn = manifest.generatorLatentInput().name();
+    String zIn = manifest.generatorConditioningInput().name();
     String aIn = manifest.generatorAffectInput().name();
     try (OrtSession.Result z = encoder.run(Map.of(in(Role.ENCODER), x));
          OrtSession.Result a = dem.run(Map.of(in(Role.DEM), (OnnxTensor) z.get(out(Role.ENCODER)).orElseThrow()))) {

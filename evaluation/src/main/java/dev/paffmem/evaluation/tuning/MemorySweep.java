@@ -136,6 +136,16 @@ public final class MemorySweep implements Callable<Integer> {
     return c;
   }
 
+  /** One generator conditioning row for a frame: its z (the paper's G) or the frame's image tensor (a frame editor). */
+  float[] conditioning(PkModel model, ModelManifest m, Path frameFile, float[] z) throws Exception {
+    if (m.generatorConditioning() == ModelManifest.Conditioning.LATENT) {
+      return z;
+    }
+    float[] img = new float[m.imageSize()];
+    ImageTensors.write(rgb(frameFile, m), m, img, 0);
+    return img;
+  }
+
   VideoCache encode(PkModel model, ModelManifest m, OmgDataset.Video v) throws Exception {
     int n = v.frames().size();
     int size = m.imageSize();
@@ -191,12 +201,13 @@ public final class MemorySweep implements Callable<Integer> {
       }
       for (int f = 0; f < gf; f++) {
         genZ[f] = new float[generationTargets][];
+        float[] row = conditioning(model, m, v.frames().get(f).file(), z[f]);
         for (int start = 0; start < generationTargets; start += batch) {
           int rows = Math.min(batch, generationTargets - start);
-          float[] zs = new float[rows * zd];
+          float[] zs = new float[rows * row.length];
           float[] tg = new float[2 * rows];
           for (int r = 0; r < rows; r++) {
-            System.arraycopy(z[f], 0, zs, r * zd, zd);
+            System.arraycopy(row, 0, zs, r * row.length, row.length);
             tg[2 * r] = halton[2 * (start + r)];
             tg[2 * r + 1] = halton[2 * (start + r) + 1];
           }
@@ -345,10 +356,11 @@ public final class MemorySweep implements Callable<Integer> {
           ImageTensors.write(rgb(files.get(i), m), m, img, i * m.imageSize());
         }
         float[] trueZ = model.encode(img, n);
-        float[] zs = new float[n * zd];
+        float[] row = conditioning(model, m, c.video().frames().get(0).file(), c.z()[0]);
+        float[] zs = new float[n * row.length];
         float[] tg = new float[2 * n];
         for (int i = 0; i < n; i++) {
-          System.arraycopy(c.z()[0], 0, zs, i * zd, zd);
+          System.arraycopy(row, 0, zs, i * row.length, row.length);
           tg[2 * i] = ys.get(i)[0];
           tg[2 * i + 1] = ys.get(i)[1];
         }

@@ -229,25 +229,60 @@ public final class ModelManifest implements Serializable {
       throw bad("models.encoder output " + enc.outputs().get(0) + " must end in z_dim " + zDim);
     }
     if (gen.inputs().size() != 2 || gen.outputs().size() != 1) {
-      throw bad("models.generator must have two inputs (z, affect) and one output (image)");
+      throw bad("models.generator must have two inputs (z or frame, affect) and one output (image)");
     }
-    generatorLatentInput();
     generatorAffectInput();
+    generatorConditioningInput();
     if (dem.inputs().size() != 1 || dem.outputs().size() != 1 || dem.outputs().get(0).lastDim() != 2) {
       throw bad("models.dem must have one input (z) and one output with 2 values (affect)");
     }
   }
 
-  /** The generator input whose last dimension is z_dim. */
-  public Tensor generatorLatentInput() {
-    return networks.get(Role.GENERATOR).inputs().stream().filter(t -> t.lastDim() == zDim).findFirst()
-        .orElseThrow(() -> bad("models.generator has no input whose last dimension is z_dim " + zDim));
+  /**
+   * What the generator edits besides the target affect: the encoder's z (the paper's G, which re-synthesizes the
+   * face from z) or the frame itself (a frame editor, which changes the person's own frame and so keeps their
+   * appearance; {@code "conditioning": "frame"} in the manifest, model-export's editor.py).
+   */
+  public enum Conditioning { LATENT, FRAME }
+
+  /** The generator's conditioning, from the shape of its non-affect input: [N, z_dim] or an image. */
+  public Conditioning generatorConditioning() {
+    Tensor t = generatorConditioningInput();
+    return t.shape().length == 2 ? Conditioning.LATENT : Conditioning.FRAME;
   }
 
-  /** The generator input whose last dimension is 2 (affect, in {@link #labelOrder()}). */
+  /** The generator input that is not the affect: [N, z_dim] (z) or the image shape of the encoder's input (frame). */
+  public Tensor generatorConditioningInput() {
+    Tensor affect = generatorAffectInput();
+    Tensor other = networks.get(Role.GENERATOR).inputs().stream().filter(t -> t != affect).findFirst()
+        .orElseThrow(() -> bad("models.generator needs a z or frame input besides the affect"));
+    long[] s = other.shape();
+    if (s.length == 2 && s[1] == zDim) {
+      return other;
+    }
+    long[] image = networks.get(Role.ENCODER).inputs().get(0).shape();
+    if (s.length == 4 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(s, 1, 4),
+        java.util.Arrays.copyOfRange(image, 1, 4))) {
+      return other;
+    }
+    throw bad("models.generator input " + other + " is neither z [N, " + zDim + "] nor a frame shaped as the "
+        + "encoder's input " + java.util.Arrays.toString(image));
+  }
+
+  /** The generator input whose last dimension is z_dim (only for {@link Conditioning#LATENT}). */
+  public Tensor generatorLatentInput() {
+    Tensor t = generatorConditioningInput();
+    if (t.shape().length != 2) {
+      throw bad("models.generator is conditioned on the frame, not on z");
+    }
+    return t;
+  }
+
+  /** The generator input of shape [N, 2] (affect, in {@link #labelOrder()}). */
   public Tensor generatorAffectInput() {
-    return networks.get(Role.GENERATOR).inputs().stream().filter(t -> t.lastDim() == 2).findFirst()
-        .orElseThrow(() -> bad("models.generator has no input whose last dimension is 2 (affect)"));
+    return networks.get(Role.GENERATOR).inputs().stream().filter(t -> t.shape().length == 2 && t.lastDim() == 2)
+        .findFirst()
+        .orElseThrow(() -> bad("models.generator has no input of shape [N, 2] (affect)"));
   }
 
   private static List<Tensor> tensors(JsonNode model, String field, Role role) {

@@ -299,22 +299,43 @@ public final class PkModel implements AutoCloseable {
     return fromLabelOrder(out, n);
   }
 
-  /** Generator: {@code n} z vectors and {@code n} (arousal, valence) targets to {@code n} edited images. */
-  public float[] generate(float[] z, float[] arousalValence, int n) throws OrtException {
+  /**
+   * Generator: {@code n} conditioning rows and {@code n} (arousal, valence) targets to {@code n} edited images.
+   * A row is what the manifest's generator is conditioned on ({@link ModelManifest#generatorConditioning()}):
+   * the frame's z ({@code zDim} values, the paper's G) or the frame itself (the manifest's image size in the
+   * model's input layout, as {@link ImageTensors#write} makes them; a frame editor).
+   */
+  public float[] generate(float[] conditioning, float[] arousalValence, int n) throws OrtException {
+    return run(Role.GENERATOR, generatorInputs(conditioning, arousalValence, n));
+  }
+
+  /** Values per conditioning row of the generator: z_dim or the image size. */
+  public int generatorRowSize() {
+    return manifest.generatorConditioning() == ModelManifest.Conditioning.LATENT ? manifest.zDim() : imageSize();
+  }
+
+  private Map<String, OnnxTensor> generatorInputs(float[] conditioning, float[] arousalValence, int n)
+      throws OrtException {
     float[] affect = toLabelOrder(arousalValence, n);
-    return run(Role.GENERATOR, Map.of(
-        manifest.generatorLatentInput().name(), tensor(z, new long[] {n, manifest.zDim()}),
-        manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2})));
+    long[] shape = manifest.generatorConditioning() == ModelManifest.Conditioning.LATENT
+        ? new long[] {n, manifest.zDim()} : imageShape(n);
+    if (conditioning.length < n * generatorRowSize()) {
+      throw new IllegalArgumentException("generator needs " + n + " rows of " + generatorRowSize() + " values, got "
+          + conditioning.length + " values");
+    }
+    OnnxTensor cond = OnnxTensor.createTensor(env, FloatBuffer.wrap(conditioning, 0, n * generatorRowSize()), shape);
+    return Map.of(manifest.generatorConditioningInput().name(), cond,
+        manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2}));
   }
 
   /**
-   * Generator then encoder: {@code n} z vectors and {@code n} (arousal, valence) targets to the
-   * {@code n * zDim} z values of the edited images, as {@code encode(generate(z, av, n), n)} but
+   * Generator then encoder: {@code n} conditioning rows (see {@link #generate}) and {@code n} (arousal, valence)
+   * targets to the {@code n * zDim} z values of the edited images, as {@code encode(generate(c, av, n), n)} but
    * without copying the images through Java: G's output tensor, still owned by its open
    * {@code OrtSession.Result}, is the encoder's input.
    */
-  public float[] generateAndEncode(float[] z, float[] arousalValence, int n) throws OrtException {
-    return generateAndEncode(z, arousalValence, n, (role, nanos) -> { });
+  public float[] generateAndEncode(float[] conditioning, float[] arousalValence, int n) throws OrtException {
+    return generateAndEncode(conditioning, arousalValence, n, (role, nanos) -> { });
   }
 
   /** Receives how long each network of {@link #generateAndEncode(float[], float[], int, RunTimer)} ran. */
@@ -327,11 +348,9 @@ public final class PkModel implements AutoCloseable {
    * As {@link #generateAndEncode(float[], float[], int)}, reporting the generator's and the encoder's
    * run times (wall clock, nanoseconds) to {@code timer}.
    */
-  public float[] generateAndEncode(float[] z, float[] arousalValence, int n, RunTimer timer) throws OrtException {
-    float[] affect = toLabelOrder(arousalValence, n);
-    Map<String, OnnxTensor> genInputs = Map.of(
-        manifest.generatorLatentInput().name(), tensor(z, new long[] {n, manifest.zDim()}),
-        manifest.generatorAffectInput().name(), tensor(affect, new long[] {n, 2}));
+  public float[] generateAndEncode(float[] conditioning, float[] arousalValence, int n, RunTimer timer)
+      throws OrtException {
+    Map<String, OnnxTensor> genInputs = generatorInputs(conditioning, arousalValence, n);
     long t0 = System.nanoTime();
     try (OrtSession.Result generated = sessions.get(Role.GENERATOR).run(genInputs)) {
       timer.ran(Role.GENERATOR, System.nanoTime() - t0);

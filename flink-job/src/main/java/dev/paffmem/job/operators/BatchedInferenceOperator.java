@@ -2,6 +2,7 @@ package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.inference.SharedPkModel;
@@ -280,19 +281,31 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     float[] genZ = new float[genRows * zDim];
     float[] genPk = new float[2 * genRows];
     long[] genNanos = new long[n];
+    // what G edits: each generating frame's z (the paper's G) or the frame itself (a frame editor)
+    boolean onFrames = manifest.generatorConditioning() == ModelManifest.Conditioning.FRAME;
+    int rowSize = onFrames ? manifest.imageSize() : zDim;
+    float[][] frameTensors = new float[generating.size()][];
+    for (int k = 0; onFrames && k < generating.size(); k++) {
+      frameTensors[k] = new float[rowSize];
+      ImageTensors.write(batch.get(generating.get(k)).getValue().rgb, manifest, frameTensors[k], 0);
+    }
     for (int start = 0; start < genRows; start += batchMaxSize) {
       int rows = Math.min(batchMaxSize, genRows - start);
-      float[] zs = new float[rows * zDim];
+      float[] cond = new float[rows * rowSize];
       float[] tg = new float[2 * rows];
       for (int r = 0; r < rows; r++) {
         int row = start + r;
-        System.arraycopy(z, generating.get(row / t) * zDim, zs, r * zDim, zDim);
+        if (onFrames) {
+          System.arraycopy(frameTensors[row / t], 0, cond, r * rowSize, rowSize);
+        } else {
+          System.arraycopy(z, generating.get(row / t) * zDim, cond, r * zDim, zDim);
+        }
         tg[2 * r] = targets[2 * (row % t)];
         tg[2 * r + 1] = targets[2 * (row % t) + 1];
       }
       long t0 = System.nanoTime();
       // G's output tensor goes straight into E (no copy of the images through Java); each run is timed
-      float[] out = model.generateAndEncode(zs, tg, rows,
+      float[] out = model.generateAndEncode(cond, tg, rows,
           (role, nanos) -> timings.add(new long[] {role == Role.GENERATOR ? GENERATOR : ENCODER, nanos, rows}));
       System.arraycopy(out, 0, genZ, start * zDim, rows * zDim);
       long tDem = System.nanoTime();

@@ -18,12 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link PkModel#generateAndEncode} (G's output tensor handed to E inside ONNX Runtime) gives the
- * z of {@code encode(generate(...))} (the images copied out to Java and back), on the shipped model.
+ * z of {@code encode(generate(...))} (the images copied out to Java and back), on the shipped model, the tiny
+ * test model (the paper's G: conditioned on z) and the tiny frame editor (conditioned on frames).
  */
 class GenerateAndEncodeTest {
 
   static Stream<Path> modelDirs() {
-    return Stream.of(Path.of("..", "models", "demo-pk"), TestFrames.tinyModel());
+    return Stream.of(Path.of("..", "models", "demo-pk"), TestFrames.tinyModel(), TestFrames.tinyEditorModel());
   }
 
   @ParameterizedTest
@@ -34,7 +35,8 @@ class GenerateAndEncodeTest {
       int zDim = model.manifest().zDim();
       int n = 5;
       Random random = new Random(42);
-      float[] z = new float[n * zDim];
+      // conditioning rows: z for the paper's G (the tiny model), frames for a frame editor (the shipped model)
+      float[] z = new float[n * model.generatorRowSize()];
       for (int i = 0; i < z.length; i++) {
         z[i] = random.nextFloat() * 2 - 1;
       }

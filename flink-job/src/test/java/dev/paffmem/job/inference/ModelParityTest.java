@@ -38,7 +38,8 @@ class ModelParityTest {
 
   static Stream<Path> modelDirs() {
     Path models = Path.of("..", "models");
-    return Stream.of(TestFrames.tinyModel(), models.resolve("random-w025"), models.resolve("demo-pk"));
+    return Stream.of(TestFrames.tinyModel(), TestFrames.tinyEditorModel(), models.resolve("random-w025"),
+        models.resolve("demo-pk"));
   }
 
   @ParameterizedTest

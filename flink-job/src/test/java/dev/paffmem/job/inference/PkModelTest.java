@@ -82,6 +82,36 @@ class PkModelTest {
   }
 
   @Test
+  void theGeneratorIsConditionedOnZOrOnTheFrameAndAnythingElseIsNamed(@TempDir Path tmp) throws Exception {
+    try (PkModel tiny = PkModel.open(TestFrames.tinyModel(), Device.CPU, 1)) { // the paper's G: z in
+      assertEquals(ModelManifest.Conditioning.LATENT, tiny.manifest().generatorConditioning());
+      assertEquals(50, tiny.generatorRowSize());
+    }
+    try (PkModel shipped = PkModel.open(TestFrames.tinyEditorModel(), Device.CPU, 1)) { // a frame editor
+      ModelManifest m = shipped.manifest();
+      assertEquals(ModelManifest.Conditioning.FRAME, m.generatorConditioning());
+      assertEquals(m.imageSize(), shipped.generatorRowSize());
+      assertEquals("frame", m.generatorConditioningInput().name());
+      float[] frames = new float[2 * m.imageSize()];
+      assertEquals(2 * m.imageSize(), shipped.generate(frames, new float[] {0.5f, -0.5f, 1f, 1f}, 2).length);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> shipped.generate(new float[2 * m.zDim()], new float[] {0.5f, -0.5f, 1f, 1f}, 2));
+      assertTrue(e.getMessage().contains("rows of " + m.imageSize()), e.getMessage());
+    }
+    Path dir = copy(tmp);
+    Path manifest = dir.resolve("manifest.json");
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode root =
+        (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(manifest.toFile());
+    com.fasterxml.jackson.databind.node.ArrayNode shape =
+        (com.fasterxml.jackson.databind.node.ArrayNode) root.path("models").path("generator").path("inputs").get(0).get("shape");
+    shape.set(1, 7);
+    json.writeValue(manifest.toFile(), root);
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("neither z"), e.getMessage());
+  }
+
+  @Test
   void anOlderManifestWithoutEncoderU8Loads() {
     ModelManifest m = ModelManifest.load(TestFrames.tinyModel());
     assertFalse(m.has(ModelManifest.Role.ENCODER_U8));

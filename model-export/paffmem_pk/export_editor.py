@@ -1,0 +1,125 @@
+"""Export a model directory whose generator is a frame editor (editor.py): E and D_em are copied unchanged from the
+PK it was trained on, generator.onnx is the editor, (frame, affect) -> image, with the frozen E and D_em inside
+(they give the editor the PK's reading of the frame). The manifest declares "conditioning": "frame".
+
+    /usr/bin/python3 -m paffmem_pk.export_editor --model-dir ../models/demo-pk --editor runs/editor/last.pt \\
+        --out ../models/demo-pk --model-version 0.5.0
+"""
+import argparse
+import json
+import os
+import shutil
+import tempfile
+
+import numpy as np
+import torch
+
+from . import IMAGE_SIZE, configure_threads
+from .export import PARITY_AFFECT, _pin_shapes, _write_f32, default_parity_images
+from .manifest import GENERATOR_FRAME, OPSET, PARITY_JSON, TENSORS, build_manifest, validate_model_dir, write_manifest
+from .models import count_parameters
+from .preprocess import KEY as U8_KEY, add_encoder_u8
+
+
+def _export_generator(exported, path):
+    import onnx
+
+    fname, ins, outs = GENERATOR_FRAME
+    names_in = [n for n, _ in ins]
+    names_out = [n for n, _ in outs]
+    exported.eval()
+    with torch.no_grad():
+        torch.onnx.export(exported, (torch.zeros(2, 3, IMAGE_SIZE, IMAGE_SIZE), torch.zeros(2, 2)), path,
+                          opset_version=OPSET, input_names=names_in, output_names=names_out,
+                          do_constant_folding=True, dynamic_axes={n: {0: "batch"} for n in names_in + names_out})
+    model = onnx.load(path)
+    _pin_shapes(model, ins + outs)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def _parity(pk, exported, out_dir, images):
+    pdir = os.path.join(out_dir, os.path.dirname(PARITY_JSON))
+    os.makedirs(pdir, exist_ok=True)
+    affect = torch.tensor(PARITY_AFFECT, dtype=torch.float32)
+    with torch.no_grad():
+        z = pk.encoder(images)
+        tensors = {
+            "encoder": ({"image": images}, {"z": z}),
+            "generator": ({"frame": images, "affect": affect}, {"image": exported(images, affect)}),
+            "dem": ({"z": z}, {"affect": pk.dem(z)}),
+        }
+    doc = {"format_version": 1, "dtype": "float32", "byte_order": "little_endian", "tolerance": 1e-4, "models": {}}
+    for key, (ins, outs) in tensors.items():
+        entry = {"file": (GENERATOR_FRAME if key == "generator" else TENSORS[key])[0], "inputs": [], "outputs": []}
+        for side, group in (("inputs", ins), ("outputs", outs)):
+            for name, t in group.items():
+                fname = f"{key}.{name}.f32" if side == "inputs" else f"{key}.out.{name}.f32"
+                _write_f32(os.path.join(pdir, fname), t)
+                entry[side].append({"name": name, "shape": list(t.shape), "file": fname})
+        doc["models"][key] = entry
+    with open(os.path.join(out_dir, PARITY_JSON), "w") as f:
+        json.dump(doc, f, indent=2)
+        f.write("\n")
+
+
+def export_editor_dir(pk, editor, src_dir, out_dir, editor_training: dict, model_version=None):
+    """Writes out_dir (which may be src_dir itself) and validates it; returns the manifest."""
+    from .editor import ExportedEditor
+
+    with open(os.path.join(src_dir, "manifest.json")) as f:
+        src = json.load(f)
+    parity_images = None
+    pj = os.path.join(src_dir, PARITY_JSON)
+    if os.path.exists(pj):  # the source's parity faces (real validation faces when it has them)
+        with open(pj) as f:
+            enc = json.load(f)["models"]["encoder"]["inputs"][0]
+        raw = np.fromfile(os.path.join(os.path.dirname(pj), enc["file"]), dtype="<f4").reshape(enc["shape"])
+        parity_images = torch.from_numpy(raw.copy())
+    with tempfile.TemporaryDirectory() as tmp:  # src_dir may equal out_dir: copy the PK's files first
+        for key in ("encoder", "dem"):
+            shutil.copy(os.path.join(src_dir, TENSORS[key][0]), os.path.join(tmp, TENSORS[key][0]))
+        os.makedirs(out_dir, exist_ok=True)
+        for key in ("encoder", "dem"):
+            shutil.copy(os.path.join(tmp, TENSORS[key][0]), os.path.join(out_dir, TENSORS[key][0]))
+    editor.eval()
+    exported = ExportedEditor(editor, pk)
+    _export_generator(exported, os.path.join(out_dir, GENERATOR_FRAME[0]))
+    _parity(pk, exported, out_dir, parity_images if parity_images is not None else default_parity_images())
+    arch = dict(src.get("architecture") or {})
+    arch["generator"] = {"kind": "frame editor (U-Net, attention mask; paffmem_pk.editor)",
+                         "config": editor.config, "parameters": count_parameters(editor)}
+    training = dict(src.get("training") or {})
+    training["generator"] = editor_training
+    manifest = build_manifest(out_dir, model_id=src["model_id"], model_version=model_version or src["model_version"],
+                              width=src["width"], losses=src.get("losses"), training=training,
+                              validation=src.get("validation"), architecture=arch, conditioning="frame")
+    write_manifest(out_dir, manifest)
+    manifest["models"][U8_KEY] = add_encoder_u8(out_dir)
+    validate_model_dir(out_dir)
+    return manifest
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.export_editor", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model-dir", required=True, help="the exported PK the editor was trained on")
+    ap.add_argument("--editor", required=True, help="checkpoint written by paffmem_pk.editor")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--model-version", default=None)
+    args = ap.parse_args(argv)
+    configure_threads(2)
+    from .editor import FrameEditor, load_frozen_pk
+
+    pk = load_frozen_pk(args.model_dir)
+    ck = torch.load(args.editor, map_location="cpu", weights_only=False)
+    editor = FrameEditor(**ck["config"])
+    editor.load_state_dict(ck["editor"])
+    info = {k: v for k, v in ck.get("args", {}).items() if k not in ("export",)}
+    info["steps"] = ck["step"]
+    m = export_editor_dir(pk, editor, args.model_dir, args.out, info, args.model_version)
+    print(json.dumps({"out": args.out, "model_version": m["model_version"],
+                      "generator": m["models"]["generator"]["inputs"]}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
