@@ -417,6 +417,7 @@ public final class MemorySweep implements Callable<Integer> {
     int genFrames = generationFrames;
     int targets = Integer.MAX_VALUE;
     double gain = 1;
+    double shrink = 1;
     for (String kv : setting.split(",")) {
       if (kv.isBlank()) {
         continue;
@@ -437,6 +438,7 @@ public final class MemorySweep implements Callable<Integer> {
         case "cap" -> b.maxNeurons((int) val);
         case "genFrames" -> genFrames = (int) val;
         case "gain" -> gain = val;
+        case "shrink" -> shrink = val;
         case "readout" -> b.readout(MemoryConfig.Readout.valueOf(p[1].trim().toUpperCase(Locale.ROOT)));
         case "k" -> b.readoutK((int) val);
         case "uRate" -> b.unlabelledRate(val);
@@ -458,8 +460,11 @@ public final class MemorySweep implements Callable<Integer> {
         if (i < Math.min(genFrames, c.genZ().length)) {
           float[][] g = c.genZ()[i];
           for (int k = 0; k < Math.min(targets, g.length); k++) {
-            samples.add(Sample.labelled(g[k], c.genTargets()[k][0], c.genTargets()[k][1], c.genPk()[i][k][0],
-                c.genPk()[i][k][1]));
+            // shrink != 1 (offline only): an edit is labelled with the frame's reading moved by shrink times the
+            // change of label, r0 + s (y' - r0), i.e. with what an edit that falls short of its target shows
+            double la = c.pk()[i][0] + shrink * (c.genTargets()[k][0] - c.pk()[i][0]);
+            double lv = c.pk()[i][1] + shrink * (c.genTargets()[k][1] - c.pk()[i][1]);
+            samples.add(Sample.labelled(g[k], (float) la, (float) lv, c.genPk()[i][k][0], c.genPk()[i][k][1]));
           }
         }
         samples.add(Sample.unlabelled(c.z()[i]));
