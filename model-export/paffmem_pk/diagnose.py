@@ -25,6 +25,7 @@ import torch
 
 from . import configure_threads
 from .ccc import ccc_arousal_valence
+from .checkpoint import read_checkpoint
 from .data import load_split, to_tensor
 
 GRID = np.array([[a, v] for a in np.linspace(-0.9, 0.9, 5) for v in np.linspace(-0.9, 0.9, 5)], np.float32)
@@ -90,7 +91,7 @@ def main(argv=None):
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
     configure_threads(args.threads)
-    ck = torch.load(args.checkpoint, map_location="cpu")
+    ck = read_checkpoint(args.checkpoint)
     pk = PK(PKConfig.from_dict(ck["config"]))
     pk.load_state_dict(ck["model"])
     val = load_split(args.val_csv or os.path.join(args.data, "validation.csv"), cache_dir=args.cache_dir,

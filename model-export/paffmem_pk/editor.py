@@ -35,6 +35,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import configure_threads
+from .checkpoint import read_checkpoint
 from .data import default_image_root, load_split, to_tensor
 from .models import PK, PKConfig
 
@@ -245,7 +246,7 @@ def main(argv=None):
     ckpt = os.path.join(args.run, "last.pt")
     step = 0
     if os.path.exists(ckpt):
-        ck = torch.load(ckpt, map_location="cpu", weights_only=False)
+        ck = read_checkpoint(ckpt)
         editor.load_state_dict(ck["editor"])
         trainer.opt.load_state_dict(ck["opt"])
         step = ck["step"]
@@ -253,14 +254,13 @@ def main(argv=None):
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
     n = len(train)
     t0 = time.time()
-    log = open(os.path.join(args.run, "log.jsonl"), "a")
 
     def save():
         torch.save({"editor": editor.state_dict(), "config": editor.config, "opt": trainer.opt.state_dict(),
                     "step": step, "rng": rng.get_state(), "args": vars(args)}, ckpt + ".tmp")
         os.replace(ckpt + ".tmp", ckpt)
 
-    try:
+    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
         while step < args.steps:
             if args.max_minutes and time.time() - t0 > 60 * args.max_minutes:
                 break
@@ -288,8 +288,6 @@ def main(argv=None):
                       flush=True)
             if step % args.ckpt_every == 0:
                 save()
-    finally:
-        log.close()
     save()
     if args.export:
         export_editor_model(pk, editor, args.model_dir, args.export, args)

@@ -12,6 +12,7 @@ import torch
 from torch import nn
 
 from . import IMAGE_SIZE, configure_threads
+from .checkpoint import read_checkpoint
 from .manifest import OPSET, PARITY_JSON, TENSORS, build_manifest, validate_model_dir, write_manifest
 from .models import PK, PKConfig, count_parameters
 from .preprocess import KEY as U8_KEY, add_encoder_u8
@@ -133,7 +134,7 @@ def export_model_dir(pk: PK, out_dir: str, *, model_id, model_version, losses, t
 
 
 def load_checkpoint(path: str):
-    ck = torch.load(path, map_location="cpu")
+    ck = read_checkpoint(path)
     pk = PK(PKConfig.from_dict(ck["config"]))
     pk.load_state_dict(ck["model"])
     return pk, ck

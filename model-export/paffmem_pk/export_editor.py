@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from . import IMAGE_SIZE, configure_threads
+from .checkpoint import read_checkpoint
 from .export import PARITY_AFFECT, _pin_shapes, _write_f32, default_parity_images
 from .manifest import GENERATOR_FRAME, OPSET, PARITY_JSON, TENSORS, build_manifest, validate_model_dir, write_manifest
 from .models import count_parameters
@@ -111,7 +112,7 @@ def main(argv=None):
     from .editor import FrameEditor, load_frozen_pk
 
     pk = load_frozen_pk(args.model_dir)
-    ck = torch.load(args.editor, map_location="cpu", weights_only=False)
+    ck = read_checkpoint(args.editor)
     editor = FrameEditor(**ck["config"])
     editor.load_state_dict(ck["editor"])
     info = {k: v for k, v in ck.get("args", {}).items() if k not in ("export",)}

@@ -21,6 +21,7 @@ import torch
 from PIL import Image
 
 from . import configure_threads
+from .checkpoint import read_checkpoint
 from .data import to_tensor
 
 
@@ -106,7 +107,7 @@ def main(argv=None):
 
     pk = load_frozen_pk(args.model_dir)
     if args.editor:
-        ck = torch.load(args.editor, map_location="cpu", weights_only=False)
+        ck = read_checkpoint(args.editor)
         ed = FrameEditor(**ck["config"])
         ed.load_state_dict(ck["editor"])
         ed.eval()

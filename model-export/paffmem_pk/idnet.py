@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import configure_threads
+from .checkpoint import read_checkpoint
 from .data import default_image_root, load_split, to_tensor
 
 
@@ -74,7 +75,7 @@ class FrozenIdentity(nn.Module):
 
 
 def load_identity_features(path: str) -> FrozenIdentity:
-    ck = torch.load(path, map_location="cpu")
+    ck = read_checkpoint(path)
     net = IdentityNet(**ck["config"])
     net.load_state_dict(ck["model"])
     return FrozenIdentity(net)

@@ -19,6 +19,7 @@ import torch
 
 from . import configure_threads
 from .ccc import ccc_arousal_valence
+from .checkpoint import read_checkpoint
 from .data import default_image_root, load_split, to_tensor
 from .diagnose import edit_report
 from .losses import ABLATIONS, PAPER_WEIGHTS, LossConfig, PKTrainer, manifest_losses
@@ -183,7 +184,7 @@ def main(argv=None):
     step, epoch_rng = 0, np.random.RandomState(args.seed)
     resumed_order = None
     if os.path.exists(ckpt) and not args.no_resume:
-        ck = torch.load(ckpt, map_location="cpu")
+        ck = read_checkpoint(ckpt)
         if ck["config"] != cfg.to_dict():
             raise SystemExit(f"{ckpt} was trained with {ck['config']}, not {cfg.to_dict()}; use --no-resume or another --run")
         pk.load_state_dict(ck["model"])
@@ -201,7 +202,6 @@ def main(argv=None):
 
     n = len(train)
     order, pos = resumed_order if resumed_order is not None else (epoch_rng.permutation(n), 0)
-    log = open(os.path.join(args.run, "log.jsonl"), "a")
     last_val = None
     elapsed_before = 0.0
     if step > 0 and os.path.exists(ckpt):
@@ -235,42 +235,42 @@ def main(argv=None):
 
     bar = tqdm(total=args.steps, initial=step, desc="train", unit="step", disable=args.no_progress,
                mininterval=5.0, dynamic_ncols=True)
-    try:
-        deadline = t_loop + 60.0 * args.max_minutes if args.max_minutes else None
-        while step < args.steps:
-            if deadline is not None and time.time() >= deadline:
-                bar.write(f"--max-minutes {args.max_minutes} reached at step {step}")
-                break
-            if pos + args.batch > n:
-                order, pos = epoch_rng.permutation(n), 0
-            idx = np.sort(order[pos:pos + args.batch])
-            pos += args.batch
-            flip = epoch_rng.rand(len(idx)) < 0.5 if not args.no_hflip else None
-            x = to_tensor(train.images[idx], flip)
-            y = torch.from_numpy(train.labels[idx])
-            t0 = time.time()
-            losses = trainer.step(x, y)
-            step += 1
-            bar.update(1)
-            bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()
-                            if k in ("total", "rec", "em", "img_d", "edit_em", "edit_z")}, refresh=False)
-            if step % args.log_every == 0:
-                log.write(json.dumps({"step": step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
-                log.flush()
-            if (args.val_every and step % args.val_every == 0) or step == args.steps:
-                last_val = {**validate(pk, val), "step": step}
-                if val.persons is not None:
-                    last_val["edits"] = edit_report(pk, val)
-                log.write(json.dumps({"step": step, "validation": last_val}) + "\n")
-                log.flush()
-                bar.write(f"step {step}: validation CCC arousal {last_val['ccc_arousal']:.3f} "
-                          f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})"
-                          + (f"; edits {last_val['edits']}" if "edits" in last_val else ""))
-            if step % args.ckpt_every == 0 or step == args.steps:
-                save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
-    finally:
-        bar.close()
-        log.close()
+    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
+        try:
+            deadline = t_loop + 60.0 * args.max_minutes if args.max_minutes else None
+            while step < args.steps:
+                if deadline is not None and time.time() >= deadline:
+                    bar.write(f"--max-minutes {args.max_minutes} reached at step {step}")
+                    break
+                if pos + args.batch > n:
+                    order, pos = epoch_rng.permutation(n), 0
+                idx = np.sort(order[pos:pos + args.batch])
+                pos += args.batch
+                flip = epoch_rng.rand(len(idx)) < 0.5 if not args.no_hflip else None
+                x = to_tensor(train.images[idx], flip)
+                y = torch.from_numpy(train.labels[idx])
+                t0 = time.time()
+                losses = trainer.step(x, y)
+                step += 1
+                bar.update(1)
+                bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()
+                                if k in ("total", "rec", "em", "img_d", "edit_em", "edit_z")}, refresh=False)
+                if step % args.log_every == 0:
+                    log.write(json.dumps({"step": step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
+                    log.flush()
+                if (args.val_every and step % args.val_every == 0) or step == args.steps:
+                    last_val = {**validate(pk, val), "step": step}
+                    if val.persons is not None:
+                        last_val["edits"] = edit_report(pk, val)
+                    log.write(json.dumps({"step": step, "validation": last_val}) + "\n")
+                    log.flush()
+                    bar.write(f"step {step}: validation CCC arousal {last_val['ccc_arousal']:.3f} "
+                              f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})"
+                              + (f"; edits {last_val['edits']}" if "edits" in last_val else ""))
+                if step % args.ckpt_every == 0 or step == args.steps:
+                    save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
+        finally:
+            bar.close()
     if last_val is None or last_val["step"] != step:
         last_val = {**validate(pk, val), "step": step}
         if val.persons is not None:
