@@ -124,6 +124,7 @@ public final class SyntheticVideo {
     }
     List<Truth> truth = new ArrayList<>();
     byte[] background = background(width, height);
+    org.bytedeco.ffmpeg.global.avutil.av_log_set_level(org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR);
     try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), width, height, 0);
         OpenCVFrameConverter.ToMat conv = new OpenCVFrameConverter.ToMat();
         Mat canvas = new Mat(height, width, CV_8UC3);

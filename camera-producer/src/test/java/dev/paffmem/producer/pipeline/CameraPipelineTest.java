@@ -24,7 +24,6 @@ import javax.imageio.ImageIO;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A rendered video of three synthetic persons entering and leaving at known frames, through decode, detection,
@@ -35,8 +34,6 @@ class CameraPipelineTest {
 
   static final Instant START = Instant.parse("2026-01-01T10:00:00Z");
 
-  @TempDir
-  static Path dir;
   static SyntheticVideo video;
   static List<SyntheticVideo.Truth> truth;
   static Path file;
@@ -46,8 +43,8 @@ class CameraPipelineTest {
   @BeforeAll
   static void run() throws Exception {
     video = ProducerTestVideos.video();
-    file = dir.resolve("three.mp4");
-    truth = video.write(file);
+    file = ProducerTestVideos.file();
+    truth = ProducerTestVideos.truth();
     pipeline = new CameraPipeline(CameraConfig.defaults(file.toString(), "cam7", "t").withStartTime(START),
         frames::add);
     pipeline.start();
