@@ -44,6 +44,11 @@ public record CameraConfig(String input, String cameraId, String runId, Instant 
         detectWidth, detectEvery, tracker, cropSize, cropScale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
   }
 
+  public CameraConfig withCropScale(double scale) {
+    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, cascade, minFaceSize, minNeighbors,
+        detectWidth, detectEvery, tracker, cropSize, scale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+  }
+
   /** The person id of a track. */
   public String personId(int trackId) {
     return cameraId + "/" + runId + trackId;

@@ -111,6 +111,11 @@ public final class DemoRunner implements Callable<Integer> {
           + " detection, tracking, crops) instead of synthetic persons; ends with a summary per tracked person.")
   String video;
 
+  @Option(names = "--crop-scale", defaultValue = "" + dev.paffmem.producer.crop.FaceCropper.DEFAULT_SCALE,
+      description = "With --video: face crop side in face-box widths (default ${DEFAULT-VALUE}: the synthetic training"
+          + " framing; about 1.2 for a model trained on AffectNet's face boxes).")
+  double cropScale;
+
   @Unmatched
   List<String> jobArgs = new ArrayList<>();
 
@@ -163,7 +168,7 @@ public final class DemoRunner implements Callable<Integer> {
       Map<String, String> kinds = new java.util.TreeMap<>();
       long total;
       if (video != null) {
-        total = produceVideo(bootstrap, cfg.inputTopic());
+        total = produceVideo(bootstrap, cfg.inputTopic(), run + "-");
         if (total == 0) {
           System.out.println("No face was found in " + video + ": nothing to run the job on.");
           return 1;
@@ -244,10 +249,10 @@ public final class DemoRunner implements Callable<Integer> {
   }
 
   /** Runs the video through the camera producer into the input topic; returns the FaceFrames Kafka acknowledged. */
-  private long produceVideo(String bootstrap, String topic) throws Exception {
+  private long produceVideo(String bootstrap, String topic, String runId) throws Exception {
     System.out.println("Detecting and tracking faces in " + video + " (camera producer) ...");
     dev.paffmem.producer.pipeline.CameraConfig camera =
-        dev.paffmem.producer.pipeline.CameraConfig.defaults(video, "video", "");
+        dev.paffmem.producer.pipeline.CameraConfig.defaults(video, "video", runId).withCropScale(cropScale);
     try (dev.paffmem.producer.kafka.FaceFramePublisher kafka =
         new dev.paffmem.producer.kafka.FaceFramePublisher(bootstrap, topic, Map.of())) {
       dev.paffmem.producer.pipeline.ProducerRun run = new dev.paffmem.producer.pipeline.ProducerRun(List.of(camera),
