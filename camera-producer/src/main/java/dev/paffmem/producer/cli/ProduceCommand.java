@@ -25,9 +25,9 @@ import picocli.CommandLine.Parameters;
  * on Kafka, one camera per input.
  */
 @Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Decodes videos, image folders, V4L2 devices (/dev/videoN) or streams (rtsp://, http://, ...),",
-        "detects and tracks faces and sends one FaceFrame per tracked face and frame to Kafka",
-        "(key = person id = <camera id>/<run id><track id>).", ""},
+    description = {"Decodes videos, image folders, V4L2 devices (/dev/videoN) or streams (rtsp://, http://, ...), detects"
+        + " and tracks faces and sends one FaceFrame per tracked face and frame to Kafka (key = person id ="
+        + " <camera id>/<run id><track id>).", ""},
     subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class ProduceCommand implements Callable<Integer> {
