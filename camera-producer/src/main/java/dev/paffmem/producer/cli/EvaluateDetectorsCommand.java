@@ -25,6 +25,10 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
       description = "default: ${DEFAULT-VALUE}")
   List<CascadeFaceDetector.Cascade> detectors;
 
+  @Option(names = "--contrast", split = ",", defaultValue = "EQUALIZE",
+      description = "one evaluation per value: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+  List<CascadeFaceDetector.Contrast> contrasts;
+
   @Option(names = "--detect-width", defaultValue = "640", description = "default: ${DEFAULT-VALUE}")
   int detectWidth;
 
@@ -50,11 +54,13 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
       truths.add(SyntheticVideo.threePersons(width, height, first).write(v));
       videos.add(v);
     }
-    for (CascadeFaceDetector.Cascade c : detectors) {
-      for (int i = 0; i < videos.size(); i++) {
-        System.out.println("persons " + firstPersons.get(i) + "-" + (firstPersons.get(i) + 2) + "  "
-            + DetectorEvaluation.evaluate(c.name(),
-                () -> new CascadeFaceDetector(c, 40, minNeighbors, detectWidth), videos.get(i), truths.get(i)));
+    for (CascadeFaceDetector.Contrast k : contrasts) {
+      for (CascadeFaceDetector.Cascade c : detectors) {
+        for (int i = 0; i < videos.size(); i++) {
+          System.out.println("persons " + firstPersons.get(i) + "-" + (firstPersons.get(i) + 2) + "  "
+              + DetectorEvaluation.evaluate(c.name() + "/" + k,
+                  () -> new CascadeFaceDetector(c, k, 40, minNeighbors, detectWidth), videos.get(i), truths.get(i)));
+        }
       }
     }
     return 0;

@@ -77,6 +77,11 @@ public final class ProduceCommand implements Callable<Integer> {
         description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
     CascadeFaceDetector.Cascade detector;
 
+    @Option(names = "--contrast", defaultValue = "CLAHE",
+        description = "${COMPLETION-CANDIDATES}: the grey frame's contrast normalization before detection"
+            + " (default: ${DEFAULT-VALUE})")
+    CascadeFaceDetector.Contrast contrast;
+
     @Option(names = "--min-face-size", defaultValue = "40", description = "pixels (default: ${DEFAULT-VALUE})")
     int minFaceSize;
 
@@ -132,7 +137,7 @@ public final class ProduceCommand implements Callable<Integer> {
       List<CameraConfig> out = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         String id = cameraIds.isEmpty() ? "cam" + i : cameraIds.get(i);
-        out.add(new CameraConfig(inputs.get(i), id, run, startTime, realtime, folderFps, detector, minFaceSize,
+        out.add(new CameraConfig(inputs.get(i), id, run, startTime, realtime, folderFps, detector, contrast, minFaceSize,
             minNeighbors, detectWidth, detectEvery, tracker, cropSize, cropScale, FaceCropper.DEFAULT_OFFSET_X,
             cropOffsetY, jpegQuality, queueCapacity));
       }

@@ -42,7 +42,17 @@ public final class CascadeFaceDetector implements FaceDetector {
     }
   }
 
+  /** How the grey frame's contrast is normalized before detection. */
+  public enum Contrast {
+    /** Global histogram equalization (OpenCV's usual preprocessing for cascades). */
+    EQUALIZE,
+    /** Contrast-limited adaptive histogram equalization (tiles of 1/8 of the frame, clip limit 3). */
+    CLAHE
+  }
+
   private final CascadeClassifier classifier;
+  private final Contrast contrast;
+  private final org.bytedeco.opencv.opencv_imgproc.CLAHE clahe;
   private final int detectWidth;
   private final int minNeighbors;
   private final int minFaceSize;
@@ -55,6 +65,10 @@ public final class CascadeFaceDetector implements FaceDetector {
    * @param detectWidth the frame is scaled down to at most this width before detection
    */
   public CascadeFaceDetector(Cascade cascade, int minFaceSize, int minNeighbors, int detectWidth) {
+    this(cascade, Contrast.EQUALIZE, minFaceSize, minNeighbors, detectWidth);
+  }
+
+  public CascadeFaceDetector(Cascade cascade, Contrast contrast, int minFaceSize, int minNeighbors, int detectWidth) {
     Loader.load(opencv_objdetect.class);
     File file = cascadeFile(cascade);
     this.classifier = new CascadeClassifier(file.getAbsolutePath());
@@ -64,6 +78,9 @@ public final class CascadeFaceDetector implements FaceDetector {
     this.minFaceSize = minFaceSize;
     this.minNeighbors = minNeighbors;
     this.detectWidth = detectWidth;
+    this.contrast = contrast;
+    this.clahe = contrast == Contrast.CLAHE
+        ? org.bytedeco.opencv.global.opencv_imgproc.createCLAHE(3.0, new Size(8, 8)) : null;
   }
 
   static File cascadeFile(Cascade cascade) {
@@ -85,7 +102,11 @@ public final class CascadeFaceDetector implements FaceDetector {
           INTER_AREA);
       input = small;
     }
-    equalizeHist(input, input);
+    if (clahe != null) {
+      clahe.apply(input, input);
+    } else {
+      equalizeHist(input, input);
+    }
     int min = Math.max(12, (int) Math.round(minFaceSize * scale));
     try (RectVector found = new RectVector(); Size minSize = new Size(min, min); Size maxSize = new Size()) {
       classifier.detectMultiScale(input, found, 1.1, minNeighbors, 0, minSize, maxSize);
@@ -101,6 +122,9 @@ public final class CascadeFaceDetector implements FaceDetector {
   @Override
   public void close() {
     classifier.close();
+    if (clahe != null) {
+      clahe.close();
+    }
     gray.close();
     small.close();
   }

@@ -19,7 +19,7 @@ import java.time.Instant;
  * @param queueCapacity  decoded frames waiting for detection, per camera
  */
 public record CameraConfig(String input, String cameraId, String runId, Instant startTime, boolean realtime,
-    double folderFps, CascadeFaceDetector.Cascade cascade, int minFaceSize, int minNeighbors, int detectWidth,
+    double folderFps, CascadeFaceDetector.Cascade cascade, CascadeFaceDetector.Contrast contrast, int minFaceSize, int minNeighbors, int detectWidth,
     int detectEvery, TrackerConfig tracker, int cropSize, double cropScale, double cropOffsetX, double cropOffsetY,
     int jpegQuality, int queueCapacity) {
 
@@ -34,19 +34,20 @@ public record CameraConfig(String input, String cameraId, String runId, Instant 
 
   /** Defaults for one input (detector, tracker and crop as documented in the README). */
   public static CameraConfig defaults(String input, String cameraId, String runId) {
-    return new CameraConfig(input, cameraId, runId, null, false, 25, CascadeFaceDetector.Cascade.HAAR_ALT2, 40, 3, 640,
+    return new CameraConfig(input, cameraId, runId, null, false, 25, CascadeFaceDetector.Cascade.HAAR_ALT2,
+        CascadeFaceDetector.Contrast.CLAHE, 40, 3, 640,
         5, TrackerConfig.DEFAULT, 96, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_X,
         FaceCropper.DEFAULT_OFFSET_Y, 90, 16);
   }
 
   public CameraConfig withStartTime(Instant t) {
-    return new CameraConfig(input, cameraId, runId, t, realtime, folderFps, cascade, minFaceSize, minNeighbors,
-        detectWidth, detectEvery, tracker, cropSize, cropScale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+    return new CameraConfig(input, cameraId, runId, t, realtime, folderFps, cascade, contrast, minFaceSize,
+        minNeighbors, detectWidth, detectEvery, tracker, cropSize, cropScale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
   }
 
   public CameraConfig withCropScale(double scale) {
-    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, cascade, minFaceSize, minNeighbors,
-        detectWidth, detectEvery, tracker, cropSize, scale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, cascade, contrast, minFaceSize,
+        minNeighbors, detectWidth, detectEvery, tracker, cropSize, scale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
   }
 
   /** The person id of a track. */

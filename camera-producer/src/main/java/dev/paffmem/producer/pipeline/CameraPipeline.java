@@ -123,7 +123,7 @@ public final class CameraPipeline {
     FaceTracker tracker = new FaceTracker(config.tracker(), width, height);
     Map<Integer, long[]> frames = new HashMap<>(); // track id -> first, last frame number
     long firstTimestamp = Long.MIN_VALUE;
-    try (FaceDetector detector = new CascadeFaceDetector(config.cascade(), config.minFaceSize(),
+    try (FaceDetector detector = new CascadeFaceDetector(config.cascade(), config.contrast(), config.minFaceSize(),
         config.minNeighbors(), config.detectWidth());
         FaceCropper cropper = new FaceCropper(config.cropSize(), config.cropScale(), config.cropOffsetX(),
             config.cropOffsetY(), config.jpegQuality())) {
