@@ -274,12 +274,12 @@ public final class DemoRunner implements Callable<Integer> {
   static void videoSummary(Map<String, List<AffectPrediction>> byPerson) {
     System.out.println("Per tracked person (no ground truth for a video: means and standard deviations over all frames;"
         + " the shipped model is trained on synthetic faces only, see README 'Real faces'):");
-    System.out.printf("%-12s %6s %7s | %15s %15s | %15s %15s%n", "person", "frames", "neurons", "PK arousal",
+    System.out.printf("%-20s %6s %7s | %15s %15s | %15s %15s%n", "person", "frames", "neurons", "PK arousal",
         "PK valence", "memory arousal", "memory valence");
     for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
       double[][] c = columns2(e.getValue());
       AffectPrediction last = e.getValue().get(e.getValue().size() - 1);
-      System.out.printf("%-12s %6d %7d | %15s %15s | %15s %15s%n", e.getKey(), e.getValue().size(),
+      System.out.printf("%-20s %6d %7d | %15s %15s | %15s %15s%n", e.getKey(), e.getValue().size(),
           last.getMemorySize(), meanSd(c[0]), meanSd(c[1]), meanSd(c[2]), meanSd(c[3]));
     }
   }
