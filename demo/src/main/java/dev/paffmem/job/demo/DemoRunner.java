@@ -106,6 +106,16 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--dashboard-port", defaultValue = "0", description = "Port of the dashboard; 0 for any free port (default: ${DEFAULT-VALUE}).")
   int dashboardPort;
 
+  @Option(names = "--video", paramLabel = "FILE",
+      description = "Run a video (file, image folder, /dev/videoN or stream URL) through the camera producer (face"
+          + " detection, tracking, crops) instead of synthetic persons; ends with a summary per tracked person.")
+  String video;
+
+  @Option(names = "--crop-scale", defaultValue = "" + dev.paffmem.producer.crop.FaceCropper.DEFAULT_SCALE,
+      description = "With --video: face crop side in face-box widths (default ${DEFAULT-VALUE}: the synthetic training"
+          + " framing; about 1.2 for a model trained on AffectNet's face boxes).")
+  double cropScale;
+
   @Unmatched
   List<String> jobArgs = new ArrayList<>();
 
@@ -155,16 +165,25 @@ public final class DemoRunner implements Callable<Integer> {
       long[] endOffsets = outputEndOffsets(bootstrap, cfg.outputTopic());
       long[] deadLetterOffsets = outputEndOffsets(bootstrap, cfg.deadLetterTopic());
 
-      // the documented evaluation mix (typical, identity-level confounds, atypical expressers), so the demo shows
-      // both what personalization corrects and what it cannot
-      StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
-          .withEncoding(encoding).withMix(0.25, 0.5);
       Map<String, String> kinds = new java.util.TreeMap<>();
-      new dev.paffmem.faces.stream.FaceFrameGenerator(options).persons().forEach(p -> kinds.put(p.id(), p.typeLabel()));
-      long total = options.totalFrames();
-      System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
-          encoding, cfg.inputTopic());
-      new FaceFrameStream(options).run(bootstrap, cfg.inputTopic());
+      long total;
+      if (video != null) {
+        total = produceVideo(bootstrap, cfg.inputTopic(), run + "-");
+        if (total == 0) {
+          System.out.println("No face was found in " + video + ": nothing to run the job on.");
+          return 1;
+        }
+      } else {
+        // the documented evaluation mix (typical, identity-level confounds, atypical expressers), so the demo shows
+        // both what personalization corrects and what it cannot
+        StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
+            .withEncoding(encoding).withMix(0.25, 0.5);
+        new dev.paffmem.faces.stream.FaceFrameGenerator(options).persons().forEach(p -> kinds.put(p.id(), p.typeLabel()));
+        total = options.totalFrames();
+        System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
+            encoding, cfg.inputTopic());
+        new FaceFrameStream(options).run(bootstrap, cfg.inputTopic());
+      }
 
       System.out.printf("Model %s %s (%s); generation: first %d frames x %d targets per person; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
@@ -202,9 +221,13 @@ public final class DemoRunner implements Callable<Integer> {
       progress.print(total, t0);
       progress.close();
       System.out.println();
-      summary(progress.byPerson(), kinds);
+      if (video != null) {
+        videoSummary(progress.byPerson());
+      } else {
+        summary(progress.byPerson(), kinds);
+      }
       System.out.printf("Done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
-      if (progress.count() + progress.rejected() < total) {
+      if (progress.count() + progress.rejected() < total && video == null) {
         System.out.println("Frames without a committed prediction or dead letter: " + progress.missing(framesPerPerson));
       }
       if (progress.rejected() > 0) {
@@ -223,6 +246,65 @@ public final class DemoRunner implements Callable<Integer> {
         broker.close();
       }
     }
+  }
+
+  /** Runs the video through the camera producer into the input topic; returns the FaceFrames Kafka acknowledged. */
+  private long produceVideo(String bootstrap, String topic, String runId) throws Exception {
+    System.out.println("Detecting and tracking faces in " + video + " (camera producer) ...");
+    dev.paffmem.producer.pipeline.CameraConfig camera =
+        dev.paffmem.producer.pipeline.CameraConfig.defaults(video, "video", runId).withCropScale(cropScale);
+    try (dev.paffmem.producer.kafka.FaceFramePublisher kafka =
+        new dev.paffmem.producer.kafka.FaceFramePublisher(bootstrap, topic, Map.of())) {
+      dev.paffmem.producer.pipeline.ProducerRun run = new dev.paffmem.producer.pipeline.ProducerRun(List.of(camera),
+          kafka::send, System.out, 3000, () -> "kafka: sent " + kafka.sent() + ", acknowledged " + kafka.acked());
+      double seconds = run.run();
+      kafka.flush();
+      run.printSummary(seconds);
+      if (run.error() != null) {
+        throw run.error();
+      }
+      if (kafka.failed() > 0) {
+        throw new IllegalStateException(kafka.failed() + " FaceFrames could not be sent", kafka.firstError());
+      }
+      return kafka.acked();
+    }
+  }
+
+  /** Per tracked person of a video: frames, and the PK's and the memory's mean (s.d.) arousal and valence. */
+  static void videoSummary(Map<String, List<AffectPrediction>> byPerson) {
+    System.out.println("Per tracked person (no ground truth for a video: means and standard deviations over all frames;"
+        + " the shipped model is trained on synthetic faces only, see README 'Real faces'):");
+    System.out.printf("%-20s %6s %7s | %15s %15s | %15s %15s%n", "person", "frames", "neurons", "PK arousal",
+        "PK valence", "memory arousal", "memory valence");
+    for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
+      double[][] c = columns2(e.getValue());
+      AffectPrediction last = e.getValue().get(e.getValue().size() - 1);
+      System.out.printf("%-20s %6d %7d | %15s %15s | %15s %15s%n", e.getKey(), e.getValue().size(),
+          last.getMemorySize(), meanSd(c[0]), meanSd(c[1]), meanSd(c[2]), meanSd(c[3]));
+    }
+  }
+
+  private static double[][] columns2(List<AffectPrediction> ps) {
+    double[][] c = new double[4][ps.size()];
+    for (int i = 0; i < ps.size(); i++) {
+      c[0][i] = ps.get(i).getPkArousal();
+      c[1][i] = ps.get(i).getPkValence();
+      c[2][i] = ps.get(i).getArousal();
+      c[3][i] = ps.get(i).getValence();
+    }
+    return c;
+  }
+
+  private static String meanSd(double[] xs) {
+    double m = 0;
+    for (double x : xs) {
+      m += x / xs.length;
+    }
+    double v = 0;
+    for (double x : xs) {
+      v += (x - m) * (x - m) / Math.max(1, xs.length - 1);
+    }
+    return String.format(java.util.Locale.ROOT, "%+.2f (%.2f)", m, Math.sqrt(v));
   }
 
   /** Keeps the dashboard (and the in-process broker it reads) up until Ctrl-C. */

@@ -1,8 +1,10 @@
 package dev.paffmem.job.ingest;
 
 import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.FaceFrameVersions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
@@ -16,8 +18,8 @@ import org.apache.avro.util.Utf8;
  * <p>Avro's own decoder allocates whatever a string or bytes length prefix says before it notices
  * the record is shorter: a 15-byte record can make it allocate 2 GB. Here every length (and array
  * or map block count) is checked against the bytes left in the record first, so a hostile record
- * costs no more memory than its own size. Only the current FaceFrame schema (by its fingerprint) is
- * accepted as the writer schema, as with {@code FaceFrame.getDecoder()}.
+ * costs no more memory than its own size. The writer schema must be a FaceFrame version (by its
+ * fingerprint, {@link FaceFrameVersions}): the current one, or v1 (read with schema resolution, no face box).
  */
 final class SafeFaceFrameReader {
 
@@ -30,12 +32,15 @@ final class SafeFaceFrameReader {
       throw new IOException("no Avro single-object header (C3 01 + 8-byte schema fingerprint)");
     }
     long fingerprint = ByteBuffer.wrap(value, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
-    if (fingerprint != FINGERPRINT) {
+    Schema writer = FaceFrameVersions.writerSchema(fingerprint);
+    if (writer == null) {
       throw new IOException("writer schema fingerprint " + Long.toHexString(fingerprint)
-          + " is not FaceFrame's " + Long.toHexString(FINGERPRINT));
+          + " is not FaceFrame's " + Long.toHexString(FINGERPRINT) + " (nor v1's)");
     }
     BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null);
-    FaceFrame frame = new SpecificDatumReader<>(FaceFrame.class).read(null, new Bounded(in));
+    SpecificDatumReader<FaceFrame> reader = fingerprint == FINGERPRINT
+        ? new SpecificDatumReader<>(FaceFrame.class) : new SpecificDatumReader<>(writer, FaceFrame.getClassSchema());
+    FaceFrame frame = reader.read(null, new Bounded(in));
     if (!in.isEnd()) {
       throw new IOException("trailing bytes after the FaceFrame");
     }

@@ -66,6 +66,29 @@ class FrameDecoderTest {
   }
 
   @Test
+  void acceptsFramesWrittenWithTheV1SchemaWithoutAFaceBox() throws Exception {
+    FaceFrame f = TestFrames.raw("v1", 4).build();
+    // the same record written with FaceFrame v1 (no faceBox field): single-object header with v1's fingerprint
+    org.apache.avro.generic.GenericRecord old = new org.apache.avro.generic.GenericData.Record(
+        dev.paffmem.schema.FaceFrameVersions.V1);
+    for (org.apache.avro.Schema.Field field : dev.paffmem.schema.FaceFrameVersions.V1.getFields()) {
+      Object v = f.get(field.name());
+      if (v instanceof Enum<?> e) {
+        v = new org.apache.avro.generic.GenericData.EnumSymbol(field.schema(), e.name());
+      } else if (v instanceof java.time.Instant t) {
+        v = t.toEpochMilli();
+      }
+      old.put(field.name(), v);
+    }
+    byte[] value = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+        org.apache.avro.generic.GenericData.get(), dev.paffmem.schema.FaceFrameVersions.V1).encode(old).array();
+    Frame frame = decoder.decode(TestFrames.record("v1".getBytes(StandardCharsets.UTF_8), value, 9), 1000L).frame();
+    assertEquals("v1", frame.personId);
+    assertEquals(4, frame.frameIndex);
+    assertArrayEquals(TestFrames.rgb("v1", 4, 96, 96), frame.rgb);
+  }
+
+  @Test
   void rejectsGarbageAndTombstonesAsUndecodableRecord() {
     KafkaRecordBytes garbage = TestFrames.record("k".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3, 4}, 1);
     FrameDecoder.Result r = decoder.decode(garbage, 5L);

@@ -1,0 +1,184 @@
+package dev.paffmem.producer.cli;
+
+import dev.paffmem.producer.crop.FaceCropper;
+import dev.paffmem.producer.detect.CascadeFaceDetector;
+import dev.paffmem.producer.kafka.FaceFramePublisher;
+import dev.paffmem.producer.pipeline.CameraConfig;
+import dev.paffmem.producer.pipeline.ProducerRun;
+import dev.paffmem.producer.track.TrackerConfig;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ./paffmem produce [options] INPUT...}: video files, image folders, V4L2 devices or stream URLs to FaceFrames
+ * on Kafka, one camera per input.
+ */
+@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Decodes videos, image folders, V4L2 devices (/dev/videoN) or streams (rtsp://, http://, ...), detects"
+        + " and tracks faces and sends one FaceFrame per tracked face and frame to Kafka (key = person id ="
+        + " <camera id>/<run id><track id>).", ""},
+    subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
+public final class ProduceCommand implements Callable<Integer> {
+
+  @Parameters(arity = "0..*", paramLabel = "INPUT", description = "one per camera: a video file, a folder of images,"
+      + " /dev/videoN, or a URL")
+  List<String> inputs = new ArrayList<>();
+
+  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
+  String bootstrapServers;
+
+  @Option(names = "--topic", defaultValue = "face-frames", description = "default: ${DEFAULT-VALUE}")
+  String topic;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "producer property (SASL/SSL, ...); repeatable")
+  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+  @Option(names = "--dry-run", description = "decode, detect, track and encode, but send nothing (no Kafka needed)")
+  boolean dryRun;
+
+  @CommandLine.Mixin
+  CameraOptions camera = new CameraOptions();
+
+  @Option(names = "--progress-seconds", defaultValue = "2", description = "progress line interval (default: ${DEFAULT-VALUE})")
+  double progressSeconds;
+
+  /** The per-camera options, shared with the benchmark and the demo. */
+  public static final class CameraOptions {
+    @Option(names = "--camera-id", paramLabel = "ID", description = "one per input, in order (default cam0, cam1, ...)")
+    List<String> cameraIds = new ArrayList<>();
+
+    @Option(names = "--run-id", description = "part of every person id, so a restarted producer does not reuse ids"
+        + " (default: the start time, yyyyMMdd'T'HHmmss-)")
+    String runId;
+
+    @Option(names = "--start-time", description = "event time of each input's first frame, ISO-8601"
+        + " (default: the recording's creation_time, else now)")
+    Instant startTime;
+
+    @Option(names = "--realtime", description = "read files at their frame rate, like a camera (live drop policy)")
+    boolean realtime;
+
+    @Option(names = "--folder-fps", defaultValue = "25", description = "frame rate of image folders (default: ${DEFAULT-VALUE})")
+    double folderFps;
+
+    @Option(names = "--detector", defaultValue = "HAAR_ALT2",
+        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    CascadeFaceDetector.Cascade detector;
+
+    @Option(names = "--contrast", defaultValue = "CLAHE",
+        description = "${COMPLETION-CANDIDATES}: the grey frame's contrast normalization before detection"
+            + " (default: ${DEFAULT-VALUE})")
+    CascadeFaceDetector.Contrast contrast;
+
+    @Option(names = "--min-face-size", defaultValue = "40", description = "pixels (default: ${DEFAULT-VALUE})")
+    int minFaceSize;
+
+    @Option(names = "--min-neighbors", defaultValue = "3",
+        description = "detector confidence: overlapping hits needed (default: ${DEFAULT-VALUE})")
+    int minNeighbors;
+
+    @Option(names = "--detect-width", defaultValue = "640",
+        description = "frames are scaled down to this width for detection (default: ${DEFAULT-VALUE})")
+    int detectWidth;
+
+    @Option(names = "--detect-every", defaultValue = "5",
+        description = "detect on every n-th frame, track in between (default: ${DEFAULT-VALUE})")
+    int detectEvery;
+
+    @Option(names = "--min-iou", defaultValue = "0.3", description = "default: ${DEFAULT-VALUE}")
+    double minIou;
+
+    @Option(names = "--min-hits", defaultValue = "2",
+        description = "detections in a row before a track becomes a person (default: ${DEFAULT-VALUE})")
+    int minHits;
+
+    @Option(names = "--max-lost-frames", defaultValue = "25",
+        description = "a lost person is taken back within this many frames, then ends (default: ${DEFAULT-VALUE})")
+    int maxLostFrames;
+
+    @Option(names = "--crop-size", defaultValue = "96", description = "the model's input size (default: ${DEFAULT-VALUE})")
+    int cropSize;
+
+    @Option(names = "--crop-scale", defaultValue = "" + FaceCropper.DEFAULT_SCALE,
+        description = "crop side in face-box widths (default: ${DEFAULT-VALUE})")
+    double cropScale;
+
+    @Option(names = "--crop-offset-y", defaultValue = "" + FaceCropper.DEFAULT_OFFSET_Y,
+        description = "crop centre below the box centre, in box widths (default: ${DEFAULT-VALUE})")
+    double cropOffsetY;
+
+    @Option(names = "--jpeg-quality", defaultValue = "90", description = "default: ${DEFAULT-VALUE}")
+    int jpegQuality;
+
+    @Option(names = "--queue-capacity", defaultValue = "16",
+        description = "decoded frames waiting for detection per camera; live sources drop the oldest beyond it"
+            + " (default: ${DEFAULT-VALUE})")
+    int queueCapacity;
+
+    public List<CameraConfig> configs(List<String> inputs) {
+      if (!cameraIds.isEmpty() && cameraIds.size() != inputs.size()) {
+        throw new IllegalArgumentException("give one --camera-id per input (" + inputs.size() + "), or none");
+      }
+      String run = runId != null ? runId
+          : DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()) + "-";
+      TrackerConfig tracker = new TrackerConfig(minIou, minHits, maxLostFrames, 0.5, 0.5);
+      List<CameraConfig> out = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        String id = cameraIds.isEmpty() ? "cam" + i : cameraIds.get(i);
+        out.add(new CameraConfig(inputs.get(i), id, run, startTime, realtime, folderFps, detector, contrast, minFaceSize,
+            minNeighbors, detectWidth, detectEvery, tracker, cropSize, cropScale, FaceCropper.DEFAULT_OFFSET_X,
+            cropOffsetY, jpegQuality, queueCapacity));
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (inputs.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "give at least one INPUT (or a subcommand)");
+    }
+    List<CameraConfig> configs = camera.configs(inputs);
+    long progressMillis = Math.round(progressSeconds * 1000);
+    if (dryRun) {
+      AtomicLong bytes = new AtomicLong();
+      ProducerRun run = new ProducerRun(configs, f -> bytes.addAndGet(f.getImage().remaining()), System.out,
+          progressMillis, () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
+      return finish(run, run.run(), null);
+    }
+    try (FaceFramePublisher kafka = new FaceFramePublisher(bootstrapServers, topic, kafkaProperties)) {
+      ProducerRun run = new ProducerRun(configs, kafka::send, System.out, progressMillis,
+          () -> String.format("kafka %s: sent %d, acknowledged %d, failed %d, %.1f MiB", topic, kafka.sent(),
+              kafka.acked(), kafka.failed(), kafka.bytes() / 1048576.0));
+      double seconds = run.run();
+      kafka.flush();
+      return finish(run, seconds, kafka);
+    }
+  }
+
+  private static int finish(ProducerRun run, double seconds, FaceFramePublisher kafka) {
+    run.printSummary(seconds);
+    if (kafka != null) {
+      System.out.printf("kafka: %d FaceFrames sent, %d acknowledged, %d failed%s%n", kafka.sent(), kafka.acked(),
+          kafka.failed(), kafka.firstError() == null ? "" : " (first error: " + kafka.firstError() + ")");
+    }
+    boolean failed = run.error() != null || (kafka != null && kafka.failed() > 0);
+    return failed ? 1 : 0;
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new ProduceCommand()).execute(args));
+  }
+}

@@ -1,0 +1,59 @@
+package dev.paffmem.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.junit.jupiter.api.Test;
+
+class FaceFrameVersionsTest {
+
+  @Test
+  void v1IsTheReleasedV1() throws Exception {
+    Schema released = new Schema.Parser().parse(Path.of("src/test/resources/released/v1/FaceFrame.avsc").toFile());
+    assertEquals(SchemaNormalization.toParsingForm(released), SchemaNormalization.toParsingForm(FaceFrameVersions.V1));
+  }
+
+  @Test
+  void bothVersionsAreKnownByFingerprintAndDiffer() {
+    long now = FaceFrameVersions.fingerprint(FaceFrame.getClassSchema());
+    long v1 = FaceFrameVersions.fingerprint(FaceFrameVersions.V1);
+    assertNotEquals(now, v1);
+    assertSame(FaceFrame.getClassSchema(), FaceFrameVersions.writerSchema(now));
+    assertSame(FaceFrameVersions.V1, FaceFrameVersions.writerSchema(v1));
+    assertNull(FaceFrameVersions.writerSchema(now ^ 1));
+  }
+
+  @Test
+  void v1DataReadsIntoTheCurrentClassWithoutAFaceBox() throws Exception {
+    GenericRecord r = new GenericData.Record(FaceFrameVersions.V1);
+    r.put("personId", "p");
+    r.put("sourceId", "s");
+    r.put("frameIndex", 7L);
+    r.put("eventTime", 1000L);
+    r.put("encoding", new GenericData.EnumSymbol(FaceFrameVersions.V1.getField("encoding").schema(), "JPEG"));
+    r.put("image", java.nio.ByteBuffer.wrap(new byte[] {1, 2}));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+    new GenericDatumWriter<GenericRecord>(FaceFrameVersions.V1).write(r, enc);
+    enc.flush();
+    FaceFrame f = new SpecificDatumReader<FaceFrame>(FaceFrameVersions.V1, FaceFrame.getClassSchema())
+        .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+    assertEquals("p", f.getPersonId());
+    assertEquals(Instant.ofEpochMilli(1000), f.getEventTime());
+    assertNull(f.getFaceBox());
+  }
+}
