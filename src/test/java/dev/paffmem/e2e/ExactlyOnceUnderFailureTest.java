@@ -9,6 +9,7 @@ import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.model.KafkaRecordBytes;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -118,13 +119,21 @@ class ExactlyOnceUnderFailureTest {
     int expected = PERSONS.size() * FRAMES;
     assertEquals(expected, clean.size());
     assertEquals(expected, recovered.size(), "exactly one committed prediction per frame after recovery");
+    int online = 0;
     for (Map.Entry<String, AffectPrediction> e : clean.entrySet()) {
       AffectPrediction a = e.getValue();
       AffectPrediction b = recovered.get(e.getKey());
-      assertEquals(a.getArousal(), b.getArousal(), 1e-3, e.getKey());
-      assertEquals(a.getValence(), b.getValence(), 1e-3, e.getKey());
       assertEquals(a.getPkArousal(), b.getPkArousal(), 1e-4, e.getKey());
-      assertEquals(a.getMemorySize(), b.getMemorySize(), e.getKey());
+      // generation runs off the online path, so when a person's memory starts predicting depends on timing;
+      // where both runs' memories predict, they are the same memory (trained in the same order)
+      if (a.getPhase() == Phase.ONLINE && b.getPhase() == Phase.ONLINE) {
+        assertEquals(a.getArousal(), b.getArousal(), 1e-3, e.getKey());
+        assertEquals(a.getValence(), b.getValence(), 1e-3, e.getKey());
+        assertEquals(a.getMemorySize(), b.getMemorySize(), e.getKey());
+        online++;
+      }
     }
+    assertTrue(online > expected / 2, "most frames compared by their memories' predictions: " + online);
+    TestStream.assertPhases(new java.util.ArrayList<>(recovered.values()), 3);
   }
 }

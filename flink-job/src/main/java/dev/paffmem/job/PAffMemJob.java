@@ -38,6 +38,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * KafkaSource(FaceFrame bytes) -> validate -> keyBy(person) -> sequence (order, phase)
- *   -> [forward] batched PK inference (E, D_em, G+E) -> keyBy(person) -> affective memory
+ *   -> [forward] batched PK inference (E, D_em; G+E off the online path) -> [forward] affective memory
  *   -> KafkaSink(AffectPrediction, exactly once);   rejects -> KafkaSink(RejectedFrame)
  * </pre>
  *
@@ -110,15 +111,19 @@ public final class PAffMemJob {
         .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl()), TypeInformation.of(Frame.class))
         .name("sequence per person").uid(UID_SEQUENCE);
 
-    // a forward edge from the sequencer (chained): same partitioning by person, same order
+    // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
+    // so the inference operator keeps pending generation in keyed state, which moves with its person
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.intraOpThreads(),
-        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.asyncInference());
-    SingleOutputStreamOperator<EncodedFrame> encoded = sequenced
+        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
+        cfg.generationCpuShare(), cfg.asyncInference());
+    SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
+        .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)
         .uid(UID_INFERENCE);
 
-    SingleOutputStreamOperator<AffectPrediction> predictions = encoded
-        .keyBy(new EncodedPersonKey(), Types.STRING)
+    // everything the inference subtask emits is of persons it owns: the memory is chained to it, no keyBy
+    SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
+        .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
         .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), manifest.modelId(), manifest.modelVersion()),
             new AvroTypeInfo<>(AffectPrediction.class))
         .name("affective memory").uid(UID_MEMORY);

@@ -317,6 +317,27 @@ public final class PkModel implements AutoCloseable {
     return generateAndEncode(z, arousalValence, n, (role, nanos) -> { });
   }
 
+  /**
+   * The generation step of one frame, the one entry point of generation: the frame's face edited by G to
+   * each of {@code arousalValence.length / 2} (arousal, valence) targets and the edited faces encoded by E,
+   * returned as their {@code targets * zDim} z values. The frame comes as both its RGB8 pixels
+   * ({@code rgb}, manifest geometry, as {@link #encodeRgb} takes them) and its encoding {@code z}: today's
+   * generator is conditioned on z (the pixels are unused); a generator conditioned on the image instead,
+   * declared so in the manifest, would be fed from {@code rgb} here, and no caller changes.
+   */
+  public float[] generateAndEncode(byte[] rgb, float[] z, float[] arousalValence, RunTimer timer) throws OrtException {
+    int n = arousalValence.length / 2;
+    int zDim = manifest.zDim();
+    if (z.length != zDim) {
+      throw new IllegalArgumentException("z has " + z.length + " values, the model's zDim is " + zDim);
+    }
+    float[] zs = new float[n * zDim];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(z, 0, zs, r * zDim, zDim);
+    }
+    return generateAndEncode(zs, arousalValence, n, timer);
+  }
+
   /** Receives how long each network of {@link #generateAndEncode(float[], float[], int, RunTimer)} ran. */
   @FunctionalInterface
   public interface RunTimer {
