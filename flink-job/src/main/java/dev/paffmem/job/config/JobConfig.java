@@ -170,7 +170,7 @@ public final class JobConfig implements Serializable {
       description = "Arousal/valence targets per generation frame, a Halton (2,3) set over [-1,1]^2 (default: ${DEFAULT-VALUE}).")
   private int generationTargets;
 
-  @Option(names = "--generation-chunk", defaultValue = "16",
+  @Option(names = "--generation-chunk", defaultValue = "4",
       description = "Generation runs off the online path in chunks of this many edited faces (rows of G + E) of one frame,"
           + " interleaved between online batches: an online batch waits at most one chunk (default: ${DEFAULT-VALUE}).")
   private int generationChunk;
