@@ -171,7 +171,8 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--delivery", "AT_LEAST_ONCE",
           // the paper's schedule: each frame is predicted by the memory once it has trained on it (delayed by
           // generation), not by the PK while the memory is seeded
-          "--predictions-while-seeding", "WAIT"));
+          "--predictions-while-seeding", "WAIT",
+          "--generation-cpu-share", "1")); // offline: nobody waits for online predictions
       args.addAll(jobArgs); // the user's job flags win
       args.add("--stop-at-latest"); // always bounded: the job ends after the frames written below
       JobConfig cfg;
