@@ -138,6 +138,14 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       return;
     }
 
+    if (next != null && f.ordinal < next) {
+      // the sequencer started the person over (its idle timer fired just before this one's): so does the memory
+      memory.clear();
+      pendingFrames.clear();
+      pendingEdits.clear();
+      generationNanos.clear();
+      next = null;
+    }
     if (next == null) {
       next = f.ordinal; // a new person (0), or one restored from a state without this (it trains from here)
       nextOrdinal.update(next);

@@ -206,6 +206,25 @@ class AffectiveMemoryFunctionTest {
     }
   }
 
+  @Test
+  void aPersonStartedOverByTheSequencerStartsOverInTheMemory() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      assertEquals(Phase.ONLINE, h.extractOutputValues().get(4).getPhase());
+      // the sequencer's state expired a moment before the memory's: alice comes back as ordinal 0
+      EncodedFrame again = encoded("alice", 0);
+      again.frame.frameIndex = 100;
+      h.processElement(again, 100);
+      AffectPrediction p = h.extractOutputValues().get(5);
+      assertEquals(Phase.GENERATING, p.getPhase());
+      assertEquals(0, p.getMemorySize(), "a new memory, seeded again by the new generation phase");
+      assertNull(memoryOf(h, "alice"));
+    }
+  }
+
   static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
       String person) throws Exception {
     var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
