@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Generation scheduling: frames waiting for their edits, oldest first, cut into chunks of at most
+ * Generation scheduling: frames waiting for their edits, person by person (the person whose first waiting
+ * frame came first goes first, its frames in order, so a person's memory is seeded as early as it can be
+ * instead of every waiting person's at the end), cut into chunks of at most
  * {@code chunkRows} targets of one frame, and a gate that keeps generation to at most {@code cpuShare}
  * of the time (after a chunk that ran d, the next may start d * (1 - share) / share later).
  *
@@ -58,7 +60,9 @@ public final class GenerationQueue {
   private final int zDim;
   private final int chunkRows;
   private final double cpuShare;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  /** Each person's waiting frames in order, persons in the order their first waiting frame came. */
+  private final java.util.LinkedHashMap<String, ArrayDeque<Pending>> queue = new java.util.LinkedHashMap<>();
+  private int size;
   private Chunk handedOut;
   private double opensAt = Double.NEGATIVE_INFINITY;
 
@@ -74,22 +78,23 @@ public final class GenerationQueue {
   }
 
   public void add(GenerationWork work) {
-    queue.addLast(new Pending(work, targets, zDim));
+    queue.computeIfAbsent(work.personId, k -> new ArrayDeque<>()).addLast(new Pending(work, targets, zDim));
+    size++;
   }
 
   public boolean isEmpty() {
-    return queue.isEmpty();
+    return size == 0;
   }
 
   /** Frames waiting (including the one being worked on). */
   public int size() {
-    return queue.size();
+    return size;
   }
 
-  /** The frames waiting, oldest first (for tests and metrics). */
+  /** The frames waiting, in the order they will be worked on (for tests and metrics). */
   public List<GenerationWork> waiting() {
-    List<GenerationWork> out = new ArrayList<>(queue.size());
-    queue.forEach(p -> out.add(p.work));
+    List<GenerationWork> out = new ArrayList<>(size);
+    queue.values().forEach(q -> q.forEach(p -> out.add(p.work)));
     return out;
   }
 
@@ -108,10 +113,10 @@ public final class GenerationQueue {
     if (handedOut != null) {
       throw new IllegalStateException("a chunk is still out: complete it first");
     }
-    Pending p = queue.peekFirst();
-    if (p == null) {
+    if (size == 0) {
       throw new IllegalStateException("nothing to generate");
     }
+    Pending p = queue.values().iterator().next().peekFirst();
     handedOut = new Chunk(p, p.done, Math.min(chunkRows, targets - p.done));
     return handedOut;
   }
@@ -136,7 +141,12 @@ public final class GenerationQueue {
     if (p.done < targets) {
       return null;
     }
-    queue.removeFirst();
+    ArrayDeque<Pending> person = queue.get(p.work.personId);
+    person.removeFirst();
+    if (person.isEmpty()) {
+      queue.remove(p.work.personId);
+    }
+    size--;
     return p;
   }
 }

@@ -69,6 +69,25 @@ class SchedulingTest {
   }
 
   @Test
+  void aPersonsFramesGoBeforeTheNextPersonsSoItsMemoryIsSeededFirst() {
+    GenerationQueue q = new GenerationQueue(1, 1, 1, 1.0);
+    q.add(work("a", 0));
+    q.add(work("b", 0));
+    q.add(work("a", 1));
+    q.add(work("b", 1));
+    q.add(work("a", 2));
+    List<String> order = new ArrayList<>();
+    while (!q.isEmpty()) {
+      order.add(q.complete(q.next(), new float[1], new float[2], 1, 0).work.personId
+          + q.waiting().size());
+    }
+    assertEquals(List.of("a4", "a3", "a2", "b1", "b0"), order);
+    q.add(work("c", 0));
+    q.add(work("a", 3));
+    assertEquals(List.of("c", "a"), q.waiting().stream().map(w -> w.personId).toList(), "a person who comes back queues anew");
+  }
+
+  @Test
   void oneChunkAtATime() {
     GenerationQueue q = new GenerationQueue(4, 1, 2, 1.0);
     q.add(work("a", 0));
