@@ -86,6 +86,7 @@ class StandaloneClusterTest {
     return List.of("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", IN, "--output-topic", OUT,
         "--dead-letter-topic", DLQ, "--model-dir", TestStream.model().toAbsolutePath().toString(), "--device", "cpu",
         "--generation-frames", String.valueOf(GENERATION_FRAMES), "--generation-targets", "8", "--memory-epochs", "3",
+        "--predictions-while-seeding", "WAIT", // phases by frame index whatever the timing of generation
         "--checkpoint-interval", "1s", "--batch-max-size", "16");
   }
 

@@ -201,4 +201,37 @@ final class TestStream {
     }
     return m;
   }
+
+  /**
+   * The phases the job gives a person's predictions: its first {@code generationFrames} frames GENERATING
+   * (the PK's prediction, at once); later frames GENERATING while the memory is still being seeded (the
+   * generator runs off the online path), and ONLINE from the first frame the memory predicts on, for good.
+   * An ONLINE prediction comes from a memory that has neurons.
+   */
+  static void assertPhases(List<AffectPrediction> all, int generationFrames) {
+    Map<String, List<AffectPrediction>> byPerson = new LinkedHashMap<>();
+    for (AffectPrediction p : all) {
+      byPerson.computeIfAbsent(p.getPersonId(), k -> new ArrayList<>()).add(p);
+    }
+    for (List<AffectPrediction> ps : byPerson.values()) {
+      ps.sort(java.util.Comparator.comparingLong(AffectPrediction::getFrameIndex));
+      boolean online = false;
+      for (int i = 0; i < ps.size(); i++) {
+        AffectPrediction p = ps.get(i);
+        String where = p.getPersonId() + " frame " + p.getFrameIndex();
+        if (i < generationFrames) {
+          org.junit.jupiter.api.Assertions.assertEquals(dev.paffmem.schema.Phase.GENERATING, p.getPhase(), where);
+          continue;
+        }
+        if (online) {
+          org.junit.jupiter.api.Assertions.assertEquals(dev.paffmem.schema.Phase.ONLINE, p.getPhase(),
+              where + ": once the memory predicts, it goes on predicting");
+        }
+        online = p.getPhase() == dev.paffmem.schema.Phase.ONLINE;
+        if (online) {
+          org.junit.jupiter.api.Assertions.assertTrue(p.getMemorySize() >= 2, where + ": " + p);
+        }
+      }
+    }
+  }
 }

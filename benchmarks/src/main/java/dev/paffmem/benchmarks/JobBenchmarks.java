@@ -1,5 +1,6 @@
 package dev.paffmem.benchmarks;
 
+import dev.paffmem.benchmarks.job.Arrivals;
 import dev.paffmem.benchmarks.job.BareOrt;
 import dev.paffmem.benchmarks.job.Flops;
 import dev.paffmem.benchmarks.job.FramePool;
@@ -78,9 +79,12 @@ import picocli.CommandLine.Parameters;
     description = "Benchmarks of the P-AffMem job against bare ONNX Runtime, in one JVM.")
 public final class JobBenchmarks implements Callable<Integer> {
 
+  /** What {@code all} runs. */
   static final List<String> ALL = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale");
+  /** Every benchmark: {@code mixed} (25-40 minutes) runs only when named. */
+  static final List<String> KNOWN = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale", "mixed");
 
-  @Parameters(arity = "0..*", description = "all (default) or any of: peak steady stages onboarding latency state scale")
+  @Parameters(arity = "0..*", description = "all (default: every one but mixed) or any of: peak steady stages onboarding latency state scale mixed")
   List<String> benchmarks = new ArrayList<>(List.of("all"));
 
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
@@ -120,6 +124,33 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "benchmark: jpeg (shipped model, JPEG frames), raw (shipped model, RAW_RGB8 frames), full (paper-width "
       + "model); default: ${DEFAULT-VALUE} (quick: jpeg).")
   List<String> steadyVariants;
+
+  @Option(names = "--mixed-established-rate", description = "mixed: frames/s of established persons (default: 50 % of "
+      + "the steady benchmark's rate, which it then runs first).")
+  Double mixedEstablishedRate;
+
+  @Option(names = "--mixed-window", defaultValue = "90", description = "mixed: seconds measured per case (default: ${DEFAULT-VALUE}; quick: 15).")
+  double mixedWindow;
+
+  @Option(names = "--mixed-arrivals", split = ",", defaultValue = "0.25,0.5,1.0",
+      description = "mixed: new persons' arrival rates as fractions of the measured onboarding capacity (default: ${DEFAULT-VALUE}).")
+  List<Double> mixedArrivals;
+
+  @Option(names = "--mixed-deliveries", split = ",", defaultValue = "AT_LEAST_ONCE,EXACTLY_ONCE",
+      description = "mixed: deliveries of the arrival cases (default: ${DEFAULT-VALUE}).")
+  List<String> mixedDeliveries;
+
+  @Option(names = "--mixed-checkpoint-intervals", split = ",", defaultValue = "1s,2s,10s",
+      description = "mixed: checkpoint intervals of the exactly-once sweep with --mixed-state-persons (default: ${DEFAULT-VALUE}).")
+  List<String> mixedIntervals;
+
+  @Option(names = "--mixed-checkpoint-interval", defaultValue = "2s",
+      description = "mixed: checkpoint interval of the exactly-once arrival cases (default: ${DEFAULT-VALUE}).")
+  String mixedInterval;
+
+  @Option(names = "--mixed-state-persons", defaultValue = "10000",
+      description = "mixed: persons' state in the checkpoint-interval sweep (default: ${DEFAULT-VALUE}; quick: 200).")
+  int mixedStatePersons;
 
   @Option(names = "--out", defaultValue = "data/bench-results", description = "Results folder (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -188,8 +219,8 @@ public final class JobBenchmarks implements Callable<Integer> {
   public Integer call() throws Exception {
     List<String> which = benchmarks.contains("all") ? ALL : benchmarks;
     for (String b : which) {
-      if (!ALL.contains(b)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "unknown benchmark " + b + "; known: " + ALL);
+      if (!KNOWN.contains(b)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "unknown benchmark " + b + "; known: " + KNOWN);
       }
     }
     for (String v : steadyVariants) {
@@ -231,6 +262,7 @@ public final class JobBenchmarks implements Callable<Integer> {
           case "latency" -> latency();
           case "state" -> state();
           case "scale" -> scale();
+          case "mixed" -> mixed();
           default -> throw new IllegalStateException(b);
         }
         } catch (Exception e) { // one failed benchmark must not lose the others' figures
@@ -606,7 +638,7 @@ public final class JobBenchmarks implements Callable<Integer> {
     double jobPerFrame;
     Profile.Result prof;
     try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false);
-         Running job = JobRunner.start(broker, topics, model, parallelism, jobFlags(), c -> c)) {
+         Running job = JobRunner.start(broker, topics, model, parallelism, onboardingFlags(), c -> c)) {
       KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, 1000, 1, 0, 1); // warm-up person
       if (!follower.awaitCount(1, Duration.ofMinutes(10))) {
         throw new IllegalStateException("onboarding: no prediction for the warm-up person");
@@ -654,6 +686,199 @@ public final class JobBenchmarks implements Callable<Integer> {
     if (label.equals("shipped")) {
       memoryShare("generation phase", prof, frames);
     }
+  }
+
+  /**
+   * Generation as fast as the job can: all of the model thread's time (share 1), and each generation frame's
+   * prediction held until its edits are trained (WAIT), so the last prediction marks the end of generation.
+   */
+  List<String> onboardingFlags() {
+    List<String> flags = jobFlags();
+    flags.addAll(List.of("--generation-cpu-share", "1", "--predictions-while-seeding", "WAIT"));
+    return flags;
+  }
+
+  // ---- mixed: established persons plus new persons arriving --------------------------------------
+
+  /** What one mixed case measured. */
+  record Mixed(long[] established, long[] firstPrediction, long[] memoryReady, int arrived, int notReady,
+      double maxCheckpointMs, long missing, double windowSeconds) {}
+
+  /**
+   * Established persons (past onboarding, from a seeded savepoint) at 50 % of the steady rate, plus new persons
+   * arriving: first a burst (onboarding capacity: persons made memory-ready per minute while the established load
+   * runs), then arrivals at fractions of that capacity, at-least-once and exactly-once, and with nobody arriving
+   * (the reference); then exactly-once at several checkpoint intervals with many persons' state.
+   */
+  void mixed() throws Exception {
+    double rate;
+    if (mixedEstablishedRate != null) {
+      rate = mixedEstablishedRate;
+    } else {
+      if (Double.isNaN(steadyRate)) {
+        steady();
+      }
+      rate = 0.5 * steadyRate;
+    }
+    int persons = steadyPersons();
+    String savepoint = seededSavepoint(persons);
+    double window = quick && mixedWindow == 90 ? 15 : mixedWindow;
+    results.detail(String.format("  established: %d persons at %.0f frames/s; new persons stream at 25 frames/s from"
+        + " their arrival; window %.0f s per case", persons, rate, window));
+
+    // onboarding capacity: a burst of new persons under the established load, at-least-once
+    int burst = quick ? 2 : 4;
+    Mixed cap = mixedCase("AT_LEAST_ONCE", "10s", persons, savepoint, rate, 0, burst, Math.max(window, quick ? 60 : 240),
+        true);
+    double capacity = cap.memoryReady().length == burst
+        ? 60.0 * burst / (cap.memoryReady()[burst - 1] / 1000.0)
+        : 60.0 * cap.memoryReady().length / cap.windowSeconds(); // not all ready: those that were, over the run
+    results.detail(String.format("  capacity: %d new persons at once, memory-ready after %s ms (first prediction %s ms);"
+        + " %.2f persons/min", burst, Arrays.toString(cap.memoryReady()), Arrays.toString(cap.firstPrediction()), capacity));
+    results.add("mixed", "onboarding capacity under the established load (" + burst + " at once)", capacity, "persons/min");
+    results.add("mixed", "burst: max checkpoint duration", cap.maxCheckpointMs(), "ms");
+    if (!(capacity > 0)) {
+      results.detail("  no new person became memory-ready during the burst: arrival cases skipped");
+    }
+
+    for (String delivery : capacity > 0 ? mixedDeliveries : List.<String>of()) {
+      String interval = delivery.equals("EXACTLY_ONCE") ? mixedInterval : "10s";
+      String d = delivery.equals("EXACTLY_ONCE") ? "exactly-once (checkpoint " + interval + ")" : "at-least-once";
+      List<Double> fractions = new ArrayList<>(List.of(0.0));
+      fractions.addAll(mixedArrivals);
+      for (double fraction : fractions) {
+        double perMin = fraction * capacity;
+        double intervalMs = perMin > 0 ? 60_000 / perMin : 0;
+        int arrivals = perMin > 0 ? (int) Math.max(1, Math.ceil(window * 1000 / intervalMs)) : 0;
+        Mixed m = mixedCase(delivery, interval, persons, savepoint, rate, intervalMs, arrivals, window, false);
+        String name = String.format("%s, new persons at %.2f x capacity (%.2f/min)", d, fraction, perMin);
+        results.detail(String.format("  %s: established p50 %s / p99 %s ms (%d frames, %d not out); %d new persons:"
+            + " first prediction p50 %s / max %s ms, memory-ready p50 %s / max %s ms (%d not ready by the end);"
+            + " max checkpoint %.0f ms", name, ms(pct(m.established(), 50)), ms(pct(m.established(), 99)),
+            m.established().length, m.missing(), m.arrived(), ms(pct(m.firstPrediction(), 50)),
+            ms(pct(m.firstPrediction(), 100)), ms(pct(m.memoryReady(), 50)), ms(pct(m.memoryReady(), 100)),
+            m.notReady(), m.maxCheckpointMs()));
+        results.add("mixed", name + ": established p50", pct(m.established(), 50), "ms");
+        results.add("mixed", name + ": established p99", pct(m.established(), 99), "ms");
+        if (m.arrived() > 0) {
+          results.add("mixed", name + ": new persons' first prediction, max", pct(m.firstPrediction(), 100), "ms");
+          results.add("mixed", name + ": new persons' memory-ready, p50", pct(m.memoryReady(), 50), "ms");
+          results.add("mixed", name + ": new persons not memory-ready by the end of the window", m.notReady(), "");
+        }
+        results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
+      }
+    }
+
+    int statePersons = quick ? 200 : mixedStatePersons;
+    String big = seededSavepoint(statePersons);
+    for (String interval : mixedIntervals) {
+      Mixed m = mixedCase("EXACTLY_ONCE", interval, statePersons, big, rate, 0, 0, window, false);
+      String name = String.format("exactly-once, checkpoint %s, %d persons' state, no one onboarding", interval, statePersons);
+      results.detail(String.format("  %s: p50 %s / p99 %s ms (%d frames); max checkpoint %.0f ms", name,
+          ms(pct(m.established(), 50)), ms(pct(m.established(), 99)), m.established().length, m.maxCheckpointMs()));
+      results.add("mixed", name + ": p50", pct(m.established(), 50), "ms");
+      results.add("mixed", name + ": p99", pct(m.established(), 99), "ms");
+      results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
+    }
+  }
+
+  /**
+   * One mixed run: the job from {@code savepoint}, established persons at {@code rate} frames/s, and
+   * {@code arrivals} new persons arriving every {@code intervalMs} (all at once when 0). With {@code untilReady}
+   * the run goes on until every new person is memory-ready (at most {@code window} seconds).
+   */
+  Mixed mixedCase(String delivery, String interval, int persons, String savepoint, double rate, double intervalMs,
+      int arrivals, double window, boolean untilReady) throws Exception {
+    Topics topics = Topics.fresh("mixed");
+    topics.create(broker, parallelism);
+    List<String> flags = jobFlags();
+    flags.addAll(List.of("--delivery", delivery, "--checkpoint-interval", interval));
+    boolean eo = delivery.equals("EXACTLY_ONCE");
+    int first = 100_000; // new persons' indices: nobody in the savepoint
+    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, eo);
+         Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
+           conf.setString("execution.state-recovery.path", savepoint);
+           conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+           conf.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+           return conf;
+         })) {
+      waitRunning(job);
+      KafkaIo.PacedProducer established = new KafkaIo.PacedProducer(broker.bootstrapServers(), topics.input(), pool,
+          persons, generationFrames(), rate);
+      Thread.sleep(quick ? 2000 : 5000); // warm-up
+      long windowStart = System.currentTimeMillis();
+      Arrivals newcomers = arrivals == 0 ? null
+          : new Arrivals(broker.bootstrapServers(), topics.input(), pool, first, intervalMs, arrivals, 40);
+      long end = windowStart + (long) (window * 1000);
+      while (System.currentTimeMillis() < end) {
+        Thread.sleep(500);
+        if (untilReady && newcomers != null && newcomers.started().size() == arrivals
+            && readyPersons(follower.snapshot(), first) >= arrivals) {
+          break;
+        }
+      }
+      long windowEnd = System.currentTimeMillis();
+      established.close();
+      if (newcomers != null) {
+        newcomers.close();
+      }
+      long sent = established.sent() + (newcomers == null ? 0 : newcomers.sent());
+      follower.awaitCount(sent, Duration.ofSeconds(quick ? 20 : 60));
+      double maxCheckpoint = job.rest("/checkpoints").path("summary").path("end_to_end_duration").path("max").asDouble(Double.NaN);
+      Map<String, Out> byKey = new java.util.HashMap<>();
+      Map<String, Out> firstOut = new java.util.HashMap<>();
+      Map<String, Out> firstOnline = new java.util.HashMap<>();
+      for (Out o : follower.snapshot()) {
+        byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
+        firstOut.merge(o.personId(), o, (a, b) -> a.frameIndex() <= b.frameIndex() ? a : b);
+        if (o.phase() == Phase.ONLINE) {
+          firstOnline.merge(o.personId(), o, (a, b) -> a.receivedMs() <= b.receivedMs() ? a : b);
+        }
+      }
+      List<Long> est = new ArrayList<>();
+      long missing = 0;
+      for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
+        if (e.getValue() < windowStart || e.getValue() >= windowEnd) {
+          continue;
+        }
+        Out o = byKey.get(e.getKey());
+        if (o == null) {
+          missing++;
+          est.add(Long.MAX_VALUE);
+        } else {
+          est.add(o.receivedMs() - e.getValue());
+        }
+      }
+      List<Long> firstPrediction = new ArrayList<>();
+      List<Long> ready = new ArrayList<>();
+      int notReady = 0;
+      Map<Integer, Long> started = newcomers == null ? Map.of() : newcomers.started();
+      for (Map.Entry<Integer, Long> e : started.entrySet()) {
+        String id = FramePool.personId(e.getKey());
+        Out f = firstOut.get(id);
+        firstPrediction.add(f == null ? Long.MAX_VALUE : f.receivedMs() - e.getValue());
+        Out r = firstOnline.get(id);
+        if (r == null) {
+          notReady++;
+        } else {
+          ready.add(r.receivedMs() - e.getValue());
+        }
+      }
+      return new Mixed(est.stream().mapToLong(Long::longValue).sorted().toArray(),
+          firstPrediction.stream().mapToLong(Long::longValue).sorted().toArray(),
+          ready.stream().mapToLong(Long::longValue).sorted().toArray(), started.size(), notReady, maxCheckpoint, missing,
+          (windowEnd - windowStart) / 1000.0);
+    }
+  }
+
+  static int readyPersons(List<Out> outs, int first) {
+    java.util.Set<String> ready = new java.util.HashSet<>();
+    for (Out o : outs) {
+      if (o.phase() == Phase.ONLINE && o.personId().compareTo(FramePool.personId(first)) >= 0) {
+        ready.add(o.personId());
+      }
+    }
+    return ready.size();
   }
 
   // ---- latency ---------------------------------------------------------------------------------

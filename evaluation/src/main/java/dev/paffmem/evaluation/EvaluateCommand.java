@@ -168,7 +168,11 @@ public final class EvaluateCommand implements Callable<Integer> {
           "--starting-offsets", "EARLIEST", "--job-name", "paffmem-evaluation",
           // a bounded run needs it (the job refuses --stop-at-latest with EXACTLY_ONCE: the last transaction
           // may stay uncommitted); duplicates after a restart are dropped when joining with the dataset
-          "--delivery", "AT_LEAST_ONCE"));
+          "--delivery", "AT_LEAST_ONCE",
+          // the paper's schedule: each frame is predicted by the memory once it has trained on it (delayed by
+          // generation), not by the PK while the memory is seeded
+          "--predictions-while-seeding", "WAIT",
+          "--generation-cpu-share", "1")); // offline: nobody waits for online predictions
       args.addAll(jobArgs); // the user's job flags win
       args.add("--stop-at-latest"); // always bounded: the job ends after the frames written below
       JobConfig cfg;

@@ -9,6 +9,7 @@ import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
 import dev.paffmem.job.ingest.RawRecordDeserializer;
 import dev.paffmem.job.ingest.Rejections;
+import dev.paffmem.job.ingest.RoutingKey;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.job.model.KafkaRecordBytes;
@@ -38,6 +39,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * The P-AffMem Flink job.
  *
  * <pre>
- * KafkaSource(FaceFrame bytes) -> validate -> keyBy(person) -> sequence (order, phase)
- *   -> [forward] batched PK inference (E, D_em, G+E) -> keyBy(person) -> affective memory
+ * KafkaSource(FaceFrame bytes) -> keyBy(person) -> validate -> [forward] sequence (order, phase)
+ *   -> [forward] batched PK inference (E, D_em; G+E off the online path) -> [forward] affective memory
  *   -> KafkaSink(AffectPrediction, exactly once);   rejects -> KafkaSink(RejectedFrame)
  * </pre>
  *
@@ -101,24 +103,31 @@ public final class PAffMemJob {
   public static Outputs buildPipeline(DataStream<KafkaRecordBytes> input, JobConfig cfg, ModelManifest manifest) {
     FrameDecoder decoder = new FrameDecoder(cfg.maxRecordBytes(), cfg.maxImagePixels(), cfg.minImageSide(),
         manifest.imageWidth(), manifest.imageHeight());
+    // routed by person before validation: raw records (about the JPEG's size) cross the network, not decoded pixels
     SingleOutputStreamOperator<Frame> valid = input
+        .keyBy(new RoutingKey(), Types.STRING)
         .process(new FrameValidator(decoder), TypeInformation.of(Frame.class))
         .name("validate FaceFrame").uid(UID_VALIDATE);
 
-    SingleOutputStreamOperator<Frame> sequenced = valid
-        .keyBy(new PersonKey(), Types.STRING)
+    // a valid frame's routing key is its person id: still partitioned by person, chained
+    SingleOutputStreamOperator<Frame> sequenced = DataStreamUtils
+        .reinterpretAsKeyedStream(valid, new PersonKey(), Types.STRING)
         .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl()), TypeInformation.of(Frame.class))
         .name("sequence per person").uid(UID_SEQUENCE);
 
-    // a forward edge from the sequencer (chained): same partitioning by person, same order
+    // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
+    // so the inference operator keeps pending generation in keyed state, which moves with its person
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.intraOpThreads(),
-        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.asyncInference());
-    SingleOutputStreamOperator<EncodedFrame> encoded = sequenced
+        cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
+        cfg.generationCpuShare(), cfg.asyncInference());
+    SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
+        .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)
         .uid(UID_INFERENCE);
 
-    SingleOutputStreamOperator<AffectPrediction> predictions = encoded
-        .keyBy(new EncodedPersonKey(), Types.STRING)
+    // everything the inference subtask emits is of persons it owns: the memory is chained to it, no keyBy
+    SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
+        .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
         .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), manifest.modelId(), manifest.modelVersion()),
             new AvroTypeInfo<>(AffectPrediction.class))
         .name("affective memory").uid(UID_MEMORY);
@@ -158,6 +167,10 @@ public final class PAffMemJob {
     Configuration conf = new Configuration();
     RestartPolicy.apply(cfg, conf); // CLUSTER (the default): the cluster's strategy applies
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
+    // chained operators hand records on without a serializer copy: no operator changes a record after emitting
+    // it or keeps one it was given and changes it (the inference buffer and the memory's pending state hold
+    // records nobody touches again)
+    conf.set(PipelineOptions.OBJECT_REUSE, true);
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));

@@ -93,13 +93,22 @@ public final class Stages {
     TypeSerializer<Frame> ser = TypeInformation.of(Frame.class).createSerializer(new SerializerConfigImpl());
     DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
     DataInputDeserializer in = new DataInputDeserializer();
-    us.put("keyBy validate -> sequence: Frame POJO serialize + deserialize (27 KB RGB)", cpuMicros(calls, i -> {
+    TypeSerializer<KafkaRecordBytes> rawSer = TypeInformation.of(KafkaRecordBytes.class).createSerializer(new SerializerConfigImpl());
+    dev.paffmem.job.ingest.RoutingKey routing = new dev.paffmem.job.ingest.RoutingKey();
+    us.put("keyBy source -> validate (as in the job): routing key + raw record serialize + deserialize", cpuMicros(calls, i -> {
+      routing.getKey(records[i % n]);
+      out.clear();
+      rawSer.serialize(records[i % n], out);
+      in.setBuffer(out.getSharedBuffer(), 0, out.length());
+      rawSer.deserialize(in);
+    }));
+    us.put("  before: keyBy validate -> sequence, Frame POJO serialize + deserialize (27 KB RGB)", cpuMicros(calls, i -> {
       out.clear();
       ser.serialize(frames[i % n], out);
       in.setBuffer(out.getSharedBuffer(), 0, out.length());
       ser.deserialize(in);
     }));
-    us.put("chained sequence -> inference: Frame copy (object reuse off)", cpuMicros(calls, i -> ser.copy(frames[i % n])));
+    us.put("  before: chained sequence -> inference, Frame copy (object reuse off; the job now reuses)", cpuMicros(calls, i -> ser.copy(frames[i % n])));
 
     int size = m.imageSize();
     float[] images = new float[batch * size];

@@ -50,6 +50,13 @@ public final class JobConfig implements Serializable {
   public enum Delivery { EXACTLY_ONCE, AT_LEAST_ONCE }
 
   /**
+   * What a frame gets while its person's memory is being seeded (generation runs off the online path): PK, the
+   * PK's own prediction at once (phase GENERATING); WAIT, the memory's prediction once the memory has trained on
+   * every frame up to it (the paper's schedule, for offline evaluation: predictions are delayed by generation).
+   */
+  public enum SeedingPredictions { PK, WAIT }
+
+  /**
    * Restart strategy the job asks for. {@code CLUSTER} (the default) sets none, so the cluster's own
    * ({@code restart-strategy.*} in its config.yaml; a local run's is {@code RestartPolicy.localDefault()}) applies.
    */
@@ -162,6 +169,22 @@ public final class JobConfig implements Serializable {
   @Option(names = "--generation-targets", defaultValue = "200",
       description = "Arousal/valence targets per generation frame, a Halton (2,3) set over [-1,1]^2 (default: ${DEFAULT-VALUE}).")
   private int generationTargets;
+
+  @Option(names = "--generation-chunk", defaultValue = "4",
+      description = "Generation runs off the online path in chunks of this many edited faces (rows of G + E) of one frame,"
+          + " interleaved between online batches: an online batch waits at most one chunk (default: ${DEFAULT-VALUE}).")
+  private int generationChunk;
+
+  @Option(names = "--generation-cpu-share", defaultValue = "0.5",
+      description = "Largest share of each inference subtask's time spent generating, in (0, 1]; the rest is kept for"
+          + " online frames (default: ${DEFAULT-VALUE}).")
+  private double generationCpuShare;
+
+  @Option(names = "--predictions-while-seeding", defaultValue = "PK", paramLabel = "PK|WAIT",
+      description = "While a person's memory is seeded: PK predicts each frame at once (phase GENERATING); WAIT holds"
+          + " each frame until the memory has trained on every frame up to it and predicts it then, as the paper's"
+          + " schedule does (offline evaluation) (default: ${DEFAULT-VALUE}).")
+  private SeedingPredictions predictionsWhileSeeding;
 
   // ---- Affective memory (MemoryConfig) --------------------------------------------------------
 
@@ -376,6 +399,10 @@ public final class JobConfig implements Serializable {
     requireAtLeast("--batch-max-size", batchMaxSize, 1);
     requireAtLeast("--generation-frames", generationFrames, 0);
     requireAtLeast("--generation-targets", generationTargets, 1);
+    requireAtLeast("--generation-chunk", generationChunk, 1);
+    if (!(generationCpuShare > 0 && generationCpuShare <= 1)) {
+      throw new ConfigException("--generation-cpu-share must be in (0, 1], was " + generationCpuShare);
+    }
     requireAtLeast("--parallelism", parallelism, 0);
     requireAtLeast("--max-parallelism", maxParallelism, 1);
     requireAtLeast("--restart-attempts", restartAttempts, 0);
@@ -465,6 +492,9 @@ public final class JobConfig implements Serializable {
   public boolean asyncInference() { return asyncInference; }
   public int generationFrames() { return generationFrames; }
   public int generationTargets() { return generationTargets; }
+  public int generationChunk() { return generationChunk; }
+  public double generationCpuShare() { return generationCpuShare; }
+  public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public Duration stateTtl() { return stateTtl; }
   public Duration checkpointInterval() { return checkpointInterval; }
   public int parallelism() { return parallelism; }
@@ -488,7 +518,8 @@ public final class JobConfig implements Serializable {
         + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
         + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
-        + ", generationTargets=" + generationTargets + ", stateTtl=" + stateTtl
+        + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
+        + ", generationCpuShare=" + generationCpuShare + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
         + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism

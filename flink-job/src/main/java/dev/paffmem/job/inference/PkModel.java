@@ -338,6 +338,32 @@ public final class PkModel implements AutoCloseable {
     return generateAndEncode(conditioning, arousalValence, n, (role, nanos) -> { });
   }
 
+  /**
+   * The generation step of one frame, the one entry point of generation: the frame's face edited by G to
+   * each of {@code arousalValence.length / 2} (arousal, valence) targets and the edited faces encoded by E,
+   * returned as their {@code targets * zDim} z values. The frame comes as both its RGB8 pixels
+   * ({@code rgb}, manifest geometry, as {@link #encodeRgb} takes them) and its encoding {@code z}: the paper's
+   * generator is conditioned on z (the pixels are unused); a frame editor ({@link ModelManifest#generatorConditioning()}
+   * FRAME) is fed the frame itself, converted by {@link ImageTensors#write}.
+   */
+  public float[] generateAndEncode(byte[] rgb, float[] z, float[] arousalValence, RunTimer timer) throws OrtException {
+    int n = arousalValence.length / 2;
+    int zDim = manifest.zDim();
+    if (z.length != zDim) {
+      throw new IllegalArgumentException("z has " + z.length + " values, the model's zDim is " + zDim);
+    }
+    float[] row = z;
+    if (manifest.generatorConditioning() == ModelManifest.Conditioning.FRAME) {
+      row = new float[imageSize()];
+      ImageTensors.write(rgb, manifest, row, 0);
+    }
+    float[] rows = new float[n * row.length];
+    for (int r = 0; r < n; r++) {
+      System.arraycopy(row, 0, rows, r * row.length, row.length);
+    }
+    return generateAndEncode(rows, arousalValence, n, timer);
+  }
+
   /** Receives how long each network of {@link #generateAndEncode(float[], float[], int, RunTimer)} ran. */
   @FunctionalInterface
   public interface RunTimer {

@@ -8,14 +8,16 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * Flink adapter of {@link FrameDecoder}: valid frames go on, the rest to the {@link Rejections#TAG}
- * side output. Metrics: {@code framesIn}, and {@code framesRejected} per {@code reason}.
+ * side output. Keyed by {@link RoutingKey} (stateless): it runs after the keyBy, so a frame crosses the
+ * network as its raw record (about the size of its JPEG) and is decoded on the subtask that owns its person.
+ * Metrics: {@code framesIn}, and {@code framesRejected} per {@code reason}.
  */
-public final class FrameValidator extends ProcessFunction<KafkaRecordBytes, Frame> {
+public final class FrameValidator extends KeyedProcessFunction<String, KafkaRecordBytes, Frame> {
   private static final long serialVersionUID = 1L;
 
   private final FrameDecoder decoder;

@@ -1,11 +1,15 @@
 package dev.paffmem.job.model;
 
 /**
- * A frame after the PK model: its encoding z, the PK's own prediction (D_em on z) and, in the
- * generation phase, the encodings of its generated (edited) faces with their targets.
+ * What the inference operator emits, of two kinds. A frame after the PK model: its encoding z and the
+ * PK's own prediction (D_em on z), one per accepted frame, emitted at once. Or, later, for each frame of
+ * the generation phase ({@link #edits} true): the encodings of its generated (edited) faces with their
+ * targets, for the memory to train on; no prediction is made for it.
  * (A Flink POJO: public fields and a no-argument constructor.)
  */
 public class EncodedFrame {
+  /** True: this carries only the edits of the person's frame {@code frame.ordinal} (and no z). */
+  public boolean edits;
   /** The frame, without its pixels and original bytes. */
   public Frame frame;
   /** The encoder's z of the real frame. */

@@ -15,8 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
@@ -29,9 +32,19 @@ import org.apache.flink.util.Collector;
  * The person's affective memory (paper 2.2), keyed by person id and kept in Flink state as its Avro
  * record {@link AffectiveMemoryState} (so the state evolves with the schema).
  *
- * <p>Per frame: train the memory with the generated faces (labelled with their targets) and the real
- * frame (unlabelled), seeded by (person, frameIndex) so a replay trains identically; then the BMU of
- * the real frame's z gives the prediction. One {@link AffectPrediction} per frame.
+ * <p>Per frame: train the memory with the frame's generated faces (labelled with their targets; frames of
+ * the generation phase) and the real frame (unlabelled), seeded by (person, frameIndex) so a replay
+ * trains identically; then the memory predicts the frame. One {@link AffectPrediction} per frame, emitted
+ * when the frame arrives.
+ *
+ * <p>Generation runs off the online path: a generation frame's edits arrive as a separate record after
+ * the frame. Frames are trained strictly in the person's order, each once its edits are here, so the
+ * memory is the same whatever the timing; frames that arrive while an earlier generation frame still
+ * waits for its edits are kept in state ({@code pending-frames}, {@code pending-edits}) and get the PK's
+ * own prediction at once, with phase GENERATING. From the first frame after the whole generation phase
+ * is trained, the memory predicts (phase ONLINE). With {@code --predictions-while-seeding WAIT} (offline
+ * evaluation) a frame's prediction waits instead until the memory has trained on it, and is the memory's,
+ * as in the paper's schedule.
  *
  * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
@@ -47,9 +60,14 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private final String modelVersion;
 
   private transient MemoryConfig memoryConfig;
+  private transient boolean waitForMemory;
   private transient ValueState<AffectiveMemoryState> memory;
   private transient ValueState<Long> lastSeen;
   private transient ValueState<Long> generationNanos;
+  /** The ordinal of the person's next frame to train on; frames and edits that arrived ahead of it wait below. */
+  private transient ValueState<Long> nextOrdinal;
+  private transient MapState<Long, EncodedFrame> pendingFrames;
+  private transient MapState<Long, EncodedFrame> pendingEdits;
   private transient Counter framesOut;
   private transient Histogram memorySize;
   private transient Histogram endToEndLatency;
@@ -73,6 +91,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   @Override
   public void open(OpenContext openContext) {
     memoryConfig = config.memoryConfig(zDim);
+    waitForMemory = config.predictionsWhileSeeding() == JobConfig.SeedingPredictions.WAIT;
     Duration ttl = config.stateTtl();
     memory = getRuntimeContext().getState(memoryDescriptor(ttl));
     ValueStateDescriptor<Long> s = new ValueStateDescriptor<>("last-seen", Types.LONG);
@@ -81,6 +100,17 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     ValueStateDescriptor<Long> g = new ValueStateDescriptor<>("generation-nanos", Types.LONG);
     g.enableTimeToLive(IdleTimers.ttlConfig(ttl));
     generationNanos = getRuntimeContext().getState(g);
+    ValueStateDescriptor<Long> o = new ValueStateDescriptor<>("next-ordinal", Types.LONG);
+    o.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    nextOrdinal = getRuntimeContext().getState(o);
+    MapStateDescriptor<Long, EncodedFrame> pf =
+        new MapStateDescriptor<>("pending-frames", Types.LONG, TypeInformation.of(EncodedFrame.class));
+    pf.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    pendingFrames = getRuntimeContext().getMapState(pf);
+    MapStateDescriptor<Long, EncodedFrame> pe =
+        new MapStateDescriptor<>("pending-edits", Types.LONG, TypeInformation.of(EncodedFrame.class));
+    pe.enableTimeToLive(IdleTimers.ttlConfig(ttl));
+    pendingEdits = getRuntimeContext().getMapState(pe);
 
     var group = getRuntimeContext().getMetricGroup();
     framesOut = group.counter("framesOut");
@@ -92,55 +122,75 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   @Override
   public void processElement(EncodedFrame e, Context ctx, Collector<AffectPrediction> out) throws Exception {
     Frame f = e.frame;
-    AffectiveMemoryState state = memory.value();
-    AffectiveMemory gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemory.fromState(state, memoryConfig);
-
-    int generated = e.generatedCount();
-    List<Sample> samples = new ArrayList<>(generated + 1);
-    for (int i = 0; i < generated; i++) {
-      float[] z = new float[zDim];
-      System.arraycopy(e.generatedZ, i * zDim, z, 0, zDim);
-      boolean read = e.generatedPk.length == e.generatedTargets.length;
-      samples.add(Sample.labelled(z, e.generatedTargets[2 * i], e.generatedTargets[2 * i + 1],
-          read ? e.generatedPk[2 * i] : Float.NaN, read ? e.generatedPk[2 * i + 1] : Float.NaN));
-    }
-    samples.add(Sample.unlabelled(e.z));
-    gwr.train(samples, AffectiveMemory.seed(f.personId, f.frameIndex));
-    Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
-    memory.update(gwr.toState());
-
+    String person = ctx.getCurrentKey();
     long now = ctx.timerService().currentProcessingTime();
+    Long next = nextOrdinal.value();
+    if (e.edits) {
+      if (next == null || f.ordinal >= next) {
+        pendingEdits.put(f.ordinal, e);
+      }
+      if (next != null) {
+        AffectiveMemory trained = trainInOrder(person, next, null, memory.value(), now, out);
+        if (trained != null) {
+          memory.update(trained.toState());
+        }
+      }
+      return;
+    }
+
+    if (next != null && f.ordinal < next) {
+      // the sequencer started the person over (its idle timer fired just before this one's): so does the memory
+      memory.clear();
+      pendingFrames.clear();
+      pendingEdits.clear();
+      generationNanos.clear();
+      next = null;
+    }
+    if (next == null) {
+      next = f.ordinal; // a new person (0), or one restored from a state without this (it trains from here)
+      nextOrdinal.update(next);
+    }
     lastSeen.update(now);
     ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, config.stateTtl()));
-    if (f.phase == Phase.GENERATING) {
-      Long sum = generationNanos.value();
-      long total = (sum == null ? 0 : sum) + e.generationNanos;
-      if (f.ordinal + 1 >= config.generationFrames()) {
-        generationTime.update(total / 1_000_000);
-        generationNanos.clear();
-      } else {
-        generationNanos.update(total);
-      }
+    AffectiveMemoryState state = memory.value();
+    AffectiveMemory gwr = trainInOrder(person, next, e, state, now, out);
+    boolean trained = nextOrdinal.value() > f.ordinal;
+    if (gwr != null) {
+      memory.update(gwr.toState());
     }
+    if (!trained) { // trained once the edits of every earlier generation frame are in
+      pendingFrames.put(f.ordinal, waitForMemory ? e : slim(e));
+      if (!waitForMemory) { // the memory is still being seeded: the PK's own prediction, at once
+        int size = gwr != null ? gwr.size() : state == null ? 0 : state.getNeuronCount();
+        emit(e, Phase.GENERATING, e.pkArousal, e.pkValence, size, 0f, now, out);
+      }
+    } else if (!waitForMemory) { // the memory has learned every frame up to this one: it predicts
+      Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
+      emit(e, f.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+    }
+  }
 
-    memorySize.update(p.memorySize());
+  private void emit(EncodedFrame e, Phase phase, float arousal, float valence, int size, float activation, long now,
+      Collector<AffectPrediction> out) {
+    Frame f = e.frame;
+    memorySize.update(size);
     endToEndLatency.update(Math.max(0, now - f.kafkaTimestamp));
     framesOut.inc();
     if (LOG.isTraceEnabled()) {
-      LOG.trace("prediction {} {} {} memory {}", f.personId, f.frameIndex, f.phase, p.memorySize());
+      LOG.trace("prediction {} {} {} memory {}", f.personId, f.frameIndex, phase, size);
     }
     out.collect(AffectPrediction.newBuilder()
         .setPersonId(f.personId)
         .setSourceId(f.sourceId)
         .setFrameIndex(f.frameIndex)
         .setEventTime(Instant.ofEpochMilli(f.eventTime))
-        .setArousal(p.arousal())
-        .setValence(p.valence())
+        .setArousal(arousal)
+        .setValence(valence)
         .setPkArousal(e.pkArousal)
         .setPkValence(e.pkValence)
-        .setPhase(f.phase)
-        .setMemorySize(p.memorySize())
-        .setBmuActivation(p.activation())
+        .setPhase(phase)
+        .setMemorySize(size)
+        .setBmuActivation(activation)
         .setModelId(modelId)
         .setModelVersion(modelVersion)
         .setProcessingTime(Instant.ofEpochMilli(now))
@@ -151,6 +201,87 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .build());
   }
 
+  /**
+   * Trains the memory on the person's frames in ordinal order from {@code next}, as far as they are here:
+   * a frame of the generation phase needs its edits too. {@code inHand} is the frame being processed
+   * (not in the pending state). Each frame trains exactly as the paper's schedule does, whenever its edits
+   * arrive: its edited faces (labelled with their targets) and the frame (unlabelled), seeded by (person,
+   * frame index); so the memory is the same whatever the timing of generation. With
+   * {@code --predictions-while-seeding WAIT} each frame is predicted right after it is trained. Returns the
+   * trained memory, or null when nothing could be trained; updates the next ordinal.
+   */
+  private AffectiveMemory trainInOrder(String person, long next, EncodedFrame inHand, AffectiveMemoryState state,
+      long now, Collector<AffectPrediction> out) throws Exception {
+    AffectiveMemory gwr = null;
+    long n = next;
+    while (true) {
+      EncodedFrame frame = inHand != null && inHand.frame.ordinal == n ? inHand : pendingFrames.get(n);
+      if (frame == null) {
+        break;
+      }
+      EncodedFrame edits = null;
+      if (n < config.generationFrames() && frame.frame.phase == Phase.GENERATING) {
+        edits = pendingEdits.get(n);
+        if (edits == null) {
+          break;
+        }
+      }
+      if (gwr == null) {
+        gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemory.fromState(state, memoryConfig);
+      }
+      List<Sample> samples = new ArrayList<>((edits == null ? 0 : edits.generatedCount()) + 1);
+      if (edits != null) {
+        for (int i = 0; i < edits.generatedCount(); i++) {
+          float[] z = new float[zDim];
+          System.arraycopy(edits.generatedZ, i * zDim, z, 0, zDim);
+          boolean read = edits.generatedPk.length == edits.generatedTargets.length;
+          samples.add(Sample.labelled(z, edits.generatedTargets[2 * i], edits.generatedTargets[2 * i + 1],
+              read ? edits.generatedPk[2 * i] : Float.NaN, read ? edits.generatedPk[2 * i + 1] : Float.NaN));
+        }
+        pendingEdits.remove(n);
+        recordGenerationTime(n, edits.generationNanos);
+      }
+      samples.add(Sample.unlabelled(frame.z));
+      gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
+      if (waitForMemory) {
+        Prediction p = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
+        emit(frame, frame.frame.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+      }
+      if (frame != inHand) {
+        pendingFrames.remove(n);
+      }
+      n++;
+    }
+    if (n != next) {
+      nextOrdinal.update(n);
+    }
+    return gwr;
+  }
+
+  private void recordGenerationTime(long ordinal, long nanos) throws Exception {
+    Long sum = generationNanos.value();
+    long total = (sum == null ? 0 : sum) + nanos;
+    if (ordinal + 1 >= config.generationFrames()) {
+      generationTime.update(total / 1_000_000);
+      generationNanos.clear();
+    } else {
+      generationNanos.update(total);
+    }
+  }
+
+  /** What the memory needs of a frame it cannot train yet (and has predicted): its z, frame index, ordinal and phase. */
+  private static EncodedFrame slim(EncodedFrame e) {
+    EncodedFrame s = new EncodedFrame();
+    Frame f = new Frame();
+    f.personId = e.frame.personId;
+    f.frameIndex = e.frame.frameIndex;
+    f.ordinal = e.frame.ordinal;
+    f.phase = e.frame.phase;
+    s.frame = f;
+    s.z = e.z;
+    return s;
+  }
+
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AffectPrediction> out) throws Exception {
     Long seen = lastSeen.value();
@@ -158,6 +289,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       memory.clear();
       lastSeen.clear();
       generationNanos.clear();
+      nextOrdinal.clear();
+      pendingFrames.clear();
+      pendingEdits.clear();
     }
   }
 }

@@ -1,63 +1,82 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.inference.InferenceSteps;
+import dev.paffmem.job.inference.InferenceSteps.Timing;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.inference.SharedPkModel;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.model.GenerationWork;
+import dev.paffmem.job.scheduling.GenerationQueue;
+import dev.paffmem.job.scheduling.GenerationQueue.Chunk;
+import dev.paffmem.job.scheduling.GenerationQueue.Pending;
+import dev.paffmem.job.scheduling.MicroBatcher;
+import dev.paffmem.job.scheduling.ModelHandOver;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.operators.MailboxExecutor;
-import org.apache.flink.api.common.operators.ProcessingTimeService.ProcessingTimeCallback;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.YieldingOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.function.ThrowingRunnable;
 
 /**
- * Runs the PK model on micro-batches of frames from all persons of this subtask.
+ * Runs the PK model for the persons of this subtask (keyed by person id): online frames in
+ * micro-batches, generation as separate, preemptible work.
  *
- * <p>Every frame: encoder E on the real face, D_em on its z (the PK's own prediction). GENERATING
- * frames also: generator G edits the face to each {@link GenerationTargets} target, and E encodes
- * the edited faces ({@link PkModel#generateAndEncode}: G's output tensor is E's input, the images
- * never pass through Java). Model calls take at most {@code batchMaxSize} rows.
+ * <p><b>Online.</b> Every frame, GENERATING ones included, goes through E and D_em in a micro-batch
+ * ({@link MicroBatcher}: at most {@code batchMaxSize} frames, at most {@code batchMaxWait} of waiting) and
+ * is emitted at once with its z and the PK's prediction.
  *
- * <p><b>Pipelining.</b> With {@code asyncInference} (the job's default) a batch runs on this
- * subtask's own inference thread while the task thread goes on reading input into the next batch;
- * at most one batch is in flight, and its results are emitted on the task thread (through the
- * mailbox) in arrival order. Without it the model runs on the task thread, which then reads no
- * input meanwhile: upstream tasks block on this subtask's full input buffers, and with a keyBy in
- * between that also starves the other inference subtasks (measured in BENCHMARKS.md).
+ * <p><b>Generation.</b> A GENERATING frame, once encoded, becomes a {@link GenerationWork} (its pixels and
+ * z) in this operator's keyed state and in the {@link GenerationQueue}. The queue is worked off in chunks
+ * of {@code generationChunk} targets of one frame (G + E, then D_em; {@link InferenceSteps#edits}) between
+ * online batches, for at most {@code generationCpuShare} of the time; an online batch that becomes due
+ * waits at most for the chunk running. When a frame's last chunk is done its edits are emitted (an
+ * {@link EncodedFrame} with {@code edits} set) and its work leaves the state.
  *
- * <p><b>Guarantees.</b> A batch is submitted when it holds {@code batchMaxSize} rows or its oldest
- * frame has waited {@code batchMaxWait}; everything buffered or in flight is run and emitted before
- * a watermark is forwarded, at end of input, and in {@link #prepareSnapshotPreBarrier} (before the
- * checkpoint barrier is forwarded), so a checkpoint never contains buffered frames: after recovery
- * nothing is lost and nothing runs twice. Frames are emitted in arrival order, so each person's
- * order (set by the keyed sequencer upstream, connected by a forward edge) is preserved.
+ * <p><b>Threads.</b> With {@code asyncInference} (the job's default) model calls run on this subtask's
+ * own model thread and results come back through the task's mailbox ({@link ModelHandOver}); at most one
+ * call (a batch or a chunk) is in flight. Without it they run on the task thread, a chunk at a time from
+ * a processing-time timer, so input is read between chunks.
  *
- * <p>The model is shared by all slots of the TaskManager ({@link SharedPkModel}).
+ * <p><b>Checkpoints.</b> Buffered and in-flight online frames are run and emitted before a watermark, at
+ * end of input, and in {@link #prepareSnapshotPreBarrier} (which also waits for a chunk in flight, never
+ * for a whole frame's generation): a checkpoint holds no online frame, and holds the generation work
+ * not yet emitted in keyed state. After a restore that work is queued again from the state and redone
+ * from its first target (the same chunks, so the same edits); it moves with its person on rescaling.
+ * At end of input all generation work is finished before the operator finishes.
  *
- * <p>Metrics: {@code batchSize} (rows per encoder call), {@code inferenceLatencyMs} per
- * {@code model} (encoder, dem, generator), {@code framesEncoded}.
+ * <p>The model is shared by all slots of the TaskManager ({@link SharedPkModel}). Metrics:
+ * {@code batchSize} (rows per encoder call), {@code inferenceLatencyMs} per {@code model} (encoder, dem,
+ * generator), {@code framesEncoded}, {@code generationQueue} (frames waiting for their edits).
  */
 public final class BatchedInferenceOperator extends AbstractStreamOperator<EncodedFrame>
-    implements OneInputStreamOperator<Frame, EncodedFrame>, ProcessingTimeCallback, YieldingOperator<EncodedFrame> {
+    implements OneInputStreamOperator<Frame, EncodedFrame>, YieldingOperator<EncodedFrame> {
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchedInferenceOperator.class);
+
+  /** A person's frames waiting for their edits, by ordinal. */
+  static final MapStateDescriptor<Long, GenerationWork> PENDING_GENERATION =
+      new MapStateDescriptor<>("pending-generation", Types.LONG, TypeInformation.of(GenerationWork.class));
 
   private final ModelManifest manifest;
   private final Device device;
@@ -65,33 +84,39 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final int batchMaxSize;
   private final long batchMaxWaitMs;
   private final int generationTargets;
+  private final int generationChunk;
+  private final double generationCpuShare;
   private final boolean asyncInference;
 
   private transient MailboxExecutor mailbox;
-  private transient ExecutorService inferenceThread;
-  /** Batches submitted to the inference thread whose results are not emitted yet (task thread only). */
-  private transient int inFlight;
+  private transient ModelHandOver handOver;
   private transient SharedPkModel.Lease lease;
   private transient PkModel model;
   private transient float[] targets;
-  private transient List<StreamRecord<Frame>> buffer;
-  private transient int pendingRows;
-  private transient long oldestArrival;
-  private transient boolean timerPending;
+  private transient MicroBatcher<StreamRecord<Frame>> batcher;
+  private transient GenerationQueue generation;
+  private transient MapState<Long, GenerationWork> pendingGeneration;
+  private transient boolean batchTimerPending;
+  private transient boolean generationTimerPending;
+  /** Online batches waiting for the model thread to become free (no chunk may start meanwhile). */
+  private transient int onlineWaiting;
   private transient Histogram batchSize;
   private transient Histogram encoderLatency;
   private transient Histogram demLatency;
   private transient Histogram generatorLatency;
-  private transient org.apache.flink.metrics.Counter framesEncoded;
+  private transient Counter framesEncoded;
 
   public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
-      Duration batchMaxWait, int generationTargets, boolean asyncInference) {
+      Duration batchMaxWait, int generationTargets, int generationChunk, double generationCpuShare,
+      boolean asyncInference) {
     this.manifest = manifest;
     this.device = device;
     this.intraOpThreads = intraOpThreads;
     this.batchMaxSize = batchMaxSize;
     this.batchMaxWaitMs = batchMaxWait.toMillis();
     this.generationTargets = generationTargets;
+    this.generationChunk = generationChunk;
+    this.generationCpuShare = generationCpuShare;
     this.asyncInference = asyncInference;
   }
 
@@ -101,89 +126,98 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   }
 
   @Override
+  public void initializeState(StateInitializationContext context) throws Exception {
+    super.initializeState(context);
+    generation = new GenerationQueue(generationTargets, manifest.zDim(), generationChunk, generationCpuShare);
+    pendingGeneration = getPartitionedState(PENDING_GENERATION);
+    if (context.isRestored()) {
+      List<GenerationWork> restored = new ArrayList<>();
+      getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          PENDING_GENERATION, (person, state) -> state.values().forEach(restored::add));
+      restored.sort(Comparator.<GenerationWork>comparingLong(w -> w.ordinal).thenComparing(w -> w.personId));
+      restored.forEach(generation::add);
+      if (!restored.isEmpty()) {
+        LOG.info("{} frames' generation restored from the checkpoint, to be redone", restored.size());
+      }
+    }
+  }
+
+  @Override
   public void open() throws Exception {
     super.open();
     lease = SharedPkModel.acquire(manifest, device, intraOpThreads);
     model = lease.model();
     targets = GenerationTargets.halton(generationTargets);
-    buffer = new ArrayList<>();
-    if (asyncInference) {
-      if (mailbox == null) {
-        throw new IllegalStateException("asynchronous inference needs the task's mailbox executor (a YieldingOperator)");
-      }
-      String name = "PK inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks();
-      inferenceThread = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-      });
-    }
+    batcher = new MicroBatcher<>(batchMaxSize, batchMaxWaitMs);
+    handOver = asyncInference
+        ? ModelHandOver.onThread(mailbox, "PK inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks())
+        : ModelHandOver.direct();
     MetricGroup g = getMetricGroup();
     batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
     encoderLatency = g.addGroup("model", "encoder").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     demLatency = g.addGroup("model", "dem").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generatorLatency = g.addGroup("model", "generator").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     framesEncoded = g.counter("framesEncoded");
+    g.gauge("generationQueue", () -> generation.size());
+    scheduleGeneration(); // work restored from a checkpoint
   }
 
   @Override
   public void processElement(StreamRecord<Frame> element) throws Exception {
-    if (buffer.isEmpty()) {
-      oldestArrival = getProcessingTimeService().getCurrentProcessingTime();
-      if (!timerPending) {
-        timerPending = true;
-        getProcessingTimeService().registerTimer(oldestArrival + batchMaxWaitMs, this);
-      }
-    }
-    buffer.add(element.copy(element.getValue())); // the runtime may reuse its StreamRecord container
-    pendingRows += 1 + (element.getValue().phase == Phase.GENERATING ? generationTargets : 0);
-    if (pendingRows >= batchMaxSize) {
-      submit();
+    long now = now();
+    if (batcher.add(element.copy(element.getValue()), 1, now)) { // the runtime may reuse its StreamRecord container
+      submitOnline();
+    } else if (!batchTimerPending) {
+      batchTimerPending = true;
+      getProcessingTimeService().registerTimer(batcher.dueAt(), this::onBatchTimer);
     }
   }
 
-  @Override
-  public void onProcessingTime(long time) throws Exception {
-    timerPending = false;
-    if (buffer.isEmpty()) {
+  private void onBatchTimer(long time) throws Exception {
+    batchTimerPending = false;
+    if (batcher.isEmpty()) {
       return;
     }
-    if (time >= oldestArrival + batchMaxWaitMs) {
-      submit();
+    if (batcher.due(time)) {
+      submitOnline();
     } else {
-      timerPending = true;
-      getProcessingTimeService().registerTimer(oldestArrival + batchMaxWaitMs, this);
+      batchTimerPending = true;
+      getProcessingTimeService().registerTimer(batcher.dueAt(), this::onBatchTimer);
     }
   }
 
   @Override
   public void processWatermark(Watermark mark) throws Exception {
-    drain();
+    drainOnline();
     super.processWatermark(mark);
+    scheduleGeneration();
   }
 
   @Override
   public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-    drain(); // the checkpoint must not contain buffered or in-flight frames
+    drainOnline(); // no online frame in the checkpoint; generation work not emitted yet is in keyed state
     super.prepareSnapshotPreBarrier(checkpointId);
+    scheduleGeneration();
   }
 
   @Override
   public void finish() throws Exception {
-    drain();
+    drainOnline();
+    while (!generation.isEmpty()) { // end of input: every frame's edits go out before the operator finishes
+      if (!handOver.busy()) {
+        startChunk();
+      }
+      handOver.awaitIdle();
+    }
     super.finish();
   }
 
   @Override
   public void close() throws Exception {
     try {
-      if (inferenceThread != null) {
-        // a batch still running uses the shared sessions: let it end before the lease may close them
-        inferenceThread.shutdownNow();
-        if (!inferenceThread.awaitTermination(5, TimeUnit.MINUTES)) {
-          LOG.warn("the PK inference thread did not stop within 5 minutes");
-        }
-        inferenceThread = null;
+      if (handOver != null) {
+        handOver.close(); // a call still running uses the shared sessions: let it end before the lease may close them
+        handOver = null;
       }
       if (lease != null) {
         lease.close();
@@ -194,194 +228,151 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
   }
 
-  /** Runs the buffered batch (waiting first for the one in flight) and emits its results in arrival order. */
-  private void submit() throws Exception {
-    if (asyncInference) {
-      while (inFlight > 0) {
-        mailbox.yield(); // runs the in-flight batch's emission (and timers) while input waits
-      }
-    }
-    if (buffer == null || buffer.isEmpty()) {
-      return;
-    }
-    List<StreamRecord<Frame>> batch = buffer;
-    buffer = new ArrayList<>();
-    pendingRows = 0;
-    if (LOG.isTraceEnabled()) {
-      LOG.trace("batch {}", batch.stream().map(r -> r.getValue().personId + "/" + r.getValue().frameIndex).toList());
-    }
-    if (!asyncInference) {
-      emit(infer(batch));
-      return;
-    }
-    inFlight++;
-    inferenceThread.execute(() -> {
-      ThrowingRunnable<Exception> mail;
-      try {
-        Inferred done = infer(batch);
-        mail = () -> {
-          inFlight--;
-          emit(done);
-        };
-      } catch (Throwable t) {
-        mail = () -> {
-          inFlight--;
-          throw new RuntimeException("PK inference of a batch of " + batch.size() + " frames failed", t);
-        };
-      }
-      try {
-        mailbox.execute(mail, "emit a PK inference batch");
-      } catch (RuntimeException closed) {
-        // the task is closing (cancelled or failed): nothing of this batch was emitted or checkpointed, so
-        // its frames are read again from Kafka after recovery
-        LOG.debug("task closing: results of a batch of {} frames dropped", batch.size(), closed);
-      }
-    });
+  private long now() {
+    return getProcessingTimeService().getCurrentProcessingTime();
   }
 
-  /** Submits what is buffered and waits until every batch is emitted. */
-  private void drain() throws Exception {
-    submit();
-    while (inFlight > 0) {
-      mailbox.yield();
+  /** Runs what is buffered and waits until it (and a chunk in flight) is emitted; starts no chunk meanwhile. */
+  private void drainOnline() throws Exception {
+    onlineWaiting++;
+    try {
+      submitOnline();
+      handOver.awaitIdle();
+    } finally {
+      onlineWaiting--;
     }
   }
 
-  /** A batch's results and the model timings to record on the task thread (metrics are updated there). */
-  private record Inferred(List<StreamRecord<EncodedFrame>> records, List<long[]> timings) {}
+  /** Hands the buffered batch to the model (waiting first for the call in flight); results emitted in arrival order. */
+  private void submitOnline() throws Exception {
+    onlineWaiting++;
+    try {
+      handOver.awaitIdle(); // runs the in-flight call's emission (and timers) while input waits
+    } finally {
+      onlineWaiting--;
+    }
+    if (batcher.isEmpty()) {
+      scheduleGeneration(); // a generation timer may have stood back while this waited
+      return;
+    }
+    List<StreamRecord<Frame>> batch = batcher.take();
+    List<byte[]> rgb = new ArrayList<>(batch.size());
+    for (StreamRecord<Frame> r : batch) {
+      rgb.add(r.getValue().rgb);
+    }
+    handOver.submit("PK inference of a batch of " + batch.size() + " frames",
+        () -> InferenceSteps.online(model, rgb, batchMaxSize), result -> emitOnline(batch, result));
+  }
 
-  private static final int ENCODER = 0;
-  private static final int DEM = 1;
-  private static final int GENERATOR = 2;
-
-  /** Runs the models on one batch; touches no operator state but the model (runs on the inference thread). */
-  private Inferred infer(List<StreamRecord<Frame>> batch) throws Exception {
-    List<long[]> timings = new ArrayList<>(); // {network, nanos, rows}
-    int n = batch.size();
+  /** Emits a batch's frames (task thread) and queues the generation of its GENERATING frames. */
+  private void emitOnline(List<StreamRecord<Frame>> batch, InferenceSteps.Online result) throws Exception {
+    record(result.timings());
     int zDim = manifest.zDim();
-    float[] z = encodeFrames(batch, timings);
-    float[] pk = new float[2 * n];
-    for (int start = 0; start < n; start += batchMaxSize) {
-      int rows = Math.min(batchMaxSize, n - start);
-      long t0 = System.nanoTime();
-      float[] out = model.dem(slice(z, start * zDim, rows * zDim), rows);
-      timings.add(new long[] {DEM, System.nanoTime() - t0, rows});
-      System.arraycopy(out, 0, pk, 2 * start, 2 * rows);
-    }
-
-    // generation rows of all GENERATING frames of the batch, chunked together into full batches
-    List<Integer> generating = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (batch.get(i).getValue().phase == Phase.GENERATING) {
-        generating.add(i);
-      }
-    }
-    int t = generationTargets;
-    int genRows = generating.size() * t;
-    float[] genZ = new float[genRows * zDim];
-    float[] genPk = new float[2 * genRows];
-    long[] genNanos = new long[n];
-    // what G edits: each generating frame's z (the paper's G) or the frame itself (a frame editor)
-    boolean onFrames = manifest.generatorConditioning() == ModelManifest.Conditioning.FRAME;
-    int rowSize = onFrames ? manifest.imageSize() : zDim;
-    float[][] frameTensors = new float[generating.size()][];
-    for (int k = 0; onFrames && k < generating.size(); k++) {
-      frameTensors[k] = new float[rowSize];
-      ImageTensors.write(batch.get(generating.get(k)).getValue().rgb, manifest, frameTensors[k], 0);
-    }
-    for (int start = 0; start < genRows; start += batchMaxSize) {
-      int rows = Math.min(batchMaxSize, genRows - start);
-      float[] cond = new float[rows * rowSize];
-      float[] tg = new float[2 * rows];
-      for (int r = 0; r < rows; r++) {
-        int row = start + r;
-        if (onFrames) {
-          System.arraycopy(frameTensors[row / t], 0, cond, r * rowSize, rowSize);
-        } else {
-          System.arraycopy(z, generating.get(row / t) * zDim, cond, r * zDim, zDim);
-        }
-        tg[2 * r] = targets[2 * (row % t)];
-        tg[2 * r + 1] = targets[2 * (row % t) + 1];
-      }
-      long t0 = System.nanoTime();
-      // G's output tensor goes straight into E (no copy of the images through Java); each run is timed
-      float[] out = model.generateAndEncode(cond, tg, rows,
-          (role, nanos) -> timings.add(new long[] {role == Role.GENERATOR ? GENERATOR : ENCODER, nanos, rows}));
-      System.arraycopy(out, 0, genZ, start * zDim, rows * zDim);
-      long tDem = System.nanoTime();
-      // D_em's reading of each edit: what the PK would say of this person's face at the target (memory residuals)
-      System.arraycopy(model.dem(out, rows), 0, genPk, 2 * start, 2 * rows);
-      timings.add(new long[] {DEM, System.nanoTime() - tDem, rows});
-      long perRow = (System.nanoTime() - t0) / rows;
-      for (int r = 0; r < rows; r++) {
-        genNanos[generating.get((start + r) / t)] += perRow;
-      }
-    }
-
-    List<StreamRecord<EncodedFrame>> records = new ArrayList<>(n);
-    int g = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < batch.size(); i++) {
       StreamRecord<Frame> rec = batch.get(i);
       Frame frame = rec.getValue();
       EncodedFrame e = new EncodedFrame();
-      e.z = slice(z, i * zDim, zDim);
-      e.pkArousal = pk[2 * i];
-      e.pkValence = pk[2 * i + 1];
+      e.z = new float[zDim];
+      System.arraycopy(result.z(), i * zDim, e.z, 0, zDim);
+      e.pkArousal = result.pk()[2 * i];
+      e.pkValence = result.pk()[2 * i + 1];
       if (frame.phase == Phase.GENERATING) {
-        e.generatedZ = slice(genZ, g * t * zDim, t * zDim);
-        e.generatedTargets = targets.clone();
-        e.generatedPk = slice(genPk, 2 * g * t, 2 * t);
-        e.generationNanos = genNanos[i];
-        g++;
+        GenerationWork work = new GenerationWork(frame.personId, frame.frameIndex, frame.ordinal, frame.rgb, e.z.clone());
+        setCurrentKey(frame.personId);
+        pendingGeneration.put(frame.ordinal, work);
+        generation.add(work);
       }
       frame.rgb = null; // pixels are not needed downstream
       e.frame = frame;
-      records.add(rec.hasTimestamp() ? new StreamRecord<>(e, rec.getTimestamp()) : new StreamRecord<>(e));
-    }
-    return new Inferred(records, timings);
-  }
-
-  /** Emits a batch's results and records its timings (task thread). */
-  private void emit(Inferred done) {
-    for (long[] timing : done.timings()) {
-      long ms = timing[1] / 1_000_000;
-      switch ((int) timing[0]) {
-        case ENCODER -> {
-          encoderLatency.update(ms);
-          batchSize.update(timing[2]);
-        }
-        case DEM -> demLatency.update(ms);
-        default -> generatorLatency.update(ms);
-      }
-    }
-    for (StreamRecord<EncodedFrame> r : done.records()) {
       framesEncoded.inc();
-      output.collect(r);
+      output.collect(rec.hasTimestamp() ? new StreamRecord<>(e, rec.getTimestamp()) : new StreamRecord<>(e));
+    }
+    scheduleGeneration();
+  }
+
+  /**
+   * Starts the next chunk when the model is free, no online batch waits or is due, and the share gate is
+   * open; otherwise a timer (or the completion of the call in flight) brings it back. Without a model
+   * thread a chunk always starts from a timer, so the task reads input between chunks.
+   */
+  private void scheduleGeneration() throws Exception {
+    if (generation.isEmpty() || handOver.busy() || onlineWaiting > 0) {
+      return;
+    }
+    long now = now();
+    if (batcher.due(now)) {
+      return; // the batch timer runs the batch; its completion comes back here
+    }
+    if (handOver.isAsync() && generation.open(now)) {
+      startChunk();
+    } else if (!generationTimerPending) {
+      generationTimerPending = true;
+      getProcessingTimeService().registerTimer(Math.max(now, generation.opensAt()), this::onGenerationTimer);
     }
   }
 
-  /** E on the batch's frames, in chunks of {@code batchMaxSize}: RGB bytes in, normalized inside ONNX (encoder_u8). */
-  private float[] encodeFrames(List<StreamRecord<Frame>> batch, List<long[]> timings) throws Exception {
-    int n = batch.size();
-    float[] z = new float[n * manifest.zDim()];
-    List<byte[]> rgb = new ArrayList<>(Math.min(n, batchMaxSize));
-    for (int start = 0; start < n; start += batchMaxSize) {
-      int rows = Math.min(batchMaxSize, n - start);
-      rgb.clear();
-      for (int r = 0; r < rows; r++) {
-        rgb.add(batch.get(start + r).getValue().rgb);
+  private void onGenerationTimer(long time) throws Exception {
+    generationTimerPending = false;
+    if (generation.isEmpty() || handOver.busy() || onlineWaiting > 0 || batcher.due(time)) {
+      return; // whatever runs or is due now calls scheduleGeneration when it is done
+    }
+    if (generation.open(time)) {
+      startChunk();
+    } else {
+      scheduleGeneration();
+    }
+  }
+
+  private void startChunk() throws Exception {
+    Chunk chunk = generation.next();
+    GenerationWork w = chunk.work();
+    handOver.submit("generation of " + chunk.rows() + " edits of frame " + w.frameIndex + " of person " + w.personId,
+        () -> InferenceSteps.edits(model, w.rgb, w.z, targets, chunk.from(), chunk.rows()),
+        edits -> chunkDone(chunk, edits));
+  }
+
+  private void chunkDone(Chunk chunk, InferenceSteps.Edits edits) throws Exception {
+    record(edits.timings());
+    Pending done = generation.complete(chunk, edits.z(), edits.pk(), edits.nanos(), now());
+    if (done != null) {
+      GenerationWork w = done.work;
+      setCurrentKey(w.personId);
+      pendingGeneration.remove(w.ordinal);
+      Frame f = new Frame();
+      f.personId = w.personId;
+      f.frameIndex = w.frameIndex;
+      f.ordinal = w.ordinal;
+      f.phase = Phase.GENERATING;
+      EncodedFrame e = new EncodedFrame();
+      e.edits = true;
+      e.frame = f;
+      e.z = new float[0];
+      e.generatedZ = done.editedZ();
+      e.generatedTargets = targets.clone();
+      e.generatedPk = done.editedPk();
+      e.generationNanos = done.nanos();
+      output.collect(new StreamRecord<>(e));
+    }
+    scheduleGeneration();
+  }
+
+  /** Model timings into the metrics (task thread). */
+  private void record(List<Timing> timings) {
+    for (Timing t : timings) {
+      long ms = t.nanos() / 1_000_000;
+      if (t.role() == Role.ENCODER || t.role() == Role.ENCODER_U8) {
+        encoderLatency.update(ms);
+        batchSize.update(t.rows());
+      } else if (t.role() == Role.DEM) {
+        demLatency.update(ms);
+      } else {
+        generatorLatency.update(ms);
       }
-      long t0 = System.nanoTime();
-      float[] out = model.encodeRgb(rgb);
-      timings.add(new long[] {ENCODER, System.nanoTime() - t0, rows});
-      System.arraycopy(out, 0, z, start * manifest.zDim(), out.length);
     }
-    return z;
   }
 
-  private static float[] slice(float[] a, int from, int length) {
-    float[] out = new float[length];
-    System.arraycopy(a, from, out, 0, length);
-    return out;
+  /** Frames waiting for their edits on this subtask (tests). */
+  int generationQueueSize() {
+    return generation.size();
   }
 }

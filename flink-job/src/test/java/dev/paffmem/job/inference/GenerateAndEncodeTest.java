@@ -66,6 +66,36 @@ class GenerateAndEncodeTest {
     }
   }
 
+  /** The one generation entry point feeds a frame editor the frame's pixels and the paper's G the frame's z. */
+  @org.junit.jupiter.api.Test
+  void eachGeneratorIsFedWhatItIsConditionedOn() throws Exception {
+    float[] targets = GenerationTargets.halton(3);
+    for (Path dir : List.of(TestFrames.tinyEditorModel(), TestFrames.tinyModel())) {
+      try (PkModel model = PkModel.open(dir, Device.CPU, 1)) {
+        ModelManifest m = model.manifest();
+        byte[] a = TestFrames.rgb("a", 0, m.imageWidth(), m.imageHeight());
+        byte[] b = TestFrames.rgb("b", 0, m.imageWidth(), m.imageHeight());
+        float[] z = new float[m.zDim()];
+        java.util.Arrays.fill(z, 0.1f);
+        float[] fromA = model.generateAndEncode(a, z, targets, (role, nanos) -> { });
+        float[] fromB = model.generateAndEncode(b, z, targets, (role, nanos) -> { });
+        if (m.generatorConditioning() == ModelManifest.Conditioning.FRAME) {
+          assertTrue(!java.util.Arrays.equals(fromA, fromB), "a frame editor edits the frame: other pixels, other edits");
+          float[] rows = new float[3 * m.imageSize()];
+          for (int r = 0; r < 3; r++) {
+            ImageTensors.write(a, m, rows, r * m.imageSize());
+          }
+          float[] expected = model.generateAndEncode(rows, targets, 3);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], fromA[i], 1e-5f);
+          }
+        } else {
+          assertTrue(java.util.Arrays.equals(fromA, fromB), "the paper's G sees only z: the pixels are unused");
+        }
+      }
+    }
+  }
+
   private static boolean differs(float[] a, int from, int other, int length) {
     for (int i = 0; i < length; i++) {
       if (a[from + i] != a[other + i]) {

@@ -29,14 +29,47 @@ class AffectiveMemoryFunctionTest {
   static final JobConfig CONFIG = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
       "--state-ttl", "10min", "--memory-epochs", "3");
 
+  static final JobConfig WAIT = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
+      "--state-ttl", "10min", "--memory-epochs", "3", "--predictions-while-seeding", "WAIT");
+
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness() throws Exception {
+    return harness(CONFIG);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config)
+      throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new AffectiveMemoryFunction(CONFIG, Z, "tiny", "1")),
+        new KeyedProcessOperator<>(new AffectiveMemoryFunction(config, Z, "tiny", "1")),
         new PAffMemJob.EncodedPersonKey(), Types.STRING);
   }
 
-  /** A frame whose z is near its person's centre; generation frames carry 8 labelled encodings. */
+  /** A frame whose z is near its person's centre (no edits: those come in their own record, {@link #edits}). */
   static EncodedFrame encoded(String person, long index) {
+    EncodedFrame e = withEdits(person, index);
+    e.generatedZ = new float[0];
+    e.generatedTargets = new float[0];
+    e.generationNanos = 0;
+    return e;
+  }
+
+  /** The edits of a generation frame, as the inference operator emits them after the frame: 8 labelled encodings. */
+  static EncodedFrame edits(String person, long index) {
+    EncodedFrame e = withEdits(person, index);
+    e.edits = true;
+    e.z = new float[0];
+    return e;
+  }
+
+  /** The frame, then (generation frames) its edits: the order the inference operator emits them in. */
+  static void frameAndEdits(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person, long index) throws Exception {
+    h.processElement(encoded(person, index), index);
+    if (index < CONFIG.generationFrames()) {
+      h.processElement(edits(person, index), index);
+    }
+  }
+
+  static EncodedFrame withEdits(String person, long index) {
     Random r = new Random(person.hashCode() * 1000L + index);
     Random centre = new Random(person.hashCode());
     EncodedFrame e = new EncodedFrame();
@@ -70,28 +103,134 @@ class AffectiveMemoryFunctionTest {
   }
 
   @Test
-  void onePredictionPerFrameAndTheMemoryGrowsFromGeneratedFaces() throws Exception {
+  void onePredictionPerFrameThePkWhileSeedingThenTheMemory() throws Exception {
     try (var h = harness()) {
       h.open();
       for (long i = 0; i < 6; i++) {
-        h.processElement(encoded("alice", i), i);
+        frameAndEdits(h, "alice", i);
       }
       h.processElement(encoded("bob", 0), 0);
       List<AffectPrediction> out = h.extractOutputValues();
-      assertEquals(7, out.size());
-      AffectPrediction first = out.get(0);
-      assertEquals("alice", first.getPersonId());
-      assertEquals(Phase.GENERATING, first.getPhase());
-      assertTrue(first.getMemorySize() >= 2, "memory seeded by the generated faces: " + first.getMemorySize());
-      assertEquals(0.1f, first.getPkArousal());
-      assertEquals("tiny", first.getModelId());
-      assertEquals(Phase.ONLINE, out.get(5).getPhase());
-      for (AffectPrediction p : out) {
+      assertEquals(7, out.size(), "one prediction per frame, none for an edits record");
+      for (int i = 0; i < 3; i++) { // a generation frame is predicted before its edits exist: the PK's prediction
+        AffectPrediction p = out.get(i);
+        assertEquals(Phase.GENERATING, p.getPhase());
+        assertEquals(0.1f, p.getArousal());
+        assertEquals(-0.1f, p.getValence());
+        assertEquals(0f, p.getBmuActivation());
+      }
+      assertEquals("tiny", out.get(0).getModelId());
+      for (int i = 3; i < 6; i++) { // seeded by the 3 x 8 generated faces: the memory predicts
+        AffectPrediction p = out.get(i);
+        assertEquals(Phase.ONLINE, p.getPhase());
+        assertTrue(p.getMemorySize() >= 2, "memory seeded by the generated faces: " + p.getMemorySize());
         assertTrue(p.getArousal() >= -1 && p.getArousal() <= 1 && p.getBmuActivation() > 0, p.toString());
       }
-      // per person: the memory (Avro record) and the last-seen time; the generation timer sum is cleared after generation
-      assertEquals(2 + 3, h.numKeyedStateEntries());
+      assertEquals(Phase.GENERATING, out.get(6).getPhase());
+      // alice: memory, last-seen, next ordinal (nothing pending; the generation time sum is cleared after
+      // generation); bob: last-seen, next ordinal, his frame 0 waiting for its edits
+      assertEquals(3 + 3, h.numKeyedStateEntries());
     }
+  }
+
+  @Test
+  void framesAheadOfTheirEditsGetThePkAndTheMemoryEndsTheSameWhateverTheTiming() throws Exception {
+    AffectiveMemoryState inStep;
+    AffectPrediction inStepLast;
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      inStepLast = h.extractOutputValues().get(5);
+      inStep = memoryOf(h, "alice");
+    }
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) { // generation lags: frames 0-4 arrive before any edits
+        h.processElement(encoded("alice", i), i);
+      }
+      List<AffectPrediction> early = h.extractOutputValues();
+      for (AffectPrediction p : early) {
+        assertEquals(Phase.GENERATING, p.getPhase(), "memory not seeded yet: phase GENERATING, the PK's prediction");
+        assertEquals(0.1f, p.getArousal());
+      }
+      assertNull(memoryOf(h, "alice"), "nothing trained before frame 0's edits");
+      h.processElement(edits("alice", 0), 0);
+      h.processElement(edits("alice", 1), 1);
+      h.processElement(edits("alice", 2), 2); // now frames 0-4 train, in order
+      assertEquals(5, h.extractOutputValues().size(), "edits produce no prediction");
+      h.processElement(encoded("alice", 5), 5);
+      AffectPrediction last = h.extractOutputValues().get(5);
+      assertEquals(Phase.ONLINE, last.getPhase());
+      assertEquals(inStepLast.getArousal(), last.getArousal());
+      assertEquals(inStepLast.getValence(), last.getValence());
+      assertEquals(inStepLast.getBmuActivation(), last.getBmuActivation());
+      assertEquals(inStep.toByteBuffer(), memoryOf(h, "alice").toByteBuffer(), "the same memory, bit for bit");
+    }
+  }
+
+  @Test
+  void waitingForTheMemoryGivesThePapersPredictionsWhateverTheTiming() throws Exception {
+    List<AffectPrediction> inStep;
+    try (var h = harness(WAIT)) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      inStep = h.extractOutputValues();
+    }
+    try (var h = harness(WAIT)) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      assertEquals(0, h.extractOutputValues().size(), "every frame waits for frame 0's edits");
+      h.processElement(edits("alice", 0), 0);
+      assertEquals(1, h.extractOutputValues().size(), "frame 0 trained on its edits and predicted");
+      h.processElement(edits("alice", 1), 1);
+      h.processElement(edits("alice", 2), 2);
+      h.processElement(encoded("alice", 5), 5);
+      List<AffectPrediction> lagged = h.extractOutputValues();
+      assertEquals(6, lagged.size());
+      for (int i = 0; i < 6; i++) {
+        AffectPrediction a = inStep.get(i);
+        AffectPrediction b = lagged.get(i);
+        assertEquals(i, b.getFrameIndex());
+        assertEquals(i < 3 ? Phase.GENERATING : Phase.ONLINE, b.getPhase());
+        assertTrue(b.getBmuActivation() > 0, "the memory's prediction: " + b);
+        assertEquals(a.getArousal(), b.getArousal());
+        assertEquals(a.getValence(), b.getValence());
+        assertEquals(a.getMemorySize(), b.getMemorySize());
+      }
+    }
+  }
+
+  @Test
+  void aPersonStartedOverByTheSequencerStartsOverInTheMemory() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      assertEquals(Phase.ONLINE, h.extractOutputValues().get(4).getPhase());
+      // the sequencer's state expired a moment before the memory's: alice comes back as ordinal 0
+      EncodedFrame again = encoded("alice", 0);
+      again.frame.frameIndex = 100;
+      h.processElement(again, 100);
+      AffectPrediction p = h.extractOutputValues().get(5);
+      assertEquals(Phase.GENERATING, p.getPhase());
+      assertEquals(0, p.getMemorySize(), "a new memory, seeded again by the new generation phase");
+      assertNull(memoryOf(h, "alice"));
+    }
+  }
+
+  static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person) throws Exception {
+    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+    operator.setCurrentKey(person);
+    return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
   }
 
   @Test
@@ -99,7 +238,7 @@ class AffectiveMemoryFunctionTest {
     try (var h = harness()) {
       h.open();
       for (long i = 0; i < 4; i++) {
-        h.processElement(encoded("alice", i), i);
+        frameAndEdits(h, "alice", i);
       }
       AffectPrediction last = h.extractOutputValues().get(3);
       var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
@@ -137,7 +276,7 @@ class AffectiveMemoryFunctionTest {
     try (var h = harness()) {
       h.open();
       for (long i = 0; i < 5; i++) {
-        h.processElement(encoded("alice", i), i);
+        frameAndEdits(h, "alice", i);
       }
       snapshot = h.snapshot(1L, 5L);
       h.processElement(encoded("alice", 5), 5);

@@ -1,0 +1,63 @@
+package dev.paffmem.job.inference;
+
+import dev.paffmem.job.inference.ModelManifest.Role;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model calls of the inference operator, plain Java over a {@link PkModel}: the online step (E and
+ * D_em on frames, in calls of at most {@code maxRows}) and the generation step (G + E, then D_em, on a
+ * range of one frame's targets). Both run on the model thread and touch nothing but the model.
+ */
+public final class InferenceSteps {
+
+  private InferenceSteps() {}
+
+  /** How long one network ran on how many rows. */
+  public record Timing(Role role, long nanos, int rows) {}
+
+  /** The online step's result: z ({@code n * zDim}) and D_em's (arousal, valence) ({@code 2n}) of n frames. */
+  public record Online(float[] z, float[] pk, List<Timing> timings) {}
+
+  /** Edits of {@code rows} targets of one frame: their z, D_em's reading of them, the model time spent. */
+  public record Edits(float[] z, float[] pk, long nanos, List<Timing> timings) {}
+
+  /** E (from RGB8 bytes) and D_em on frames, in model calls of at most {@code maxRows} rows. */
+  public static Online online(PkModel model, List<byte[]> rgb, int maxRows) throws Exception {
+    int n = rgb.size();
+    int zDim = model.manifest().zDim();
+    List<Timing> timings = new ArrayList<>();
+    float[] z = new float[n * zDim];
+    float[] pk = new float[2 * n];
+    for (int start = 0; start < n; start += maxRows) {
+      int rows = Math.min(maxRows, n - start);
+      long t0 = System.nanoTime();
+      float[] out = model.encodeRgb(rgb.subList(start, start + rows));
+      long t1 = System.nanoTime();
+      timings.add(new Timing(Role.ENCODER, t1 - t0, rows));
+      System.arraycopy(out, 0, z, start * zDim, rows * zDim);
+      float[] av = model.dem(out, rows);
+      timings.add(new Timing(Role.DEM, System.nanoTime() - t1, rows));
+      System.arraycopy(av, 0, pk, 2 * start, 2 * rows);
+    }
+    return new Online(z, pk, timings);
+  }
+
+  /**
+   * G + E ({@link PkModel#generateAndEncode(byte[], float[], float[], PkModel.RunTimer)}) on targets
+   * {@code [from, from + rows)} of {@code targets} for one frame, then D_em on the edited faces' z (what the
+   * PK reads in this person's face at each target: the memory's residuals).
+   */
+  public static Edits edits(PkModel model, byte[] rgb, float[] z, float[] targets, int from, int rows) throws Exception {
+    float[] tg = new float[2 * rows];
+    System.arraycopy(targets, 2 * from, tg, 0, 2 * rows);
+    List<Timing> timings = new ArrayList<>(3);
+    long t0 = System.nanoTime();
+    float[] edited = model.generateAndEncode(rgb, z, tg, (role, nanos) -> timings.add(new Timing(role, nanos, rows)));
+    long t1 = System.nanoTime();
+    float[] pk = model.dem(edited, rows);
+    long t2 = System.nanoTime();
+    timings.add(new Timing(Role.DEM, t2 - t1, rows));
+    return new Edits(edited, pk, t2 - t0, timings);
+  }
+}
