@@ -68,7 +68,13 @@ public final class SavepointFixture {
 
   /** The job's flags; the restore test uses the same ones (the model directory may differ). */
   public static List<String> jobFlags(String bootstrap, String outputTopic, Path modelDir) {
-    return List.of("--bootstrap-servers", bootstrap, "--input-topic", INPUT_TOPIC, "--output-topic", outputTopic,
+    return jobFlags(bootstrap, INPUT_TOPIC, outputTopic, "paffmem", modelDir);
+  }
+
+  /** The same with another input topic and group id / transactional id prefix (a second job on the same broker). */
+  public static List<String> jobFlags(String bootstrap, String inputTopic, String outputTopic, String prefix, Path modelDir) {
+    return List.of("--bootstrap-servers", bootstrap, "--input-topic", inputTopic, "--output-topic", outputTopic,
+        "--group-id", prefix, "--transactional-id-prefix", prefix,
         "--dead-letter-topic", "face-frames-rejected", "--model-dir", modelDir.toString(), "--device", "cpu",
         "--generation-frames", String.valueOf(GENERATION_FRAMES), "--generation-targets", "8", "--batch-max-size", "16",
         "--memory-epochs", "3", "--checkpoint-interval", "500ms", "--parallelism", "2", "--intra-op-threads", "1");
@@ -76,10 +82,14 @@ public final class SavepointFixture {
 
   /** Frames {@code from} (inclusive) to {@code to} (exclusive) of each person, interleaved, in a fixed order. */
   public static void writeFrames(String bootstrap, List<String> persons, int from, int to) {
+    writeFrames(bootstrap, INPUT_TOPIC, persons, from, to);
+  }
+
+  public static void writeFrames(String bootstrap, String topic, List<String> persons, int from, int to) {
     try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(bootstrap)) {
       for (int i = from; i < to; i++) {
         for (String p : persons) {
-          producer.send(new ProducerRecord<>(INPUT_TOPIC, TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
+          producer.send(new ProducerRecord<>(topic, TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
         }
       }
       producer.flush();
@@ -109,12 +119,21 @@ public final class SavepointFixture {
       JobClient job = start(jobFlags(kafka.bootstrapServers(), "affect-predictions",
           repositoryRoot().resolve("models/demo-pk")), Optional.empty());
       String savepoint;
+      java.util.Properties about = new java.util.Properties();
       try {
         int expected = PERSONS.size() * FRAMES;
         List<AffectPrediction> seen = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(),
             "affect-predictions", expected, Duration.ofSeconds(120)));
         if (seen.size() != expected) {
           throw new IllegalStateException("expected " + expected + " committed predictions, saw " + seen.size());
+        }
+        about.setProperty("model", seen.get(0).getModelId() + " " + seen.get(0).getModelVersion());
+        about.setProperty("frames", String.valueOf(FRAMES));
+        about.setProperty("persons", String.join(",", PERSONS));
+        for (AffectPrediction p : seen) {
+          if (p.getFrameIndex() == FRAMES - 1) {
+            about.setProperty("memorySize." + p.getPersonId(), String.valueOf(p.getMemorySize()));
+          }
         }
         savepoint = job.stopWithSavepoint(false, work.toUri().toString(), SavepointFormatType.CANONICAL).get();
       } catch (Exception e) {
@@ -130,6 +149,10 @@ public final class SavepointFixture {
           Files.createDirectories(dest.getParent());
           Files.copy(f, dest, StandardCopyOption.REPLACE_EXISTING);
         }
+      }
+      try (var w = Files.newBufferedWriter(target.resolve("fixture.properties"))) {
+        about.store(w, "SavepointFixture: the job's state after " + FRAMES + " frames of each person (regenerate: "
+            + "./paffmem savepoint-fixture " + name + ")");
       }
       return target;
     } finally {

@@ -79,19 +79,81 @@ class SavepointRestoreTest {
     return SavepointFixture.repositoryRoot().resolve("models").resolve(name);
   }
 
+  /** Committed predictions of the job started without a savepoint on {@code topic} (a topic of its own). */
+  Map<String, AffectPrediction> freshRun(String topic, Path modelDir, int expected) throws Exception {
+    kafka.createTopic(topic + "-out", 2);
+    JobClient job = SavepointFixture.start(SavepointFixture.jobFlags(kafka.bootstrapServers(), topic, topic + "-out",
+        topic, modelDir), Optional.empty());
+    try {
+      List<AffectPrediction> predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(),
+          topic + "-out", expected, Duration.ofSeconds(120)));
+      assertEquals(expected, predictions.size());
+      return TestStream.byFrame(predictions);
+    } finally {
+      job.cancel().get();
+    }
+  }
+
+  static void assertPhases(Map<String, AffectPrediction> byFrame, String person, int from, int generating) {
+    for (int i = from; i < from + MORE_FRAMES; i++) {
+      AffectPrediction pr = byFrame.get(person + "/" + i);
+      assertTrue(pr != null, "no prediction for " + person + " frame " + i);
+      assertEquals(i < from + generating ? Phase.GENERATING : Phase.ONLINE, pr.getPhase(), person + " frame " + i);
+    }
+  }
+
   @Test
-  void theFixtureRestoresAndPersonsContinueWithTheirMemories() throws Exception {
-    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-model-identity", model("demo-pk"));
+  void theCurrentFixtureRestoresAndPersonsContinueOnlineWithTheirMemories() throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun("current", model("demo-pk"));
+    for (String p : SavepointFixture.PERSONS) {
+      assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
+      assertEquals("paffmem-pk-demo-synth", byFrame.get(p + "/" + SavepointFixture.FRAMES).getModelId());
+    }
+    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
+  }
+
+  /**
+   * The model swapped under the savepoint (models/demo-pk to models/random-w025, another z-space): every person of
+   * the savepoint is onboarded again from the next frame, and their predictions are exactly those of persons the new
+   * model meets for the first time at that frame, so no old prototype took part.
+   */
+  @Test
+  void aModelSwappedUnderTheSavepointOnboardsEveryPersonAgainAndNeverUsesTheOldMemories() throws Exception {
+    Path random = model("random-w025");
+    Map<String, AffectPrediction> byFrame = restoreAndRun("current", random);
+    for (String p : SavepointFixture.PERSONS) {
+      assertPhases(byFrame, p, SavepointFixture.FRAMES, SavepointFixture.GENERATION_FRAMES);
+    }
+    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
+
+    kafka.createTopic("fresh-frames", SavepointFixture.INPUT_PARTITIONS);
+    SavepointFixture.writeFrames(kafka.bootstrapServers(), "fresh-frames", SavepointFixture.PERSONS,
+        SavepointFixture.FRAMES, SavepointFixture.FRAMES + MORE_FRAMES);
+    Map<String, AffectPrediction> fresh = freshRun("fresh-frames", random, SavepointFixture.PERSONS.size() * MORE_FRAMES);
     for (String p : SavepointFixture.PERSONS) {
       for (int i = SavepointFixture.FRAMES; i < SavepointFixture.FRAMES + MORE_FRAMES; i++) {
-        AffectPrediction pr = byFrame.get(p + "/" + i);
-        assertTrue(pr != null, "no prediction for " + p + " frame " + i);
-        assertEquals(Phase.ONLINE, pr.getPhase(), p + " frame " + i + " continues ONLINE");
+        AffectPrediction upgraded = byFrame.get(p + "/" + i);
+        AffectPrediction first = fresh.get(p + "/" + i);
+        assertEquals("paffmem-pk-random-w025", upgraded.getModelId());
+        assertEquals(first.getPhase(), upgraded.getPhase(), p + " frame " + i);
+        assertEquals(first.getMemorySize(), upgraded.getMemorySize(), p + " frame " + i + ": a memory of this model only");
+        assertEquals(first.getArousal(), upgraded.getArousal(), 1e-3, p + " frame " + i);
+        assertEquals(first.getValence(), upgraded.getValence(), 1e-3, p + " frame " + i);
       }
     }
-    for (int i = 0; i < MORE_FRAMES; i++) {
-      assertEquals(i < SavepointFixture.GENERATION_FRAMES ? Phase.GENERATING : Phase.ONLINE,
-          byFrame.get(NEW_PERSON + "/" + i).getPhase(), "a new person generates first");
+  }
+
+  /**
+   * A savepoint of the release before the model was recorded in the state: the Avro state and the sequencer's POJO
+   * gain fields (schema evolution), the job restores it, and since such a memory's model is unknown every person of
+   * it is onboarded again (the policy for unrecorded models).
+   */
+  @Test
+  void aSavepointFromBeforeTheModelWasRecordedRestoresAndItsPersonsAreOnboardedAgain() throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-model-identity", model("demo-pk"));
+    for (String p : SavepointFixture.PERSONS) {
+      assertPhases(byFrame, p, SavepointFixture.FRAMES, SavepointFixture.GENERATION_FRAMES);
     }
+    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
   }
 }

@@ -369,7 +369,7 @@ public final class JobBenchmarks implements Callable<Integer> {
         .setTopics(topic).setGroupId(topic).setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(StringDeserializer.class)).build();
     long before = StateSeeding.SEEDED.get();
-    StateSeeding.build(env, ids, cfg, memory, manifest.zDim());
+    StateSeeding.build(env, ids, cfg, memory, manifest.zDim(), dev.paffmem.job.inference.ModelIdentity.of(manifest));
     JobClient job = env.executeAsync("seed-" + persons);
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (StateSeeding.SEEDED.get() - before < persons) {

@@ -4,6 +4,7 @@ import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Delivery;
 import dev.paffmem.job.inference.ModelDirectoryException;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
@@ -105,9 +106,10 @@ public final class PAffMemJob {
         .process(new FrameValidator(decoder), TypeInformation.of(Frame.class))
         .name("validate FaceFrame").uid(UID_VALIDATE);
 
+    ModelIdentity model = ModelIdentity.of(manifest); // recorded in each person's state: z-spaces are never mixed
     SingleOutputStreamOperator<Frame> sequenced = valid
         .keyBy(new PersonKey(), Types.STRING)
-        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl()), TypeInformation.of(Frame.class))
+        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl(), model.key()), TypeInformation.of(Frame.class))
         .name("sequence per person").uid(UID_SEQUENCE);
 
     // a forward edge from the sequencer (chained): same partitioning by person, same order
@@ -119,7 +121,7 @@ public final class PAffMemJob {
 
     SingleOutputStreamOperator<AffectPrediction> predictions = encoded
         .keyBy(new EncodedPersonKey(), Types.STRING)
-        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), manifest.modelId(), manifest.modelVersion()),
+        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), model),
             new AvroTypeInfo<>(AffectPrediction.class))
         .name("affective memory").uid(UID_MEMORY);
 

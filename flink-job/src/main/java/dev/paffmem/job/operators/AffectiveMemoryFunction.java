@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.memory.AffectiveMemory;
@@ -33,6 +34,9 @@ import org.apache.flink.util.Collector;
  * frame (unlabelled), seeded by (person, frameIndex) so a replay trains identically; then the BMU of
  * the real frame's z gives the prediction. One {@link AffectPrediction} per frame.
  *
+ * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
+ * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
+ *
  * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
  * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
@@ -43,8 +47,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
 
   private final JobConfig config;
   private final int zDim;
-  private final String modelId;
-  private final String modelVersion;
+  private final ModelIdentity model;
 
   private transient MemoryConfig memoryConfig;
   private transient ValueState<AffectiveMemoryState> memory;
@@ -54,12 +57,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram memorySize;
   private transient Histogram endToEndLatency;
   private transient Histogram generationTime;
+  private transient Counter memoriesDropped;
 
-  public AffectiveMemoryFunction(JobConfig config, int zDim, String modelId, String modelVersion) {
+  /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
+  public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
     this.config = config;
     this.zDim = zDim;
-    this.modelId = modelId;
-    this.modelVersion = modelVersion;
+    this.model = model;
   }
 
   /** The person's memory: its Avro record, so the state evolves with the schema. */
@@ -87,12 +91,24 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     memorySize = group.histogram("memorySize", new DescriptiveStatisticsHistogram(1000));
     endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
+    memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
   }
 
   @Override
   public void processElement(EncodedFrame e, Context ctx, Collector<AffectPrediction> out) throws Exception {
     Frame f = e.frame;
     AffectiveMemoryState state = memory.value();
+    if (state != null && !model.built(state)) {
+      // another model's z-space (or an unrecorded one): never match this model's z against it. The sequencer
+      // has put the person back into GENERATING for the same reason, so the new memory is seeded from this frame.
+      if (memoriesDropped.getCount() == 0) {
+        LOG.warn("The memory of person {} was built with {}, this job runs {}: dropping it, the person is onboarded"
+            + " again (so is every other such person; counted in memoriesDroppedAfterModelChange)", f.personId,
+            ModelIdentity.describe(state), model);
+      }
+      memoriesDropped.inc();
+      state = null;
+    }
     AffectiveMemory gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemory.fromState(state, memoryConfig);
 
     int generated = e.generatedCount();
@@ -107,7 +123,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     samples.add(Sample.unlabelled(e.z));
     gwr.train(samples, AffectiveMemory.seed(f.personId, f.frameIndex));
     Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
-    memory.update(gwr.toState());
+    memory.update(model.stamp(gwr.toState()));
 
     long now = ctx.timerService().currentProcessingTime();
     lastSeen.update(now);
@@ -141,8 +157,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .setPhase(f.phase)
         .setMemorySize(p.memorySize())
         .setBmuActivation(p.activation())
-        .setModelId(modelId)
-        .setModelVersion(modelVersion)
+        .setModelId(model.modelId())
+        .setModelVersion(model.modelVersion())
         .setProcessingTime(Instant.ofEpochMilli(now))
         .setVideoId(f.videoId)
         .setUtteranceId(f.utteranceId)

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.schema.AffectPrediction;
@@ -29,10 +30,25 @@ class AffectiveMemoryFunctionTest {
   static final JobConfig CONFIG = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
       "--state-ttl", "10min", "--memory-epochs", "3");
 
+  static final ModelIdentity MODEL = new ModelIdentity("tiny", "1", "aa01");
+
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness() throws Exception {
+    return harness(MODEL);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(ModelIdentity model)
+      throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new AffectiveMemoryFunction(CONFIG, Z, "tiny", "1")),
+        new KeyedProcessOperator<>(new AffectiveMemoryFunction(CONFIG, Z, model)),
         new PAffMemJob.EncodedPersonKey(), Types.STRING);
+  }
+
+  static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person) throws Exception {
+    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+    operator.setCurrentKey(person);
+    return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
   }
 
   /** A frame whose z is near its person's centre; generation frames carry 8 labelled encodings. */
@@ -111,6 +127,9 @@ class AffectiveMemoryFunctionTest {
       assertEquals(4L * Z * state.getNeuronCount(), state.getWeights().remaining());
       // 3 generation frames of (8 generated + 1 real) samples and 1 online frame, 3 epochs each
       assertEquals(3L * (3 * 9 + 1), state.getTrainingSteps());
+      assertEquals("tiny", state.getModelId(), "the state records the model that built it");
+      assertEquals("1", state.getModelVersion());
+      assertEquals("aa01", state.getEncoderSha256());
       operator.setCurrentKey("bob");
       assertNull(operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value());
@@ -152,6 +171,78 @@ class AffectiveMemoryFunctionTest {
       assertEquals(continued.getValence(), p.getValence());
       assertEquals(continued.getMemorySize(), p.getMemorySize());
       assertEquals(continued.getBmuActivation(), p.getBmuActivation());
+    }
+  }
+
+  /** A frame as the sequencer passes it on after a model change: the person's first frame again (GENERATING). */
+  static EncodedFrame reonboarding(String person, long index) {
+    EncodedFrame e = encoded(person, 0);
+    e.frame.frameIndex = index;
+    return e;
+  }
+
+  @Test
+  void aMemoryBuiltWithAnotherModelIsNeverUsedAndTheNewOneRecordsTheNewModel() throws Exception {
+    OperatorSubtaskState snapshot;
+    int grown;
+    try (var h = harness(new ModelIdentity("model-a", "1", "aa01"))) {
+      h.open();
+      for (long i = 0; i < 8; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      grown = memoryOf(h, "alice").getNeuronCount();
+      snapshot = h.snapshot(1L, 8L);
+    }
+    int fresh;
+    try (var h = harness(new ModelIdentity("model-b", "1", "bb02"))) {
+      h.open();
+      h.processElement(reonboarding("alice", 8), 8);
+      fresh = memoryOf(h, "alice").getNeuronCount();
+    }
+    assertTrue(grown > fresh, "a first frame alone builds a smaller memory (" + fresh + ") than 8 frames (" + grown + ")");
+    for (ModelIdentity other : List.of(new ModelIdentity("model-b", "1", "aa01"), new ModelIdentity("model-a", "2", "aa01"),
+        new ModelIdentity("model-a", "1", "cc03"))) {
+      try (var h = harness(other)) {
+        h.initializeState(snapshot);
+        h.open();
+        h.processElement(reonboarding("alice", 8), 8);
+        AffectPrediction p = h.extractOutputValues().get(0);
+        AffectiveMemoryState state = memoryOf(h, "alice");
+        assertEquals(fresh, p.getMemorySize(), other + ": the old model's memory was dropped, not trained further");
+        assertEquals(3L * 9, state.getTrainingSteps(), other + ": only this frame's samples trained the memory");
+        assertEquals(other.modelId(), state.getModelId());
+        assertEquals(other.modelVersion(), state.getModelVersion());
+        assertEquals(other.encoderSha256(), state.getEncoderSha256());
+        assertEquals(other.modelId(), p.getModelId());
+      }
+    }
+    try (var same = harness(new ModelIdentity("model-a", "1", "aa01"))) {
+      same.initializeState(snapshot);
+      same.open();
+      same.processElement(encoded("alice", 8), 8);
+      assertTrue(memoryOf(same, "alice").getTrainingSteps() > 3L * 9 * 3, "the same model keeps training the memory");
+    }
+  }
+
+  @Test
+  void aMemoryThatRecordsNoModelIsDropped() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      AffectiveMemoryState unrecorded = memoryOf(h, "alice");
+      unrecorded.setModelId("");
+      unrecorded.setModelVersion("");
+      unrecorded.setEncoderSha256(""); // as a state written before the model was recorded reads
+      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      operator.setCurrentKey("alice");
+      operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).update(unrecorded);
+      h.processElement(reonboarding("alice", 5), 5);
+      AffectiveMemoryState now = memoryOf(h, "alice");
+      assertEquals(3L * 9, now.getTrainingSteps(), "a fresh memory, trained on this frame only");
+      assertEquals("tiny", now.getModelId());
     }
   }
 }
