@@ -136,6 +136,8 @@ public final class PAffMemJob {
    */
   public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig cfg, ModelManifest manifest,
       UnaryOperator<DataStream<KafkaRecordBytes>> inputHook) {
+    // wrong credentials or an untrusted certificate fail here, with a message that says so
+    KafkaAccessCheck.check(cfg.bootstrapServers(), cfg.kafkaProperties());
     configure(env, cfg);
     DataStream<KafkaRecordBytes> raw = env
         .fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "Kafka " + cfg.inputTopic())
@@ -306,13 +308,19 @@ public final class PAffMemJob {
       return;
     }
     LOG.info("Starting {}", cfg);
-    if (local) {
-      // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
-      LocalRunner.run(cfg, manifest);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    try {
+      if (local) {
+        // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
+        LocalRunner.run(cfg, manifest);
+        return;
+      }
+      buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    } catch (ConfigException e) { // e.g. Kafka refused the credentials (KafkaAccessCheck)
+      System.err.println("paffmem-job: " + e.getMessage());
+      System.exit(2);
       return;
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
     // `flink run -d` and REST /jars/:id/run submit detached: the result holds only the job id, and reading
     // its runtime throws, which made the client exit 1 and the REST call fail although the job was running
