@@ -17,6 +17,8 @@ import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job restores savepoints kept in the repository ({@link SavepointFixture}): operator uids, state names and
@@ -51,6 +53,11 @@ class SavepointRestoreTest {
 
   /** Runs the job from the fixture on the frames after it; returns the committed predictions by "person/frame". */
   Map<String, AffectPrediction> restoreAndRun(String fixture, Path modelDir) throws Exception {
+    return restoreAndRun(fixture, modelDir, List.of());
+  }
+
+  /** The same with more job flags (e.g. another state backend: a canonical savepoint restores into any). */
+  Map<String, AffectPrediction> restoreAndRun(String fixture, Path modelDir, List<String> moreFlags) throws Exception {
     String out = "restored-predictions";
     kafka.createTopic(out, 2);
     SavepointFixture.writeFrames(kafka.bootstrapServers(), SavepointFixture.PERSONS, 0, SavepointFixture.FRAMES);
@@ -61,8 +68,9 @@ class SavepointRestoreTest {
     SavepointFixture.writeFrames(kafka.bootstrapServers(), SavepointFixture.PERSONS, SavepointFixture.FRAMES,
         SavepointFixture.FRAMES + MORE_FRAMES);
     int expected = all.size() * MORE_FRAMES;
-    JobClient job = SavepointFixture.start(SavepointFixture.jobFlags(kafka.bootstrapServers(), out, modelDir),
-        Optional.of(fixture(fixture)));
+    List<String> flags = new ArrayList<>(SavepointFixture.jobFlags(kafka.bootstrapServers(), out, modelDir));
+    flags.addAll(moreFlags);
+    JobClient job = SavepointFixture.start(flags, Optional.of(fixture(fixture)));
     List<AffectPrediction> predictions;
     try {
       predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), out, expected,
@@ -102,9 +110,10 @@ class SavepointRestoreTest {
     }
   }
 
-  @Test
-  void theCurrentFixtureRestoresAndPersonsContinueOnlineWithTheirMemories() throws Exception {
-    Map<String, AffectPrediction> byFrame = restoreAndRun("current", model("demo-pk"));
+  @ParameterizedTest(name = "--state-backend {0}")
+  @ValueSource(strings = {"hashmap", "rocksdb"})
+  void theCurrentFixtureRestoresAndPersonsContinueOnlineWithTheirMemories(String backend) throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun("current", model("demo-pk"), List.of("--state-backend", backend));
     for (String p : SavepointFixture.PERSONS) {
       assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
       assertEquals("paffmem-pk-demo-synth", byFrame.get(p + "/" + SavepointFixture.FRAMES).getModelId());

@@ -32,6 +32,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -149,7 +150,7 @@ public final class PAffMemJob {
   }
 
   /**
-   * Parallelism, checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
+   * Parallelism, the state backend ({@code --state-backend}, incremental checkpoints), checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
    * the restart strategy when {@code --restart-strategy} asks for one ({@link RestartPolicy}), and the network
    * buffer timeout, from the config.
    */
@@ -162,6 +163,9 @@ public final class PAffMemJob {
     Configuration conf = new Configuration();
     RestartPolicy.apply(cfg, conf); // CLUSTER (the default): the cluster's strategy applies
     conf.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback: every type has a real serializer
+    // --state-backend (BENCHMARKS.md, "State backends"): the job's choice overrides the cluster's state.backend.type
+    conf.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().flinkName());
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, cfg.incrementalCheckpoints());
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
