@@ -250,10 +250,10 @@ public final class JobConfig implements Serializable {
           + "refuses more than 5 MB per subtask: about 3,500 persons (default: none).")
   private String checkpointDir;
 
-  @Option(names = "--state-backend", defaultValue = "HASHMAP", converter = StateBackendConverter.class,
+  @Option(names = "--state-backend", defaultValue = "rocksdb", converter = StateBackendConverter.class,
       paramLabel = "hashmap|rocksdb|forst",
-      description = "Where the persons' state lives: hashmap (JVM heap; fastest while it fits: about 4.7 KB per person, "
-          + "69 KB at the neuron cap), rocksdb (local disk, off-heap; millions of persons, incremental checkpoints) or "
+      description = "Where the persons' state lives: rocksdb (local disk, off-heap; millions of persons, incremental "
+          + "checkpoints), hashmap (JVM heap: about 4.7 KB per person, 69 KB at the neuron cap; every checkpoint is full) or "
           + "forst (Flink 2's RocksDB fork; needs flink-statebackend-forst on the cluster). Overrides the cluster's "
           + "state.backend.type; BENCHMARKS.md has the measurements behind the default (default: ${DEFAULT-VALUE}).")
   private StateBackend stateBackend;
