@@ -108,7 +108,13 @@ final class TestStream {
   }
 
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    return producer(bootstrap, Map.of());
+  }
+
+  /** A producer with client settings on top (e.g. a secured broker's {@code clientProperties()}). */
+  static KafkaProducer<byte[], byte[]> producer(String bootstrap, Map<String, String> clientProperties) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -138,7 +144,14 @@ final class TestStream {
 
   /** Every committed record of a topic, in partition order (read_committed: aborted transactions are invisible). */
   static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, int expected, Duration timeout) {
+    return readCommitted(bootstrap, Map.of(), topic, expected, timeout);
+  }
+
+  /** {@link #readCommitted(String, String, int, Duration)} with client settings on top. */
+  static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, Map<String, String> clientProperties,
+      String topic, int expected, Duration timeout) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

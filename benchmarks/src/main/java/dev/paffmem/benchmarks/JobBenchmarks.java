@@ -81,8 +81,10 @@ public final class JobBenchmarks implements Callable<Integer> {
 
   /** What {@code all} runs. */
   static final List<String> ALL = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale");
-  /** Every benchmark: {@code mixed} (25-40 minutes) runs only when named. */
-  static final List<String> KNOWN = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale", "mixed");
+  /** Run only when named: {@code mixed} (25-40 minutes) and {@code backends} (state backends at 10,000 or 1,000,000
+   * persons) are not part of {@code all}. */
+  static final List<String> KNOWN = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale", "mixed",
+      "backends");
 
   @Parameters(arity = "0..*", description = "all (default: every one but mixed) or any of: peak steady stages onboarding latency state scale mixed")
   List<String> benchmarks = new ArrayList<>(List.of("all"));
@@ -108,6 +110,18 @@ public final class JobBenchmarks implements Callable<Integer> {
 
   @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")
   List<Integer> scalePersons;
+
+  @Option(names = "--state-backends", split = ",", defaultValue = "hashmap,rocksdb,forst",
+      description = "State backends the backends benchmark compares (default: ${DEFAULT-VALUE}).")
+  List<String> stateBackends;
+
+  @Option(names = "--backend-persons", description = "Persons past onboarding held by the job in the backends "
+      + "benchmark: checkpoint size and time, memory (default: 10000; quick: 200; the 1M run: 1000000).")
+  Integer backendPersons;
+
+  @Option(names = "--backend-throughput-persons", description = "Persons of the backends benchmark's steady "
+      + "throughput run per backend; 0 skips it (default: 10000; quick: 200).")
+  Integer backendThroughputPersons;
 
   @Option(names = "--buffer-timeout", description = "The job's --buffer-timeout (Flink's network buffer timeout) for the job runs (default: the job's, 10ms), e.g. 100ms (Flink's default) to measure its effect on latency.")
   String bufferTimeout;
@@ -263,6 +277,7 @@ public final class JobBenchmarks implements Callable<Integer> {
           case "state" -> state();
           case "scale" -> scale();
           case "mixed" -> mixed();
+          case "backends" -> backends();
           default -> throw new IllegalStateException(b);
         }
         } catch (Exception e) { // one failed benchmark must not lose the others' figures
@@ -398,14 +413,18 @@ public final class JobBenchmarks implements Callable<Integer> {
     conf.setString("rest.port", "0");
     // file checkpoint storage: the JobManager's memory storage refuses state over 5 MB, savepoints included
     conf.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+    if (persons > 100_000) { // a million memories do not fit the heap: seed into RocksDB (a canonical savepoint is the same)
+      conf.setString("state.backend.type", "rocksdb");
+      conf.setString("state.backend.rocksdb.localdir", workDir.resolve("seed-state").toAbsolutePath().toString());
+    }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     KafkaSource<String> ids = KafkaSource.<String>builder().setBootstrapServers(broker.bootstrapServers())
         .setTopics(topic).setGroupId(topic).setStartingOffsets(OffsetsInitializer.earliest())
         .setDeserializer(KafkaRecordDeserializationSchema.valueOnly(StringDeserializer.class)).build();
     long before = StateSeeding.SEEDED.get();
-    StateSeeding.build(env, ids, cfg, memory, manifest.zDim());
+    StateSeeding.build(env, ids, cfg, memory, manifest.zDim(), dev.paffmem.job.inference.ModelIdentity.of(manifest));
     JobClient job = env.executeAsync("seed-" + persons);
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(persons > 100_000 ? 60 : 10);
     while (StateSeeding.SEEDED.get() - before < persons) {
       if (System.nanoTime() > deadline || job.getJobStatus().get().isGloballyTerminalState()) {
         throw new IllegalStateException("seeding " + persons + " persons did not finish");
@@ -414,7 +433,7 @@ public final class JobBenchmarks implements Callable<Integer> {
     }
     Path dir = workDir.resolve("savepoints");
     Files.createDirectories(dir);
-    String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(10, TimeUnit.MINUTES);
+    String path = job.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.MINUTES);
     results.detail(String.format("  seeded %d persons past onboarding in %.1f s: %s (%s)", persons, (System.nanoTime() - t0) / 1e9,
         path, human(du(Path.of(java.net.URI.create(path))))));
     savepoints.put(persons, path);
@@ -1028,6 +1047,89 @@ public final class JobBenchmarks implements Callable<Integer> {
       if (size != fullSize) {
         results.add("state", "checkpointed size (incremental)", size / 1e6, "MB");
       }
+    }
+  }
+
+  /**
+   * State backends: for each of {@code --state-backends}, the job restored from a savepoint of
+   * {@code --backend-persons} persons past onboarding with {@code --state-backend <b>} (incremental checkpoints on):
+   * time from submission to all tasks running (the restore), the first checkpoint (for RocksDB and ForSt a full
+   * upload of every file) and the third (incremental: what 100 persons' frames changed), the process's resident
+   * memory and heap in use (the MiniCluster runs in this JVM), the backend's local disk; then the steady throughput
+   * at {@code --backend-throughput-persons}.
+   */
+  void backends() throws Exception {
+    onboardedMemory();
+    int persons = backendPersons != null ? backendPersons : quick ? 200 : 10_000;
+    int tpPersons = backendThroughputPersons != null ? backendThroughputPersons : quick ? 200 : 10_000;
+    for (String backend : stateBackends) {
+      List<String> backendFlags = List.of("--state-backend", backend, "--incremental-checkpoints", "true");
+      String savepoint = seededSavepoint(persons);
+      Topics topics = Topics.fresh("backend-" + backend);
+      topics.create(broker, parallelism);
+      List<String> flags = jobFlags();
+      flags.addAll(backendFlags);
+      flags.addAll(List.of("--checkpoint-interval", quick ? "2s" : "10s"));
+      Path ckpt = workDir.resolve("checkpoints-" + backend);
+      Path local = workDir.resolve("state-" + backend);
+      long t0 = System.nanoTime();
+      try (Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
+        conf.setString("execution.state-recovery.path", savepoint);
+        conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+        conf.setString("execution.checkpointing.dir", ckpt.toUri().toString());
+        conf.setString("state.backend.rocksdb.localdir", local.toAbsolutePath().toString());
+        conf.setString("state.backend.forst.local-dir", local.toAbsolutePath().toString());
+        return conf;
+      })) {
+        waitRunning(job);
+        double restoreSeconds = (System.nanoTime() - t0) / 1e9;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(quick ? 2 : 30);
+        var history = job.rest("/checkpoints");
+        int sentRounds = 0;
+        while (history.path("counts").path("completed").asInt() < 3 && System.nanoTime() < deadline) {
+          if (history.path("counts").path("completed").asInt() > sentRounds) { // some frames between checkpoints
+            KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, Math.min(persons, 100),
+                generationFrames() + sentRounds, generationFrames() + sentRounds + 1);
+            sentRounds++;
+          }
+          Thread.sleep(500);
+          history = job.rest("/checkpoints");
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> completed = new ArrayList<>();
+        for (var c : history.path("history")) {
+          if (c.path("status").asText().equals("COMPLETED")) {
+            completed.add(c);
+          }
+        }
+        completed.sort(java.util.Comparator.comparingLong(c -> c.path("id").asLong()));
+        if (completed.isEmpty()) {
+          throw new IllegalStateException(backend + ": no completed checkpoint: " + history);
+        }
+        String label = backend + ", " + String.format("%,d", persons) + " persons";
+        results.add("backends", label + ": restore from the savepoint (submit to all tasks running)", restoreSeconds, "s");
+        var first = completed.get(0);
+        var last = completed.get(completed.size() - 1);
+        results.add("backends", label + ": first checkpoint, uploaded", first.path("checkpointed_size").asLong() / 1e6, "MB");
+        results.add("backends", label + ": first checkpoint, end to end", first.path("end_to_end_duration").asLong() / 1000.0, "s");
+        results.add("backends", label + ": checkpoint " + last.path("id").asLong() + ", uploaded (incremental)",
+            last.path("checkpointed_size").asLong() / 1e6, "MB");
+        results.add("backends", label + ": checkpoint " + last.path("id").asLong() + ", end to end",
+            last.path("end_to_end_duration").asLong() / 1000.0, "s");
+        results.add("backends", label + ": full state size", last.path("state_size").asLong() / 1e6, "MB");
+        System.gc();
+        var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        results.add("backends", label + ": heap in use after GC (JVM of broker + MiniCluster)", heap.getUsed() / 1e6, "MB");
+        results.add("backends", label + ": process resident memory (VmRSS)", Machine.residentBytes() / 1e6, "MB");
+        results.add("backends", label + ": local state on disk", Math.max(0, du(local)) / 1e6, "MB");
+        results.detail(String.format("  %s: checkpoints %s", label, completed));
+      }
+      if (tpPersons > 0) {
+        long perPerson = Math.max(quick ? 2 : 3, Math.round((Double.isNaN(steadyRate) ? 2000 : steadyRate) * windowSeconds() / tpPersons));
+        Throughput t = throughputRun("backend-" + backend + "-" + tpPersons, modelDir, tpPersons, perPerson, backendFlags, Map.of());
+        results.detail(String.format("  %s, %d persons x %d frames: %.1f frames/s", backend, tpPersons, perPerson, t.framesPerSecond()));
+        results.add("backends", backend + ", " + String.format("%,d", tpPersons) + " persons: steady throughput", t.framesPerSecond(), "frames/s");
+      }
+      results.write(out, "");
     }
   }
 

@@ -46,6 +46,9 @@ import org.apache.kafka.common.utils.Time;
  * <p>With {@code builder().dataDir(dir)} the data stays after {@code close()}, and a broker started again
  * on the same directory (and ports) finds its topics, offsets and transactions as they were.
  *
+ * <p>With {@code builder().saslSsl(user, password)} it requires SASL_SSL with SCRAM-SHA-512 (a certificate made
+ * at start, a user created in the cluster's metadata); {@link #clientProperties()} is what a client then sets.
+ *
  * <p>Run it alone with {@code java -cp ... dev.paffmem.kafka.EmbeddedKafkaBroker [port]}.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
@@ -61,7 +64,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int brokerPort;
   private final int controllerPort;
   private final Admin admin;
+  private final Security security;
   private volatile boolean closed;
+
+  /** SASL_SSL with SCRAM-SHA-512: the TLS material, the client's user and the broker's own (admin) user. */
+  private record Security(SelfSignedTls tls, String user, String password, String adminUser, String adminPassword) {}
+
+  /** The SASL mechanism of a secured broker. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
 
   private EmbeddedKafkaBroker(Builder builder) {
     this.deleteDataOnClose = builder.dataDir == null;
@@ -74,6 +84,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
     this.brokerPort = builder.port > 0 ? builder.port : freePort();
     this.controllerPort = builder.controllerPort > 0 ? builder.controllerPort : freePort();
+    this.security = builder.saslUser == null ? null : new Security(SelfSignedTls.generate(dataDir.resolve("tls")),
+        builder.saslUser, builder.saslPassword, "paffmem-broker", randomSecret());
     Properties props = brokerProperties(builder.overrides);
     KafkaRaftServer started = null;
     Admin startedAdmin = null;
@@ -81,9 +93,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       format(props);
       started = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
       started.startup();
-      startedAdmin = Admin.create(Map.of(
-          AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-          AdminClientConfig.CLIENT_ID_CONFIG, "paffmem-embedded-admin"));
+      Map<String, Object> adminConfig = new LinkedHashMap<>();
+      adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+      adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "paffmem-embedded-admin");
+      if (security != null) {
+        adminConfig.putAll(clientProperties(security.adminUser(), security.adminPassword()));
+      }
+      startedAdmin = Admin.create(adminConfig);
       awaitReady(startedAdmin);
     } catch (RuntimeException | Error e) {
       if (startedAdmin != null) {
@@ -124,6 +140,46 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** Whether clients must connect with SASL_SSL (SCRAM-SHA-512), see {@link Builder#saslSsl}. */
+  public boolean secured() {
+    return security != null;
+  }
+
+  /**
+   * What a client needs besides {@code bootstrap.servers}: nothing for a plain broker; for a secured one
+   * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} (the user given to
+   * {@link Builder#saslSsl}) and the truststore holding the broker's certificate.
+   */
+  public Map<String, String> clientProperties() {
+    return security == null ? Map.of() : clientProperties(security.user(), security.password());
+  }
+
+  /** {@link #clientProperties()} with another user name and password (e.g. wrong ones, to test the failure). */
+  public Map<String, String> clientProperties(String user, String password) {
+    if (security == null) {
+      throw new IllegalStateException("the broker at " + bootstrapServers() + " is not secured (PLAINTEXT)");
+    }
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", SCRAM_MECHANISM);
+    p.put("sasl.jaas.config", scramJaas(user, password));
+    p.put("ssl.truststore.type", "PKCS12");
+    p.put("ssl.truststore.location", security.tls().truststore().toString());
+    p.put("ssl.truststore.password", security.tls().password());
+    return p;
+  }
+
+  static String scramJaas(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password + "\";";
+  }
+
+  private static String randomSecret() {
+    byte[] b = new byte[18];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.HexFormat.of().formatHex(b);
   }
 
   /** The broker's admin client, owned by the broker (do not close it). */
@@ -168,6 +224,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private Properties brokerProperties(Map<String, String> overrides) {
     Properties p = singleNodeProperties(brokerPort, controllerPort, dataDir);
+    if (security != null) {
+      // clients (and the broker's own listener) speak SASL_SSL; the KRaft controller stays PLAINTEXT on loopback
+      p.put("listeners", "SASL_SSL://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+      p.put("advertised.listeners", "SASL_SSL://" + HOST + ":" + brokerPort);
+      p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+      p.put("inter.broker.listener.name", "SASL_SSL");
+      p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+      p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+          scramJaas(security.adminUser(), security.adminPassword()));
+      p.put("ssl.keystore.type", "PKCS12");
+      p.put("ssl.keystore.location", security.tls().keystore().toString());
+      p.put("ssl.keystore.password", security.tls().password());
+      p.put("ssl.key.password", security.tls().password());
+      // the broker checks its TLS settings with a client engine of its own (inter-broker): it trusts its certificate
+      p.put("ssl.truststore.type", "PKCS12");
+      p.put("ssl.truststore.location", security.tls().truststore().toString());
+      p.put("ssl.truststore.password", security.tls().password());
+      p.put("ssl.client.auth", "none");
+    }
     p.putAll(overrides);
     return p;
   }
@@ -207,11 +283,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (Files.exists(dataDir.resolve("metadata").resolve("meta.properties"))) {
       return; // formatted by an earlier start on this data directory: keep its cluster id and data
     }
-    writeAndFormat(props, dataDir.resolve("server.properties"));
+    List<String> scram = security == null ? List.of() : List.of(
+        SCRAM_MECHANISM + "=[name=" + security.adminUser() + ",password=" + security.adminPassword() + "]",
+        SCRAM_MECHANISM + "=[name=" + security.user() + ",password=" + security.password() + "]");
+    writeAndFormat(props, dataDir.resolve("server.properties"), scram);
   }
 
   /** Writes {@code props} to {@code config} and formats the storage it names (a new cluster id). */
   public static void writeAndFormat(Properties props, Path config) {
+    writeAndFormat(props, config, List.of());
+  }
+
+  /**
+   * {@link #writeAndFormat(Properties, Path)}, creating SCRAM users in the new cluster's metadata
+   * ({@code kafka-storage format --add-scram}, e.g. {@code SCRAM-SHA-512=[name=alice,password=secret]}).
+   */
+  public static void writeAndFormat(Properties props, Path config, List<String> scramCredentials) {
     try (var out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
       props.store(out, "written by EmbeddedKafkaBroker");
     } catch (IOException e) {
@@ -220,8 +307,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     int rc;
     try (PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-      rc = StorageTool.execute(new String[] {
-          "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"}, ps);
+      List<String> args = new java.util.ArrayList<>(List.of(
+          "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"));
+      for (String credential : scramCredentials) {
+        args.add("--add-scram");
+        args.add(credential);
+      }
+      rc = StorageTool.execute(args.toArray(String[]::new), ps);
     }
     if (rc != 0) {
       throw new IllegalStateException("formatting the broker's storage failed: " + log.toString(StandardCharsets.UTF_8));
@@ -295,8 +387,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int controllerPort;
     private Path dataDir;
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private String saslUser;
+    private String saslPassword;
 
     private Builder() {}
+
+    /**
+     * Requires SASL_SSL with SCRAM-SHA-512 from every client: a certificate for 127.0.0.1 is generated at start
+     * ({@link SelfSignedTls}, in the data directory), {@code user} with {@code password} is created, and
+     * {@link EmbeddedKafkaBroker#clientProperties()} gives what a client must set.
+     */
+    public Builder saslSsl(String user, String password) {
+      if (user == null || user.isBlank() || password == null || password.isEmpty()) {
+        throw new IllegalArgumentException("saslSsl needs a user name and a password");
+      }
+      if (user.contains(",") || user.contains("=") || user.contains("\"") || password.contains(",")
+          || password.contains("]") || password.contains("\"")) {
+        throw new IllegalArgumentException("user name and password must not contain , = ] or \"");
+      }
+      this.saslUser = user;
+      this.saslPassword = password;
+      return this;
+    }
 
     /** The client port on 127.0.0.1; 0 (default) picks a free one. */
     public Builder port(int port) {

@@ -130,7 +130,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (commandLine.isEmpty()) {
-      commandLine = "paffmem evaluate --dataset " + dataset + " --out " + out + " " + String.join(" ", jobArgs);
+      commandLine = "paffmem evaluate --dataset " + dataset + " --out " + out + " " + String.join(" ", withoutSecrets(jobArgs));
     }
     long t0 = System.nanoTime();
     String startedAt = Instant.now().toString();
@@ -187,7 +187,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 2;
       }
       createTopics(bootstrap, cfg, broker);
-      long sent = JobRun.feed(bootstrap, cfg.inputTopic(), ds, fps, crop, log);
+      long sent = JobRun.feed(bootstrap, cfg.kafkaProperties(), cfg.inputTopic(), ds, fps, crop, log);
       log.printf("Model %s %s (%s); generation: first %d frames x %d targets per video; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
       JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, JobConfig.parseDuration(timeout), log);
@@ -333,12 +333,24 @@ public final class EvaluateCommand implements Callable<Integer> {
       return;
     }
     java.util.Properties p = new java.util.Properties();
+    p.putAll(cfg.kafkaProperties()); // --kafka-property (SASL/SSL)
     p.put("bootstrap.servers", bootstrap);
     try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(cfg.inputTopic(), partitions, (short) 1),
           new org.apache.kafka.clients.admin.NewTopic(cfg.outputTopic(), partitions, (short) 1),
           new org.apache.kafka.clients.admin.NewTopic(cfg.deadLetterTopic(), 1, (short) 1))).all().get();
     }
+  }
+
+  /** The job flags as written into the results: values of password and JAAS settings replaced by {@code ***}. */
+  static List<String> withoutSecrets(List<String> args) {
+    List<String> out = new ArrayList<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      String key = eq < 0 ? "" : a.substring(0, eq).toLowerCase(Locale.ROOT);
+      out.add(key.contains("password") || key.contains("jaas") ? a.substring(0, eq + 1) + "***" : a);
+    }
+    return out;
   }
 
   /** The shipped model. */

@@ -52,9 +52,11 @@ final class JobRun {
   private JobRun() {}
 
   /** Writes the dataset's frames to {@code topic}: frame i of every video, then frame i + 1, ...; returns the count. */
-  static long feed(String bootstrap, String topic, OmgDataset dataset, double fps, FaceCrop crop, PrintStream log)
+  static long feed(String bootstrap, java.util.Map<String, String> clientProperties, String topic, OmgDataset dataset,
+      double fps, FaceCrop crop, PrintStream log)
       throws Exception {
     Properties p = new Properties();
+    p.putAll(clientProperties); // the job's --kafka-property settings (SASL/SSL)
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"); // retries never duplicate or reorder a video's frames
@@ -130,7 +132,7 @@ final class JobRun {
     List<AffectPrediction> predictions = new ArrayList<>();
     Map<String, Integer> rejected = new TreeMap<>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer(cfg.bootstrapServers())) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer(cfg.bootstrapServers(), cfg.kafkaProperties())) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : List.of(cfg.outputTopic(), cfg.deadLetterTopic())) {
         consumer.partitionsFor(topic).forEach(i -> parts.add(new TopicPartition(topic, i.partition())));
@@ -189,6 +191,7 @@ final class JobRun {
     java.util.Set<String> have = new java.util.HashSet<>();
     committed.forEach(p -> have.add(p.getPersonId() + "#" + p.getFrameIndex()));
     Properties p = new Properties();
+    p.putAll(cfg.kafkaProperties());
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cfg.bootstrapServers());
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -218,8 +221,9 @@ final class JobRun {
         aborted.size() > 30 ? aborted.subList(0, 30) + " ..." : aborted);
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+  private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap, java.util.Map<String, String> clientProperties) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // only what the job committed, exactly once
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -4,6 +4,7 @@ import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Delivery;
 import dev.paffmem.job.inference.ModelDirectoryException;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.ingest.FrameValidator;
@@ -32,6 +33,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -110,9 +112,10 @@ public final class PAffMemJob {
         .name("validate FaceFrame").uid(UID_VALIDATE);
 
     // a valid frame's routing key is its person id: still partitioned by person, chained
+    ModelIdentity model = ModelIdentity.of(manifest); // recorded in each person's state: z-spaces are never mixed
     SingleOutputStreamOperator<Frame> sequenced = DataStreamUtils
         .reinterpretAsKeyedStream(valid, new PersonKey(), Types.STRING)
-        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl()), TypeInformation.of(Frame.class))
+        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl(), model.key()), TypeInformation.of(Frame.class))
         .name("sequence per person").uid(UID_SEQUENCE);
 
     // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
@@ -128,7 +131,7 @@ public final class PAffMemJob {
     // everything the inference subtask emits is of persons it owns: the memory is chained to it, no keyBy
     SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
         .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
-        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), manifest.modelId(), manifest.modelVersion()),
+        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), model),
             new AvroTypeInfo<>(AffectPrediction.class))
         .name("affective memory").uid(UID_MEMORY);
 
@@ -143,6 +146,8 @@ public final class PAffMemJob {
    */
   public static void buildKafkaJob(StreamExecutionEnvironment env, JobConfig cfg, ModelManifest manifest,
       UnaryOperator<DataStream<KafkaRecordBytes>> inputHook) {
+    // wrong credentials or an untrusted certificate fail here, with a message that says so
+    KafkaAccessCheck.check(cfg.bootstrapServers(), cfg.kafkaProperties());
     configure(env, cfg);
     DataStream<KafkaRecordBytes> raw = env
         .fromSource(kafkaSource(cfg), WatermarkStrategy.noWatermarks(), "Kafka " + cfg.inputTopic())
@@ -154,7 +159,7 @@ public final class PAffMemJob {
   }
 
   /**
-   * Parallelism, checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
+   * Parallelism, the state backend ({@code --state-backend}, incremental checkpoints), checkpointing (retained on failure and cancellation unless {@code --retain-checkpoints false}),
    * the restart strategy when {@code --restart-strategy} asks for one ({@link RestartPolicy}), and the network
    * buffer timeout, from the config.
    */
@@ -171,6 +176,9 @@ public final class PAffMemJob {
     // it or keeps one it was given and changes it (the inference buffer and the memory's pending state hold
     // records nobody touches again)
     conf.set(PipelineOptions.OBJECT_REUSE, true);
+    // --state-backend (BENCHMARKS.md, "State backends"): the job's choice overrides the cluster's state.backend.type
+    conf.set(StateBackendOptions.STATE_BACKEND, cfg.stateBackend().flinkName());
+    conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, cfg.incrementalCheckpoints());
     if (!cfg.checkpointDir().isBlank()) {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
@@ -317,13 +325,19 @@ public final class PAffMemJob {
       return;
     }
     LOG.info("Starting {}", cfg);
-    if (local) {
-      // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
-      LocalRunner.run(cfg, manifest);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    try {
+      if (local) {
+        // a MiniCluster bound to loopback, checkpoints in a local folder, resumed after a restart of the process
+        LocalRunner.run(cfg, manifest);
+        return;
+      }
+      buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    } catch (ConfigException e) { // e.g. Kafka refused the credentials (KafkaAccessCheck)
+      System.err.println("paffmem-job: " + e.getMessage());
+      System.exit(2);
       return;
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobExecutionResult result = env.execute(cfg.jobName());
     // `flink run -d` and REST /jars/:id/run submit detached: the result holds only the job id, and reading
     // its runtime throws, which made the client exit 1 and the REST call fail although the job was running

@@ -56,6 +56,20 @@ public final class Machine {
   }
 
   /** "1.23 1.50 1.70" from /proc/loadavg. */
+  /** This process's resident memory (VmRSS of /proc/self/status), or -1 when unknown. */
+  public static long residentBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return -1;
+  }
+
   public static String loadAverage() {
     try {
       List<String> parts = List.of(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+"));

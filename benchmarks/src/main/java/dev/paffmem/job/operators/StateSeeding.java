@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.schema.AffectiveMemoryState;
 import java.time.Duration;
@@ -38,14 +39,14 @@ public final class StateSeeding {
 
   /** The seeding job: person ids from {@code ids} -> the sequencer's and the memory's keyed state. */
   public static void build(StreamExecutionEnvironment env, Source<String, ?, ?> ids, JobConfig cfg, byte[] memoryBytes,
-      int zDim) {
+      int zDim, ModelIdentity model) {
     env.setMaxParallelism(cfg.maxParallelism());
     DataStream<String> persons = env.fromSource(ids, WatermarkStrategy.noWatermarks(), "seed ids").uid("seed-ids");
     persons.keyBy(p -> p, Types.STRING)
-        .process(new SeedProgress(cfg.generationFrames(), cfg.stateTtl()), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_SEQUENCE)
+        .process(new SeedProgress(cfg.generationFrames(), cfg.stateTtl(), model.key()), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_SEQUENCE)
         .sinkTo(new DiscardingSink<>());
     persons.keyBy(p -> p, Types.STRING)
-        .process(new SeedMemory(cfg, memoryBytes, zDim), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_MEMORY)
+        .process(new SeedMemory(cfg, memoryBytes, zDim, model), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_MEMORY)
         .sinkTo(new DiscardingSink<>());
   }
 
@@ -54,11 +55,13 @@ public final class StateSeeding {
     private static final long serialVersionUID = 1L;
     private final int generationFrames;
     private final Duration ttl;
+    private final String model;
     private transient ValueState<PersonProgress> progress;
 
-    SeedProgress(int generationFrames, Duration ttl) {
+    SeedProgress(int generationFrames, Duration ttl, String model) {
       this.generationFrames = generationFrames;
       this.ttl = ttl;
+      this.model = model;
     }
 
     @Override
@@ -74,6 +77,7 @@ public final class StateSeeding {
       p.acceptedFrames = generationFrames;
       p.lastFrameIndex = generationFrames - 1;
       p.lastSeen = ctx.timerService().currentProcessingTime();
+      p.model = model; // onboarded with the job's model (another one would onboard the person again)
       progress.update(p);
     }
   }
@@ -84,13 +88,15 @@ public final class StateSeeding {
     private final JobConfig cfg;
     private final byte[] memoryBytes;
     private final int zDim;
+    private final ModelIdentity model;
     private transient ValueState<AffectiveMemoryState> memory;
     private transient ValueState<Long> lastSeen;
 
-    SeedMemory(JobConfig cfg, byte[] memoryBytes, int zDim) {
+    SeedMemory(JobConfig cfg, byte[] memoryBytes, int zDim, ModelIdentity model) {
       this.cfg = cfg;
       this.memoryBytes = memoryBytes;
       this.zDim = zDim;
+      this.model = model;
     }
 
     @Override
@@ -103,7 +109,7 @@ public final class StateSeeding {
 
     @Override
     public void processElement(String person, Context ctx, Collector<String> out) throws Exception {
-      memory.update(AffectiveMemory.fromBytes(memoryBytes, cfg.memoryConfig(zDim)).toState());
+      memory.update(model.stamp(AffectiveMemory.fromBytes(memoryBytes, cfg.memoryConfig(zDim)).toState()));
       lastSeen.update(ctx.timerService().currentProcessingTime());
       SEEDED.incrementAndGet();
     }

@@ -155,9 +155,10 @@ public final class DemoRunner implements Callable<Integer> {
         System.err.println("paffmem-demo: " + e.getMessage());
         return 2;
       }
+      clientProperties = cfg.kafkaProperties();
       createTopics(bootstrap, cfg);
       if (dashboard) {
-        board = DashboardServer.start(DashboardOptions.defaults(bootstrap)
+        board = DashboardServer.start(DashboardOptions.defaults(bootstrap).withKafkaProperties(cfg.kafkaProperties())
             .withTopics(cfg.outputTopic(), cfg.deadLetterTopic(), cfg.inputTopic())
             .withBind(DashboardOptions.DEFAULT_HOST, dashboardPort, null));
         System.out.println("Dashboard: " + board.url());
@@ -182,7 +183,7 @@ public final class DemoRunner implements Callable<Integer> {
         total = options.totalFrames();
         System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
             encoding, cfg.inputTopic());
-        new FaceFrameStream(options).run(bootstrap, cfg.inputTopic());
+        new FaceFrameStream(options).run(bootstrap, cfg.kafkaProperties(), cfg.inputTopic());
       }
 
       System.out.printf("Model %s %s (%s); generation: first %d frames x %d targets per person; parallelism %d%n",
@@ -326,8 +327,12 @@ public final class DemoRunner implements Callable<Integer> {
     return dev.paffmem.job.config.ShippedModel.directory();
   }
 
+  /** Kafka client settings of the demo's own clients: the job's --kafka-property settings (SASL/SSL). */
+  private static Map<String, String> clientProperties = Map.of();
+
   private static Properties adminProps(String bootstrap) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     return p;
   }
@@ -349,6 +354,7 @@ public final class DemoRunner implements Callable<Integer> {
 
   private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
     Properties p = new Properties();
+    p.putAll(clientProperties);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -62,6 +62,22 @@ public final class JobConfig implements Serializable {
    */
   public enum RestartStrategy { CLUSTER, EXPONENTIAL_DELAY, FIXED_DELAY, NONE }
 
+  /** Where keyed state lives: Flink's {@code state.backend.type} (BENCHMARKS.md, "State backends"). */
+  public enum StateBackend {
+    HASHMAP("hashmap"), ROCKSDB("rocksdb"), FORST("forst");
+
+    private final String flinkName;
+
+    StateBackend(String flinkName) {
+      this.flinkName = flinkName;
+    }
+
+    /** The value of Flink's {@code state.backend.type}. */
+    public String flinkName() {
+      return flinkName;
+    }
+  }
+
   // ---- Kafka ---------------------------------------------------------------------------------
 
   @Option(names = "--config", paramLabel = "FILE",
@@ -256,6 +272,19 @@ public final class JobConfig implements Serializable {
           + "empty keeps the cluster's setting. Without one, Flink keeps checkpoints in JobManager memory, which "
           + "refuses more than 5 MB per subtask: about 3,500 persons (default: none).")
   private String checkpointDir;
+
+  @Option(names = "--state-backend", defaultValue = "rocksdb", converter = StateBackendConverter.class,
+      paramLabel = "hashmap|rocksdb|forst",
+      description = "Where the persons' state lives: rocksdb (local disk, off-heap; millions of persons, incremental "
+          + "checkpoints), hashmap (JVM heap: about 4.7 KB per person, 69 KB at the neuron cap; every checkpoint is full) or "
+          + "forst (Flink 2's RocksDB fork; needs flink-statebackend-forst on the cluster). Overrides the cluster's "
+          + "state.backend.type; BENCHMARKS.md has the measurements behind the default (default: ${DEFAULT-VALUE}).")
+  private StateBackend stateBackend;
+
+  @Option(names = "--incremental-checkpoints", defaultValue = "true", arity = "1", paramLabel = "true|false",
+      description = "rocksdb and forst: each checkpoint uploads only the files written since the last one; hashmap "
+          + "ignores it (default: ${DEFAULT-VALUE}).")
+  private boolean incrementalCheckpoints;
 
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = DurationConverter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
@@ -497,6 +526,8 @@ public final class JobConfig implements Serializable {
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public Duration stateTtl() { return stateTtl; }
   public Duration checkpointInterval() { return checkpointInterval; }
+  public StateBackend stateBackend() { return stateBackend; }
+  public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
   public int parallelism() { return parallelism; }
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
@@ -572,6 +603,17 @@ public final class JobConfig implements Serializable {
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException("'" + value + "' is not a restart strategy; use one of "
             + java.util.Arrays.toString(RestartStrategy.values()));
+      }
+    }
+  }
+
+  public static final class StateBackendConverter implements CommandLine.ITypeConverter<StateBackend> {
+    @Override
+    public StateBackend convert(String value) {
+      try {
+        return StateBackend.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a state backend; use hashmap, rocksdb or forst");
       }
     }
   }

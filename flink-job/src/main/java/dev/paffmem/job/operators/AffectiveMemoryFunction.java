@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.memory.AffectiveMemory;
@@ -46,6 +47,9 @@ import org.apache.flink.util.Collector;
  * evaluation) a frame's prediction waits instead until the memory has trained on it, and is the memory's,
  * as in the paper's schedule.
  *
+ * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
+ * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
+ *
  * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
  * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
@@ -56,8 +60,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
 
   private final JobConfig config;
   private final int zDim;
-  private final String modelId;
-  private final String modelVersion;
+  private final ModelIdentity model;
 
   private transient MemoryConfig memoryConfig;
   private transient boolean waitForMemory;
@@ -72,12 +75,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram memorySize;
   private transient Histogram endToEndLatency;
   private transient Histogram generationTime;
+  private transient Counter memoriesDropped;
 
-  public AffectiveMemoryFunction(JobConfig config, int zDim, String modelId, String modelVersion) {
+  /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
+  public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
     this.config = config;
     this.zDim = zDim;
-    this.modelId = modelId;
-    this.modelVersion = modelVersion;
+    this.model = model;
   }
 
   /** The person's memory: its Avro record, so the state evolves with the schema. */
@@ -117,6 +121,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     memorySize = group.histogram("memorySize", new DescriptiveStatisticsHistogram(1000));
     endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
+    memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
   }
 
   @Override
@@ -130,9 +135,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         pendingEdits.put(f.ordinal, e);
       }
       if (next != null) {
-        AffectiveMemory trained = trainInOrder(person, next, null, memory.value(), now, out);
+        AffectiveMemory trained = trainInOrder(person, next, null, memoryOfThisModel(f), now, out);
         if (trained != null) {
-          memory.update(trained.toState());
+          memory.update(model.stamp(trained.toState()));
         }
       }
       return;
@@ -152,11 +157,11 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     }
     lastSeen.update(now);
     ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, config.stateTtl()));
-    AffectiveMemoryState state = memory.value();
+    AffectiveMemoryState state = memoryOfThisModel(f);
     AffectiveMemory gwr = trainInOrder(person, next, e, state, now, out);
     boolean trained = nextOrdinal.value() > f.ordinal;
     if (gwr != null) {
-      memory.update(gwr.toState());
+      memory.update(model.stamp(gwr.toState()));
     }
     if (!trained) { // trained once the edits of every earlier generation frame are in
       pendingFrames.put(f.ordinal, waitForMemory ? e : slim(e));
@@ -168,6 +173,26 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
       emit(e, f.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
     }
+  }
+
+  /**
+   * The person's memory if this job's model built it. A memory of another model's z-space (or an unrecorded one) is
+   * never matched against this model's z: it is dropped, and the sequencer has put the person back into GENERATING
+   * for the same reason, so the new memory is seeded from the person's next frames.
+   */
+  private AffectiveMemoryState memoryOfThisModel(Frame f) throws Exception {
+    AffectiveMemoryState state = memory.value();
+    if (state != null && !model.built(state)) {
+      if (memoriesDropped.getCount() == 0) {
+        LOG.warn("The memory of person {} was built with {}, this job runs {}: dropping it, the person is onboarded"
+            + " again (so is every other such person; counted in memoriesDroppedAfterModelChange)", f.personId,
+            ModelIdentity.describe(state), model);
+      }
+      memoriesDropped.inc();
+      memory.clear();
+      return null;
+    }
+    return state;
   }
 
   private void emit(EncodedFrame e, Phase phase, float arousal, float valence, int size, float activation, long now,
@@ -191,8 +216,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .setPhase(phase)
         .setMemorySize(size)
         .setBmuActivation(activation)
-        .setModelId(modelId)
-        .setModelVersion(modelVersion)
+        .setModelId(model.modelId())
+        .setModelVersion(model.modelVersion())
         .setProcessingTime(Instant.ofEpochMilli(now))
         .setVideoId(f.videoId)
         .setUtteranceId(f.utteranceId)

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -25,19 +26,28 @@ import org.apache.flink.util.Collector;
  *       edits them), later ones ONLINE. The count is of accepted frames, not of frame indices.
  *   <li>After {@code stateTtl} without a frame the person's progress is cleared (see
  *       {@link IdleTimers}); a person who comes back starts over, generation phase included.
+ *   <li>A person onboarded with another model (its progress records another {@code ModelIdentity}, or none:
+ *       a state from before it was recorded) is onboarded again: the count of accepted frames starts over, so
+ *       the next {@code generationFrames} frames are GENERATING, and the memory operator drops the old model's
+ *       memory (flink-job/README.md, "Model upgrades"). Duplicate detection keeps the last frame index.
  * </ul>
  */
 public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Frame> {
   private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrameSequencer.class);
 
   private final int generationFrames;
   private final Duration stateTtl;
+  private final String model;
   private transient ValueState<PersonProgress> progress;
   private transient RejectCounters rejected;
+  private transient Counter reonboarded;
 
-  public FrameSequencer(int generationFrames, Duration stateTtl) {
+  /** {@code model}: {@code ModelIdentity.key()} of the job's model. */
+  public FrameSequencer(int generationFrames, Duration stateTtl, String model) {
     this.generationFrames = generationFrames;
     this.stateTtl = stateTtl;
+    this.model = model;
   }
 
   @Override
@@ -47,6 +57,7 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
     d.enableTimeToLive(IdleTimers.ttlConfig(stateTtl));
     progress = getRuntimeContext().getState(d);
     rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
+    reonboarded = getRuntimeContext().getMetricGroup().counter("personsReonboardedAfterModelChange");
   }
 
   @Override
@@ -55,6 +66,7 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
     PersonProgress p = progress.value();
     if (p == null) {
       p = new PersonProgress();
+      p.model = model;
     }
     if (frame.frameIndex <= p.lastFrameIndex) {
       RejectReason reason = frame.frameIndex == p.lastFrameIndex ? RejectReason.DUPLICATE_FRAME : RejectReason.OUT_OF_ORDER_FRAME;
@@ -63,6 +75,17 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
           + " is not after the last accepted frameIndex " + p.lastFrameIndex, frame.source(), frame.personId,
           frame.frameIndex, now));
       return;
+    }
+    if (!model.equals(p.model)) {
+      // onboarded with another model (or an unrecorded one): its memory lives in another z-space
+      if (reonboarded.getCount() == 0) {
+        LOG.warn("Person {} was onboarded with model {} but this job runs {}: onboarding again from this frame"
+            + " (so is every other such person; counted in personsReonboardedAfterModelChange)", frame.personId,
+            p.model == null ? "(not recorded)" : p.model, model);
+      }
+      reonboarded.inc();
+      p.acceptedFrames = 0;
+      p.model = model;
     }
     frame.phase = p.acceptedFrames < generationFrames ? Phase.GENERATING : Phase.ONLINE;
     frame.ordinal = p.acceptedFrames;

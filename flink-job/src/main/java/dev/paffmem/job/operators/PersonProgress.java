@@ -8,6 +8,11 @@ public class PersonProgress {
   public long acceptedFrames;
   /** Processing time of the last accepted frame, for the idle TTL. */
   public long lastSeen;
+  /**
+   * {@code ModelIdentity.key()} of the model the person was onboarded with; null in states written before it
+   * was recorded (such a person is onboarded again, as after a model change).
+   */
+  public String model;
 
   public PersonProgress() {}
 }

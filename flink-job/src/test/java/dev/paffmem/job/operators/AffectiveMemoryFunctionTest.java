@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.schema.AffectPrediction;
@@ -31,16 +32,35 @@ class AffectiveMemoryFunctionTest {
 
   static final JobConfig WAIT = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
       "--state-ttl", "10min", "--memory-epochs", "3", "--predictions-while-seeding", "WAIT");
+  static final ModelIdentity MODEL = new ModelIdentity("tiny", "1", "aa01");
 
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness() throws Exception {
-    return harness(CONFIG);
+    return harness(CONFIG, MODEL);
   }
 
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config)
       throws Exception {
+    return harness(config, MODEL);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(ModelIdentity model)
+      throws Exception {
+    return harness(CONFIG, model);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config,
+      ModelIdentity model) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new AffectiveMemoryFunction(config, Z, "tiny", "1")),
+        new KeyedProcessOperator<>(new AffectiveMemoryFunction(config, Z, model)),
         new PAffMemJob.EncodedPersonKey(), Types.STRING);
+  }
+
+  static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person) throws Exception {
+    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+    operator.setCurrentKey(person);
+    return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
   }
 
   /** A frame whose z is near its person's centre (no edits: those come in their own record, {@link #edits}). */
@@ -225,14 +245,6 @@ class AffectiveMemoryFunctionTest {
     }
   }
 
-  static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
-      String person) throws Exception {
-    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
-    operator.setCurrentKey(person);
-    return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
-  }
-
   @Test
   void theStateHoldsThePersonsMemoryAsItsAvroRecord() throws Exception {
     try (var h = harness()) {
@@ -250,6 +262,9 @@ class AffectiveMemoryFunctionTest {
       assertEquals(4L * Z * state.getNeuronCount(), state.getWeights().remaining());
       // 3 generation frames of (8 generated + 1 real) samples and 1 online frame, 3 epochs each
       assertEquals(3L * (3 * 9 + 1), state.getTrainingSteps());
+      assertEquals("tiny", state.getModelId(), "the state records the model that built it");
+      assertEquals("1", state.getModelVersion());
+      assertEquals("aa01", state.getEncoderSha256());
       operator.setCurrentKey("bob");
       assertNull(operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value());
@@ -291,6 +306,87 @@ class AffectiveMemoryFunctionTest {
       assertEquals(continued.getValence(), p.getValence());
       assertEquals(continued.getMemorySize(), p.getMemorySize());
       assertEquals(continued.getBmuActivation(), p.getBmuActivation());
+    }
+  }
+
+  /** A frame as the sequencer passes it on after a model change: the person's first frame again (GENERATING). */
+  static EncodedFrame reonboarding(String person, long index) {
+    EncodedFrame e = encoded(person, 0);
+    e.frame.frameIndex = index;
+    return e;
+  }
+
+  /** That frame, then its edits (ordinal 0 again). */
+  static void reonboard(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person, long index) throws Exception {
+    h.processElement(reonboarding(person, index), index);
+    EncodedFrame edits = edits(person, 0);
+    edits.frame.frameIndex = index;
+    h.processElement(edits, index);
+  }
+
+  @Test
+  void aMemoryBuiltWithAnotherModelIsNeverUsedAndTheNewOneRecordsTheNewModel() throws Exception {
+    OperatorSubtaskState snapshot;
+    int grown;
+    try (var h = harness(WAIT, new ModelIdentity("model-a", "1", "aa01"))) {
+      h.open();
+      for (long i = 0; i < 8; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      grown = memoryOf(h, "alice").getNeuronCount();
+      snapshot = h.snapshot(1L, 8L);
+    }
+    int fresh;
+    try (var h = harness(WAIT, new ModelIdentity("model-b", "1", "bb02"))) {
+      h.open();
+      reonboard(h, "alice", 8);
+      fresh = memoryOf(h, "alice").getNeuronCount();
+    }
+    assertTrue(grown > fresh, "a first frame alone builds a smaller memory (" + fresh + ") than 8 frames (" + grown + ")");
+    for (ModelIdentity other : List.of(new ModelIdentity("model-b", "1", "aa01"), new ModelIdentity("model-a", "2", "aa01"),
+        new ModelIdentity("model-a", "1", "cc03"))) {
+      try (var h = harness(WAIT, other)) {
+        h.initializeState(snapshot);
+        h.open();
+        reonboard(h, "alice", 8);
+        AffectPrediction p = h.extractOutputValues().get(0);
+        AffectiveMemoryState state = memoryOf(h, "alice");
+        assertEquals(fresh, p.getMemorySize(), other + ": the old model's memory was dropped, not trained further");
+        assertEquals(3L * 9, state.getTrainingSteps(), other + ": only this frame's samples trained the memory");
+        assertEquals(other.modelId(), state.getModelId());
+        assertEquals(other.modelVersion(), state.getModelVersion());
+        assertEquals(other.encoderSha256(), state.getEncoderSha256());
+        assertEquals(other.modelId(), p.getModelId());
+      }
+    }
+    try (var same = harness(WAIT, new ModelIdentity("model-a", "1", "aa01"))) {
+      same.initializeState(snapshot);
+      same.open();
+      same.processElement(encoded("alice", 8), 8);
+      assertTrue(memoryOf(same, "alice").getTrainingSteps() > 3L * 9 * 3, "the same model keeps training the memory");
+    }
+  }
+
+  @Test
+  void aMemoryThatRecordsNoModelIsDropped() throws Exception {
+    try (var h = harness(WAIT, MODEL)) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      AffectiveMemoryState unrecorded = memoryOf(h, "alice");
+      unrecorded.setModelId("");
+      unrecorded.setModelVersion("");
+      unrecorded.setEncoderSha256(""); // as a state written before the model was recorded reads
+      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      operator.setCurrentKey("alice");
+      operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).update(unrecorded);
+      reonboard(h, "alice", 5);
+      AffectiveMemoryState now = memoryOf(h, "alice");
+      assertEquals(3L * 9, now.getTrainingSteps(), "a fresh memory, trained on this frame only");
+      assertEquals("tiny", now.getModelId());
     }
   }
 }

@@ -40,9 +40,16 @@ class FrameSequencerTest {
     return f;
   }
 
+  static final String MODEL = "tiny|1|aa";
+
   static KeyedOneInputStreamOperatorTestHarness<String, Frame, Frame> harness(int generationFrames) throws Exception {
+    return harness(generationFrames, MODEL);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, Frame, Frame> harness(int generationFrames, String model)
+      throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new FrameSequencer(generationFrames, TTL)), new PAffMemJob.PersonKey(), Types.STRING);
+        new KeyedProcessOperator<>(new FrameSequencer(generationFrames, TTL, model)), new PAffMemJob.PersonKey(), Types.STRING);
   }
 
   @Test
@@ -130,6 +137,43 @@ class FrameSequencerTest {
       assertEquals(List.of(2L, 3L), restored.extractOutputValues().stream().map(f -> f.frameIndex).toList());
       assertEquals(List.of(Phase.GENERATING, Phase.ONLINE), restored.extractOutputValues().stream().map(f -> f.phase).toList());
       assertEquals(1, restored.getSideOutput(Rejections.TAG).size());
+    }
+  }
+
+  @Test
+  void aPersonOnboardedWithAnotherModelIsOnboardedAgainAndDuplicatesStayDuplicates() throws Exception {
+    OperatorSubtaskState snapshot;
+    try (var h = harness(2, "model-a|1|aa")) {
+      h.open();
+      for (long i = 0; i < 4; i++) {
+        h.processElement(frame("p", i), 0);
+      }
+      h.processElement(frame("q", 0), 0);
+      h.processElement(frame("q", 1), 0);
+      h.processElement(frame("q", 2), 0);
+      snapshot = h.snapshot(1L, 10L);
+    }
+    try (var sameModel = harness(2, "model-a|1|aa")) {
+      sameModel.initializeState(snapshot);
+      sameModel.open();
+      sameModel.processElement(frame("p", 4), 0);
+      assertEquals(Phase.ONLINE, sameModel.extractOutputValues().get(0).phase, "the same model: the person continues");
+    }
+    try (var upgraded = harness(2, "model-b|1|bb")) {
+      upgraded.initializeState(snapshot);
+      upgraded.open();
+      upgraded.processElement(frame("p", 3), 0); // seen before the model change: still a duplicate
+      upgraded.processElement(frame("p", 4), 0);
+      upgraded.processElement(frame("p", 5), 0);
+      upgraded.processElement(frame("p", 6), 0);
+      upgraded.processElement(frame("q", 3), 0);
+      List<Frame> out = upgraded.extractOutputValues();
+      assertEquals(List.of(4L, 5L, 6L, 3L), out.stream().map(f -> f.frameIndex).toList());
+      assertEquals(List.of(Phase.GENERATING, Phase.GENERATING, Phase.ONLINE, Phase.GENERATING),
+          out.stream().map(f -> f.phase).toList(), "onboarded again from the first frame after the model change");
+      assertEquals(List.of(0L, 1L, 2L, 0L), out.stream().map(f -> f.ordinal).toList());
+      assertEquals(List.of(RejectReason.DUPLICATE_FRAME), upgraded.getSideOutput(Rejections.TAG).stream()
+          .map(r -> r.getValue().getReason()).toList());
     }
   }
 }

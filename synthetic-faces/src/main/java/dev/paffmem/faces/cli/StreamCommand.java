@@ -47,6 +47,10 @@ final class StreamCommand implements Callable<Integer> {
     int loopFrames;
     @Option(names = "--threads", description = "Render threads (default: available processors).")
     Integer threads;
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Kafka client property, repeatable (SASL/SSL: security.protocol=SASL_SSL, sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ...).")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -55,7 +59,7 @@ final class StreamCommand implements Callable<Integer> {
         StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding,
                 jpegQuality, startTime != null ? startTime : Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000),
                 "synthetic-camera/", loopFrames);
-        if (partitions > 0 && FaceFrameStream.ensureTopic(bootstrap, topic, partitions)) {
+        if (partitions > 0 && FaceFrameStream.ensureTopic(bootstrap, kafkaProperties, topic, partitions)) {
             System.out.printf("created topic %s with %d partitions%n", topic, partitions);
         }
         FaceFrameStream stream = new FaceFrameStream(o).rate(rate);
@@ -71,7 +75,7 @@ final class StreamCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long sent;
         try {
-            sent = stream.run(bootstrap, topic);
+            sent = stream.run(bootstrap, kafkaProperties, topic);
         } finally {
             if (bar != null) {
                 bar.close();

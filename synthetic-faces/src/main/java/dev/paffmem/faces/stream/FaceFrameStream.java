@@ -60,7 +60,13 @@ public final class FaceFrameStream {
 
     /** Producer settings used by {@link #run(String, String)}. */
     public static Properties producerProperties(String bootstrapServers) {
+        return producerProperties(bootstrapServers, java.util.Map.of());
+    }
+
+    /** Producer settings with client properties on top (SASL/SSL: {@code security.protocol}, {@code sasl.jaas.config}, ...). */
+    public static Properties producerProperties(String bootstrapServers, java.util.Map<String, String> clientProperties) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -76,7 +82,14 @@ public final class FaceFrameStream {
      * it created it. Brokers often disable auto-creation, and a producer then blocks on metadata.
      */
     public static boolean ensureTopic(String bootstrapServers, String topic, int partitions) {
+        return ensureTopic(bootstrapServers, java.util.Map.of(), topic, partitions);
+    }
+
+    /** {@link #ensureTopic(String, String, int)} with client properties (SASL/SSL). */
+    public static boolean ensureTopic(String bootstrapServers, java.util.Map<String, String> clientProperties, String topic,
+            int partitions) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(p)) {
             if (admin.listTopics().names().get(30, java.util.concurrent.TimeUnit.SECONDS).contains(topic)) {
@@ -100,7 +113,12 @@ public final class FaceFrameStream {
 
     /** Sends the whole stream and returns the number of acknowledged records. */
     public long run(String bootstrapServers, String topic) {
-        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers))) {
+        return run(bootstrapServers, java.util.Map.of(), topic);
+    }
+
+    /** {@link #run(String, String)} with client properties (SASL/SSL) for the producer. */
+    public long run(String bootstrapServers, java.util.Map<String, String> clientProperties, String topic) {
+        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bootstrapServers, clientProperties))) {
             return run(producer, topic);
         }
     }

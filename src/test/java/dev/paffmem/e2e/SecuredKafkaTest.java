@@ -1,0 +1,113 @@
+package dev.paffmem.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.ConfigException;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelManifest;
+import dev.paffmem.kafka.EmbeddedKafkaBroker;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job on a broker that requires SASL_SSL with SCRAM-SHA-512 (a certificate made at test time), configured with
+ * {@code --kafka-property} settings only: exactly-once predictions come out as on a plain broker; a wrong password
+ * stops the start with a message that says the credentials were rejected.
+ */
+class SecuredKafkaTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
+
+  static EmbeddedKafkaBroker kafka;
+
+  @BeforeAll
+  static void startKafka() {
+    kafka = EmbeddedKafkaBroker.builder().saslSsl("paffmem-job", "correct-horse-battery").start();
+  }
+
+  @AfterAll
+  static void stopKafka() {
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  static List<String> flags(Map<String, String> security) {
+    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic",
+        "sec-frames", "--output-topic", "sec-predictions", "--dead-letter-topic", "sec-rejected", "--group-id", "sec",
+        "--transactional-id-prefix", "sec", "--model-dir", TestStream.model().toString(), "--device", "cpu",
+        "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
+        "--checkpoint-interval", "500ms", "--parallelism", "2"));
+    security.forEach((k, v) -> {
+      args.add("--kafka-property");
+      args.add(k + "=" + v);
+    });
+    return args;
+  }
+
+  @Test
+  void theJobRunsOnASaslSslBrokerWithKafkaPropertiesOnly() throws Exception {
+    kafka.createTopic("sec-frames", 2);
+    kafka.createTopic("sec-predictions", 2);
+    kafka.createTopic("sec-rejected", 1);
+    List<String> persons = List.of("sam", "tia");
+    int frames = 6;
+    try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(kafka.bootstrapServers(), kafka.clientProperties())) {
+      for (int i = 0; i < frames; i++) {
+        for (String p : persons) {
+          producer.send(new ProducerRecord<>("sec-frames", TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
+        }
+      }
+      producer.flush();
+    }
+    JobConfig cfg = JobConfig.parse(flags(kafka.clientProperties()).toArray(String[]::new));
+    ModelManifest manifest = PAffMemJob.validateModel(cfg);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
+    JobClient job = env.executeAsync("secured");
+    List<AffectPrediction> predictions;
+    try {
+      predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), kafka.clientProperties(),
+          "sec-predictions", persons.size() * frames, Duration.ofSeconds(120)));
+    } finally {
+      job.cancel().get();
+    }
+    assertEquals(persons.size() * frames, TestStream.byFrame(predictions).size(), "one prediction per frame");
+    for (AffectPrediction p : predictions) {
+      assertEquals(p.getFrameIndex() < 3 ? Phase.GENERATING : Phase.ONLINE, p.getPhase());
+    }
+  }
+
+  @Test
+  void aWrongPasswordFailsTheStartWithAMessageThatSaysSo() {
+    JobConfig cfg = JobConfig.parse(flags(kafka.clientProperties("paffmem-job", "wrong-password")).toArray(String[]::new));
+    ModelManifest manifest = PAffMemJob.validateModel(cfg);
+    long start = System.nanoTime();
+    ConfigException e = assertThrows(ConfigException.class, () -> PAffMemJob.buildKafkaJob(
+        StreamExecutionEnvironment.getExecutionEnvironment(), cfg, manifest, UnaryOperator.identity()));
+    assertTrue(e.getMessage().contains("rejected the job's credentials"), e.getMessage());
+    assertTrue(e.getMessage().contains("sasl.jaas.config"), e.getMessage());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(60).toNanos(), "fails at once, not after retries");
+  }
+}
