@@ -77,7 +77,10 @@ public final class SavepointFixture {
         "--group-id", prefix, "--transactional-id-prefix", prefix,
         "--dead-letter-topic", "face-frames-rejected", "--model-dir", modelDir.toString(), "--device", "cpu",
         "--generation-frames", String.valueOf(GENERATION_FRAMES), "--generation-targets", "8", "--batch-max-size", "16",
-        "--memory-epochs", "3", "--checkpoint-interval", "500ms", "--parallelism", "2", "--intra-op-threads", "1");
+        "--memory-epochs", "3", "--checkpoint-interval", "500ms", "--parallelism", "2", "--intra-op-threads", "1",
+        // each frame's prediction waits for the memory (the paper's schedule): phases follow the frame index
+        // whatever the timing of generation, so the restored persons' phases can be compared frame by frame
+        "--predictions-while-seeding", "WAIT");
   }
 
   /** Frames {@code from} (inclusive) to {@code to} (exclusive) of each person, interleaved, in a fixed order. */
