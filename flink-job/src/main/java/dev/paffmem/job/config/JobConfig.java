@@ -277,7 +277,7 @@ public final class JobConfig implements Serializable {
       paramLabel = "hashmap|rocksdb|forst",
       description = "Where the persons' state lives: rocksdb (local disk, off-heap; millions of persons, incremental "
           + "checkpoints), hashmap (JVM heap: about 4.7 KB per person, 69 KB at the neuron cap; every checkpoint is full) or "
-          + "forst (Flink 2's RocksDB fork; needs flink-statebackend-forst on the cluster). Overrides the cluster's "
+          + "forst (Flink 2's RocksDB fork, experimental: with flink-statebackend-forst 2.2.0 the job did not start here, see BENCHMARKS.md). Overrides the cluster's "
           + "state.backend.type; BENCHMARKS.md has the measurements behind the default (default: ${DEFAULT-VALUE}).")
   private StateBackend stateBackend;
 
