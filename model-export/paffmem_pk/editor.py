@@ -17,7 +17,9 @@ It is trained with the PK's E and D_em frozen (an exported model directory), so 
 - iden:  identity features of G(x, y') equal those of x (the project's identity network, --idnet);
 - pair:  (needs several labelled images per person, e.g. a video dataset with subject ids; the synthetic training
          set has them, AffectNet does not; 0 = off) E(G(x_a, y_b)) = E(x_b) for two images of one person;
-- smooth: total variation of the displacement field; delta: L1 of the colour change.
+- smooth: total variation of the displacement field; delta: L1 of the colour change;
+- adv:   (0 = off) a patch critic trained to tell real frames from edits (least squares), so that colour changes
+         (`--max-delta`) must look like faces rather than patterns that fool the frozen encoder.
 
     /usr/bin/python3 -m paffmem_pk.editor --model-dir ../models/demo-pk --data ../data/synth-affectnet-v2 \\
         --crop none --person-regex '([^/]+)_\\d+\\.\\w+$' --cache-dir runs/cache --idnet runs/idnet-v2.pt \\
@@ -139,10 +141,29 @@ def load_frozen_pk(model_dir: str) -> PK:
     return pk
 
 
+class PatchCritic(nn.Module):
+    """Tells real frames from edits, per 12 x 12 patch (PatchGAN): the realism term that keeps colour changes from
+    turning into patterns that fool the frozen encoder (`--w-adv`)."""
+
+    def __init__(self, base: int = 16):
+        super().__init__()
+        c = base
+        self.net = nn.Sequential(nn.Conv2d(3, c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+                                 nn.Conv2d(c, 2 * c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+                                 nn.Conv2d(2 * c, 4 * c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
+                                 nn.Conv2d(4 * c, 1, 3, 1, 1))
+
+    def forward(self, image):
+        return self.net(image)
+
+
 class EditorTrainer:
     def __init__(self, editor, pk, idnet, weights, lr=2e-4):
         self.editor, self.pk, self.idnet, self.w = editor, pk, idnet, weights
         self.opt = torch.optim.Adam(editor.parameters(), lr=lr, betas=(0.5, 0.999))
+        self.critic = PatchCritic() if weights.get("adv", 0) > 0 else None
+        self.opt_critic = (torch.optim.Adam(self.critic.parameters(), lr=lr, betas=(0.5, 0.999))
+                           if self.critic is not None else None)
 
     def step(self, xa, ya, xb=None, yb=None):
         """xa, ya: a batch of faces and labels; xb, yb (optional): another face of the same person per row."""
@@ -175,12 +196,20 @@ class EditorTrainer:
             with torch.no_grad():
                 z_b = pk.encoder(xb)
             losses["pair"] = torch.mean((z_edit - z_b) ** 2) * 10.0
+        if self.critic is not None:  # least-squares GAN: edits should look like real frames to the critic
+            losses["adv"] = torch.mean((self.critic(edit) - 1.0) ** 2)
         total = sum(w[k] * v for k, v in losses.items())
         self.opt.zero_grad(set_to_none=True)
         total.backward()
         self.opt.step()
         out = {k: float(v.detach()) for k, v in losses.items()}
         out["total"] = float(total.detach())
+        if self.critic is not None:
+            d_loss = 0.5 * (torch.mean((self.critic(xa) - 1.0) ** 2) + torch.mean(self.critic(edit.detach()) ** 2))
+            self.opt_critic.zero_grad(set_to_none=True)
+            d_loss.backward()
+            self.opt_critic.step()
+            out["critic"] = float(d_loss.detach())
         return out
 
 
@@ -206,7 +235,7 @@ def build_parser():
                     help="largest colour change (0 = the editor only moves pixels; with colour changes the frozen "
                          "encoder was fooled by coloured bands, see FrameEditor)")
     for k, v in (("rec", 10.0), ("cycle", 10.0), ("rel", 10.0), ("iden", 0.0), ("pair", 0.0), ("smooth", 1.0),
-                 ("delta", 1.0)):
+                 ("delta", 1.0), ("adv", 0.0)):
         ap.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of the {k} loss")
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=32)
@@ -236,7 +265,7 @@ def main(argv=None):
         idnet = load_identity_features(args.idnet)
     train = load_split(os.path.join(args.data, "training.csv"), default_image_root(args.data), args.cache_dir,
                        None, 0, 2, False, args.person_regex, args.crop)
-    weights = {k: getattr(args, f"w_{k}") for k in ("rec", "cycle", "rel", "iden", "pair", "smooth", "delta")}
+    weights = {k: getattr(args, f"w_{k}") for k in ("rec", "cycle", "rel", "iden", "pair", "smooth", "delta", "adv")}
     if weights["pair"] > 0 and train.persons is None:
         raise SystemExit("--w-pair needs person ids (--person-regex or a person_id column)")
     by_person = _pairs_index(train.persons, rng) if train.persons is not None else None
@@ -249,6 +278,9 @@ def main(argv=None):
         ck = read_checkpoint(ckpt)
         editor.load_state_dict(ck["editor"])
         trainer.opt.load_state_dict(ck["opt"])
+        if trainer.critic is not None and "critic" in ck:
+            trainer.critic.load_state_dict(ck["critic"])
+            trainer.opt_critic.load_state_dict(ck["opt_critic"])
         step = ck["step"]
         rng.set_state(ck["rng"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
@@ -256,8 +288,10 @@ def main(argv=None):
     t0 = time.time()
 
     def save():
+        extra = ({"critic": trainer.critic.state_dict(), "opt_critic": trainer.opt_critic.state_dict()}
+                 if trainer.critic is not None else {})
         torch.save({"editor": editor.state_dict(), "config": editor.config, "opt": trainer.opt.state_dict(),
-                    "step": step, "rng": rng.get_state(), "args": vars(args)}, ckpt + ".tmp")
+                    "step": step, "rng": rng.get_state(), "args": vars(args), **extra}, ckpt + ".tmp")
         os.replace(ckpt + ".tmp", ckpt)
 
     with open(os.path.join(args.run, "log.jsonl"), "a") as log:

@@ -69,11 +69,14 @@ def test_a_training_step_moves_the_editor_and_never_the_pk(pk_dir):
     torch.manual_seed(0)
     ed = FrameEditor(base=2)
     ed_before = {k: v.clone() for k, v in ed.state_dict().items()}
-    weights = {"rec": 10.0, "cycle": 10.0, "rel": 1.0, "iden": 0.0, "pair": 1.0, "smooth": 1.0, "delta": 1.0}
+    weights = {"rec": 10.0, "cycle": 10.0, "rel": 1.0, "iden": 0.0, "pair": 1.0, "smooth": 1.0, "delta": 1.0, "adv": 1.0}
     trainer = EditorTrainer(ed, pk, None, weights)
     x, y = _frames(4), torch.rand(4, 2) * 2 - 1
     losses = trainer.step(x, y, _frames(4, 1), torch.rand(4, 2) * 2 - 1)
-    assert set(losses) == {"rec", "rel", "cycle", "smooth", "delta", "pair", "total"}
+    assert set(losses) == {"rec", "rel", "cycle", "smooth", "delta", "pair", "adv", "total", "critic"}
+    critic_before = {k: v.clone() for k, v in trainer.critic.state_dict().items()}
+    trainer.step(x, y)
+    assert any(not torch.equal(v, critic_before[k]) for k, v in trainer.critic.state_dict().items())
     assert all(np.isfinite(v) for v in losses.values())
     for k, v in pk.state_dict().items():
         assert torch.equal(v, before[k]), f"the frozen PK moved: {k}"
