@@ -1,5 +1,6 @@
 package dev.paffmem.benchmarks;
 
+import dev.paffmem.evaluation.Ccc;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
@@ -82,28 +83,15 @@ public final class CapSweep {
         generationNanos / 1e6 / (persons * GENERATION_FRAMES), onlineNanos / 1e6 / ((double) persons * onlineFrames));
   }
 
-  /** Concordance correlation coefficient with population variances. */
+  /** Concordance correlation coefficient (population variances, as the evaluation's {@link Ccc}) of column k. */
   static double ccc(List<float[]> truth, List<float[]> predicted, int k) {
-    int n = truth.size();
-    double mx = 0;
-    double my = 0;
-    for (int i = 0; i < n; i++) {
-      mx += truth.get(i)[k];
-      my += predicted.get(i)[k];
+    double[] t = new double[truth.size()];
+    double[] p = new double[predicted.size()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = truth.get(i)[k];
+      p[i] = predicted.get(i)[k];
     }
-    mx /= n;
-    my /= n;
-    double sxx = 0;
-    double syy = 0;
-    double sxy = 0;
-    for (int i = 0; i < n; i++) {
-      double dx = truth.get(i)[k] - mx;
-      double dy = predicted.get(i)[k] - my;
-      sxx += dx * dx;
-      syy += dy * dy;
-      sxy += dx * dy;
-    }
-    return 2 * sxy / n / (sxx / n + syy / n + (mx - my) * (mx - my));
+    return Ccc.of(p, t);
   }
 
   static double mae(List<float[]> truth, List<float[]> predicted, int k) {
