@@ -86,8 +86,6 @@ def _write_f32(path, t):
 
 def write_parity(pk: PK, out_dir: str, images=None) -> dict:
     """PyTorch's outputs on 2 inputs per model, as raw little-endian float32 files + parity.json."""
-    pdir = os.path.join(out_dir, os.path.dirname(PARITY_JSON))
-    os.makedirs(pdir, exist_ok=True)
     pk.eval()
     images = default_parity_images() if images is None else images[:2].float()
     affect = torch.tensor(PARITY_AFFECT, dtype=torch.float32)
@@ -98,10 +96,18 @@ def write_parity(pk: PK, out_dir: str, images=None) -> dict:
             "generator": ({"z": z, "affect": affect}, {"image": pk.generator(z, affect)}),
             "dem": ({"z": z}, {"affect": pk.dem(z)}),
         }
+    return write_parity_tensors(out_dir, tensors)
+
+
+def write_parity_tensors(out_dir: str, tensors: dict, files: dict = None) -> dict:
+    """Writes {network: (inputs, outputs)} (name -> tensor) as raw little-endian float32 files and parity.json;
+    files maps a network to its ONNX file (default: the contract's TENSORS)."""
+    pdir = os.path.join(out_dir, os.path.dirname(PARITY_JSON))
+    os.makedirs(pdir, exist_ok=True)
     doc = {"format_version": 1, "dtype": "float32", "byte_order": "little_endian", "tolerance": 1e-4,
            "models": {}}
     for key, (ins, outs) in tensors.items():
-        entry = {"file": TENSORS[key][0], "inputs": [], "outputs": []}
+        entry = {"file": (files or {}).get(key, TENSORS[key][0]), "inputs": [], "outputs": []}
         for side, group in (("inputs", ins), ("outputs", outs)):
             for name, t in group.items():
                 fname = f"{key}.{name}.f32" if side == "inputs" else f"{key}.out.{name}.f32"

@@ -16,7 +16,7 @@ import torch
 
 from . import IMAGE_SIZE, configure_threads
 from .checkpoint import read_checkpoint
-from .export import PARITY_AFFECT, _pin_shapes, _write_f32, default_parity_images
+from .export import PARITY_AFFECT, _pin_shapes, default_parity_images, write_parity_tensors
 from .manifest import GENERATOR_FRAME, OPSET, PARITY_JSON, TENSORS, build_manifest, validate_model_dir, write_manifest
 from .models import count_parameters
 from .preprocess import KEY as U8_KEY, add_encoder_u8
@@ -40,8 +40,6 @@ def _export_generator(exported, path):
 
 
 def _parity(pk, exported, out_dir, images):
-    pdir = os.path.join(out_dir, os.path.dirname(PARITY_JSON))
-    os.makedirs(pdir, exist_ok=True)
     affect = torch.tensor(PARITY_AFFECT, dtype=torch.float32)
     with torch.no_grad():
         z = pk.encoder(images)
@@ -50,18 +48,7 @@ def _parity(pk, exported, out_dir, images):
             "generator": ({"frame": images, "affect": affect}, {"image": exported(images, affect)}),
             "dem": ({"z": z}, {"affect": pk.dem(z)}),
         }
-    doc = {"format_version": 1, "dtype": "float32", "byte_order": "little_endian", "tolerance": 1e-4, "models": {}}
-    for key, (ins, outs) in tensors.items():
-        entry = {"file": (GENERATOR_FRAME if key == "generator" else TENSORS[key])[0], "inputs": [], "outputs": []}
-        for side, group in (("inputs", ins), ("outputs", outs)):
-            for name, t in group.items():
-                fname = f"{key}.{name}.f32" if side == "inputs" else f"{key}.out.{name}.f32"
-                _write_f32(os.path.join(pdir, fname), t)
-                entry[side].append({"name": name, "shape": list(t.shape), "file": fname})
-        doc["models"][key] = entry
-    with open(os.path.join(out_dir, PARITY_JSON), "w") as f:
-        json.dump(doc, f, indent=2)
-        f.write("\n")
+    write_parity_tensors(out_dir, tensors, {"generator": GENERATOR_FRAME[0]})
 
 
 def export_editor_dir(pk, editor, src_dir, out_dir, editor_training: dict, model_version=None):
