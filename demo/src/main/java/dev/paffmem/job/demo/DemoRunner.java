@@ -144,7 +144,11 @@ public final class DemoRunner implements Callable<Integer> {
           "--dead-letter-topic", deadLetterTopic, "--group-id", "paffmem-demo-" + run,
           "--transactional-id-prefix", "paffmem-demo-" + run, "--model-dir", model.toString(),
           "--parallelism", String.valueOf(parallelism), "--generation-targets", String.valueOf(generationTargets),
-          "--checkpoint-interval", "2s", "--starting-offsets", "EARLIEST"));
+          "--checkpoint-interval", "2s", "--starting-offsets", "EARLIEST",
+          // the demo writes each person's frames in one burst: with the live default (the PK answers while the
+          // memory is seeded) every frame would be answered before any memory is ready; the paper's schedule
+          // (each frame answered once the memory has trained on it) shows what the memory does
+          "--predictions-while-seeding", "WAIT", "--generation-cpu-share", "1"));
       args.addAll(jobArgs); // the user's job flags win
       JobConfig cfg;
       ModelManifest manifest;
