@@ -145,23 +145,56 @@ class PatchCritic(nn.Module):
     """Tells real frames from edits, per 12 x 12 patch (PatchGAN): the realism term that keeps colour changes from
     turning into patterns that fool the frozen encoder (`--w-adv`)."""
 
-    def __init__(self, base: int = 16):
+    def __init__(self, base: int = 16, spectral_norm: bool = False):
         super().__init__()
         c = base
-        self.net = nn.Sequential(nn.Conv2d(3, c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-                                 nn.Conv2d(c, 2 * c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-                                 nn.Conv2d(2 * c, 4 * c, 4, 2, 1), nn.LeakyReLU(0.2, inplace=True),
-                                 nn.Conv2d(4 * c, 1, 3, 1, 1))
+        sn = nn.utils.parametrizations.spectral_norm if spectral_norm else (lambda m: m)
+        self.net = nn.Sequential(sn(nn.Conv2d(3, c, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),
+                                 sn(nn.Conv2d(c, 2 * c, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),
+                                 sn(nn.Conv2d(2 * c, 4 * c, 4, 2, 1)), nn.LeakyReLU(0.2, inplace=True),
+                                 sn(nn.Conv2d(4 * c, 1, 3, 1, 1)))
 
     def forward(self, image):
         return self.net(image)
 
 
+def random_views(images, gen=None):
+    """The same random, mild change of viewing for every image of a row-aligned list of batches (expectation over
+    transformation): a shift of up to 2 pixels, a blur, per-channel gains and brightness, noise. A pattern that fools
+    the frozen encoder only as drawn (the coloured bands) does not survive it; a real change of expression does."""
+    n = images[0].shape[0]
+    dev = images[0].device
+    shift = (torch.randint(-2, 3, (n, 2), generator=gen) / 48.0).to(dev)
+    theta = torch.zeros(n, 2, 3, device=dev)
+    theta[:, 0, 0] = theta[:, 1, 1] = 1.0
+    theta[:, :, 2] = shift
+    gain = 1.0 + 0.1 * (torch.rand(n, 3, 1, 1, generator=gen) * 2 - 1)
+    bright = 0.1 * (torch.rand(n, 1, 1, 1, generator=gen) * 2 - 1)
+    sigma = torch.rand(n, generator=gen) * 1.2
+    k = torch.arange(-2, 3, dtype=torch.float32)
+    kern = torch.exp(-k[None] ** 2 / (2 * sigma[:, None] ** 2 + 1e-6))
+    kern = kern / kern.sum(1, keepdim=True)
+    out = []
+    for x in images:
+        grid = F.affine_grid(theta, list(x.shape), align_corners=False)
+        y = F.grid_sample(x, grid, mode="bilinear", padding_mode="border", align_corners=False)
+        c = y.shape[1]
+        kh = kern[:, None, None, :].repeat_interleave(c, 0).to(dev)  # (n*c) x 1 x 1 x 5
+        y = y.reshape(1, n * c, *y.shape[2:])
+        y = F.conv2d(F.pad(y, (2, 2, 0, 0), mode="replicate"), kh, groups=n * c)
+        y = F.conv2d(F.pad(y, (0, 0, 2, 2), mode="replicate"), kh.transpose(2, 3), groups=n * c)
+        y = y.reshape(n, c, *y.shape[2:])
+        y = y * gain.to(dev) + bright.to(dev) + 0.03 * torch.randn(y.shape, generator=gen).to(dev)
+        out.append(torch.clamp(y, -1.0, 1.0))
+    return out
+
+
 class EditorTrainer:
-    def __init__(self, editor, pk, idnet, weights, lr=2e-4):
+    def __init__(self, editor, pk, idnet, weights, lr=2e-4, critic_sn=False, critic_steps=1, eot=False):
         self.editor, self.pk, self.idnet, self.w = editor, pk, idnet, weights
+        self.critic_steps, self.eot = critic_steps, eot
         self.opt = torch.optim.Adam(editor.parameters(), lr=lr, betas=(0.5, 0.999))
-        self.critic = PatchCritic() if weights.get("adv", 0) > 0 else None
+        self.critic = PatchCritic(spectral_norm=critic_sn) if weights.get("adv", 0) > 0 else None
         self.opt_critic = (torch.optim.Adam(self.critic.parameters(), lr=lr, betas=(0.5, 0.999))
                            if self.critic is not None else None)
 
@@ -181,7 +214,13 @@ class EditorTrainer:
         losses["rec"] = torch.mean(torch.abs(rec - xa))
         z_edit = pk.encoder(edit)
         read_edit = pk.dem(z_edit)
-        losses["rel"] = torch.mean((read_edit - read_a - (targets - ya)) ** 2)
+        if self.eot:  # the PK reads both under the same random change of view
+            view_a, view_edit = random_views([xa, edit])
+            with torch.no_grad():
+                read_view_a = pk.dem(pk.encoder(view_a))
+            losses["rel"] = torch.mean((pk.dem(pk.encoder(view_edit)) - read_view_a - (targets - ya)) ** 2)
+        else:
+            losses["rel"] = torch.mean((read_edit - read_a - (targets - ya)) ** 2)
         back = ed(edit, ya, read_edit)
         losses["cycle"] = torch.mean(torch.abs(back - xa))
         # smooth fields (total variation at 24 x 24) and colour changes only where moving pixels cannot do it
@@ -205,10 +244,13 @@ class EditorTrainer:
         out = {k: float(v.detach()) for k, v in losses.items()}
         out["total"] = float(total.detach())
         if self.critic is not None:
-            d_loss = 0.5 * (torch.mean((self.critic(xa) - 1.0) ** 2) + torch.mean(self.critic(edit.detach()) ** 2))
-            self.opt_critic.zero_grad(set_to_none=True)
-            d_loss.backward()
-            self.opt_critic.step()
+            fake = edit.detach()
+            for i in range(self.critic_steps):
+                real = xa if i == 0 else xa[torch.randperm(n)]
+                d_loss = 0.5 * (torch.mean((self.critic(real) - 1.0) ** 2) + torch.mean(self.critic(fake) ** 2))
+                self.opt_critic.zero_grad(set_to_none=True)
+                d_loss.backward()
+                self.opt_critic.step()
             out["critic"] = float(d_loss.detach())
         return out
 
@@ -237,6 +279,11 @@ def build_parser():
     for k, v in (("rec", 10.0), ("cycle", 10.0), ("rel", 10.0), ("iden", 0.0), ("pair", 0.0), ("smooth", 1.0),
                  ("delta", 1.0), ("adv", 0.0)):
         ap.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of the {k} loss")
+    ap.add_argument("--critic-sn", action="store_true", help="spectral normalization in the patch critic")
+    ap.add_argument("--critic-steps", type=int, default=1, help="critic updates per editor step")
+    ap.add_argument("--eot", action="store_true",
+                    help="the PK reads edits under random mild changes of view (shift, blur, gains, noise) in the "
+                         "rel loss, so patterns that fool the frozen encoder only as drawn do not pay")
     ap.add_argument("--steps", type=int, default=3000)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=2e-4)
@@ -271,7 +318,7 @@ def main(argv=None):
     by_person = _pairs_index(train.persons, rng) if train.persons is not None else None
     persons = sorted(by_person) if by_person else None
     editor = FrameEditor(args.base, args.max_flow, args.max_delta)
-    trainer = EditorTrainer(editor, pk, idnet, weights, args.lr)
+    trainer = EditorTrainer(editor, pk, idnet, weights, args.lr, args.critic_sn, args.critic_steps, args.eot)
     ckpt = os.path.join(args.run, "last.pt")
     step = 0
     if os.path.exists(ckpt):
@@ -279,8 +326,11 @@ def main(argv=None):
         editor.load_state_dict(ck["editor"])
         trainer.opt.load_state_dict(ck["opt"])
         if trainer.critic is not None and "critic" in ck:
-            trainer.critic.load_state_dict(ck["critic"])
-            trainer.opt_critic.load_state_dict(ck["opt_critic"])
+            try:
+                trainer.critic.load_state_dict(ck["critic"])
+                trainer.opt_critic.load_state_dict(ck["opt_critic"])
+            except (RuntimeError, ValueError, KeyError) as e:  # another critic design: start it afresh
+                print(f"critic not resumed ({type(e).__name__}); a new critic starts", file=sys.stderr)
         step = ck["step"]
         rng.set_state(ck["rng"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)

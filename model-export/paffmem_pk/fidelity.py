@@ -9,7 +9,13 @@ the share of the true bias the edits reproduce (slope of edit bias on true bias;
 truth is used for measuring only, never in training.
 
     /usr/bin/python3 -m paffmem_pk.fidelity --model-dir ../models/demo-pk --dataset ../data/tune-4243 \\
-        [--editor runs/editor/last.pt]
+        [--editor runs/editor/last.pt] [--memory]
+
+`--memory` also measures what matters in the end, the memory's gain, with the generator as the only difference: a
+residual read-out (the PK's reading plus the mean of label minus the PK's reading over the k nearest memory entries
+in z) over a memory of (a) the person's true faces at the calibration targets, (b) the generator's edits of the
+person's first generation frames at the same targets; official CCC (frame predictions averaged per utterance) per
+person type. (a) is the ceiling a perfect generator would give this read-out.
 """
 import argparse
 import csv
@@ -21,6 +27,7 @@ import torch
 from PIL import Image
 
 from . import configure_threads
+from .ccc import ccc
 from .checkpoint import read_checkpoint
 from .data import to_tensor
 
@@ -68,6 +75,66 @@ def measure(dataset, pk, edit_fn):
     return out
 
 
+def _group(person_type):
+    return person_type if person_type in ("typical", "identity_confound") else "atypical"
+
+
+@torch.no_grad()
+def memory_ceiling(dataset, pk, edit_fn, sources=5, k=5, stride=3, generation_frames=25):
+    """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
+    faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
+    `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th."""
+    frames = defaultdict(list)
+    with open(os.path.join(dataset, "frames.csv")) as f:
+        for r in csv.DictReader(f):
+            frames[r["video"]].append(r)
+    grid = defaultdict(list)
+    with open(os.path.join(dataset, "calibration.csv")) as f:
+        for r in csv.DictReader(f):
+            grid[r["video"]].append(r)
+    per_utt = defaultdict(lambda: defaultdict(list))  # group -> kind -> [(prediction mean, truth mean)]
+
+    def read(images):
+        z = torch.cat([pk.encoder(images[i:i + 128]) for i in range(0, len(images), 128)])
+        return z, pk.dem(z)
+
+    def residual(z, zm, res):
+        d = torch.cdist(z, zm)
+        idx = torch.topk(d, min(k, len(zm)), largest=False).indices
+        return res[idx].mean(1)
+
+    for video, rows in sorted(grid.items()):
+        real = frames[video]
+        sub = real[::stride]
+        z, pred = read(to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in sub])))
+        ys = torch.tensor([[float(r["arousal"]), float(r["valence"])] for r in rows])
+        zt, rt = read(to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in rows])))
+        ze, re_ = [], []
+        gen = real[:generation_frames]
+        for r in gen[::max(1, len(gen) // sources)][:sources]:
+            x0 = to_tensor(_load(os.path.join(dataset, r["file"]))[None])
+            zz, rr = read(edit_fn(x0, pk.encoder(x0), ys))
+            ze.append(zz)
+            re_.append(ys - rr)
+        outs = {"pk": pred, "true": pred + residual(z, zt, ys - rt),
+                "edits": pred + residual(z, torch.cat(ze), torch.cat(re_))}
+        truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
+        utt = np.array([r["utterance"] for r in sub])
+        for u in np.unique(utt):
+            m = utt == u
+            for g in (_group(rows[0]["person_type"]), "all"):
+                for kind, out in outs.items():
+                    per_utt[g][kind].append((out.numpy()[m].mean(0), truth[m].mean(0)))
+    result = {}
+    for g, kinds in per_utt.items():
+        result[g] = {}
+        for kind, pairs in kinds.items():
+            p = np.array([a for a, _ in pairs])
+            t = np.array([b for _, b in pairs])
+            result[g][kind] = [ccc(p[:, 0], t[:, 0]), ccc(p[:, 1], t[:, 1])]
+    return result
+
+
 @torch.no_grad()
 def contact_sheet(dataset, pk, edit_fn, path, per_type=(("identity_confound", 3), ("typical", 1)), picks=(0, 20, 40, 60, 80)):
     """One row per person: the first frame, the true faces at 5 calibration targets, the edits at the same targets."""
@@ -101,6 +168,12 @@ def main(argv=None):
     ap.add_argument("--sheet", default=None,
                     help="also write a contact sheet (PNG): per person the first frame, the true faces at five "
                          "calibration targets, the edits at the same targets")
+    ap.add_argument("--translator", default=None,
+                    help="a frame-translator checkpoint (paffmem_pk.translator) instead of G(z, y)")
+    ap.add_argument("--memory", action="store_true",
+                    help="also the memory's gain over the PK with true faces vs the generator's edits (slower)")
+    ap.add_argument("--k", type=int, default=5, help="nearest memory entries in the --memory read-out")
+    ap.add_argument("--sources", type=int, default=5, help="generation frames edited per person for --memory")
     args = ap.parse_args(argv)
     configure_threads(2)
     from .editor import FrameEditor, load_frozen_pk
@@ -113,6 +186,11 @@ def main(argv=None):
         ed.eval()
         fn = lambda x0, z0, ys: ed(x0.expand(len(ys), -1, -1, -1), ys,
                                    pk.dem(z0).expand(len(ys), -1))
+    elif args.translator:
+        from .translator import load_translator
+
+        tr = load_translator(args.translator)
+        fn = lambda x0, z0, ys: tr(x0.expand(len(ys), -1, -1, -1), ys, pk.dem(z0).expand(len(ys), -1))
     else:
         fn = lambda x0, z0, ys: pk.generator(z0.expand(len(ys), -1), ys)
     res = measure(args.dataset, pk, fn)
@@ -124,6 +202,16 @@ def main(argv=None):
         print(f"{t} | {r['z_dist']:.3f} | {r['true_bias'][0]:.3f}/{r['true_bias'][1]:.3f} | "
               f"{r['edit_bias'][0]:.3f}/{r['edit_bias'][1]:.3f} | {r['share'][0]:.2f}/{r['share'][1]:.2f} | "
               f"{r['gap'][0]:.3f}/{r['gap'][1]:.3f}")
+    if args.memory:
+        mem = memory_ceiling(args.dataset, pk, fn, sources=args.sources, k=args.k)
+        print(f"\ngroup | PK alone a/v | memory of true faces a/v (gain) | memory of edits a/v (gain); "
+              f"official CCC, residual read-out, k = {args.k}")
+        for g in ("all", "typical", "identity_confound", "atypical"):
+            if g in mem:
+                m = mem[g]
+                cell = lambda kind: (f"{m[kind][0]:.3f}/{m[kind][1]:.3f} ({m[kind][0] - m['pk'][0]:+.3f}/"
+                                     f"{m[kind][1] - m['pk'][1]:+.3f})")
+                print(f"{g} | {m['pk'][0]:.3f}/{m['pk'][1]:.3f} | {cell('true')} | {cell('edits')}")
 
 
 if __name__ == "__main__":

@@ -125,16 +125,23 @@ def test_a_manifest_that_declares_frames_but_holds_the_z_generator_is_rejected(p
         validate_model_dir(bad)
 
 
-def _omg_with_grid(root, persons=2, grid=4):
-    """frames.csv (a first frame per video) and calibration.csv (the person's faces at known emotions)."""
+def _omg_with_grid(root, persons=2, grid=4, utterances=1, frames_per_utterance=1):
+    """frames.csv (the frames of each video's utterances) and calibration.csv (the person's faces at known
+    emotions)."""
     rng = np.random.RandomState(0)
     frames, cal = [], []
     for p in range(persons):
         vid = f"eval-{p:05d}"
         os.makedirs(os.path.join(root, "frames", vid), exist_ok=True)
         os.makedirs(os.path.join(root, "calibration", vid), exist_ok=True)
-        Image.fromarray(rng.randint(0, 255, (96, 96, 3)).astype(np.uint8)).save(os.path.join(root, "frames", vid, "0.png"))
-        frames.append([vid, "u.mp4", 0, f"frames/{vid}/0.png", 0, 0, 0.5, vid, "typical" if p == 0 else "identity_confound"])
+        kind = "typical" if p % 2 == 0 else "identity_confound"
+        for u in range(utterances):
+            a, v = rng.uniform(-1, 1, 2)
+            for i in range(frames_per_utterance):
+                n = u * frames_per_utterance + i
+                f = f"frames/{vid}/{n}.png"
+                Image.fromarray(rng.randint(0, 255, (96, 96, 3)).astype(np.uint8)).save(os.path.join(root, f))
+                frames.append([vid, f"u{u}.mp4", n, f, a, v, (a + 1) / 2, vid, kind])
         for k in range(grid):
             f = f"calibration/{vid}/{k:03d}.png"
             Image.fromarray(rng.randint(0, 255, (96, 96, 3)).astype(np.uint8)).save(os.path.join(root, f))
@@ -173,3 +180,39 @@ def test_fidelity_is_one_for_the_true_faces_and_lower_for_the_unedited_frame(pk_
         assert r["gap"] == pytest.approx([0.0, 0.0], abs=1e-5)
     unedited = measure(root, pk, lambda x0, z0, ys: x0.expand(len(ys), -1, -1, -1))
     assert all(r["z_dist"] > 1e-3 and max(r["gap"]) > 1e-4 for r in unedited.values())
+
+
+def test_memory_ceiling_equals_the_true_faces_memory_when_the_edits_are_the_true_faces(pk_dir, tmp_path):
+    from paffmem_pk.data import to_tensor
+    from paffmem_pk.fidelity import _load, memory_ceiling
+
+    root = str(tmp_path / "omg")
+    cal = _omg_with_grid(root, persons=4, grid=5, utterances=3, frames_per_utterance=4)
+    pk = load_frozen_pk(pk_dir)
+    truth = {}
+    for r in cal:
+        truth.setdefault(r[0], []).append(os.path.join(root, r[1]))
+    first = {os.path.join(root, f"frames/{v}/0.png"): v for v in truth}
+
+    def oracle(x0, z0, ys):  # the person's true faces, whichever generation frame is edited
+        video = next(v for f, v in first.items() if torch.equal(to_tensor(_load(f)[None]), x0))
+        return to_tensor(np.stack([_load(f) for f in truth[video]]))
+
+    res = memory_ceiling(root, pk, oracle, sources=1, k=2, stride=1)
+    assert set(res) == {"all", "typical", "identity_confound"}
+    for g in res.values():
+        assert g["edits"] == pytest.approx(g["true"], abs=1e-6)
+        assert g["true"] != pytest.approx(g["pk"], abs=1e-4)  # the residual moved the predictions
+    unedited = memory_ceiling(root, pk, lambda x0, z0, ys: x0.expand(len(ys), -1, -1, -1), sources=1, k=2, stride=1)
+    assert unedited["all"]["edits"] != pytest.approx(res["all"]["edits"], abs=1e-4)
+    assert unedited["all"]["pk"] == pytest.approx(res["all"]["pk"], abs=1e-9)
+
+
+def test_random_views_change_both_images_the_same_way_but_for_the_noise():
+    from paffmem_pk.editor import random_views
+
+    x = _frames(6, seed=3)
+    a, b = random_views([x, x.clone()], gen=torch.Generator().manual_seed(1))
+    assert a.shape == x.shape
+    assert (a - x).abs().mean() > 0.05                   # the view did change
+    assert (a - b).std() == pytest.approx(0.03 * 2 ** 0.5, rel=0.2)  # only the independent noise differs
