@@ -69,11 +69,14 @@ class FrameEditor(nn.Module):
     Conditioning: the target (arousal, valence) and the PK's reading of the frame (arousal, valence), tiled as four
     constant maps at the input and at the bottleneck."""
 
-    def __init__(self, base: int = 8, max_flow: float = 0.18, max_delta: float = 0.0):
+    def __init__(self, base: int = 8, max_flow: float = 0.18, max_delta: float = 0.0, paint: str = "none"):
         super().__init__()
         c = base
-        self.config = {"base": base, "max_flow": max_flow, "max_delta": max_delta}
-        self.max_flow, self.max_delta = max_flow, max_delta
+        if paint not in ("none", "g"):
+            raise ValueError(f"paint must be none or g, not {paint}")
+        self.config = {"base": base, "max_flow": max_flow, "max_delta": max_delta, "paint": paint}
+        self.max_flow, self.max_delta, self.paint = max_flow, max_delta, paint
+        self.painter = None  # paint == "g": (image, target) -> the frozen PK's G(E(image), target), see attach_painter
         self.inp = _Block(3 + 4, c)
         self.d1 = _Block(c, 2 * c, 4, 2)
         self.d2 = _Block(2 * c, 4 * c, 4, 2)
@@ -83,9 +86,11 @@ class FrameEditor(nn.Module):
         self.u3 = _Block(8 * c + 4 * c, 4 * c)
         self.flow = nn.Conv2d(4 * c, 2, 3, padding=1)
         self.delta = nn.Conv2d(4 * c, 3, 3, padding=1)
-        for head in (self.flow, self.delta):  # start at the identity edit
+        self.mask = nn.Conv2d(4 * c, 1, 3, padding=1)  # paint == "g": where G's face replaces the moved frame
+        for head in (self.flow, self.delta, self.mask):  # start at the identity edit
             nn.init.zeros_(head.weight)
             nn.init.zeros_(head.bias)
+        nn.init.constant_(self.mask.bias, -4.0)
         ys, xs = torch.meshgrid(torch.linspace(-1 + 1 / 96, 1 - 1 / 96, 96), torch.linspace(-1 + 1 / 96, 1 - 1 / 96, 96),
                                 indexing="ij")
         self.register_buffer("grid", torch.stack([xs, ys], dim=-1)[None], persistent=False)
@@ -94,8 +99,15 @@ class FrameEditor(nn.Module):
     def _tile(cond, h):
         return cond[:, :, None, None].expand(-1, -1, h.shape[2], h.shape[3])
 
+    def attach_painter(self, pk):
+        """paint == "g": what the editor may paint where moving pixels cannot show the target is the frozen PK's own
+        G(E(frame), target), a face the PK's adversarial training made realistic, not free colour."""
+        self.painter = lambda image, target: pk.generator(pk.encoder(image), target)
+        return self
+
     def forward_parts(self, image, target, reading):
-        """-> (edited image, displacement field N x 2 x 24 x 24, colour change N x 3 x 24 x 24)."""
+        """-> (edited image, displacement field N x 2 x 24 x 24, colour change N x 3 x 24 x 24, or with paint == "g"
+        the mask N x 1 x 24 x 24 of G's face)."""
         cond = torch.cat([target, reading], dim=1)
         h0 = self.inp(torch.cat([image, self._tile(cond, image)], dim=1))
         h1 = self.d1(h0)
@@ -109,6 +121,10 @@ class FrameEditor(nn.Module):
         field = F.interpolate(flow, size=size, mode="bilinear", align_corners=False)
         warped = F.grid_sample(image, self.grid + field.permute(0, 2, 3, 1), mode="bilinear", padding_mode="border",
                                align_corners=False)
+        if self.paint == "g":
+            mask = torch.sigmoid(self.mask(u))
+            m = F.interpolate(mask, size=size, mode="bilinear", align_corners=False)
+            return warped * (1 - m) + self.painter(image, target) * m, flow, mask
         out = torch.clamp(warped + F.interpolate(delta, size=size, mode="bilinear", align_corners=False), -1.0, 1.0)
         return out, flow, delta
 
@@ -126,6 +142,15 @@ class ExportedEditor(nn.Module):
 
     def forward(self, image, affect):
         return self.editor(image, affect, self.dem(self.encoder(image)))
+
+
+def load_editor(path: str, pk: PK) -> "FrameEditor":
+    """A trained editor from its checkpoint, in eval mode, with the PK's G attached when it paints with it."""
+    ck = read_checkpoint(path)
+    ed = FrameEditor(**ck["config"])
+    ed.load_state_dict(ck["editor"], strict=False)  # checkpoints from before the mask head lack it
+    ed.eval()
+    return ed.attach_painter(pk) if ed.paint == "g" else ed
 
 
 def load_frozen_pk(model_dir: str) -> PK:
@@ -279,6 +304,9 @@ def build_parser():
     for k, v in (("rec", 10.0), ("cycle", 10.0), ("rel", 10.0), ("iden", 0.0), ("pair", 0.0), ("smooth", 1.0),
                  ("delta", 1.0), ("adv", 0.0)):
         ap.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of the {k} loss")
+    ap.add_argument("--paint", choices=("none", "g"), default="none",
+                    help="g: where moving pixels cannot show the target, blend in the frozen PK's G(E(frame), target) "
+                         "under a smooth mask (its mean is penalized by --w-delta)")
     ap.add_argument("--critic-sn", action="store_true", help="spectral normalization in the patch critic")
     ap.add_argument("--critic-steps", type=int, default=1, help="critic updates per editor step")
     ap.add_argument("--eot", action="store_true",
@@ -317,14 +345,19 @@ def main(argv=None):
         raise SystemExit("--w-pair needs person ids (--person-regex or a person_id column)")
     by_person = _pairs_index(train.persons, rng) if train.persons is not None else None
     persons = sorted(by_person) if by_person else None
-    editor = FrameEditor(args.base, args.max_flow, args.max_delta)
+    editor = FrameEditor(args.base, args.max_flow, args.max_delta, args.paint)
+    if args.paint == "g":
+        editor.attach_painter(pk)
     trainer = EditorTrainer(editor, pk, idnet, weights, args.lr, args.critic_sn, args.critic_steps, args.eot)
     ckpt = os.path.join(args.run, "last.pt")
     step = 0
     if os.path.exists(ckpt):
         ck = read_checkpoint(ckpt)
-        editor.load_state_dict(ck["editor"])
-        trainer.opt.load_state_dict(ck["opt"])
+        missing = editor.load_state_dict(ck["editor"], strict=False).missing_keys
+        if missing:  # an older editor without the mask head: its optimizer state no longer fits
+            print(f"new parameters {missing}: optimizer restarts", file=sys.stderr)
+        else:
+            trainer.opt.load_state_dict(ck["opt"])
         if trainer.critic is not None and "critic" in ck:
             try:
                 trainer.critic.load_state_dict(ck["critic"])

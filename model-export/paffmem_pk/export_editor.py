@@ -96,12 +96,11 @@ def main(argv=None):
     ap.add_argument("--model-version", default=None)
     args = ap.parse_args(argv)
     configure_threads(2)
-    from .editor import FrameEditor, load_frozen_pk
+    from .editor import load_editor, load_frozen_pk
 
     pk = load_frozen_pk(args.model_dir)
     ck = read_checkpoint(args.editor)
-    editor = FrameEditor(**ck["config"])
-    editor.load_state_dict(ck["editor"])
+    editor = load_editor(args.editor, pk)
     info = {k: v for k, v in ck.get("args", {}).items() if k not in ("export",)}
     info["steps"] = ck["step"]
     m = export_editor_dir(pk, editor, args.model_dir, args.out, info, args.model_version)

@@ -28,7 +28,6 @@ from PIL import Image
 
 from . import configure_threads
 from .ccc import ccc
-from .checkpoint import read_checkpoint
 from .data import to_tensor
 
 
@@ -176,14 +175,11 @@ def main(argv=None):
     ap.add_argument("--sources", type=int, default=5, help="generation frames edited per person for --memory")
     args = ap.parse_args(argv)
     configure_threads(2)
-    from .editor import FrameEditor, load_frozen_pk
+    from .editor import load_editor, load_frozen_pk
 
     pk = load_frozen_pk(args.model_dir)
     if args.editor:
-        ck = read_checkpoint(args.editor)
-        ed = FrameEditor(**ck["config"])
-        ed.load_state_dict(ck["editor"])
-        ed.eval()
+        ed = load_editor(args.editor, pk)
         fn = lambda x0, z0, ys: ed(x0.expand(len(ys), -1, -1, -1), ys,
                                    pk.dem(z0).expand(len(ys), -1))
     elif args.translator:

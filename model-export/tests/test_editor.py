@@ -216,3 +216,25 @@ def test_random_views_change_both_images_the_same_way_but_for_the_noise():
     assert a.shape == x.shape
     assert (a - x).abs().mean() > 0.05                   # the view did change
     assert (a - b).std() == pytest.approx(0.03 * 2 ** 0.5, rel=0.2)  # only the independent noise differs
+
+
+def test_an_editor_that_paints_with_g_blends_the_pks_own_face_under_its_mask_and_exports(pk_dir, tmp_path):
+    pk = load_frozen_pk(pk_dir)
+    ed = FrameEditor(base=2, paint="g").attach_painter(pk).eval()
+    x = _frames(2, 5)
+    y = torch.tensor([[0.8, -0.4], [-0.6, 0.9]])
+    with torch.no_grad():
+        out, flow, mask = ed.forward_parts(x, y, pk.dem(pk.encoder(x)))
+        g = pk.generator(pk.encoder(x), y)
+    m = torch.sigmoid(torch.tensor(-4.0))  # a new editor moves nothing and paints a little everywhere
+    assert torch.allclose(out, (1 - m) * x + m * g, atol=1e-5)
+    assert torch.allclose(mask, torch.full_like(mask, float(m)))
+    with pytest.raises(ValueError, match="paint"):
+        FrameEditor(base=2, paint="free")
+    out_dir = str(tmp_path / "painting")
+    export_editor_dir(pk, ed, pk_dir, out_dir, {"kind": "test"})
+    affect = torch.tensor([[0.9, -0.9], [-0.5, 0.5]])
+    with torch.no_grad():
+        want = ExportedEditor(ed, pk)(x, affect).numpy()
+    got = run(os.path.join(out_dir, "generator.onnx"), {"frame": x, "affect": affect})["image"]
+    assert np.abs(got - want).max() < 1e-4
