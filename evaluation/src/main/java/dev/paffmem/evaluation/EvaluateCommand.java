@@ -190,7 +190,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       long sent = JobRun.feed(bootstrap, cfg.kafkaProperties(), cfg.inputTopic(), ds, fps, crop, log);
       log.printf("Model %s %s (%s); generation: first %d frames x %d targets per video; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
-      JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, JobConfig.parseDuration(timeout), log);
+      JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, dev.paffmem.job.config.Durations.parse(timeout), log);
 
       List<FramePrediction> predictions = framePredictions(ds, outcome.predictions());
       Results results = Scoring.score(predictions);
