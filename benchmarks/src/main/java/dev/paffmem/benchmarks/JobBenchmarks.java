@@ -16,6 +16,7 @@ import dev.paffmem.benchmarks.job.Profile;
 import dev.paffmem.benchmarks.job.Results;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
@@ -51,6 +52,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -92,14 +94,17 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
   boolean quick;
 
-  @Option(names = "--model-dir", description = "The model (default: the shipped models/demo-pk).")
+  @Mixin
+  LocalJobOptions job = new LocalJobOptions(); // --model-dir, --parallelism
+
+  /** The model of the runs: --model-dir, or the shipped one (set by {@link #call}). */
   Path modelDir;
 
   @Option(names = "--full-width-model-dir", defaultValue = "data/pk-random-w1",
       description = "Paper-width (1.0) random model for onboarding; skipped when absent (default: ${DEFAULT-VALUE}).")
   Path fullWidthModelDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}, the cores).")
+  /** Job parallelism: --parallelism (set by {@link #call}). */
   int parallelism;
 
   @Option(names = "--intra-op-threads", defaultValue = "1", description = "ORT intra-op threads, job and baseline (default: ${DEFAULT-VALUE}, the job's).")
@@ -242,9 +247,8 @@ public final class JobBenchmarks implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this), "unknown --steady-variants " + v + "; known: jpeg, raw, full");
       }
     }
-    if (modelDir == null) {
-      modelDir = defaultModel();
-    }
+    modelDir = job.modelDir();
+    parallelism = job.parallelism();
     if (scalePersons == null) {
       scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
     }
@@ -300,10 +304,6 @@ public final class JobBenchmarks implements Callable<Integer> {
       return 1;
     }
     return 0;
-  }
-
-  static Path defaultModel() {
-    return dev.paffmem.job.config.ShippedModel.directory();
   }
 
   // ---- peak ------------------------------------------------------------------------------------

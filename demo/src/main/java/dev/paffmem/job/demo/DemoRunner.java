@@ -8,6 +8,7 @@ import dev.paffmem.faces.stream.StreamOptions;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
@@ -41,6 +42,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -80,11 +82,8 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--encoding", defaultValue = "JPEG", description = "PNG, JPEG or RAW_RGB8 (default: ${DEFAULT-VALUE}).")
   ImageEncoding encoding;
 
-  @Option(names = "--model-dir", description = "PK model directory (default: the shipped models/demo-pk).")
-  Path modelDir;
-
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  LocalJobOptions job = new LocalJobOptions(); // --model-dir, --parallelism
 
   @Option(names = "--generation-targets", defaultValue = "50",
       description = "Targets per generation frame; the demo uses fewer than the job's 200 to finish in minutes on 2 cores (default: ${DEFAULT-VALUE}).")
@@ -127,7 +126,8 @@ public final class DemoRunner implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path model = modelDir != null ? modelDir : defaultModel();
+    int parallelism = job.parallelism();
+    Path model = job.modelDir();
     long t0 = System.nanoTime();
     EmbeddedKafkaBroker broker = null;
     DashboardServer board = null;
@@ -326,11 +326,6 @@ public final class DemoRunner implements Callable<Integer> {
     stopped.await();
   }
 
-  /** The shipped model. */
-  static Path defaultModel() {
-    return dev.paffmem.job.config.ShippedModel.directory();
-  }
-
   /** Kafka client settings of the demo's own clients: the job's --kafka-property settings (SASL/SSL). */
   private static Map<String, String> clientProperties = Map.of();
 
@@ -343,8 +338,8 @@ public final class DemoRunner implements Callable<Integer> {
 
   private void createTopics(String bootstrap, JobConfig cfg) throws Exception {
     try (Admin admin = Admin.create(adminProps(bootstrap))) {
-      for (NewTopic t : List.of(new NewTopic(cfg.inputTopic(), parallelism, (short) 1),
-          new NewTopic(cfg.outputTopic(), parallelism, (short) 1), new NewTopic(cfg.deadLetterTopic(), 1, (short) 1))) {
+      for (NewTopic t : List.of(new NewTopic(cfg.inputTopic(), job.parallelism(), (short) 1),
+          new NewTopic(cfg.outputTopic(), job.parallelism(), (short) 1), new NewTopic(cfg.deadLetterTopic(), 1, (short) 1))) {
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
