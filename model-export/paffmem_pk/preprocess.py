@@ -20,19 +20,13 @@ import sys
 
 import numpy as np
 
-from .manifest import MANIFEST, TENSORS, sha256_file, write_manifest
+from .manifest import ENCODER_U8_FILE as FILE
+from .manifest import ENCODER_U8_INPUT as INPUT
+from .manifest import ENCODER_U8_KEY as KEY
+from .manifest import MANIFEST, sha256_file, u8_input_tensor, validate_model_dir, write_manifest
 
-KEY = "encoder_u8"
-FILE = "encoder_u8.onnx"
-INPUT = "rgb"
 _FLOAT_IMAGE = "u8pre_image"  # the front end's output, fed to the encoder's image input
 _PREFIX = "u8pre_"
-
-
-def u8_input_tensor(image: dict) -> dict:
-    """The manifest's description of encoder_u8's input."""
-    return {"name": INPUT, "shape": [-1, int(image["height"]), int(image["width"]), 3], "dtype": "uint8",
-            "value_range": [0, 255], "layout": "NHWC", "channel_order": "RGB"}
 
 
 def _front_end(image: dict, opset_import, ir_version):
@@ -140,44 +134,12 @@ def add_encoder_u8(model_dir: str) -> dict:
     return entry
 
 
-def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> None:
-    """Raise ValueError unless the optional models.encoder_u8 entry (when present) matches its file,
-    the image spec and the encoder it was built from."""
-    entry = m["models"].get(KEY)
-    if entry is None:
-        return
-    path = os.path.join(model_dir, entry["file"])
-    if not os.path.isfile(path):
-        raise ValueError(f"{KEY}: {entry['file']} named in the manifest is missing")
-    if sha256_file(path) != entry["sha256"]:
-        raise ValueError(f"sha256 mismatch for {entry['file']}")
-    enc = m["models"]["encoder"]
-    if entry.get("derived_from", {}).get("sha256") not in (None, enc["sha256"]):
-        raise ValueError(f"{KEY}: built from another encoder.onnx (rerun python3 -m paffmem_pk.preprocess)")
-    want_in = [(INPUT, u8_input_tensor(m["image"])["shape"])]
-    want_out = [(n, list(s)) for n, s in TENSORS["encoder"][2]]
-    got_in = [(t["name"], t["shape"]) for t in entry["inputs"]]
-    got_out = [(t["name"], t["shape"]) for t in entry["outputs"]]
-    if got_in != want_in or got_out != want_out or [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
-        raise ValueError(f"{KEY}: tensors {got_in} -> {got_out} differ from {want_in} (uint8) -> {want_out}")
-    if check_onnx:
-        from onnx import TensorProto
-
-        from .manifest import check_graph
-
-        model = check_graph(path, KEY, want_in, want_out)
-        if model.graph.input[0].type.tensor_type.elem_type != TensorProto.UINT8:
-            raise ValueError(f"{KEY}: the ONNX graph's input is not uint8")
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Add encoder_u8.onnx (uint8 NHWC RGB input, preprocessing inside the graph) to a model "
                     "directory and record it in manifest.json. Idempotent.")
     ap.add_argument("model_dir", nargs="+", help="exported model directory (with manifest.json and encoder.onnx)")
     args = ap.parse_args(argv)
-    from .manifest import validate_model_dir
-
     for d in args.model_dir:
         entry = add_encoder_u8(d)
         validate_model_dir(d)
