@@ -4,8 +4,9 @@ The job receives frames as RGB8 pixels (height x width x 3 bytes, HWC). encoder.
 images in the manifest's layout, channel order and value range; encoder_u8.onnx takes the bytes as
 they are, a uint8 tensor [N, H, W, 3] (RGB, NHWC, dynamic N), and does
 
-    [Gather channels (BGR models only)] -> Transpose to NCHW (NCHW models only) -> Cast float32
-    -> Mul (max - min) / 255 -> Add min -> encoder.onnx's graph
+    Transpose to NCHW -> Cast float32 -> Mul (max - min) / 255 -> Add min -> encoder.onnx's graph
+
+(every exported encoder takes RGB, NCHW: manifest.validate_model_dir holds the image spec to that)
 
 so the job only copies bytes. It is built from an exported encoder.onnx with onnx.compose (the
 PyTorch model is not needed) and recorded in manifest.json as ``models.encoder_u8`` (format_version
@@ -30,7 +31,7 @@ _PREFIX = "u8pre_"
 
 
 def _front_end(image: dict, opset_import, ir_version):
-    """uint8 [batch, H, W, 3] RGB -> float32 image in the manifest's layout, channel order and range."""
+    """uint8 [batch, H, W, 3] RGB -> float32 [batch, 3, H, W] RGB in the manifest's value range."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -39,8 +40,8 @@ def _front_end(image: dict, opset_import, ir_version):
         raise ValueError(f"image.channels must be 3, was {image['channels']}")
     order = str(image["channel_order"]).upper()
     layout = str(image["layout"]).upper()
-    if order not in ("RGB", "BGR") or layout not in ("NCHW", "NHWC"):
-        raise ValueError(f"unsupported image spec: channel_order {order}, layout {layout}")
+    if (order, layout) != ("RGB", "NCHW"):
+        raise ValueError(f"unsupported image spec: channel_order {order}, layout {layout} (the contract: RGB, NCHW)")
     lo, hi = (np.float32(v) for v in image["value_range"])
     if not hi > lo:
         raise ValueError(f"image.value_range must have max > min, was {image['value_range']}")
@@ -48,19 +49,11 @@ def _front_end(image: dict, opset_import, ir_version):
     scale = np.float32((hi - lo) / np.float32(255.0))
     inits = [numpy_helper.from_array(np.array(scale, dtype=np.float32), _PREFIX + "scale"),
              numpy_helper.from_array(np.array(lo, dtype=np.float32), _PREFIX + "min")]
-    nodes = []
-    x = INPUT
-    if order == "BGR":  # the input is RGB: reverse the channel axis (last, NHWC)
-        inits.append(numpy_helper.from_array(np.array([2, 1, 0], dtype=np.int64), _PREFIX + "bgr"))
-        nodes.append(helper.make_node("Gather", [x, _PREFIX + "bgr"], [_PREFIX + "bgr_out"], axis=3))
-        x = _PREFIX + "bgr_out"
-    if layout == "NCHW":
-        nodes.append(helper.make_node("Transpose", [x], [_PREFIX + "nchw"], perm=[0, 3, 1, 2]))
-        x = _PREFIX + "nchw"
-    nodes += [helper.make_node("Cast", [x], [_PREFIX + "f32"], to=TensorProto.FLOAT),
-              helper.make_node("Mul", [_PREFIX + "f32", _PREFIX + "scale"], [_PREFIX + "scaled"]),
-              helper.make_node("Add", [_PREFIX + "scaled", _PREFIX + "min"], [_FLOAT_IMAGE])]
-    out_shape = ["batch", 3, h, w] if layout == "NCHW" else ["batch", h, w, 3]
+    nodes = [helper.make_node("Transpose", [INPUT], [_PREFIX + "nchw"], perm=[0, 3, 1, 2]),
+             helper.make_node("Cast", [_PREFIX + "nchw"], [_PREFIX + "f32"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", [_PREFIX + "f32", _PREFIX + "scale"], [_PREFIX + "scaled"]),
+             helper.make_node("Add", [_PREFIX + "scaled", _PREFIX + "min"], [_FLOAT_IMAGE])]
+    out_shape = ["batch", 3, h, w]
     graph = helper.make_graph(
         nodes, "u8_front_end",
         [helper.make_tensor_value_info(INPUT, TensorProto.UINT8, ["batch", h, w, 3])],
