@@ -1,7 +1,7 @@
 """Train the PK on AffectNet (real or synthetic, same layout); validate D_em's CCC on validation.csv.
 
     cd model-export
-    /usr/bin/python3 -m paffmem_pk.train --data /work/data/synth-affectnet --width 0.125 \
+    /usr/bin/python3 -m paffmem_pk.train --data ../data/synth-affectnet --width 0.125 \
         --steps 3000 --run runs/demo --export ../models/demo-pk
 
 Checkpoints go to <run>/last.pt (every --ckpt-every steps and at the end); rerunning the same

@@ -60,8 +60,10 @@ import picocli.CommandLine.Unmatched;
  *       synthetic ground truth, over the person's ONLINE frames.
  * </ol>
  *
- * <p>Run: {@code mvn -q install -DskipTests && mvn -q -pl demo exec:java} (flags via
- * {@code -Dexec.args="--persons 6"}). Any flag the demo does not know is passed to the job
+ * <p>Run: {@code ./paffmem demo [flags]}, or after {@code mvn -q install -DskipTests}
+ * {@code java -jar demo/target/paffmem-demo.jar [flags]} (not {@code mvn exec:java}: Flink's MiniCluster loads
+ * the job's classes through the system class loader, which exec:java leaves empty; demo/README.md). Any flag
+ * the demo does not know is passed to the job
  * (e.g. {@code --generation-frames 10}). With {@code --bootstrap-servers} the input topic should be
  * new or empty: the job reads it from the earliest offset.
  */

@@ -223,7 +223,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--state-backend", defaultValue = "rocksdb", converter = StateBackendConverter.class,
       paramLabel = "hashmap|rocksdb|forst",
       description = "Where the persons' state lives: rocksdb (local disk, off-heap; millions of persons, incremental "
-          + "checkpoints), hashmap (JVM heap: about 4.7 KB per person, 69 KB at the neuron cap; every checkpoint is full) or "
+          + "checkpoints), hashmap (JVM heap; every checkpoint is full) or "
           + "forst (Flink 2's RocksDB fork, experimental: with flink-statebackend-forst 2.2.0 the job did not start here, see BENCHMARKS.md). Overrides the cluster's "
           + "state.backend.type; BENCHMARKS.md has the measurements behind the default (default: ${DEFAULT-VALUE}).")
   private StateBackend stateBackend;
@@ -236,7 +236,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = Durations.Converter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
           + "downstream, in whole milliseconds; 0 sends after every record (most flushes). 10ms instead of Flink's "
-          + "100ms cut at-least-once latency p50 79 -> 33 ms, p99 161 -> 64 ms at 50 %% load (default: ${DEFAULT-VALUE}).")
+          + "100ms halved at-least-once latency (BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
   private Duration bufferTimeout;
 
   @Option(names = "--parallelism", defaultValue = "0",

@@ -229,8 +229,7 @@ public final class PkModel implements AutoCloseable {
           OnnxTensor.createTensor(env, buf, new long[] {n, h, w, 3}, OnnxJavaType.UINT8)));
     }
     // frame by frame through a per-thread one-frame scratch (stays in cache) with a bulk put into the
-    // direct buffer (measured ~28 us per 96x96 frame, against ~45 us into a batch-sized float[] and
-    // ~60 us with per-value puts into the direct buffer)
+    // direct buffer: the fastest of the three ways measured (BENCHMARKS.md, "Fixes made from these measurements")
     int size = imageSize();
     float[] frame = frameScratch.get();
     if (frame == null || frame.length != size) {
