@@ -236,7 +236,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = Durations.Converter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
           + "downstream, in whole milliseconds; 0 sends after every record (most flushes). 10ms instead of Flink's "
-          + "100ms halved at-least-once latency (BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
+          + "100ms halved at-least-once latency at 50 %% load (BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
   private Duration bufferTimeout;
 
   @Option(names = "--parallelism", defaultValue = "0",
