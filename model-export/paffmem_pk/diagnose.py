@@ -42,28 +42,29 @@ def edit_report(pk, split, persons: int = 8, max_faces: int = 25) -> dict:
     for i, p in enumerate(split.persons):
         by_person.setdefault(p, []).append(i)
     chosen = [ix[:max_faces] for _, ix in sorted(by_person.items()) if len(ix) >= 2][:persons]
-    t = torch.from_numpy(GRID)
+    device = next(pk.parameters()).device
+    t = torch.from_numpy(GRID).to(device)
     readback, targets, ret, real_nn, edit_nn, nn_labels, labels = [], [], [], [], [], [], []
     for ix in chosen:
-        x = to_tensor(split.images[ix])
-        y = torch.from_numpy(split.labels[ix])
+        x = to_tensor(split.images[ix]).to(device)
+        y = torch.from_numpy(split.labels[ix]).to(device)
         z = pk.encoder(x)
         n, k = len(ix), len(GRID)
         z_rep = z.repeat_interleave(k, 0)
         z_edit = pk.encoder(pk.generator(z_rep, t.repeat(n, 1)))  # n*k, face-major
-        readback.append(pk.dem(z_edit).numpy())
-        targets.append(t.repeat(n, 1).numpy())
-        ret.append(torch.linalg.norm(pk.encoder(pk.generator(z, y)) - z, dim=1).numpy())
+        readback.append(pk.dem(z_edit).cpu().numpy())
+        targets.append(t.repeat(n, 1).cpu().numpy())
+        ret.append(torch.linalg.norm(pk.encoder(pk.generator(z, y)) - z, dim=1).cpu().numpy())
         d_real = torch.cdist(z, z)
         d_real.fill_diagonal_(float("inf"))
-        real_nn.append(d_real.min(1).values.numpy())
+        real_nn.append(d_real.min(1).values.cpu().numpy())
         d_edit = torch.cdist(z, z_edit).view(n, n, k)
         for j in range(n):
             d_edit[j, j, :] = float("inf")  # only edits made from the person's other faces
         flat = d_edit.reshape(n, n * k)
         best = flat.argmin(1)
-        edit_nn.append(flat.min(1).values.numpy())
-        nn_labels.append(GRID[(best % k).numpy()])
+        edit_nn.append(flat.min(1).values.cpu().numpy())
+        nn_labels.append(GRID[(best % k).cpu().numpy()])
         labels.append(split.labels[ix])
     if was_training:
         pk.train()

@@ -1,7 +1,7 @@
 """Export a randomly initialized PK (for performance and contract work, not for accuracy); like every
 export (export_model_dir) the directory gets encoder_u8.onnx too.
 
-    /usr/bin/python3 -m paffmem_pk.export_random --width 1.0 --out /tmp/pk-random-w1
+    /usr/bin/python3 -m paffmem_pk.export_random --width 1.0 --out ../data/pk-random-w1
 """
 import argparse
 import json

@@ -177,7 +177,7 @@ class PKTrainer:
             ys.append(targets)
         images = pk.generator(torch.cat(zs), torch.cat(ys))
         z_edit = pk.encoder(images)
-        loss = torch.zeros(())
+        loss = z.new_zeros(())
         out = {}
         if lc.edit_z > 0:
             l_z = torch.mean(torch.abs(z_edit[:n] - z))

@@ -16,7 +16,7 @@ MANIFEST = "manifest.json"
 PARITY_JSON = "parity/parity.json"
 
 # model -> (file, inputs, outputs); each tensor (name, shape with -1 for the batch). The optional
-# models.encoder_u8 (encoder.onnx behind a uint8 front end) is built and checked in preprocess.py.
+# models.encoder_u8 (encoder.onnx behind a uint8 front end, built by preprocess.py) is below.
 TENSORS = {
     "encoder": ("encoder.onnx",
                 [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])],
@@ -35,6 +35,18 @@ GENERATOR_FRAME = ("generator.onnx",
                    [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])])
 CONDITIONINGS = ("z", "frame")
 VALUE_RANGES = {"image": [-1.0, 1.0], "frame": [-1.0, 1.0], "z": [-1.0, 1.0], "affect": [-1.0, 1.0]}
+
+# The optional models.encoder_u8: encoder.onnx behind a front end that takes the job's RGB8 bytes as they are
+# (uint8 [N, H, W, 3], RGB, NHWC). preprocess.py builds it; its contract is here, with the others'.
+ENCODER_U8_KEY = "encoder_u8"
+ENCODER_U8_FILE = "encoder_u8.onnx"
+ENCODER_U8_INPUT = "rgb"
+
+
+def u8_input_tensor(image: dict) -> dict:
+    """The manifest's description of encoder_u8's input."""
+    return {"name": ENCODER_U8_INPUT, "shape": [-1, int(image["height"]), int(image["width"]), 3], "dtype": "uint8",
+            "value_range": [0, 255], "layout": "NHWC", "channel_order": "RGB"}
 
 
 def tensors(conditioning: str = "z") -> dict:
@@ -132,13 +144,40 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
             model = check_graph(path, key, want_in, want_out)
             if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
                 raise ValueError(f"{key}: opset differs from manifest")
-    from .preprocess import validate_encoder_u8
-
     validate_encoder_u8(model_dir, m, check_onnx)  # the optional models.encoder_u8
     if m["parity"] is not None:
         if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
             raise ValueError("sha256 mismatch for the parity fixture")
     return m
+
+
+def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> None:
+    """Raise ValueError unless the optional models.encoder_u8 entry (when present) matches its file,
+    the image spec and the encoder it was built from."""
+    entry = m["models"].get(ENCODER_U8_KEY)
+    if entry is None:
+        return
+    key = ENCODER_U8_KEY
+    path = os.path.join(model_dir, entry["file"])
+    if not os.path.isfile(path):
+        raise ValueError(f"{key}: {entry['file']} named in the manifest is missing")
+    if sha256_file(path) != entry["sha256"]:
+        raise ValueError(f"sha256 mismatch for {entry['file']}")
+    enc = m["models"]["encoder"]
+    if entry.get("derived_from", {}).get("sha256") not in (None, enc["sha256"]):
+        raise ValueError(f"{key}: built from another encoder.onnx (rerun python3 -m paffmem_pk.preprocess)")
+    want_in = [(ENCODER_U8_INPUT, u8_input_tensor(m["image"])["shape"])]
+    want_out = [(n, list(s)) for n, s in TENSORS["encoder"][2]]
+    got_in = [(t["name"], t["shape"]) for t in entry["inputs"]]
+    got_out = [(t["name"], t["shape"]) for t in entry["outputs"]]
+    if got_in != want_in or got_out != want_out or [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
+        raise ValueError(f"{key}: tensors {got_in} -> {got_out} differ from {want_in} (uint8) -> {want_out}")
+    if check_onnx:
+        from onnx import TensorProto
+
+        model = check_graph(path, key, want_in, want_out)
+        if model.graph.input[0].type.tensor_type.elem_type != TensorProto.UINT8:
+            raise ValueError(f"{key}: the ONNX graph's input is not uint8")
 
 
 def check_graph(path, key, want_in, want_out):

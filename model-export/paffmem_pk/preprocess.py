@@ -4,8 +4,9 @@ The job receives frames as RGB8 pixels (height x width x 3 bytes, HWC). encoder.
 images in the manifest's layout, channel order and value range; encoder_u8.onnx takes the bytes as
 they are, a uint8 tensor [N, H, W, 3] (RGB, NHWC, dynamic N), and does
 
-    [Gather channels (BGR models only)] -> Transpose to NCHW (NCHW models only) -> Cast float32
-    -> Mul (max - min) / 255 -> Add min -> encoder.onnx's graph
+    Transpose to NCHW -> Cast float32 -> Mul (max - min) / 255 -> Add min -> encoder.onnx's graph
+
+(every exported encoder takes RGB, NCHW: manifest.validate_model_dir holds the image spec to that)
 
 so the job only copies bytes. It is built from an exported encoder.onnx with onnx.compose (the
 PyTorch model is not needed) and recorded in manifest.json as ``models.encoder_u8`` (format_version
@@ -20,23 +21,17 @@ import sys
 
 import numpy as np
 
-from .manifest import MANIFEST, TENSORS, sha256_file, write_manifest
+from .manifest import ENCODER_U8_FILE as FILE
+from .manifest import ENCODER_U8_INPUT as INPUT
+from .manifest import ENCODER_U8_KEY as KEY
+from .manifest import MANIFEST, sha256_file, u8_input_tensor, validate_model_dir, write_manifest
 
-KEY = "encoder_u8"
-FILE = "encoder_u8.onnx"
-INPUT = "rgb"
 _FLOAT_IMAGE = "u8pre_image"  # the front end's output, fed to the encoder's image input
 _PREFIX = "u8pre_"
 
 
-def u8_input_tensor(image: dict) -> dict:
-    """The manifest's description of encoder_u8's input."""
-    return {"name": INPUT, "shape": [-1, int(image["height"]), int(image["width"]), 3], "dtype": "uint8",
-            "value_range": [0, 255], "layout": "NHWC", "channel_order": "RGB"}
-
-
 def _front_end(image: dict, opset_import, ir_version):
-    """uint8 [batch, H, W, 3] RGB -> float32 image in the manifest's layout, channel order and range."""
+    """uint8 [batch, H, W, 3] RGB -> float32 [batch, 3, H, W] RGB in the manifest's value range."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -45,8 +40,8 @@ def _front_end(image: dict, opset_import, ir_version):
         raise ValueError(f"image.channels must be 3, was {image['channels']}")
     order = str(image["channel_order"]).upper()
     layout = str(image["layout"]).upper()
-    if order not in ("RGB", "BGR") or layout not in ("NCHW", "NHWC"):
-        raise ValueError(f"unsupported image spec: channel_order {order}, layout {layout}")
+    if (order, layout) != ("RGB", "NCHW"):
+        raise ValueError(f"unsupported image spec: channel_order {order}, layout {layout} (the contract: RGB, NCHW)")
     lo, hi = (np.float32(v) for v in image["value_range"])
     if not hi > lo:
         raise ValueError(f"image.value_range must have max > min, was {image['value_range']}")
@@ -54,19 +49,11 @@ def _front_end(image: dict, opset_import, ir_version):
     scale = np.float32((hi - lo) / np.float32(255.0))
     inits = [numpy_helper.from_array(np.array(scale, dtype=np.float32), _PREFIX + "scale"),
              numpy_helper.from_array(np.array(lo, dtype=np.float32), _PREFIX + "min")]
-    nodes = []
-    x = INPUT
-    if order == "BGR":  # the input is RGB: reverse the channel axis (last, NHWC)
-        inits.append(numpy_helper.from_array(np.array([2, 1, 0], dtype=np.int64), _PREFIX + "bgr"))
-        nodes.append(helper.make_node("Gather", [x, _PREFIX + "bgr"], [_PREFIX + "bgr_out"], axis=3))
-        x = _PREFIX + "bgr_out"
-    if layout == "NCHW":
-        nodes.append(helper.make_node("Transpose", [x], [_PREFIX + "nchw"], perm=[0, 3, 1, 2]))
-        x = _PREFIX + "nchw"
-    nodes += [helper.make_node("Cast", [x], [_PREFIX + "f32"], to=TensorProto.FLOAT),
-              helper.make_node("Mul", [_PREFIX + "f32", _PREFIX + "scale"], [_PREFIX + "scaled"]),
-              helper.make_node("Add", [_PREFIX + "scaled", _PREFIX + "min"], [_FLOAT_IMAGE])]
-    out_shape = ["batch", 3, h, w] if layout == "NCHW" else ["batch", h, w, 3]
+    nodes = [helper.make_node("Transpose", [INPUT], [_PREFIX + "nchw"], perm=[0, 3, 1, 2]),
+             helper.make_node("Cast", [_PREFIX + "nchw"], [_PREFIX + "f32"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", [_PREFIX + "f32", _PREFIX + "scale"], [_PREFIX + "scaled"]),
+             helper.make_node("Add", [_PREFIX + "scaled", _PREFIX + "min"], [_FLOAT_IMAGE])]
+    out_shape = ["batch", 3, h, w]
     graph = helper.make_graph(
         nodes, "u8_front_end",
         [helper.make_tensor_value_info(INPUT, TensorProto.UINT8, ["batch", h, w, 3])],
@@ -140,44 +127,12 @@ def add_encoder_u8(model_dir: str) -> dict:
     return entry
 
 
-def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> None:
-    """Raise ValueError unless the optional models.encoder_u8 entry (when present) matches its file,
-    the image spec and the encoder it was built from."""
-    entry = m["models"].get(KEY)
-    if entry is None:
-        return
-    path = os.path.join(model_dir, entry["file"])
-    if not os.path.isfile(path):
-        raise ValueError(f"{KEY}: {entry['file']} named in the manifest is missing")
-    if sha256_file(path) != entry["sha256"]:
-        raise ValueError(f"sha256 mismatch for {entry['file']}")
-    enc = m["models"]["encoder"]
-    if entry.get("derived_from", {}).get("sha256") not in (None, enc["sha256"]):
-        raise ValueError(f"{KEY}: built from another encoder.onnx (rerun python3 -m paffmem_pk.preprocess)")
-    want_in = [(INPUT, u8_input_tensor(m["image"])["shape"])]
-    want_out = [(n, list(s)) for n, s in TENSORS["encoder"][2]]
-    got_in = [(t["name"], t["shape"]) for t in entry["inputs"]]
-    got_out = [(t["name"], t["shape"]) for t in entry["outputs"]]
-    if got_in != want_in or got_out != want_out or [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
-        raise ValueError(f"{KEY}: tensors {got_in} -> {got_out} differ from {want_in} (uint8) -> {want_out}")
-    if check_onnx:
-        from onnx import TensorProto
-
-        from .manifest import check_graph
-
-        model = check_graph(path, KEY, want_in, want_out)
-        if model.graph.input[0].type.tensor_type.elem_type != TensorProto.UINT8:
-            raise ValueError(f"{KEY}: the ONNX graph's input is not uint8")
-
-
 def main(argv=None):
     ap = argparse.ArgumentParser(
         description="Add encoder_u8.onnx (uint8 NHWC RGB input, preprocessing inside the graph) to a model "
                     "directory and record it in manifest.json. Idempotent.")
     ap.add_argument("model_dir", nargs="+", help="exported model directory (with manifest.json and encoder.onnx)")
     args = ap.parse_args(argv)
-    from .manifest import validate_model_dir
-
     for d in args.model_dir:
         entry = add_encoder_u8(d)
         validate_model_dir(d)

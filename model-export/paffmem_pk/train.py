@@ -1,11 +1,13 @@
 """Train the PK on AffectNet (real or synthetic, same layout); validate D_em's CCC on validation.csv.
 
     cd model-export
-    /usr/bin/python3 -m paffmem_pk.train --data /work/data/synth-affectnet --width 0.125 \
+    /usr/bin/python3 -m paffmem_pk.train --data ../data/synth-affectnet --width 0.125 \
         --steps 3000 --run runs/demo --export ../models/demo-pk
 
 Checkpoints go to <run>/last.pt (every --ckpt-every steps and at the end); rerunning the same
 command resumes from it. Per-term losses and validation CCCs are appended to <run>/log.jsonl.
+`main` runs the steps below in order: load_data, build, resume, then train_steps (which calls
+validate_step every --val-every steps and at the end), then export.
 """
 import argparse
 import json
@@ -94,6 +96,9 @@ def build_parser():
     t.add_argument("--beta2", type=float, default=0.999)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--threads", type=int, default=2, help="torch intra-op threads")
+    t.add_argument("--device", choices=("auto", "cuda", "cpu"), default="auto",
+                   help="where to train: cuda (fails without a CUDA device), cpu, or auto (cuda when torch sees one, "
+                        "else cpu; default)")
 
     r = ap.add_argument_group("run")
     r.add_argument("--run", default="runs/pk", help="run folder: checkpoints, log.jsonl")
@@ -114,19 +119,41 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def resolve_device(name: str) -> torch.device:
+    """--device: cuda, cpu, or auto (cuda when torch sees a CUDA device)."""
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no CUDA device (this torch build or machine has none); "
+                         "use --device cpu or auto")
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    return torch.device(name)
+
+
 @torch.no_grad()
 def validate(pk: PK, split, batch: int = 256) -> dict:
     """CCC of D_em(E(x)) against the labels of a held-out split."""
     pk.eval()
+    device = next(pk.parameters()).device
     preds = []
     for i in range(0, len(split), batch):
-        preds.append(pk.dem(pk.encoder(to_tensor(split.images[i:i + batch]))).numpy())
+        preds.append(pk.dem(pk.encoder(to_tensor(split.images[i:i + batch]).to(device))).cpu().numpy())
     pred = np.concatenate(preds) if preds else np.zeros((0, 2), np.float32)
     ca, cv = ccc_arousal_valence(pred, split.labels)
     mse = float(np.mean((pred - split.labels) ** 2)) if len(pred) else float("nan")
     pk.train()
     return {"ccc_arousal": ca, "ccc_valence": cv, "mse": mse, "samples": len(split),
             "persons": split.n_persons()}
+
+
+def validate_step(pk: PK, val, step: int, log) -> dict:
+    """The validation step: D_em's CCC on the held-out split (and the edit report when it has person ids),
+    appended to the run's log; returns it."""
+    result = {**validate(pk, val), "step": step}
+    if val.persons is not None:
+        result["edits"] = edit_report(pk, val)
+    log.write(json.dumps({"step": step, "validation": result}) + "\n")
+    log.flush()
+    return result
 
 
 def save_checkpoint(path, pk, trainer, step, args, export_meta, rng):
@@ -136,25 +163,30 @@ def save_checkpoint(path, pk, trainer, step, args, export_meta, rng):
     os.replace(tmp, path)
 
 
-def main(argv=None):
-    args = build_parser().parse_args(argv)
-    configure_threads(args.threads)
-    seed_everything(args.seed)
-    os.makedirs(args.run, exist_ok=True)
-    t_start = time.time()
+class Data:
+    """The training and validation splits and where they came from."""
 
-    train_csv = args.train_csv or os.path.join(args.data, "training.csv")
-    val_csv = args.val_csv or os.path.join(args.data, "validation.csv")
-    root = args.image_root or default_image_root(args.data)
-    train = load_split(train_csv, root, args.cache_dir, args.max_train, args.seed, args.workers,
-                       not args.no_progress, args.person_regex, args.crop)
-    val = load_split(val_csv, root, args.cache_dir, args.max_val, args.seed, args.workers,
-                     not args.no_progress, args.person_regex, args.crop)
-    print(f"training rows kept {len(train)} ({train.stats.to_dict()}); validation {len(val)} "
-          f"(persons: {val.n_persons()})", file=sys.stderr)
-    if len(train) < args.batch:
-        raise SystemExit(f"only {len(train)} training samples for batch {args.batch}")
+    def __init__(self, args):
+        self.train_csv = args.train_csv or os.path.join(args.data, "training.csv")
+        self.val_csv = args.val_csv or os.path.join(args.data, "validation.csv")
+        self.root = args.image_root or default_image_root(args.data)
+        self.train = load_split(self.train_csv, self.root, args.cache_dir, args.max_train, args.seed, args.workers,
+                                not args.no_progress, args.person_regex, args.crop)
+        self.val = load_split(self.val_csv, self.root, args.cache_dir, args.max_val, args.seed, args.workers,
+                              not args.no_progress, args.person_regex, args.crop)
 
+
+def load_data(args) -> Data:
+    data = Data(args)
+    print(f"training rows kept {len(data.train)} ({data.train.stats.to_dict()}); validation {len(data.val)} "
+          f"(persons: {data.val.n_persons()})", file=sys.stderr)
+    if len(data.train) < args.batch:
+        raise SystemExit(f"only {len(data.train)} training samples for batch {args.batch}")
+    return data
+
+
+def build(args, device: torch.device):
+    """The PK, its loss configuration and its trainer (optimizers), on the device."""
     cfg = PKConfig(width=args.width, dem_hidden=args.dem_hidden)
     lc = LossConfig.for_ablation(args.ablation)
     lc.weights = {k: getattr(args, f"w_{k}") for k in PAPER_WEIGHTS}
@@ -177,114 +209,144 @@ def main(argv=None):
         vgg = load_vggface_mat(args.vggface, taps=args.vgg_taps)
     else:
         lc.use_iden, lc.iden_off_reason = False, "no VGG-Face weights supplied (--vggface); VGG-Face is not available offline"
-
-    pk = PK(cfg)
+    pk = PK(cfg).to(device)
+    if vgg is not None:
+        vgg = vgg.to(device)
     trainer = PKTrainer(pk, lc, vgg=vgg, lr=args.lr, betas=(args.beta1, args.beta2))
+    return pk, lc, trainer
+
+
+class State:
+    """Where training stands: the step, the epoch order and position, the RNG, the last validation."""
+
+    def __init__(self, seed: int, n: int):
+        self.step = 0
+        self.rng = np.random.RandomState(seed)
+        self.order, self.pos = self.rng.permutation(n), 0
+        self.last_val = None
+        self.seconds_before = 0.0  # training time of earlier invocations (resume)
+
+    def rng_state(self) -> dict:
+        return {"numpy": self.rng.get_state(), "torch": torch.get_rng_state(), "order": self.order, "pos": self.pos}
+
+
+def resume(args, pk: PK, trainer: PKTrainer, n: int) -> State:
+    """A new state, or the one of <run>/last.pt (unless --no-resume); --init-from seeds a new run's weights."""
+    state = State(args.seed, n)
     ckpt = os.path.join(args.run, "last.pt")
-    step, epoch_rng = 0, np.random.RandomState(args.seed)
-    resumed_order = None
     if os.path.exists(ckpt) and not args.no_resume:
         ck = read_checkpoint(ckpt)
-        if ck["config"] != cfg.to_dict():
-            raise SystemExit(f"{ckpt} was trained with {ck['config']}, not {cfg.to_dict()}; use --no-resume or another --run")
+        if ck["config"] != pk.cfg.to_dict():
+            raise SystemExit(f"{ckpt} was trained with {ck['config']}, not {pk.cfg.to_dict()}; use --no-resume or another --run")
         pk.load_state_dict(ck["model"])
         trainer.load_state_dict(ck["trainer"])
-        step = ck["step"]
-        epoch_rng.set_state(ck["rng"]["numpy"])
+        state.step = ck["step"]
+        state.rng.set_state(ck["rng"]["numpy"])
         torch.set_rng_state(ck["rng"]["torch"])
-        resumed_order = (ck["rng"]["order"], ck["rng"]["pos"])
-        print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
+        state.order, state.pos = ck["rng"]["order"], ck["rng"]["pos"]
+        state.seconds_before = ck.get("export_meta", {}).get("training", {}).get("train_seconds", 0.0)
+        print(f"resumed from {ckpt} at step {state.step}", file=sys.stderr)
     elif args.init_from:
         from .onnx_init import load_exported_weights
 
         load_exported_weights(pk, args.init_from)
         print(f"initialized E, G and D_em from {args.init_from}", file=sys.stderr)
+    return state
 
-    n = len(train)
-    order, pos = resumed_order if resumed_order is not None else (epoch_rng.permutation(n), 0)
-    last_val = None
-    elapsed_before = 0.0
-    if step > 0 and os.path.exists(ckpt):
-        elapsed_before = ck.get("export_meta", {}).get("training", {}).get("train_seconds", 0.0)
+
+def train_steps(args, pk: PK, trainer: PKTrainer, data: Data, state: State, device: torch.device, log,
+                checkpoint) -> None:
+    """Steps until --steps (or --max-minutes): one batch each, validate_step every --val-every steps and at the
+    last step, checkpoint(state) every --ckpt-every steps and at the last step."""
+    from tqdm import tqdm
+
+    n = len(data.train)
+    bar = tqdm(total=args.steps, initial=state.step, desc="train", unit="step", disable=args.no_progress,
+               mininterval=5.0, dynamic_ncols=True)
+    try:
+        deadline = time.time() + 60.0 * args.max_minutes if args.max_minutes else None
+        while state.step < args.steps:
+            if deadline is not None and time.time() >= deadline:
+                bar.write(f"--max-minutes {args.max_minutes} reached at step {state.step}")
+                break
+            if state.pos + args.batch > n:
+                state.order, state.pos = state.rng.permutation(n), 0
+            idx = np.sort(state.order[state.pos:state.pos + args.batch])
+            state.pos += args.batch
+            flip = state.rng.rand(len(idx)) < 0.5 if not args.no_hflip else None
+            x = to_tensor(data.train.images[idx], flip).to(device)
+            y = torch.from_numpy(data.train.labels[idx]).to(device)
+            t0 = time.time()
+            losses = trainer.step(x, y)
+            state.step += 1
+            bar.update(1)
+            bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()
+                            if k in ("total", "rec", "em", "img_d", "edit_em", "edit_z")}, refresh=False)
+            if state.step % args.log_every == 0:
+                log.write(json.dumps({"step": state.step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
+                log.flush()
+            if (args.val_every and state.step % args.val_every == 0) or state.step == args.steps:
+                state.last_val = validate_step(pk, data.val, state.step, log)
+                v = state.last_val
+                bar.write(f"step {state.step}: validation CCC arousal {v['ccc_arousal']:.3f} "
+                          f"valence {v['ccc_valence']:.3f} (n={v['samples']})"
+                          + (f"; edits {v['edits']}" if "edits" in v else ""))
+            if state.step % args.ckpt_every == 0 or state.step == args.steps:
+                checkpoint()
+    finally:
+        bar.close()
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    configure_threads(args.threads)
+    device = resolve_device(args.device)
+    seed_everything(args.seed)
+    os.makedirs(args.run, exist_ok=True)
+    t_start = time.time()
+
+    data = load_data(args)
+    pk, lc, trainer = build(args, device)
+    state = resume(args, pk, trainer, len(data.train))
+    ckpt = os.path.join(args.run, "last.pt")
     t_loop = time.time()
 
     def meta():
-        secs = elapsed_before + (time.time() - t_loop)
-        v = dict(last_val) if last_val else None
+        secs = state.seconds_before + (time.time() - t_loop)
+        v = dict(state.last_val) if state.last_val else None
         if v is not None:
-            v.update({"split": os.path.basename(val_csv), "held_out": "validation.csv persons are disjoint from training.csv",
-                      "step": v.get("step")})
+            v.update({"split": os.path.basename(data.val_csv),
+                      "held_out": "validation.csv persons are disjoint from training.csv", "step": v.get("step")})
         return {
             "model_id": args.model_id, "model_version": args.model_version,
             "losses": manifest_losses(lc, args.ablation),
             "training": {"kind": args.data_kind or ("synthetic" if "synth" in args.data else "affectnet"),
-                         "data": os.path.abspath(args.data), "image_root": os.path.abspath(root),
-                         "train_csv": os.path.basename(train_csv), "crop": args.crop,
-                         "count": len(train), "persons": train.n_persons(), "csv_stats": train.stats.to_dict(),
-                         "steps": step, "batch": args.batch, "seed": args.seed, "lr": args.lr,
+                         "data": os.path.abspath(args.data), "image_root": os.path.abspath(data.root),
+                         "train_csv": os.path.basename(data.train_csv), "crop": args.crop,
+                         "count": len(data.train), "persons": data.train.n_persons(),
+                         "csv_stats": data.train.stats.to_dict(),
+                         "steps": state.step, "batch": args.batch, "seed": args.seed, "lr": args.lr,
                          "betas": [args.beta1, args.beta2], "hflip": not args.no_hflip,
-                         "train_seconds": round(secs, 1), "threads": args.threads},
+                         "train_seconds": round(secs, 1), "threads": args.threads, "device": device.type},
             "validation": v,
-            "parity_images": to_tensor(val.images[:2]).numpy().tolist() if len(val) >= 2 else None,
+            "parity_images": to_tensor(data.val.images[:2]).numpy().tolist() if len(data.val) >= 2 else None,
         }
 
-    def rng_state():
-        return {"numpy": epoch_rng.get_state(), "torch": torch.get_rng_state(), "order": order, "pos": pos}
+    def checkpoint():
+        save_checkpoint(ckpt, pk, trainer, state.step, args, meta(), state.rng_state())
 
-    from tqdm import tqdm
-
-    bar = tqdm(total=args.steps, initial=step, desc="train", unit="step", disable=args.no_progress,
-               mininterval=5.0, dynamic_ncols=True)
     with open(os.path.join(args.run, "log.jsonl"), "a") as log:
-        try:
-            deadline = t_loop + 60.0 * args.max_minutes if args.max_minutes else None
-            while step < args.steps:
-                if deadline is not None and time.time() >= deadline:
-                    bar.write(f"--max-minutes {args.max_minutes} reached at step {step}")
-                    break
-                if pos + args.batch > n:
-                    order, pos = epoch_rng.permutation(n), 0
-                idx = np.sort(order[pos:pos + args.batch])
-                pos += args.batch
-                flip = epoch_rng.rand(len(idx)) < 0.5 if not args.no_hflip else None
-                x = to_tensor(train.images[idx], flip)
-                y = torch.from_numpy(train.labels[idx])
-                t0 = time.time()
-                losses = trainer.step(x, y)
-                step += 1
-                bar.update(1)
-                bar.set_postfix({k: f"{v:.3f}" for k, v in losses.items()
-                                if k in ("total", "rec", "em", "img_d", "edit_em", "edit_z")}, refresh=False)
-                if step % args.log_every == 0:
-                    log.write(json.dumps({"step": step, "sec": round(time.time() - t0, 3), **losses}) + "\n")
-                    log.flush()
-                if (args.val_every and step % args.val_every == 0) or step == args.steps:
-                    last_val = {**validate(pk, val), "step": step}
-                    if val.persons is not None:
-                        last_val["edits"] = edit_report(pk, val)
-                    log.write(json.dumps({"step": step, "validation": last_val}) + "\n")
-                    log.flush()
-                    bar.write(f"step {step}: validation CCC arousal {last_val['ccc_arousal']:.3f} "
-                              f"valence {last_val['ccc_valence']:.3f} (n={last_val['samples']})"
-                              + (f"; edits {last_val['edits']}" if "edits" in last_val else ""))
-                if step % args.ckpt_every == 0 or step == args.steps:
-                    save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
-        finally:
-            bar.close()
-    if last_val is None or last_val["step"] != step:
-        last_val = {**validate(pk, val), "step": step}
-        if val.persons is not None:
-            last_val["edits"] = edit_report(pk, val)
-        with open(os.path.join(args.run, "log.jsonl"), "a") as f:
-            f.write(json.dumps({"step": step, "validation": last_val}) + "\n")
-    save_checkpoint(ckpt, pk, trainer, step, args, meta(), rng_state())
-    print(json.dumps({"step": step, "validation": last_val, "seconds": round(time.time() - t_start, 1)}))
+        train_steps(args, pk, trainer, data, state, device, log, checkpoint)
+        if state.last_val is None or state.last_val["step"] != state.step:  # stopped early, or resumed at the end
+            state.last_val = validate_step(pk, data.val, state.step, log)
+    checkpoint()
+    print(json.dumps({"step": state.step, "validation": state.last_val, "seconds": round(time.time() - t_start, 1)}))
     if args.export:
         from .export import export_model_dir
 
         md = meta()
         images = torch.tensor(md["parity_images"]) if md["parity_images"] is not None else None
-        export_model_dir(pk, args.export, model_id=md["model_id"], model_version=md["model_version"],
+        export_model_dir(pk.cpu(), args.export, model_id=md["model_id"], model_version=md["model_version"],
                          losses=md["losses"], training=md["training"], validation=md["validation"],
                          parity_images=images)
         print(f"exported to {args.export}", file=sys.stderr)

@@ -6,11 +6,10 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import paffmem_pk  # noqa: E402  (pins OpenBLAS threads before numpy/torch load BLAS)
 from paffmem_pk import configure_threads  # noqa: E402
 
-# One torch thread: the tiny test models gain nothing from two, and while other builds share the
-# 2 cores, two OpenMP threads waiting on each other made the suite ~3x slower.
+# One torch thread (OpenBLAS: one too): the tiny test models gain nothing from more, and while other builds
+# share the cores, threads waiting on each other made the suite about 3x slower.
 configure_threads(int(os.environ.get("PAFFMEM_TEST_THREADS", "1")))
 
 HEADER = "subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal\n"

@@ -39,6 +39,7 @@ def test_train_resume_and_export(tmp_path, affectnet_dir):
     m = validate_model_dir(out)
     assert m["training"]["steps"] == 5 and m["training"]["count"] == 24 and m["training"]["batch"] == 4
     assert m["training"]["kind"] == "test-synthetic" and m["training"]["seed"] == 3
+    assert m["training"]["device"] == ("cuda" if torch.cuda.is_available() else "cpu")  # --device auto
     assert m["training"]["persons"] == 4 and m["validation"]["persons"] == 3
     assert m["validation"]["samples"] == 12 and -1 <= m["validation"]["ccc_valence"] <= 1
     assert m["losses"]["iden"]["enabled"] is False and m["losses"]["em"] == {"enabled": True, "weight": 0.02}
@@ -76,3 +77,15 @@ def test_max_minutes_stops_early_and_still_checkpoints(tmp_path, affectnet_dir):
                 "--workers", "1", "--no-progress", "--max-minutes", "0.000001"])
     ck = torch.load(os.path.join(run, "last.pt"))
     assert ck["step"] < 1000 and ck["export_meta"]["validation"]["step"] == ck["step"]
+
+
+def test_device_auto_cpu_and_cuda():
+    from paffmem_pk.train import resolve_device
+
+    assert resolve_device("cpu").type == "cpu"
+    assert resolve_device("auto").type == ("cuda" if torch.cuda.is_available() else "cpu")
+    if torch.cuda.is_available():
+        assert resolve_device("cuda").type == "cuda"
+    else:
+        with pytest.raises(SystemExit, match="--device cuda"):
+            resolve_device("cuda")

@@ -3,11 +3,8 @@ package dev.paffmem.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.schema.AffectPrediction;
-import dev.paffmem.schema.Phase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,12 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,9 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class BrokerRestartTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
+  static final JobOnKafka E2E = JobOnKafka.withoutBroker(); // the broker runs in a JVM of its own, killed mid-stream
 
   static final List<String> PERSONS = List.of("k1", "k2", "k3", "k4");
   static final int FRAMES = 100;
@@ -70,15 +61,9 @@ class BrokerRestartTest {
         admin.createTopics(List.of(new NewTopic("br-frames", 2, (short) 1), new NewTopic("br-predictions", 2, (short) 1),
             new NewTopic("br-rejected", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
       }
-      JobConfig cfg = JobConfig.parse("--bootstrap-servers", bootstrap, "--input-topic", "br-frames",
-          "--output-topic", "br-predictions", "--dead-letter-topic", "br-rejected", "--group-id", "br",
-          "--transactional-id-prefix", "br", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-          "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-          "--checkpoint-interval", "500ms", "--parallelism", "2"); // restarts: the cluster's (the local default)
-      ModelManifest manifest = PAffMemJob.validateModel(cfg);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-      PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-      job = env.executeAsync("broker-restart");
+      // restarts: the cluster's (the local default)
+      JobConfig cfg = JobConfig.parse(JobOnKafka.flags(bootstrap, "br", "--checkpoint-interval", "500ms").toArray(String[]::new));
+      job = JobOnKafka.start(cfg, "broker-restart");
 
       // about 12 frames a second per person for 8 s: the stream goes on while the broker is down (the producer retries)
       writer = new Thread(() -> {

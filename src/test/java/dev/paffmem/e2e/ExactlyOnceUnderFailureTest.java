@@ -3,9 +3,7 @@ package dev.paffmem.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.model.KafkaRecordBytes;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
@@ -19,11 +17,7 @@ import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,25 +33,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ExactlyOnceUnderFailureTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
+  static final JobOnKafka E2E = JobOnKafka.withBroker();
 
-  static EmbeddedKafkaBroker kafka;
   static final List<String> PERSONS = List.of("p1", "p2", "p3", "p4");
   static final int FRAMES = 30;
   static int BAD_RECORDS;
 
   @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaBroker.start();
-    kafka.createTopic("eo-frames", 2);
-    BAD_RECORDS = TestStream.writeInput(kafka.bootstrapServers(), "eo-frames", PERSONS, FRAMES).size();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
+  static void writeInput() {
+    E2E.kafka().createTopic("eo-frames", 2);
+    BAD_RECORDS = TestStream.writeInput(E2E.kafka().bootstrapServers(), "eo-frames", PERSONS, FRAMES).size();
   }
 
   /** Throws once, in one subtask, after a checkpoint has completed and some more records went through. */
@@ -85,19 +70,14 @@ class ExactlyOnceUnderFailureTest {
   /** Runs the job until every prediction and dead letter is committed (and 2 s more), then cancels it. */
   private static Map<String, AffectPrediction> run(String name, UnaryOperator<DataStream<KafkaRecordBytes>> hook)
       throws Exception {
+    EmbeddedKafkaBroker kafka = E2E.kafka();
     kafka.createTopic(name + "-predictions", 2);
     kafka.createTopic(name + "-rejected", 1);
-    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "eo-frames",
-        "--output-topic", name + "-predictions", "--dead-letter-topic", name + "-rejected", "--group-id", name,
-        "--transactional-id-prefix", name, "--model-dir", TestStream.model().toString(), "--device", "cpu",
-        "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
+    JobConfig cfg = E2E.config(name, "--input-topic", "eo-frames",
         // every prediction the memory's, whatever the timing of generation: the two runs compare frame by frame
         "--predictions-while-seeding", "WAIT",
-        "--checkpoint-interval", "300ms", "--parallelism", "2", "--restart-strategy", "FIXED_DELAY", "--restart-attempts", "3");
-    ModelManifest manifest = PAffMemJob.validateModel(cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PAffMemJob.buildKafkaJob(env, cfg, manifest, hook);
-    JobClient job = env.executeAsync(name);
+        "--checkpoint-interval", "300ms", "--restart-strategy", "FIXED_DELAY", "--restart-attempts", "3");
+    JobClient job = JobOnKafka.start(cfg, name, hook);
     try {
       Map<String, AffectPrediction> predictions = TestStream.byFrame(TestStream.predictions(TestStream.readCommitted(
           kafka.bootstrapServers(), name + "-predictions", PERSONS.size() * FRAMES, Duration.ofSeconds(120))));

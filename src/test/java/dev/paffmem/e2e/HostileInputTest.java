@@ -3,13 +3,10 @@ package dev.paffmem.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.ingest.FrameDecoder;
-import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.model.KafkaRecordBytes;
 import dev.paffmem.job.sink.DeadLetters;
-import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.RejectedFrame;
 import dev.paffmem.schema.WireFormat;
@@ -22,19 +19,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,23 +37,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HostileInputTest {
 
+  // the corpus holds values of about 1.05 MB and a 200 KB key: the broker must take them in
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
-
-  static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    // the corpus holds values of about 1.05 MB and a 200 KB key: the broker must take them in
-    kafka = EmbeddedKafkaBroker.builder().property("message.max.bytes", "4194304").start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
+  static final JobOnKafka E2E = JobOnKafka.withBroker(b -> b.property("message.max.bytes", "4194304"));
 
   @Test
   void everyCaseOfTheCorpusIsDecidedAsExpectedByTheDecoder() {
@@ -82,9 +59,7 @@ class HostileInputTest {
   @Test
   void theJobGivesOnePredictionOrOneDeadLetterPerRecordAndNeverRestarts() throws Exception {
     List<HostileCorpus.Case> corpus = HostileCorpus.build();
-    kafka.createTopic("hostile-frames", 2);
-    kafka.createTopic("hostile-predictions", 2);
-    kafka.createTopic("hostile-rejected", 1);
+    E2E.createTopics("hostile");
 
     Map<String, HostileCorpus.Case> byOffset = new HashMap<>();
     List<String> after = List.of("after-a", "after-b", "after-c");
@@ -104,23 +79,15 @@ class HostileInputTest {
     long expectedRejects = corpus.stream().filter(c -> c.expected() != null).count();
     long expectedPredictions = corpus.size() - expectedRejects + (long) after.size() * framesAfter;
 
-    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "hostile-frames",
-        "--output-topic", "hostile-predictions", "--dead-letter-topic", "hostile-rejected", "--group-id", "hostile",
-        "--transactional-id-prefix", "hostile", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-        "--generation-frames", "1", "--generation-targets", "4", "--batch-max-size", "16", "--memory-epochs", "2",
-        "--checkpoint-interval", "1s", "--parallelism", "2",
-        "--restart-strategy", "NONE");
-    ModelManifest manifest = PAffMemJob.validateModel(cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-    JobClient job = env.executeAsync("hostile");
+    JobClient job = JobOnKafka.start(E2E.config("hostile", "--generation-frames", "1", "--generation-targets", "4",
+        "--memory-epochs", "2", "--restart-strategy", "NONE"), "hostile");
     List<AffectPrediction> predictions;
     List<RejectedFrame> rejected;
     JobStatus status;
     try {
-      predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), "hostile-predictions",
+      predictions = TestStream.predictions(TestStream.readCommitted(E2E.kafka().bootstrapServers(), "hostile-predictions",
           (int) expectedPredictions, Duration.ofSeconds(120)));
-      rejected = TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "hostile-rejected",
+      rejected = TestStream.rejected(TestStream.readCommitted(E2E.kafka().bootstrapServers(), "hostile-rejected",
           (int) expectedRejects, Duration.ofSeconds(30)));
       status = job.getJobStatus().get();
     } finally {
@@ -158,9 +125,9 @@ class HostileInputTest {
 
   @Test
   void aDeadLetterTopicThatTakesLessGetsShorterDeadLettersAndTheJobKeepsRunning() throws Exception {
-    kafka.createTopic("small-frames", 1);
-    kafka.createTopic("small-predictions", 1);
-    kafka.createTopic("small-rejected", 1, Map.of("max.message.bytes", "200000"));
+    E2E.kafka().createTopic("small-frames", 1);
+    E2E.kafka().createTopic("small-predictions", 1);
+    E2E.kafka().createTopic("small-rejected", 1, Map.of("max.message.bytes", "200000"));
     byte[] junk = new byte[600_000];
     new java.util.SplittableRandom(3).nextBytes(junk);
     junk[0] = 0x42;
@@ -168,20 +135,15 @@ class HostileInputTest {
       producer.send(new ProducerRecord<>("small-frames", HostileCorpus.key("s"), junk)).get();
       producer.send(new ProducerRecord<>("small-frames", HostileCorpus.key("s"), TestStream.bytes(TestStream.frame("s", 0)))).get();
     }
-    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "small-frames",
-        "--output-topic", "small-predictions", "--dead-letter-topic", "small-rejected", "--group-id", "small",
-        "--transactional-id-prefix", "small", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-        "--generation-frames", "1", "--generation-targets", "4", "--checkpoint-interval", "500ms", "--parallelism", "1",
-        "--restart-strategy", "NONE");
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PAffMemJob.buildKafkaJob(env, cfg, PAffMemJob.validateModel(cfg), UnaryOperator.identity());
-    JobClient job = env.executeAsync("small-dead-letters");
+    JobClient job = JobOnKafka.start(E2E.config("small", "--generation-frames", "1", "--generation-targets", "4",
+        "--batch-max-size", "64", "--memory-epochs", "10", "--checkpoint-interval", "500ms", "--parallelism", "1",
+        "--restart-strategy", "NONE"), "small-dead-letters");
     List<RejectedFrame> rejected;
     int predictions;
     JobStatus status;
     try {
-      predictions = TestStream.readCommitted(kafka.bootstrapServers(), "small-predictions", 1, Duration.ofSeconds(60)).size();
-      rejected = TestStream.rejected(TestStream.readCommitted(kafka.bootstrapServers(), "small-rejected", 1,
+      predictions = TestStream.readCommitted(E2E.kafka().bootstrapServers(), "small-predictions", 1, Duration.ofSeconds(60)).size();
+      rejected = TestStream.rejected(TestStream.readCommitted(E2E.kafka().bootstrapServers(), "small-rejected", 1,
           Duration.ofSeconds(10)));
       status = job.getJobStatus().get();
     } finally {
@@ -218,7 +180,7 @@ class HostileInputTest {
 
   private static KafkaProducer<byte[], byte[]> producer() {
     Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, E2E.kafka().bootstrapServers());
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "4194304");
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

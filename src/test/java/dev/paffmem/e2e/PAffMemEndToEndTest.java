@@ -3,12 +3,8 @@ package dev.paffmem.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.PAffMemJob;
-import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
-import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
 import java.time.Duration;
@@ -16,13 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,40 +24,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class PAffMemEndToEndTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
-
-  static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    kafka.close();
-  }
+  static final JobOnKafka E2E = JobOnKafka.withBroker();
 
   @Test
   void everyValidFrameYieldsOnePredictionInOrderAndRejectsGoToTheDeadLetterTopic() throws Exception {
-    kafka.createTopic("e2e-frames", 2);
-    kafka.createTopic("e2e-predictions", 2);
-    kafka.createTopic("e2e-rejected", 1);
+    EmbeddedKafkaBroker kafka = E2E.kafka();
+    E2E.createTopics("e2e");
     List<String> persons = List.of("alice", "bob", "carol", "dave", "erin");
     int frames = 8;
     List<RejectReason> expectedRejects = TestStream.writeInput(kafka.bootstrapServers(), "e2e-frames", persons, frames);
 
-    JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "e2e-frames",
-        "--output-topic", "e2e-predictions", "--dead-letter-topic", "e2e-rejected", "--group-id", "e2e",
-        "--transactional-id-prefix", "e2e", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-        "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-        "--checkpoint-interval", "1s", "--parallelism", "2");
-    ModelManifest manifest = PAffMemJob.validateModel(cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-    JobClient job = env.executeAsync("e2e"); // a streaming job: runs until cancelled
+    JobClient job = JobOnKafka.start(E2E.config("e2e"), "e2e"); // a streaming job: runs until cancelled
 
     int valid = persons.size() * frames;
     List<AffectPrediction> predictions;

@@ -3,14 +3,10 @@ package dev.paffmem.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.PAffMemJob;
-import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +15,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PythonExampleEndToEndTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
+  static final JobOnKafka E2E = JobOnKafka.withBroker();
 
   static final Path EXAMPLES = Path.of("../examples/python").toAbsolutePath().normalize();
   static final int FRAMES = 6;
@@ -51,49 +41,39 @@ class PythonExampleEndToEndTest {
 
   @Test
   void framesFromPythonYieldPredictionsThatDecodeInPython() throws Exception {
-    try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
-      kafka.createTopic("py-frames", 2);
-      kafka.createTopic("py-predictions", 2);
-      kafka.createTopic("py-rejected", 1);
-      for (String person : List.of("alice", "bob")) {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", EXAMPLES.resolve("face_frame_producer.py").toString(),
-            "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "py-frames", "--person", person,
-            "--start-time", "2026-01-01T00:00:00Z"));
-        cmd.addAll(images(person));
-        String out = run(cmd, 60);
-        assertTrue(out.contains("sent " + FRAMES + " FaceFrames for " + person), out);
-      }
-
-      JobConfig cfg = JobConfig.parse("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "py-frames",
-          "--output-topic", "py-predictions", "--dead-letter-topic", "py-rejected", "--group-id", "py",
-          "--transactional-id-prefix", "py", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-          "--generation-frames", "2", "--generation-targets", "8", "--memory-epochs", "3",
-          "--checkpoint-interval", "1s", "--parallelism", "2");
-      ModelManifest manifest = PAffMemJob.validateModel(cfg);
-      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-      PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-      JobClient job = env.executeAsync("python-example");
-      String predictions;
-      try {
-        predictions = run(List.of("/usr/bin/python3", EXAMPLES.resolve("affect_prediction_consumer.py").toString(),
-            "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "py-predictions",
-            "--max-records", String.valueOf(2 * FRAMES), "--timeout", "150"), 180);
-      } finally {
-        job.cancel().get();
-      }
-      Map<String, List<Long>> frames = new TreeMap<>();
-      Pattern p = Pattern.compile("\"personId\": \"(\\w+)\".*\"frameIndex\": (\\d+).*\"phase\": \"(\\w+)\"");
-      for (String line : predictions.split("\n")) {
-        Matcher m = p.matcher(line);
-        if (m.find()) {
-          frames.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
-        }
-      }
-      List<Long> all = List.of(0L, 1L, 2L, 3L, 4L, 5L);
-      assertEquals(Map.of("alice", all, "bob", all), frames, predictions);
-      assertEquals(0, TestStream.readCommitted(kafka.bootstrapServers(), "py-rejected", 0, Duration.ofSeconds(2))
-          .size(), "no frame from Python was rejected");
+    EmbeddedKafkaBroker kafka = E2E.kafka();
+    E2E.createTopics("py");
+    for (String person : List.of("alice", "bob")) {
+      List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", EXAMPLES.resolve("face_frame_producer.py").toString(),
+          "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "py-frames", "--person", person,
+          "--start-time", "2026-01-01T00:00:00Z"));
+      cmd.addAll(images(person));
+      String out = run(cmd, 60);
+      assertTrue(out.contains("sent " + FRAMES + " FaceFrames for " + person), out);
     }
+
+    JobClient job = JobOnKafka.start(E2E.config("py", "--generation-frames", "2", "--batch-max-size", "64"),
+        "python-example");
+    String predictions;
+    try {
+      predictions = run(List.of("/usr/bin/python3", EXAMPLES.resolve("affect_prediction_consumer.py").toString(),
+          "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "py-predictions",
+          "--max-records", String.valueOf(2 * FRAMES), "--timeout", "150"), 180);
+    } finally {
+      job.cancel().get();
+    }
+    Map<String, List<Long>> frames = new TreeMap<>();
+    Pattern p = Pattern.compile("\"personId\": \"(\\w+)\".*\"frameIndex\": (\\d+).*\"phase\": \"(\\w+)\"");
+    for (String line : predictions.split("\n")) {
+      Matcher m = p.matcher(line);
+      if (m.find()) {
+        frames.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Long.parseLong(m.group(2)));
+      }
+    }
+    List<Long> all = List.of(0L, 1L, 2L, 3L, 4L, 5L);
+    assertEquals(Map.of("alice", all, "bob", all), frames, predictions);
+    assertEquals(0, TestStream.readCommitted(kafka.bootstrapServers(), "py-rejected", 0, Duration.ofSeconds(2))
+        .size(), "no frame from Python was rejected");
   }
 
   private List<String> images(String person) throws IOException {

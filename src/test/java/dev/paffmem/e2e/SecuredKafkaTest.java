@@ -11,18 +11,13 @@ import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,30 +29,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SecuredKafkaTest {
 
   @RegisterExtension
-  static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-      .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-      .setConfiguration(PAffMemJob.localClusterConfiguration()).build());
-
-  static EmbeddedKafkaBroker kafka;
-
-  @BeforeAll
-  static void startKafka() {
-    kafka = EmbeddedKafkaBroker.builder().saslSsl("paffmem-job", "correct-horse-battery").start();
-  }
-
-  @AfterAll
-  static void stopKafka() {
-    if (kafka != null) {
-      kafka.close();
-    }
-  }
+  static final JobOnKafka E2E = JobOnKafka.withBroker(b -> b.saslSsl("paffmem-job", "correct-horse-battery"));
 
   static List<String> flags(Map<String, String> security) {
-    List<String> args = new ArrayList<>(List.of("--bootstrap-servers", kafka.bootstrapServers(), "--input-topic",
-        "sec-frames", "--output-topic", "sec-predictions", "--dead-letter-topic", "sec-rejected", "--group-id", "sec",
-        "--transactional-id-prefix", "sec", "--model-dir", TestStream.model().toString(), "--device", "cpu",
-        "--generation-frames", "3", "--generation-targets", "8", "--batch-max-size", "16", "--memory-epochs", "3",
-        "--checkpoint-interval", "500ms", "--parallelism", "2"));
+    List<String> args = JobOnKafka.flags(E2E.kafka().bootstrapServers(), "sec", "--checkpoint-interval", "500ms");
     security.forEach((k, v) -> {
       args.add("--kafka-property");
       args.add(k + "=" + v);
@@ -67,9 +42,8 @@ class SecuredKafkaTest {
 
   @Test
   void theJobRunsOnASaslSslBrokerWithKafkaPropertiesOnly() throws Exception {
-    kafka.createTopic("sec-frames", 2);
-    kafka.createTopic("sec-predictions", 2);
-    kafka.createTopic("sec-rejected", 1);
+    EmbeddedKafkaBroker kafka = E2E.kafka();
+    E2E.createTopics("sec");
     List<String> persons = List.of("sam", "tia");
     int frames = 6;
     try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(kafka.bootstrapServers(), kafka.clientProperties())) {
@@ -80,11 +54,7 @@ class SecuredKafkaTest {
       }
       producer.flush();
     }
-    JobConfig cfg = JobConfig.parse(flags(kafka.clientProperties()).toArray(String[]::new));
-    ModelManifest manifest = PAffMemJob.validateModel(cfg);
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-    PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
-    JobClient job = env.executeAsync("secured");
+    JobClient job = JobOnKafka.start(JobConfig.parse(flags(kafka.clientProperties()).toArray(String[]::new)), "secured");
     List<AffectPrediction> predictions;
     try {
       predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), kafka.clientProperties(),
@@ -99,7 +69,7 @@ class SecuredKafkaTest {
 
   @Test
   void aWrongPasswordFailsTheStartWithAMessageThatSaysSo() {
-    JobConfig cfg = JobConfig.parse(flags(kafka.clientProperties("paffmem-job", "wrong-password")).toArray(String[]::new));
+    JobConfig cfg = JobConfig.parse(flags(E2E.kafka().clientProperties("paffmem-job", "wrong-password")).toArray(String[]::new));
     ModelManifest manifest = PAffMemJob.validateModel(cfg);
     long start = System.nanoTime();
     ConfigException e = assertThrows(ConfigException.class, () -> PAffMemJob.buildKafkaJob(

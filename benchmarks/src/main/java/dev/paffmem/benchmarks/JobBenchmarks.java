@@ -1,7 +1,5 @@
 package dev.paffmem.benchmarks;
 
-import dev.paffmem.benchmarks.job.Arrivals;
-import dev.paffmem.benchmarks.job.BareOrt;
 import dev.paffmem.benchmarks.job.Flops;
 import dev.paffmem.benchmarks.job.FramePool;
 import dev.paffmem.benchmarks.job.JobRunner;
@@ -10,12 +8,12 @@ import dev.paffmem.benchmarks.job.JobRunner.Topics;
 import dev.paffmem.benchmarks.job.KafkaIo;
 import dev.paffmem.benchmarks.job.KafkaIo.Out;
 import dev.paffmem.benchmarks.job.Machine;
-import dev.paffmem.benchmarks.job.PeakFlops;
 import dev.paffmem.benchmarks.job.TaskTimes;
 import dev.paffmem.benchmarks.job.Profile;
 import dev.paffmem.benchmarks.job.Results;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
@@ -25,14 +23,12 @@ import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.Sample;
 import dev.paffmem.schema.ImageEncoding;
-import dev.paffmem.schema.Phase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +47,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -74,6 +71,12 @@ import picocli.CommandLine.Parameters;
  * {@code state} (bytes per person, checkpoint size and time), {@code scale} (1, 100, 10,000 persons).
  * The affective memory's share of CPU time is reported by {@code steady} and {@code onboarding}.
  * Results: {@code --out} (results.md, details.txt).
+ *
+ * <p>Each benchmark is a class of its own ({@link PeakBenchmark}, {@link SteadyBenchmark}, {@link StagesBenchmark},
+ * {@link OnboardingBenchmark}, {@link LatencyBenchmark}, {@link StateBenchmark}, {@link ScaleBenchmark},
+ * {@link MixedBenchmark}, {@link BackendsBenchmark}); this class (about 580 lines, for its reason: the suite's
+ * 30-odd flags) holds the flags, the sizes, the broker and frame pool, and the runs several benchmarks share
+ * (the onboarded memory, seeded savepoints, throughput runs, JVM warm-up).
  */
 @Command(name = "job-benchmarks", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Benchmarks of the P-AffMem job against bare ONNX Runtime, in one JVM.")
@@ -92,14 +95,17 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
   boolean quick;
 
-  @Option(names = "--model-dir", description = "The model (default: the shipped models/demo-pk).")
+  @Mixin
+  LocalJobOptions job = new LocalJobOptions(); // --model-dir, --parallelism
+
+  /** The model of the runs: --model-dir, or the shipped one (set by {@link #call}). */
   Path modelDir;
 
   @Option(names = "--full-width-model-dir", defaultValue = "data/pk-random-w1",
       description = "Paper-width (1.0) random model for onboarding; skipped when absent (default: ${DEFAULT-VALUE}).")
   Path fullWidthModelDir;
 
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}, the cores).")
+  /** Job parallelism: --parallelism (set by {@link #call}). */
   int parallelism;
 
   @Option(names = "--intra-op-threads", defaultValue = "1", description = "ORT intra-op threads, job and baseline (default: ${DEFAULT-VALUE}, the job's).")
@@ -176,15 +182,15 @@ public final class JobBenchmarks implements Callable<Integer> {
   /** The figures of the last run (for tests). */
   public final Results results = new Results();
 
-  private EmbeddedKafkaBroker broker;
-  private FramePool pool;
-  private ModelManifest manifest;
-  private Flops flops;
+  EmbeddedKafkaBroker broker;
+  FramePool pool;
+  ModelManifest manifest;
+  Flops flops;
   private byte[] onboardedMemory; // the memory after 1,000 frames, built as the job builds it
-  private final Map<Integer, String> savepoints = new LinkedHashMap<>();
-  private double steadyRate = Double.NaN;
-  private boolean jvmWarm;
-  private final List<String> failed = new ArrayList<>();
+  final Map<Integer, String> savepoints = new LinkedHashMap<>();
+  double steadyRate = Double.NaN;
+  boolean jvmWarm;
+  final List<String> failed = new ArrayList<>();
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new JobBenchmarks()).execute(args));
@@ -242,9 +248,8 @@ public final class JobBenchmarks implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this), "unknown --steady-variants " + v + "; known: jpeg, raw, full");
       }
     }
-    if (modelDir == null) {
-      modelDir = defaultModel();
-    }
+    modelDir = job.modelDir();
+    parallelism = job.parallelism();
     if (scalePersons == null) {
       scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
     }
@@ -269,15 +274,15 @@ public final class JobBenchmarks implements Callable<Integer> {
         results.detail("\n## " + b + " (load average " + Machine.loadAverage() + ")");
         try {
         switch (b) {
-          case "peak" -> peak();
-          case "steady" -> steady();
-          case "stages" -> stages();
-          case "onboarding" -> onboarding();
-          case "latency" -> latency();
-          case "state" -> state();
-          case "scale" -> scale();
-          case "mixed" -> mixed();
-          case "backends" -> backends();
+          case "peak" -> new PeakBenchmark(this).run();
+          case "steady" -> new SteadyBenchmark(this).run();
+          case "stages" -> new StagesBenchmark(this).run();
+          case "onboarding" -> new OnboardingBenchmark(this).run();
+          case "latency" -> new LatencyBenchmark(this).run();
+          case "state" -> new StateBenchmark(this).run();
+          case "scale" -> new ScaleBenchmark(this).run();
+          case "mixed" -> new MixedBenchmark(this).run();
+          case "backends" -> new BackendsBenchmark(this).run();
           default -> throw new IllegalStateException(b);
         }
         } catch (Exception e) { // one failed benchmark must not lose the others' figures
@@ -302,32 +307,11 @@ public final class JobBenchmarks implements Callable<Integer> {
     return 0;
   }
 
-  static Path defaultModel() {
-    return dev.paffmem.job.config.ShippedModel.directory();
-  }
-
   // ---- peak ------------------------------------------------------------------------------------
 
   double peak1 = Double.NaN;
   double peakAll = Double.NaN;
   double peakCpu = Double.NaN;
-
-  void peak() throws Exception {
-    int n = quick ? 512 : 2048;
-    int calls = quick ? 3 : 9;
-    PeakFlops.Peak one = PeakFlops.measure(n, 1, calls);
-    int cores = Runtime.getRuntime().availableProcessors();
-    PeakFlops.Peak all = PeakFlops.measure(n, cores, calls);
-    peak1 = one.bestGflops();
-    peakAll = all.bestGflops();
-    peakCpu = one.gflopsPerCpuSecond();
-    results.detail(String.format("  ORT MatMul %dx%d fp32: 1 thread best %.1f (median %.1f) GFLOP/s, %.1f GFLOP per CPU-second; %d threads best %.1f (median %.1f) GFLOP/s, %.1f per CPU-second",
-        n, n, one.bestGflops(), one.medianGflops(), one.gflopsPerCpuSecond(), cores, all.bestGflops(), all.medianGflops(),
-        all.gflopsPerCpuSecond()));
-    results.add("peak", "SGEMM, 1 thread, per CPU-second (load-independent)", peakCpu, "GFLOP/CPU-s");
-    results.add("peak", "SGEMM (ORT MatMul " + n + "²), 1 thread", peak1, "GFLOP/s");
-    results.add("peak", "SGEMM (ORT MatMul " + n + "²), " + cores + " threads", peakAll, "GFLOP/s");
-  }
 
   // ---- the memory the job would hold after onboarding and after 1,000 frames ------------------
 
@@ -493,33 +477,11 @@ public final class JobBenchmarks implements Callable<Integer> {
     }
   }
 
-  void steady() throws Exception {
-    warmUpJvm();
-    if (steadyVariants.contains("jpeg")) {
-      steady("shipped", modelDir, manifest, 0.5);
-    }
-    if (!quick && steadyVariants.contains("raw")) {
-      // The same run with frames sent as RAW_RGB8 (27 KB each instead of a ~1-3 KB JPEG): what the job costs
-      // when cameras send decoded crops, i.e. without the JPEG decode the bare ORT loop never does.
-      FramePool jpeg = pool;
-      pool = new FramePool(8, 32, ImageEncoding.RAW_RGB8);
-      try {
-        steady("shipped, RAW_RGB8 frames", modelDir, manifest, 0.15);
-      } finally {
-        pool = jpeg;
-      }
-    }
-    if (!quick && steadyVariants.contains("full") && fullWidthModelDir != null
-        && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
-      steady("full width", fullWidthModelDir, ModelManifest.load(fullWidthModelDir), 1.5);
-    }
-  }
-
   /**
    * Waits (at most 30 s) until the JIT compiler has less than 5 % of a core's work left, so that a bare ORT
-   * loop is not timed while the compiler threads still work off the queue a job run left behind: right after
-   * a job the "before" loop of the shipped model ran at 8,700-9,100 frames/s, the "after" loop at
-   * 12,700-13,300, at the same CPU time per frame.
+   * loop is not timed while the compiler threads still work off the queue a job run left behind (right after a
+   * job the "before" loop ran about a third slower than the "after" loop at the same CPU time per frame;
+   * BENCHMARKS.md, "Fixes made from these measurements").
    */
   static void awaitQuietJit() throws InterruptedException {
     java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
@@ -557,60 +519,6 @@ public final class JobBenchmarks implements Callable<Integer> {
         t.framesPerSecond(), (System.nanoTime() - t0) / 1e9, t.profile().category("JVM JIT")));
   }
 
-  /**
-   * One steady-state run. {@code backlog}: frames preloaded, as a fraction of what bare ORT would process in
-   * the run's length: 0.5 for JPEG frames; 0.15 for RAW_RGB8 frames (27 KB each: keeps the broker's log under
-   * 2 GB, and the job is several times slower than bare ORT anyway); 1.5 at full width (a longer run, so that
-   * JIT compilation is a small part of the window).
-   */
-  void steady(String label, Path model, ModelManifest m, double backlog) throws Exception {
-    int persons = steadyPersons();
-    float[] images = pool.modelImages(m, 256);
-    double seconds = quick ? 2 : 8;
-    String w = label + " (w " + Flops.of(model).width() + ")";
-    try (BareOrt bare = new BareOrt(m, intraOpThreads)) {
-      awaitQuietJit();
-      BareOrt.Rate before = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
-      long framesPerPerson = Math.max(5, Math.round(before.framesPerSecond() * backlog * windowSeconds() / persons));
-      Throughput job = throughputRun("steady", model, persons, framesPerPerson, List.of(), clusterOptions);
-      awaitQuietJit();
-      BareOrt.Rate after = bare.onlineFramesPerSecond(images, batchMaxSize, parallelism, seconds);
-      double bareRate = (before.framesPerSecond() + after.framesPerSecond()) / 2;
-      double bareCpu = (before.cpuSecondsPerFrame() + after.cpuSecondsPerFrame()) / 2;
-      Profile.Result p = job.profile();
-      double jobCpu = p.jobCpuSeconds() / job.frames();
-      double jit = p.category("JVM JIT") / job.frames();
-      if (label.equals("shipped")) {
-        steadyRate = job.framesPerSecond();
-      }
-      results.detail(String.format("  %s: bare ORT E + D_em, batch %d, %d threads x %d intra-op: %.1f frames/s before, %.1f after; %.3f / %.3f ms CPU per frame",
-          w, batchMaxSize, parallelism, intraOpThreads, before.framesPerSecond(), after.framesPerSecond(),
-          1000 * before.cpuSecondsPerFrame(), 1000 * after.cpuSecondsPerFrame()));
-      results.detail(String.format("  %s: job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames, %.3f ms job CPU per frame (%.3f of it JIT)",
-          w, persons, framesPerPerson, job.framesPerSecond(), job.frames(), 1000 * jobCpu, 1000 * jit));
-      results.detail(p.table());
-      results.detail(job.taskTimes());
-      results.add("steady", w + ": job throughput, online phase (" + persons + " persons past onboarding)", job.framesPerSecond(), "frames/s");
-      results.add("steady", w + ": bare ORT E + D_em, same batch and threads", bareRate, "frames/s");
-      results.addRatio("steady", w + ": job / bare ORT throughput (wall)", job.framesPerSecond() / bareRate, 0.9);
-      results.add("steady", w + ": job CPU per frame (without JIT compilation)", 1000 * (jobCpu - jit), "ms");
-      results.add("steady", w + ": bare ORT CPU per frame", 1000 * bareCpu, "ms");
-      results.addRatio("steady", w + ": bare / job CPU per frame (load-independent)", bareCpu / (jobCpu - jit), 0.9);
-      memoryShare(w + " online phase", p, job.frames());
-    }
-  }
-
-  /** CPU per frame of the job's work around ONNX Runtime, one stage at a time, with prototypes of fixes. */
-  void stages() throws Exception {
-    JobConfig cfg = JobConfig.parse(jobFlags().toArray(String[]::new));
-    Map<String, Double> us = dev.paffmem.benchmarks.job.Stages.measure(pool, manifest, batchMaxSize, onboardedMemory(),
-        cfg.memoryConfig(manifest.zDim()), quick ? 200 : 2000);
-    us.forEach((k, v) -> {
-      results.detail(String.format("  %-95s %8.1f us", k, v));
-      results.add("stages", k, v, "µs CPU/frame");
-    });
-  }
-
   void memoryShare(String phase, Profile.Result p, int frames) {
     double jobCpu = p.jobCpuSeconds() - p.category("JVM JIT"); // JIT compilation is warm-up, not per-frame work
     double memory = p.memoryCpuSeconds();
@@ -622,355 +530,6 @@ public final class JobBenchmarks implements Callable<Integer> {
   }
 
   // ---- onboarding ------------------------------------------------------------------------------
-
-  void onboarding() throws Exception {
-    if (Double.isNaN(peak1)) {
-      peak();
-    }
-    onboarding("shipped", modelDir, quick ? 3 : generationFrames());
-    if (!quick && fullWidthModelDir != null && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
-      onboarding("full width", fullWidthModelDir, 2);
-    } else if (!quick) {
-      results.detail("  full width skipped: no model at " + fullWidthModelDir);
-    }
-  }
-
-  /**
-   * A new person's generation phase in a running job. A warm-up person's first frame goes first
-   * (ONNX Runtime's first runs and JIT); then the new person's first {@code frames} frames are sent
-   * at once: time per generation frame = (emission of the last - sending of the first) / frames,
-   * and a person's onboarding = generation frames x that.
-   */
-  void onboarding(String label, Path model, int frames) throws Exception {
-    ModelManifest m = ModelManifest.load(model);
-    Flops f = Flops.of(model);
-    int t = targets();
-    Topics topics = Topics.fresh("onboarding");
-    topics.create(broker, parallelism);
-    Path jfr = workDir.resolve("onboarding-" + label.replace(' ', '-') + ".jfr");
-    String person = FramePool.personId(0);
-    BareOrt.FrameTime bareBefore;
-    try (BareOrt bare = new BareOrt(m, intraOpThreads)) { // before and after the job: the machine's load drifts
-      awaitQuietJit();
-      bareBefore = bare.generationSecondsPerFrame(pool.modelImages(m, 1), t, batchMaxSize, frames);
-    }
-    double jobPerFrame;
-    Profile.Result prof;
-    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false);
-         Running job = JobRunner.start(broker, topics, model, parallelism, onboardingFlags(), c -> c)) {
-      KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, 1000, 1, 0, 1); // warm-up person
-      if (!follower.awaitCount(1, Duration.ofMinutes(10))) {
-        throw new IllegalStateException("onboarding: no prediction for the warm-up person");
-      }
-      Profile profile = Profile.start(jfr);
-      long sent = System.currentTimeMillis();
-      KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, 0, 1, 0, frames);
-      follower.awaitCount(1 + frames, Duration.ofMinutes(30));
-      prof = profile.stop();
-      List<Out> outs = follower.snapshot().stream().filter(o -> o.personId().equals(person))
-          .sorted(Comparator.comparingLong(Out::frameIndex)).toList();
-      if (outs.size() != frames || outs.stream().anyMatch(o -> o.phase() != Phase.GENERATING)) {
-        throw new IllegalStateException("onboarding: expected " + frames + " GENERATING predictions, got " + outs);
-      }
-      jobPerFrame = (outs.get(frames - 1).processingTimeMs() - sent) / 1000.0 / frames;
-    }
-    BareOrt.FrameTime bareAfter;
-    try (BareOrt bare = new BareOrt(m, intraOpThreads)) {
-      awaitQuietJit();
-      bareAfter = bare.generationSecondsPerFrame(pool.modelImages(m, 1), t, batchMaxSize, frames);
-    }
-    BareOrt.FrameTime bareTime = new BareOrt.FrameTime((bareBefore.wallSeconds() + bareAfter.wallSeconds()) / 2,
-        (bareBefore.cpuSeconds() + bareAfter.cpuSeconds()) / 2);
-    results.detail(String.format("  %s: bare ORT %.2f s (%.2f s CPU) per frame before the job, %.2f s (%.2f s CPU) after", label,
-        bareBefore.wallSeconds(), bareBefore.cpuSeconds(), bareAfter.wallSeconds(), bareAfter.cpuSeconds()));
-    double barePerFrame = bareTime.wallSeconds();
-    double jobCpuPerFrame = (prof.jobCpuSeconds() - prof.category("JVM JIT")) / frames; // JIT is warm-up
-    int g = generationFrames();
-    double gflopPerPerson = g * f.generationFrame(t) / 1e9;
-    double jobPerson = g * jobPerFrame;
-    results.detail(String.format("  %s (%s, width %s): job %.2f s per generation frame (%.2f s job CPU without JIT), bare ORT %.2f s (%.2f s CPU); %d x %d targets = %.1f GFLOP per person",
-        label, m.modelId(), f.width(), jobPerFrame, jobCpuPerFrame, barePerFrame, bareTime.cpuSeconds(), g, t, gflopPerPerson));
-    results.detail(prof.table());
-    String w = label + " (w " + f.width() + ")";
-    results.add("onboarding", w + ": job time per new person (" + g + " frames x " + t + " targets)", jobPerson, "s");
-    results.add("onboarding", w + ": bare ORT time, same G and E batches", g * barePerFrame, "s");
-    results.addRatio("onboarding", w + ": bare / job time (wall)", barePerFrame / jobPerFrame, 0.9);
-    results.addRatio("onboarding", w + ": bare / job CPU per frame (load-independent)", bareTime.cpuSeconds() / jobCpuPerFrame, 0.9);
-    results.add("onboarding", w + ": GFLOP per person", gflopPerPerson, "GFLOP");
-    results.add("onboarding", w + ": achieved GFLOP/s (job)", gflopPerPerson / jobPerson, "GFLOP/s");
-    results.add("onboarding", w + ": achieved / 1-thread SGEMM peak", 100 * gflopPerPerson / jobPerson / peak1, "%");
-    double perCpu = f.generationFrame(t) / 1e9 / jobCpuPerFrame;
-    results.add("onboarding", w + ": achieved GFLOP per job CPU-second", perCpu, "GFLOP/CPU-s");
-    results.add("onboarding", w + ": achieved per CPU-second / SGEMM per CPU-second", 100 * perCpu / peakCpu, "%");
-    if (label.equals("shipped")) {
-      memoryShare("generation phase", prof, frames);
-    }
-  }
-
-  /**
-   * Generation as fast as the job can: all of the model thread's time (share 1), and each generation frame's
-   * prediction held until its edits are trained (WAIT), so the last prediction marks the end of generation.
-   */
-  List<String> onboardingFlags() {
-    List<String> flags = jobFlags();
-    flags.addAll(List.of("--generation-cpu-share", "1", "--predictions-while-seeding", "WAIT"));
-    return flags;
-  }
-
-  // ---- mixed: established persons plus new persons arriving --------------------------------------
-
-  /** What one mixed case measured. */
-  record Mixed(long[] established, long[] firstPrediction, long[] memoryReady, int arrived, int notReady,
-      double maxCheckpointMs, long missing, double windowSeconds) {}
-
-  /**
-   * Established persons (past onboarding, from a seeded savepoint) at 50 % of the steady rate, plus new persons
-   * arriving: first a burst (onboarding capacity: persons made memory-ready per minute while the established load
-   * runs), then arrivals at fractions of that capacity, at-least-once and exactly-once, and with nobody arriving
-   * (the reference); then exactly-once at several checkpoint intervals with many persons' state.
-   */
-  void mixed() throws Exception {
-    double rate;
-    if (mixedEstablishedRate != null) {
-      rate = mixedEstablishedRate;
-    } else {
-      if (Double.isNaN(steadyRate)) {
-        steady();
-      }
-      rate = 0.5 * steadyRate;
-    }
-    int persons = steadyPersons();
-    String savepoint = seededSavepoint(persons);
-    double window = quick && mixedWindow == 90 ? 15 : mixedWindow;
-    results.detail(String.format("  established: %d persons at %.0f frames/s; new persons stream at 25 frames/s from"
-        + " their arrival; window %.0f s per case", persons, rate, window));
-
-    // onboarding capacity: a burst of new persons under the established load, at-least-once
-    int burst = quick ? 2 : 4;
-    Mixed cap = mixedCase("AT_LEAST_ONCE", "10s", persons, savepoint, rate, 0, burst, Math.max(window, quick ? 60 : 240),
-        true);
-    double capacity = cap.memoryReady().length == burst
-        ? 60.0 * burst / (cap.memoryReady()[burst - 1] / 1000.0)
-        : 60.0 * cap.memoryReady().length / cap.windowSeconds(); // not all ready: those that were, over the run
-    results.detail(String.format("  capacity: %d new persons at once, memory-ready after %s ms (first prediction %s ms);"
-        + " %.2f persons/min", burst, Arrays.toString(cap.memoryReady()), Arrays.toString(cap.firstPrediction()), capacity));
-    results.add("mixed", "onboarding capacity under the established load (" + burst + " at once)", capacity, "persons/min");
-    results.add("mixed", "burst: max checkpoint duration", cap.maxCheckpointMs(), "ms");
-    if (!(capacity > 0)) {
-      results.detail("  no new person became memory-ready during the burst: arrival cases skipped");
-    }
-
-    for (String delivery : capacity > 0 ? mixedDeliveries : List.<String>of()) {
-      String interval = delivery.equals("EXACTLY_ONCE") ? mixedInterval : "10s";
-      String d = delivery.equals("EXACTLY_ONCE") ? "exactly-once (checkpoint " + interval + ")" : "at-least-once";
-      List<Double> fractions = new ArrayList<>(List.of(0.0));
-      fractions.addAll(mixedArrivals);
-      for (double fraction : fractions) {
-        double perMin = fraction * capacity;
-        double intervalMs = perMin > 0 ? 60_000 / perMin : 0;
-        int arrivals = perMin > 0 ? (int) Math.max(1, Math.ceil(window * 1000 / intervalMs)) : 0;
-        Mixed m = mixedCase(delivery, interval, persons, savepoint, rate, intervalMs, arrivals, window, false);
-        String name = String.format("%s, new persons at %.2f x capacity (%.2f/min)", d, fraction, perMin);
-        results.detail(String.format("  %s: established p50 %s / p99 %s ms (%d frames, %d not out); %d new persons:"
-            + " first prediction p50 %s / max %s ms, memory-ready p50 %s / max %s ms (%d not ready by the end);"
-            + " max checkpoint %.0f ms", name, ms(pct(m.established(), 50)), ms(pct(m.established(), 99)),
-            m.established().length, m.missing(), m.arrived(), ms(pct(m.firstPrediction(), 50)),
-            ms(pct(m.firstPrediction(), 100)), ms(pct(m.memoryReady(), 50)), ms(pct(m.memoryReady(), 100)),
-            m.notReady(), m.maxCheckpointMs()));
-        results.add("mixed", name + ": established p50", pct(m.established(), 50), "ms");
-        results.add("mixed", name + ": established p99", pct(m.established(), 99), "ms");
-        if (m.arrived() > 0) {
-          results.add("mixed", name + ": new persons' first prediction, max", pct(m.firstPrediction(), 100), "ms");
-          results.add("mixed", name + ": new persons' memory-ready, p50", pct(m.memoryReady(), 50), "ms");
-          results.add("mixed", name + ": new persons not memory-ready by the end of the window", m.notReady(), "");
-        }
-        results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
-      }
-    }
-
-    int statePersons = quick ? 200 : mixedStatePersons;
-    String big = seededSavepoint(statePersons);
-    for (String interval : mixedIntervals) {
-      Mixed m = mixedCase("EXACTLY_ONCE", interval, statePersons, big, rate, 0, 0, window, false);
-      String name = String.format("exactly-once, checkpoint %s, %d persons' state, no one onboarding", interval, statePersons);
-      results.detail(String.format("  %s: p50 %s / p99 %s ms (%d frames); max checkpoint %.0f ms", name,
-          ms(pct(m.established(), 50)), ms(pct(m.established(), 99)), m.established().length, m.maxCheckpointMs()));
-      results.add("mixed", name + ": p50", pct(m.established(), 50), "ms");
-      results.add("mixed", name + ": p99", pct(m.established(), 99), "ms");
-      results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
-    }
-  }
-
-  /**
-   * One mixed run: the job from {@code savepoint}, established persons at {@code rate} frames/s, and
-   * {@code arrivals} new persons arriving every {@code intervalMs} (all at once when 0). With {@code untilReady}
-   * the run goes on until every new person is memory-ready (at most {@code window} seconds).
-   */
-  Mixed mixedCase(String delivery, String interval, int persons, String savepoint, double rate, double intervalMs,
-      int arrivals, double window, boolean untilReady) throws Exception {
-    Topics topics = Topics.fresh("mixed");
-    topics.create(broker, parallelism);
-    List<String> flags = jobFlags();
-    flags.addAll(List.of("--delivery", delivery, "--checkpoint-interval", interval));
-    boolean eo = delivery.equals("EXACTLY_ONCE");
-    int first = 100_000; // new persons' indices: nobody in the savepoint
-    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, eo);
-         Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
-           conf.setString("execution.state-recovery.path", savepoint);
-           conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-           conf.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
-           return conf;
-         })) {
-      waitRunning(job);
-      KafkaIo.PacedProducer established = new KafkaIo.PacedProducer(broker.bootstrapServers(), topics.input(), pool,
-          persons, generationFrames(), rate);
-      Thread.sleep(quick ? 2000 : 5000); // warm-up
-      long windowStart = System.currentTimeMillis();
-      Arrivals newcomers = arrivals == 0 ? null
-          : new Arrivals(broker.bootstrapServers(), topics.input(), pool, first, intervalMs, arrivals, 40);
-      long end = windowStart + (long) (window * 1000);
-      while (System.currentTimeMillis() < end) {
-        Thread.sleep(500);
-        if (untilReady && newcomers != null && newcomers.started().size() == arrivals
-            && readyPersons(follower.snapshot(), first) >= arrivals) {
-          break;
-        }
-      }
-      long windowEnd = System.currentTimeMillis();
-      established.close();
-      if (newcomers != null) {
-        newcomers.close();
-      }
-      long sent = established.sent() + (newcomers == null ? 0 : newcomers.sent());
-      follower.awaitCount(sent, Duration.ofSeconds(quick ? 20 : 60));
-      double maxCheckpoint = job.rest("/checkpoints").path("summary").path("end_to_end_duration").path("max").asDouble(Double.NaN);
-      Map<String, Out> byKey = new java.util.HashMap<>();
-      Map<String, Out> firstOut = new java.util.HashMap<>();
-      Map<String, Out> firstOnline = new java.util.HashMap<>();
-      for (Out o : follower.snapshot()) {
-        byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
-        firstOut.merge(o.personId(), o, (a, b) -> a.frameIndex() <= b.frameIndex() ? a : b);
-        if (o.phase() == Phase.ONLINE) {
-          firstOnline.merge(o.personId(), o, (a, b) -> a.receivedMs() <= b.receivedMs() ? a : b);
-        }
-      }
-      List<Long> est = new ArrayList<>();
-      long missing = 0;
-      for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
-        if (e.getValue() < windowStart || e.getValue() >= windowEnd) {
-          continue;
-        }
-        Out o = byKey.get(e.getKey());
-        if (o == null) {
-          missing++;
-          est.add(Long.MAX_VALUE);
-        } else {
-          est.add(o.receivedMs() - e.getValue());
-        }
-      }
-      List<Long> firstPrediction = new ArrayList<>();
-      List<Long> ready = new ArrayList<>();
-      int notReady = 0;
-      Map<Integer, Long> started = newcomers == null ? Map.of() : newcomers.started();
-      for (Map.Entry<Integer, Long> e : started.entrySet()) {
-        String id = FramePool.personId(e.getKey());
-        Out f = firstOut.get(id);
-        firstPrediction.add(f == null ? Long.MAX_VALUE : f.receivedMs() - e.getValue());
-        Out r = firstOnline.get(id);
-        if (r == null) {
-          notReady++;
-        } else {
-          ready.add(r.receivedMs() - e.getValue());
-        }
-      }
-      return new Mixed(est.stream().mapToLong(Long::longValue).sorted().toArray(),
-          firstPrediction.stream().mapToLong(Long::longValue).sorted().toArray(),
-          ready.stream().mapToLong(Long::longValue).sorted().toArray(), started.size(), notReady, maxCheckpoint, missing,
-          (windowEnd - windowStart) / 1000.0);
-    }
-  }
-
-  static int readyPersons(List<Out> outs, int first) {
-    java.util.Set<String> ready = new java.util.HashSet<>();
-    for (Out o : outs) {
-      if (o.phase() == Phase.ONLINE && o.personId().compareTo(FramePool.personId(first)) >= 0) {
-        ready.add(o.personId());
-      }
-    }
-    return ready.size();
-  }
-
-  // ---- latency ---------------------------------------------------------------------------------
-
-  void latency() throws Exception {
-    if (Double.isNaN(steadyRate)) {
-      steady();
-    }
-    int persons = steadyPersons();
-    String savepoint = seededSavepoint(persons);
-    double warm = quick ? 2 : 5;
-    double window = quick ? 4 : 30;
-    String eoInterval = quick ? "1s" : JobConfig.defaults().checkpointInterval().toSeconds() + "s";
-    record Case(String delivery, String interval) {}
-    List<Case> cases = quick ? List.of(new Case("EXACTLY_ONCE", "1s"), new Case("AT_LEAST_ONCE", "1s"))
-        : List.of(new Case("EXACTLY_ONCE", eoInterval), new Case("AT_LEAST_ONCE", eoInterval));
-    for (Case c : cases) {
-      for (double load : List.of(0.5, 0.9)) {
-        double rate = load * steadyRate;
-        Topics topics = Topics.fresh("latency");
-        topics.create(broker, parallelism);
-        List<String> flags = jobFlags();
-        flags.addAll(List.of("--delivery", c.delivery(), "--checkpoint-interval", c.interval()));
-        long[] latencies;
-        double[] processing;
-        long sent;
-        long missing;
-        try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, true);
-             Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
-               conf.setString("execution.state-recovery.path", savepoint);
-               conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-               conf.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
-               return conf;
-             })) {
-          waitRunning(job);
-          KafkaIo.PacedProducer producer = new KafkaIo.PacedProducer(broker.bootstrapServers(), topics.input(), pool,
-              persons, generationFrames(), rate);
-          long windowStart = System.currentTimeMillis() + (long) (warm * 1000);
-          Thread.sleep((long) ((warm + window) * 1000));
-          long windowEnd = System.currentTimeMillis();
-          producer.close(); // then drain: every frame sent must come out (one checkpoint interval plus slack)
-          sent = producer.sent();
-          follower.awaitCount(sent, Duration.ofSeconds(quick ? 20 : 60));
-          Map<String, Out> byKey = new java.util.HashMap<>();
-          for (Out o : follower.snapshot()) {
-            byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
-          }
-          List<long[]> l = new ArrayList<>();
-          for (Map.Entry<String, Long> e : producer.sentTimes().entrySet()) {
-            long s = e.getValue();
-            if (s < windowStart || s >= windowEnd) {
-              continue;
-            }
-            Out o = byKey.get(e.getKey());
-            // a frame not out by the end of the drain counts as infinitely late
-            l.add(o == null ? new long[] {Long.MAX_VALUE, Long.MAX_VALUE} : new long[] {o.receivedMs() - s, o.processingTimeMs() - s});
-          }
-          missing = l.stream().filter(a -> a[0] == Long.MAX_VALUE).count();
-          latencies = l.stream().mapToLong(a -> a[0]).sorted().toArray();
-          processing = l.stream().mapToDouble(a -> a[1] == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : a[1]).sorted().toArray();
-        }
-        String name = String.format("%s (checkpoint %s) at %.0f%% of steady rate (%.0f frames/s)",
-            c.delivery().equals("EXACTLY_ONCE") ? "exactly-once" : "at-least-once", c.interval(), 100 * load, rate);
-        results.detail(String.format("  %s: %d frames sent in the %.0f s window (%d not out %d s after it); Kafka-to-Kafka p50 %s ms, p99 %s ms; to emission p50 %.0f ms, p99 %.0f ms",
-            name, latencies.length, window, missing, quick ? 20 : 60, ms(pct(latencies, 50)), ms(pct(latencies, 99)),
-            pct(processing, 50), pct(processing, 99)));
-        results.add("latency", name + ": p50", pct(latencies, 50) == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : pct(latencies, 50), "ms");
-        results.add("latency", name + ": p99", pct(latencies, 99) == Long.MAX_VALUE ? Double.POSITIVE_INFINITY : pct(latencies, 99), "ms");
-        results.add("latency", name + ": frames not delivered within the drain", missing, "");
-        results.add("latency", name + ": p99 to emission (before the sink)", pct(processing, 99), "ms");
-      }
-    }
-  }
 
   static void waitRunning(Running job) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
@@ -1001,149 +560,6 @@ public final class JobBenchmarks implements Callable<Integer> {
   }
 
   // ---- state and scale -------------------------------------------------------------------------
-
-  void state() throws Exception {
-    onboardedMemory();
-    int persons = scalePersons.get(scalePersons.size() - 1);
-    checkpointRun(persons);
-  }
-
-  /** Checkpoint size and time of the job holding {@code persons} persons past onboarding. */
-  void checkpointRun(int persons) throws Exception {
-    String savepoint = seededSavepoint(persons);
-    Topics topics = Topics.fresh("checkpoint");
-    topics.create(broker, parallelism);
-    List<String> flags = jobFlags();
-    flags.addAll(List.of("--checkpoint-interval", quick ? "1s" : "10s"));
-    Path ckpt = workDir.resolve("checkpoints");
-    try (Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
-      conf.setString("execution.state-recovery.path", savepoint);
-      conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-      conf.setString("execution.checkpointing.dir", ckpt.toUri().toString());
-      return conf;
-    })) {
-      waitRunning(job);
-      KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, Math.min(persons, 100), generationFrames(),
-          generationFrames() + 1);
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(quick ? 1 : 4);
-      var latest = job.rest("/checkpoints");
-      while (latest.path("counts").path("completed").asInt() < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(500);
-        latest = job.rest("/checkpoints");
-      }
-      var done = latest.path("latest").path("completed");
-      if (done.isMissingNode() || done.isNull()) {
-        throw new IllegalStateException("no completed checkpoint: " + latest);
-      }
-      long size = done.path("checkpointed_size").asLong(done.path("state_size").asLong());
-      long fullSize = done.path("state_size").asLong();
-      long duration = done.path("end_to_end_duration").asLong();
-      String detail = job.rest("/checkpoints/details/" + done.path("id").asLong()).toString();
-      results.detail(String.format("  checkpoint %d of %d persons: state size %s, %d ms end to end (%s)", done.path("id").asLong(),
-          persons, human(fullSize), duration, detail.length() > 600 ? detail.substring(0, 600) + "..." : detail));
-      results.add("state", "checkpoint size, " + persons + " persons past onboarding", fullSize / 1e6, "MB");
-      results.add("state", "checkpoint size per person", fullSize / (double) persons, "B");
-      results.add("state", "checkpoint time (end to end), " + persons + " persons", duration / 1000.0, "s");
-      if (size != fullSize) {
-        results.add("state", "checkpointed size (incremental)", size / 1e6, "MB");
-      }
-    }
-  }
-
-  /**
-   * State backends: for each of {@code --state-backends}, the job restored from a savepoint of
-   * {@code --backend-persons} persons past onboarding with {@code --state-backend <b>} (incremental checkpoints on):
-   * time from submission to all tasks running (the restore), the first checkpoint (for RocksDB and ForSt a full
-   * upload of every file) and the third (incremental: what 100 persons' frames changed), the process's resident
-   * memory and heap in use (the MiniCluster runs in this JVM), the backend's local disk; then the steady throughput
-   * at {@code --backend-throughput-persons}.
-   */
-  void backends() throws Exception {
-    onboardedMemory();
-    int persons = backendPersons != null ? backendPersons : quick ? 200 : 10_000;
-    int tpPersons = backendThroughputPersons != null ? backendThroughputPersons : quick ? 200 : 10_000;
-    for (String backend : stateBackends) {
-      List<String> backendFlags = List.of("--state-backend", backend, "--incremental-checkpoints", "true");
-      String savepoint = seededSavepoint(persons);
-      Topics topics = Topics.fresh("backend-" + backend);
-      topics.create(broker, parallelism);
-      List<String> flags = jobFlags();
-      flags.addAll(backendFlags);
-      flags.addAll(List.of("--checkpoint-interval", quick ? "2s" : "10s"));
-      Path ckpt = workDir.resolve("checkpoints-" + backend);
-      Path local = workDir.resolve("state-" + backend);
-      long t0 = System.nanoTime();
-      try (Running job = JobRunner.start(broker, topics, modelDir, parallelism, flags, conf -> {
-        conf.setString("execution.state-recovery.path", savepoint);
-        conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-        conf.setString("execution.checkpointing.dir", ckpt.toUri().toString());
-        conf.setString("state.backend.rocksdb.localdir", local.toAbsolutePath().toString());
-        conf.setString("state.backend.forst.local-dir", local.toAbsolutePath().toString());
-        return conf;
-      })) {
-        waitRunning(job);
-        double restoreSeconds = (System.nanoTime() - t0) / 1e9;
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(quick ? 2 : 30);
-        var history = job.rest("/checkpoints");
-        int sentRounds = 0;
-        while (history.path("counts").path("completed").asInt() < 3 && System.nanoTime() < deadline) {
-          if (history.path("counts").path("completed").asInt() > sentRounds) { // some frames between checkpoints
-            KafkaIo.preload(broker.bootstrapServers(), topics.input(), pool, Math.min(persons, 100),
-                generationFrames() + sentRounds, generationFrames() + sentRounds + 1);
-            sentRounds++;
-          }
-          Thread.sleep(500);
-          history = job.rest("/checkpoints");
-        }
-        List<com.fasterxml.jackson.databind.JsonNode> completed = new ArrayList<>();
-        for (var c : history.path("history")) {
-          if (c.path("status").asText().equals("COMPLETED")) {
-            completed.add(c);
-          }
-        }
-        completed.sort(java.util.Comparator.comparingLong(c -> c.path("id").asLong()));
-        if (completed.isEmpty()) {
-          throw new IllegalStateException(backend + ": no completed checkpoint: " + history);
-        }
-        String label = backend + ", " + String.format("%,d", persons) + " persons";
-        results.add("backends", label + ": restore from the savepoint (submit to all tasks running)", restoreSeconds, "s");
-        var first = completed.get(0);
-        var last = completed.get(completed.size() - 1);
-        results.add("backends", label + ": first checkpoint, uploaded", first.path("checkpointed_size").asLong() / 1e6, "MB");
-        results.add("backends", label + ": first checkpoint, end to end", first.path("end_to_end_duration").asLong() / 1000.0, "s");
-        results.add("backends", label + ": checkpoint " + last.path("id").asLong() + ", uploaded (incremental)",
-            last.path("checkpointed_size").asLong() / 1e6, "MB");
-        results.add("backends", label + ": checkpoint " + last.path("id").asLong() + ", end to end",
-            last.path("end_to_end_duration").asLong() / 1000.0, "s");
-        results.add("backends", label + ": full state size", last.path("state_size").asLong() / 1e6, "MB");
-        System.gc();
-        var heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        results.add("backends", label + ": heap in use after GC (JVM of broker + MiniCluster)", heap.getUsed() / 1e6, "MB");
-        results.add("backends", label + ": process resident memory (VmRSS)", Machine.residentBytes() / 1e6, "MB");
-        results.add("backends", label + ": local state on disk", Math.max(0, du(local)) / 1e6, "MB");
-        results.detail(String.format("  %s: checkpoints %s", label, completed));
-      }
-      if (tpPersons > 0) {
-        long perPerson = Math.max(quick ? 2 : 3, Math.round((Double.isNaN(steadyRate) ? 2000 : steadyRate) * windowSeconds() / tpPersons));
-        Throughput t = throughputRun("backend-" + backend + "-" + tpPersons, modelDir, tpPersons, perPerson, backendFlags, Map.of());
-        results.detail(String.format("  %s, %d persons x %d frames: %.1f frames/s", backend, tpPersons, perPerson, t.framesPerSecond()));
-        results.add("backends", backend + ", " + String.format("%,d", tpPersons) + " persons: steady throughput", t.framesPerSecond(), "frames/s");
-      }
-      results.write(out, "");
-    }
-  }
-
-  void scale() throws Exception {
-    warmUpJvm();
-    for (int persons : scalePersons) {
-      double expect = Double.isNaN(steadyRate) ? 100 : steadyRate;
-      long perPerson = Math.max(quick ? 2 : 3, Math.round(expect * windowSeconds() / persons));
-      Throughput t = throughputRun("scale-" + persons, modelDir, persons, perPerson, List.of(), Map.of());
-      results.detail(String.format("  %d persons x %d frames: %.1f frames/s", persons, perPerson, t.framesPerSecond()));
-      results.detail(t.profile().table());
-      results.add("scale", persons + " concurrent persons (past onboarding)", t.framesPerSecond(), "frames/s");
-    }
-  }
 
   // ---- helpers ---------------------------------------------------------------------------------
 

@@ -1,6 +1,13 @@
 package dev.paffmem.evaluation;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,13 +17,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** A small CSV reader (RFC 4180 quotes, one record per line) and number formatting for the writers. */
+/**
+ * CSV through Jackson's CSV module (RFC 4180: quoted cells, doubled quotes, commas and line breaks inside
+ * quotes): a header-keyed reader, a row writer, and the writers' number formatting.
+ */
 final class CsvLines {
+
+  private static final CsvMapper MAPPER = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+      .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
+      .enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING); // a cell is quoted only when it must be
+  private static final ObjectWriter ROW = MAPPER.writerFor(List.class).with(CsvSchema.emptySchema().withLineSeparator(""));
 
   private CsvLines() {}
 
-  /** A parsed file: the header's column positions and the records, each with its raw line. */
-  record Table(Path file, List<String> header, Map<String, Integer> columns, List<List<String>> rows, List<String> lines) {
+  /** A parsed file: the header's column positions and the records, each as its cells. */
+  record Table(Path file, List<String> header, Map<String, Integer> columns, List<List<String>> rows) {
 
     boolean has(String column) {
       return columns.containsKey(column);
@@ -41,65 +56,43 @@ final class CsvLines {
   }
 
   static Table read(Path file) throws IOException {
-    List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+    List<List<String>> all = new ArrayList<>();
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        MappingIterator<List<String>> it = MAPPER.readerFor(List.class).with(CsvSchema.emptySchema()).readValues(in)) {
+      while (it.hasNext()) {
+        List<String> row = it.next();
+        if (!(row.size() == 1 && row.get(0).isBlank())) {
+          all.add(row);
+        }
+      }
+    }
     if (all.isEmpty()) {
       throw new IOException(file + " is empty");
     }
-    String first = all.get(0);
-    if (!first.isEmpty() && first.charAt(0) == '\uFEFF') {
-      first = first.substring(1);
+    List<String> header = new ArrayList<>(all.get(0));
+    if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+      header.set(0, header.get(0).substring(1));
     }
-    List<String> header = split(first).stream().map(String::trim).toList();
+    header = header.stream().map(String::trim).toList();
     Map<String, Integer> columns = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
       columns.putIfAbsent(header.get(i), i);
     }
-    List<List<String>> rows = new ArrayList<>();
-    List<String> lines = new ArrayList<>();
-    for (String line : all.subList(1, all.size())) {
-      if (line.isBlank()) {
-        continue;
-      }
-      rows.add(split(line));
-      lines.add(line);
-    }
-    return new Table(file, header, columns, rows, lines);
+    return new Table(file, header, columns, List.copyOf(all.subList(1, all.size())));
   }
 
-  static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        out.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
-      }
+  /** One CSV line (no line break) of these cells, each quoted when it needs it. */
+  static String row(List<String> cells) {
+    try {
+      return ROW.writeValueAsString(cells);
+    } catch (IOException e) {
+      throw new IllegalStateException("CSV row " + cells, e);
     }
-    out.add(cell.toString());
-    return out;
   }
 
-  /** Quotes a cell when it needs it. */
-  static String cell(String s) {
-    if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
-      return s;
-    }
-    return '"' + s.replace("\"", "\"\"") + '"';
+  /** {@link #row(List)} of these cells. */
+  static String row(String... cells) {
+    return row(List.of(cells));
   }
 
   /** A number with {@code digits} decimals, '.' as separator; NaN as the empty string. */

@@ -5,6 +5,7 @@ import dev.paffmem.evaluation.Scoring.Results;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -66,9 +68,8 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Output folder, created if needed; files in it are overwritten (default: ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--model-dir", paramLabel = "DIR",
-      description = "PK model directory (default: the shipped models/demo-pk).")
-  Path modelDir;
+  @Mixin
+  LocalJobOptions job = new LocalJobOptions(); // --model-dir, --parallelism
 
   @Option(names = "--videos", defaultValue = "0", paramLabel = "N",
       description = "Evaluate the first N videos of the utterance CSV (0 = all) (default: ${DEFAULT-VALUE}).")
@@ -88,9 +89,6 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = {"Crop frames to the face before sending them (the face-detection step of an OMG pipeline):",
           "auto = frames.csv's face_x,face_y,face_width,face_height when present, else none; or a fixed box (default: ${DEFAULT-VALUE})."})
   String faceBox;
-
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
 
   @Option(names = "--figure-video", paramLabel = "ID",
       description = "Video of the running-CCC plot (repeatable; default: the first typical video, and the first atypical one if any).")
@@ -129,12 +127,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    int parallelism = job.parallelism();
     if (commandLine.isEmpty()) {
       commandLine = "paffmem evaluate --dataset " + dataset + " --out " + out + " " + String.join(" ", withoutSecrets(jobArgs));
     }
     long t0 = System.nanoTime();
     String startedAt = Instant.now().toString();
-    Path model = modelDir != null ? modelDir : defaultModel();
+    Path model = job.modelDir();
     FaceCrop crop;
     try {
       crop = FaceCrop.parse(faceBox);
@@ -190,7 +189,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       long sent = JobRun.feed(bootstrap, cfg.kafkaProperties(), cfg.inputTopic(), ds, fps, crop, log);
       log.printf("Model %s %s (%s); generation: first %d frames x %d targets per video; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
-      JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, JobConfig.parseDuration(timeout), log);
+      JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, dev.paffmem.job.config.Durations.parse(timeout), log);
 
       List<FramePrediction> predictions = framePredictions(ds, outcome.predictions());
       Results results = Scoring.score(predictions);
@@ -353,8 +352,4 @@ public final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
-  /** The shipped model. */
-  static Path defaultModel() {
-    return dev.paffmem.job.config.ShippedModel.directory();
-  }
 }

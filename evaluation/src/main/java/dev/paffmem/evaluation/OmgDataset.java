@@ -38,9 +38,12 @@ public final class OmgDataset {
   public static final String TYPICAL = "typical";
   static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg");
 
-  /** One row of the utterance CSV, in file order ({@code row} counts from 0); arousal on OMG's [0, 1]. */
+  /**
+   * One row of the utterance CSV, in file order ({@code row} counts from 0); arousal on OMG's [0, 1]; {@code cells}
+   * the row as read, every column.
+   */
   public record Utterance(int row, String video, String utterance, double start, double end, double arousalOmg,
-      double valence, String line) {}
+      double valence, List<String> cells) {}
 
   /** One frame: its image file, its ground truth (arousal in [-1, 1]) and its face box if frames.csv has one. */
   public record FrameRef(String video, String utterance, long frame, Path file, double arousal, double valence,
@@ -83,12 +86,12 @@ public final class OmgDataset {
   }
 
   private final Path root;
-  private final String labelsHeader;
+  private final List<String> labelsHeader;
   private final List<Utterance> utterances;
   private final Map<String, Video> videos;
   private final boolean framesCsv;
 
-  private OmgDataset(Path root, String labelsHeader, List<Utterance> utterances, Map<String, Video> videos,
+  private OmgDataset(Path root, List<String> labelsHeader, List<Utterance> utterances, Map<String, Video> videos,
       boolean framesCsv) {
     this.root = root;
     this.labelsHeader = labelsHeader;
@@ -110,7 +113,7 @@ public final class OmgDataset {
       List<String> r = labels.rows().get(i);
       utterances.add(new Utterance(i, labels.get(r, "video").trim(), labels.get(r, "utterance").trim(),
           labels.getDouble(r, "start", i + 2), labels.getDouble(r, "end", i + 2),
-          labels.getDouble(r, "arousal", i + 2), labels.getDouble(r, "valence", i + 2), labels.lines().get(i)));
+          labels.getDouble(r, "arousal", i + 2), labels.getDouble(r, "valence", i + 2), List.copyOf(r)));
     }
     Map<List<String>, Utterance> byKey = new HashMap<>();
     for (Utterance u : utterances) {
@@ -138,8 +141,7 @@ public final class OmgDataset {
       String type = types.getOrDefault(e.getKey(), personTypes.getOrDefault(e.getKey(), UNKNOWN_TYPE));
       videos.put(e.getKey(), new Video(e.getKey(), type, List.copyOf(e.getValue()), List.copyOf(fs)));
     }
-    String header = Files.readAllLines(labelsFile).get(0).replace("\uFEFF", "");
-    return new OmgDataset(root, header, utterances, videos, fromCsv);
+    return new OmgDataset(root, labels.header(), utterances, videos, fromCsv);
   }
 
   private static Map<String, List<FrameRef>> readFramesCsv(Path root, Path file, Map<List<String>, Utterance> byKey,
@@ -276,7 +278,7 @@ public final class OmgDataset {
   }
 
   /** The header line of the utterance CSV, as in the file. */
-  public String labelsHeader() {
+  public List<String> labelsHeader() {
     return labelsHeader;
   }
 

@@ -56,20 +56,20 @@ public final class PredictionCsv {
         missing.add(u.video() + "/" + u.utterance());
         continue;
       }
-      sb.append(CsvLines.cell(u.video())).append(',').append(CsvLines.cell(u.utterance())).append(',')
-          .append(CsvLines.number(OmgArousal.toOmg(av[0]), 6)).append(',').append(CsvLines.number(av[1], 6)).append('\n');
+      sb.append(CsvLines.row(u.video(), u.utterance(), CsvLines.number(OmgArousal.toOmg(av[0]), 6),
+          CsvLines.number(av[1], 6))).append('\n');
     }
     Files.writeString(file, sb, StandardCharsets.UTF_8);
     return missing;
   }
 
-  /** The dataset's own rows (unchanged) for the utterances that have predictions, in the same order. */
+  /** The dataset's own rows (every cell as read) for the utterances that have predictions, in the same order. */
   public static void writeLabels(Path file, OmgDataset dataset, List<FramePrediction> ps) throws IOException {
     Map<List<String>, double[]> means = perUtterance(ps, Model.PK);
-    StringBuilder sb = new StringBuilder(dataset.labelsHeader()).append('\n');
+    StringBuilder sb = new StringBuilder(CsvLines.row(dataset.labelsHeader())).append('\n');
     for (OmgDataset.Utterance u : dataset.utterances()) {
       if (means.containsKey(List.of(u.video(), u.utterance()))) {
-        sb.append(u.line()).append('\n');
+        sb.append(CsvLines.row(u.cells())).append('\n');
       }
     }
     Files.writeString(file, sb, StandardCharsets.UTF_8);
@@ -82,8 +82,7 @@ public final class PredictionCsv {
       w.write(FRAMES_HEADER);
       w.write('\n');
       for (FramePrediction p : ps) {
-        w.write(String.join(",", CsvLines.cell(p.video()), CsvLines.cell(p.utterance()), Long.toString(p.frame()),
-            CsvLines.cell(p.personType()), p.phase(), Integer.toString(p.memorySize()), CsvLines.number(p.bmuActivation(), 4),
+        w.write(CsvLines.row(p.video(), p.utterance(), Long.toString(p.frame()), p.personType(), p.phase(), Integer.toString(p.memorySize()), CsvLines.number(p.bmuActivation(), 4),
             CsvLines.number(p.trueArousal(), 4), CsvLines.number(p.trueValence(), 4),
             CsvLines.number(p.pkArousal(), 4), CsvLines.number(p.pkValence(), 4),
             CsvLines.number(p.arousal(), 4), CsvLines.number(p.valence(), 4)));

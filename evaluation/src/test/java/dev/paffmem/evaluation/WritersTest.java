@@ -53,6 +53,21 @@ class WritersTest {
   }
 
   @Test
+  void quotedCellsAreReadAsOneCellAndWrittenBackQuoted() throws Exception {
+    // a link with a comma and a label with a quote: RFC 4180 quoting, read and written by Jackson's CSV module
+    String quotedLink = "\"https://x/v1?a=1,b=2\"";
+    Files.writeString(dir.resolve(OmgDataset.DEFAULT_LABELS_CSV), TestDatasets.LABELS
+        .replace("https://x/v1,0.00,0.12,v1,utterance_1.mp4,0.75,0.5,3", quotedLink + ",0.00,0.12,v1,utterance_1.mp4,0.75,0.5,\"say \"\"3\"\"\""));
+    OmgDataset quoted = OmgDataset.load(dir, OmgDataset.DEFAULT_LABELS_CSV);
+    assertEquals(List.of("https://x/v1?a=1,b=2", "0.00", "0.12", "v1", "utterance_1.mp4", "0.75", "0.5", "say \"3\""),
+        quoted.utterances().get(0).cells());
+    assertEquals(0.75, quoted.utterances().get(0).arousalOmg());
+    Path labels = dir.resolve("labels.csv");
+    PredictionCsv.writeLabels(labels, quoted, ps);
+    assertEquals(quotedLink + ",0.00,0.12,v1,utterance_1.mp4,0.75,0.5,\"say \"\"3\"\"\"", Files.readAllLines(labels).get(1));
+  }
+
+  @Test
   void utterancesWithoutPredictionsAreLeftOutOfBothFilesAndReported() throws Exception {
     List<FramePrediction> some = ps.stream().filter(p -> !(p.video().equals("v2") && p.frame() >= 2)).toList();
     Path mem = dir.resolve("p.csv");

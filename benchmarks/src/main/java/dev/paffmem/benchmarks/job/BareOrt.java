@@ -71,9 +71,7 @@ public final class BareOrt implements AutoCloseable {
   }
 
   private long[] imageShape(int n) {
-    return manifest.channelsFirst()
-        ? new long[] {n, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
-        : new long[] {n, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
+    return manifest.imageShape(n);
   }
 
   /**

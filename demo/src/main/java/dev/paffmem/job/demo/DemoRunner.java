@@ -8,6 +8,7 @@ import dev.paffmem.faces.stream.StreamOptions;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ModelDirectoryException;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
@@ -41,6 +42,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -58,8 +60,10 @@ import picocli.CommandLine.Unmatched;
  *       synthetic ground truth, over the person's ONLINE frames.
  * </ol>
  *
- * <p>Run: {@code mvn -q install -DskipTests && mvn -q -pl demo exec:java} (flags via
- * {@code -Dexec.args="--persons 6"}). Any flag the demo does not know is passed to the job
+ * <p>Run: {@code ./paffmem demo [flags]}, or after {@code mvn -q install -DskipTests}
+ * {@code java -jar demo/target/paffmem-demo.jar [flags]} (not {@code mvn exec:java}: Flink's MiniCluster loads
+ * the job's classes through the system class loader, which exec:java leaves empty; demo/README.md). Any flag
+ * the demo does not know is passed to the job
  * (e.g. {@code --generation-frames 10}). With {@code --bootstrap-servers} the input topic should be
  * new or empty: the job reads it from the earliest offset.
  */
@@ -80,11 +84,8 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--encoding", defaultValue = "JPEG", description = "PNG, JPEG or RAW_RGB8 (default: ${DEFAULT-VALUE}).")
   ImageEncoding encoding;
 
-  @Option(names = "--model-dir", description = "PK model directory (default: the shipped models/demo-pk).")
-  Path modelDir;
-
-  @Option(names = "--parallelism", defaultValue = "2", description = "Job parallelism (default: ${DEFAULT-VALUE}).")
-  int parallelism;
+  @Mixin
+  LocalJobOptions job = new LocalJobOptions(); // --model-dir, --parallelism
 
   @Option(names = "--generation-targets", defaultValue = "50",
       description = "Targets per generation frame; the demo uses fewer than the job's 200 to finish in minutes on 2 cores (default: ${DEFAULT-VALUE}).")
@@ -127,7 +128,8 @@ public final class DemoRunner implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path model = modelDir != null ? modelDir : defaultModel();
+    int parallelism = job.parallelism();
+    Path model = job.modelDir();
     long t0 = System.nanoTime();
     EmbeddedKafkaBroker broker = null;
     DashboardServer board = null;
@@ -326,11 +328,6 @@ public final class DemoRunner implements Callable<Integer> {
     stopped.await();
   }
 
-  /** The shipped model. */
-  static Path defaultModel() {
-    return dev.paffmem.job.config.ShippedModel.directory();
-  }
-
   /** Kafka client settings of the demo's own clients: the job's --kafka-property settings (SASL/SSL). */
   private static Map<String, String> clientProperties = Map.of();
 
@@ -343,8 +340,8 @@ public final class DemoRunner implements Callable<Integer> {
 
   private void createTopics(String bootstrap, JobConfig cfg) throws Exception {
     try (Admin admin = Admin.create(adminProps(bootstrap))) {
-      for (NewTopic t : List.of(new NewTopic(cfg.inputTopic(), parallelism, (short) 1),
-          new NewTopic(cfg.outputTopic(), parallelism, (short) 1), new NewTopic(cfg.deadLetterTopic(), 1, (short) 1))) {
+      for (NewTopic t : List.of(new NewTopic(cfg.inputTopic(), job.parallelism(), (short) 1),
+          new NewTopic(cfg.outputTopic(), job.parallelism(), (short) 1), new NewTopic(cfg.deadLetterTopic(), 1, (short) 1))) {
         try {
           admin.createTopics(List.of(t)).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

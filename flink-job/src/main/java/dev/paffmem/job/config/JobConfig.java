@@ -1,10 +1,7 @@
 package dev.paffmem.job.config;
 
 import dev.paffmem.memory.MemoryConfig;
-import java.io.IOException;
-import java.io.Reader;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,10 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -124,7 +120,7 @@ public final class JobConfig implements Serializable {
       description = "Prefix of the sinks' Kafka transactional ids; unique per job on a cluster (default: ${DEFAULT-VALUE}).")
   private String transactionalIdPrefix;
 
-  @Option(names = "--transaction-timeout", defaultValue = "10min", converter = DurationConverter.class,
+  @Option(names = "--transaction-timeout", defaultValue = "10min", converter = Durations.Converter.class,
       description = "transaction.timeout.ms of the sinks; must not exceed the broker's transaction.max.timeout.ms (15min by default) and must exceed the checkpoint interval (default: ${DEFAULT-VALUE}).")
   private Duration transactionTimeout;
 
@@ -166,7 +162,7 @@ public final class JobConfig implements Serializable {
       description = "Most rows (faces) per model call; a batch is flushed when this many are buffered (default: ${DEFAULT-VALUE}).")
   private int batchMaxSize;
 
-  @Option(names = "--batch-max-wait", defaultValue = "20ms", converter = DurationConverter.class,
+  @Option(names = "--batch-max-wait", defaultValue = "20ms", converter = Durations.Converter.class,
       description = "Longest a frame waits in the micro-batch buffer before the batch is flushed (default: ${DEFAULT-VALUE}).")
   private Duration batchMaxWait;
 
@@ -202,67 +198,18 @@ public final class JobConfig implements Serializable {
           + " schedule does (offline evaluation) (default: ${DEFAULT-VALUE}).")
   private SeedingPredictions predictionsWhileSeeding;
 
-  // ---- Affective memory (MemoryConfig) --------------------------------------------------------
+  // ---- Affective memory: the --memory-* flags, their defaults taken from MemoryConfig ------------
 
-  @Option(names = "--memory-activity-threshold", defaultValue = "0.4", description = "GWR a_T (default: ${DEFAULT-VALUE}).")
-  private float memoryActivityThreshold;
+  @Mixin
+  private MemoryOptions memory = new MemoryOptions();
 
-  @Option(names = "--memory-habituation-threshold", defaultValue = "0.2", description = "GWR h_T (default: ${DEFAULT-VALUE}).")
-  private float memoryHabituationThreshold;
-
-  @Option(names = "--memory-epsilon-b", defaultValue = "0.087", description = "Learning rate of the best-matching unit (default: ${DEFAULT-VALUE}).")
-  private float memoryEpsilonB;
-
-  @Option(names = "--memory-epsilon-n", defaultValue = "0.032", description = "Learning rate of its neighbours (default: ${DEFAULT-VALUE}).")
-  private float memoryEpsilonN;
-
-  @Option(names = "--memory-tau-b", defaultValue = "0.3", description = "Habituation rate of the best-matching unit (default: ${DEFAULT-VALUE}).")
-  private float memoryTauB;
-
-  @Option(names = "--memory-tau-n", defaultValue = "0.1", description = "Habituation rate of its neighbours (default: ${DEFAULT-VALUE}).")
-  private float memoryTauN;
-
-  @Option(names = "--memory-kappa", defaultValue = "1.05", description = "Habituation kappa (default: ${DEFAULT-VALUE}).")
-  private float memoryKappa;
-
-  @Option(names = "--memory-label-rate", defaultValue = "0.4", description = "Label learning rate gamma (default: ${DEFAULT-VALUE}).")
-  private float memoryLabelRate;
-
-  @Option(names = "--memory-epochs", defaultValue = "10", description = "Training passes per frame (default: ${DEFAULT-VALUE}).")
-  private int memoryEpochs;
-
-  @Option(names = "--memory-max-edge-age", defaultValue = "600", description = "Edge age limit (default: ${DEFAULT-VALUE}).")
-  private int memoryMaxEdgeAge;
-
-  @Option(names = "--memory-max-neurons", defaultValue = "" + MemoryConfig.DEFAULT_MAX_NEURONS,
-      description = "Neuron cap per person (default: ${DEFAULT-VALUE}).")
-  private int memoryMaxNeurons;
-
-  @Option(names = "--memory-readout", defaultValue = "RESIDUAL",
-      description = "How a prediction is read from the memory: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, "
-          + "chosen on tuning persons, docs/evaluation/RESULTS.md; PAPER = the paper's best-matching unit's label).")
-  private MemoryConfig.Readout memoryReadout;
-
-  @Option(names = "--memory-readout-k", defaultValue = "5",
-      description = "Nearest neurons pooled by the NEAREST, BLEND and RESIDUAL read-outs (default: ${DEFAULT-VALUE}).")
-  private int memoryReadoutK;
-
-  @Option(names = "--memory-unlabelled-rate", defaultValue = "1.0",
-      description = "Factor on the learning rates for real (unlabelled) frames; 1 = the paper (default: ${DEFAULT-VALUE}).")
-  private float memoryUnlabelledRate;
-
-  @Option(names = "--memory-unlabelled-inserts", defaultValue = "false", arity = "1",
-      description = "Whether real (unlabelled) frames may insert neurons; true = the paper (default: ${DEFAULT-VALUE}, "
-          + "chosen on tuning persons).")
-  private boolean memoryUnlabelledInserts;
-
-  @Option(names = "--state-ttl", defaultValue = "24h", converter = DurationConverter.class,
+  @Option(names = "--state-ttl", defaultValue = "24h", converter = Durations.Converter.class,
       description = "A person's state (frame counter and memory) is dropped after this long without a frame (default: ${DEFAULT-VALUE}).")
   private Duration stateTtl;
 
   // ---- Flink ---------------------------------------------------------------------------------
 
-  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+  @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = Durations.Converter.class,
       description = "Checkpoint interval; predictions become visible to read_committed consumers at each checkpoint (default: ${DEFAULT-VALUE}).")
   private Duration checkpointInterval;
 
@@ -276,7 +223,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--state-backend", defaultValue = "rocksdb", converter = StateBackendConverter.class,
       paramLabel = "hashmap|rocksdb|forst",
       description = "Where the persons' state lives: rocksdb (local disk, off-heap; millions of persons, incremental "
-          + "checkpoints), hashmap (JVM heap: about 4.7 KB per person, 69 KB at the neuron cap; every checkpoint is full) or "
+          + "checkpoints), hashmap (JVM heap; every checkpoint is full) or "
           + "forst (Flink 2's RocksDB fork, experimental: with flink-statebackend-forst 2.2.0 the job did not start here, see BENCHMARKS.md). Overrides the cluster's "
           + "state.backend.type; BENCHMARKS.md has the measurements behind the default (default: ${DEFAULT-VALUE}).")
   private StateBackend stateBackend;
@@ -286,10 +233,10 @@ public final class JobConfig implements Serializable {
           + "ignores it (default: ${DEFAULT-VALUE}).")
   private boolean incrementalCheckpoints;
 
-  @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = DurationConverter.class,
+  @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = Durations.Converter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
           + "downstream, in whole milliseconds; 0 sends after every record (most flushes). 10ms instead of Flink's "
-          + "100ms cut at-least-once latency p50 79 -> 33 ms, p99 161 -> 64 ms at 50 %% load (default: ${DEFAULT-VALUE}).")
+          + "100ms halved at-least-once latency at 50 %% load (BENCHMARKS.md) (default: ${DEFAULT-VALUE}).")
   private Duration bufferTimeout;
 
   @Option(names = "--parallelism", defaultValue = "0",
@@ -340,7 +287,7 @@ public final class JobConfig implements Serializable {
    * @throws HelpRequested when {@code --help} or {@code --version} was given (usage already printed)
    */
   public static JobConfig parse(String... args) {
-    List<String> all = new ArrayList<>(fileArguments(args));
+    List<String> all = new ArrayList<>(ConfigFile.arguments(args));
     Collections.addAll(all, args);
     JobConfig config = new JobConfig();
     CommandLine cli = commandLine(config);
@@ -367,47 +314,6 @@ public final class JobConfig implements Serializable {
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setOverwrittenOptionsAllowed(true); // the last value wins: --config file first, then the command line
     return cli;
-  }
-
-  /** Turns the --config file into flags that precede the command line (so the command line wins). */
-  private static List<String> fileArguments(String[] args) {
-    Path file = null;
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
-        file = Path.of(args[i + 1]);
-      } else if (args[i].startsWith("--config=")) {
-        file = Path.of(args[i].substring("--config=".length()));
-      }
-    }
-    if (file == null) {
-      return List.of();
-    }
-    Properties props = new Properties();
-    try (Reader r = Files.newBufferedReader(file)) {
-      props.load(r);
-    } catch (IOException e) {
-      throw new ConfigException("--config " + file + ": cannot read the properties file: " + e, e);
-    }
-    List<String> out = new ArrayList<>();
-    for (Map.Entry<String, String> e : new TreeMap<>(toStringMap(props)).entrySet()) {
-      String key = e.getKey().trim();
-      if (key.startsWith("kafka-property.")) {
-        out.add("--kafka-property");
-        out.add(key.substring("kafka-property.".length()) + "=" + e.getValue().trim());
-      } else if (key.equals("config")) {
-        throw new ConfigException("--config " + file + ": a config file cannot name another one (key 'config')");
-      } else {
-        out.add("--" + key);
-        out.add(e.getValue().trim());
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, String> toStringMap(Properties props) {
-    Map<String, String> m = new LinkedHashMap<>();
-    props.forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
-    return m;
   }
 
   private void validate() {
@@ -489,13 +395,7 @@ public final class JobConfig implements Serializable {
 
   /** The memory configuration for z vectors of the given length (the model's z_dim). */
   public MemoryConfig memoryConfig(int dimension) {
-    return MemoryConfig.builder()
-        .activityThreshold(memoryActivityThreshold).habituationThreshold(memoryHabituationThreshold)
-        .epsilonB(memoryEpsilonB).epsilonN(memoryEpsilonN).tauB(memoryTauB).tauN(memoryTauN)
-        .kappa(memoryKappa).labelRate(memoryLabelRate).epochs(memoryEpochs).maxEdgeAge(memoryMaxEdgeAge)
-        .maxNeurons(memoryMaxNeurons).dimension(dimension).readout(memoryReadout).readoutK(memoryReadoutK)
-        .unlabelledRate(memoryUnlabelledRate).unlabelledInserts(memoryUnlabelledInserts)
-        .build();
+    return memory.toConfig(dimension);
   }
 
   public String bootstrapServers() { return bootstrapServers; }
@@ -555,42 +455,6 @@ public final class JobConfig implements Serializable {
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
         + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
         + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";
-  }
-
-  /** Parses durations such as {@code 250ms}, {@code 10s}, {@code 5min}, {@code 24h}, {@code 2d} or ISO-8601 {@code PT10S}. */
-  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      return parseDuration(value);
-    }
-  }
-
-  /** See {@link DurationConverter}; a leading {@code -} makes the duration negative (for validation to name). */
-  public static Duration parseDuration(String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.startsWith("-") && v.length() > 1 && v.charAt(1) != '-') {
-      return parseDuration(v.substring(1)).negated();
-    }
-    if (v.startsWith("p")) {
-      return Duration.parse(value.trim().toUpperCase(Locale.ROOT));
-    }
-    int i = 0;
-    while (i < v.length() && (Character.isDigit(v.charAt(i)))) {
-      i++;
-    }
-    if (i == 0) {
-      throw new IllegalArgumentException("'" + value + "' is not a duration; use e.g. 250ms, 10s, 5min, 24h");
-    }
-    long n = Long.parseLong(v.substring(0, i));
-    String unit = v.substring(i).trim();
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s", "" -> Duration.ofSeconds(n);
-      case "m", "min" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> throw new IllegalArgumentException("'" + value + "': unknown unit '" + unit + "'; use ms, s, min, h or d");
-    };
   }
 
   /** A restart strategy by name, in either spelling: {@code FIXED_DELAY} or Flink's {@code fixed-delay}. */

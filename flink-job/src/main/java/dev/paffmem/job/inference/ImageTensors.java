@@ -1,7 +1,7 @@
 package dev.paffmem.job.inference;
 
 /**
- * RGB8 pixels to the model's input tensor layout, channel order and value range (all from the manifest):
+ * RGB8 pixels to the model's input tensor (RGB, NCHW, the value range from the manifest):
  * {@code byte * ((max - min) / 255) + min} in float. The optional encoder_u8.onnx does the same inside
  * the graph ({@link PkModel#encodeRgb(java.util.List)}).
  */
@@ -18,21 +18,10 @@ public final class ImageTensors {
     }
     float scale = (m.valueMax() - m.valueMin()) / 255f;
     float min = m.valueMin();
-    boolean rgbOrder = m.rgbOrder();
     int plane = h * w;
-    if (m.channelsFirst()) {
-      for (int p = 0; p < plane; p++) {
-        for (int c = 0; c < 3; c++) {
-          int src = rgbOrder ? c : 2 - c;
-          dst[offset + c * plane + p] = (rgb[3 * p + src] & 0xff) * scale + min;
-        }
-      }
-    } else {
-      for (int p = 0; p < plane; p++) {
-        for (int c = 0; c < 3; c++) {
-          int src = rgbOrder ? c : 2 - c;
-          dst[offset + 3 * p + c] = (rgb[3 * p + src] & 0xff) * scale + min;
-        }
+    for (int p = 0; p < plane; p++) { // HWC bytes to CHW floats (the manifest's NCHW RGB)
+      for (int c = 0; c < 3; c++) {
+        dst[offset + c * plane + p] = (rgb[3 * p + c] & 0xff) * scale + min;
       }
     }
   }

@@ -108,11 +108,12 @@ public final class ModelManifest implements Serializable {
     if (labelOrder.size() != 2 || !labelOrder.contains("arousal") || !labelOrder.contains("valence")) {
       throw bad("label_order must name arousal and valence once each, was " + labelOrder);
     }
-    if (imageChannels != 3 || !(channelOrder.equalsIgnoreCase("RGB") || channelOrder.equalsIgnoreCase("BGR"))) {
-      throw bad("image must have 3 channels in RGB or BGR order, was " + imageChannels + " " + channelOrder);
+    // the exporter's contract (model-export/paffmem_pk/manifest.py): every model takes RGB, channels first
+    if (imageChannels != 3 || !channelOrder.equalsIgnoreCase("RGB")) {
+      throw bad("image must have 3 channels in RGB order, was " + imageChannels + " " + channelOrder);
     }
-    if (!layout.equalsIgnoreCase("NCHW") && !layout.equalsIgnoreCase("NHWC")) {
-      throw bad("image.layout must be NCHW or NHWC, was " + layout);
+    if (!layout.equalsIgnoreCase("NCHW")) {
+      throw bad("image.layout must be NCHW, was " + layout);
     }
     if (!(valueMax > valueMin)) {
       throw bad("image.value_range must have max > min, was " + range);
@@ -350,8 +351,10 @@ public final class ModelManifest implements Serializable {
   public int imageHeight() { return imageHeight; }
   public int imageWidth() { return imageWidth; }
   public int imageChannels() { return imageChannels; }
-  public boolean rgbOrder() { return channelOrder.equalsIgnoreCase("RGB"); }
-  public boolean channelsFirst() { return layout.equalsIgnoreCase("NCHW"); }
+  /** Shape of {@code n} images as the encoder takes them: [n, 3, height, width] (RGB, NCHW). */
+  public long[] imageShape(int n) {
+    return new long[] {n, imageChannels, imageHeight, imageWidth};
+  }
   public float valueMin() { return valueMin; }
   public float valueMax() { return valueMax; }
   public int zDim() { return zDim; }

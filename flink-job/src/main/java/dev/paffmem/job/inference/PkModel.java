@@ -131,9 +131,7 @@ public final class PkModel implements AutoCloseable {
       check(role, "output", net.outputs(), s.getOutputInfo());
     }
     Tensor image = manifest.network(Role.ENCODER).inputs().get(0);
-    long[] expected = manifest.channelsFirst()
-        ? new long[] {-1, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
-        : new long[] {-1, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
+    long[] expected = manifest.imageShape(-1);
     if (!compatible(expected, image.shape())) {
       throw new ModelDirectoryException("model directory " + manifest.dir() + ": encoder input " + image
           + " does not match manifest image geometry " + Arrays.toString(expected));
@@ -231,8 +229,7 @@ public final class PkModel implements AutoCloseable {
           OnnxTensor.createTensor(env, buf, new long[] {n, h, w, 3}, OnnxJavaType.UINT8)));
     }
     // frame by frame through a per-thread one-frame scratch (stays in cache) with a bulk put into the
-    // direct buffer (measured ~28 us per 96x96 frame, against ~45 us into a batch-sized float[] and
-    // ~60 us with per-value puts into the direct buffer)
+    // direct buffer: the fastest of the three ways measured (BENCHMARKS.md, "Fixes made from these measurements")
     int size = imageSize();
     float[] frame = frameScratch.get();
     if (frame == null || frame.length != size) {
@@ -254,11 +251,9 @@ public final class PkModel implements AutoCloseable {
     return sessions.containsKey(Role.ENCODER_U8);
   }
 
-  /** Shape of {@code n} images in the manifest's layout: the encoder's input. */
+  /** Shape of {@code n} images: the encoder's input. */
   private long[] imageShape(int n) {
-    return manifest.channelsFirst()
-        ? new long[] {n, manifest.imageChannels(), manifest.imageHeight(), manifest.imageWidth()}
-        : new long[] {n, manifest.imageHeight(), manifest.imageWidth(), manifest.imageChannels()};
+    return manifest.imageShape(n);
   }
 
   // Direct, native-order buffer reused per thread: ONNX Runtime reads it in place, where a heap array
@@ -384,13 +379,14 @@ public final class PkModel implements AutoCloseable {
       OnnxTensor images = output(Role.GENERATOR, generated);
       long[] shape = images.getInfo().getShape();
       float[] out;
-      if (Arrays.equals(shape, imageShape(n))) { // as the manifest declares: hand it over as it is
-        Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
-        try (OrtSession.Result encoded = sessions.get(Role.ENCODER).run(Map.of(in.name(), images))) {
-          out = floats(output(Role.ENCODER, encoded));
-        }
-      } else { // e.g. a generator with a flat output: same values, reshaped through the image buffer
-        out = encode(floats(images), n);
+      // the sessions were checked against the manifest at start: G's output is E's input, handed over as it is
+      if (!Arrays.equals(shape, imageShape(n))) {
+        throw new IllegalStateException("generator returned " + Arrays.toString(shape) + ", not the manifest's "
+            + Arrays.toString(imageShape(n)));
+      }
+      Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
+      try (OrtSession.Result encoded = sessions.get(Role.ENCODER).run(Map.of(in.name(), images))) {
+        out = floats(output(Role.ENCODER, encoded));
       }
       timer.ran(Role.ENCODER, System.nanoTime() - t1);
       return out;

@@ -153,8 +153,8 @@ final class ImageDecoder {
    * For a colour image the reader would decode to B, G, R bytes (TYPE_3BYTE_BGR: ImageIO's JPEG and PNG
    * readers for 8-bit RGB),
    * an R, G, B destination instead: the reader's scanlines (RGB from libjpeg) are then copied as they are,
-   * not reordered pixel by pixel, and {@link #rgb} returns the image's own array. 61 -> 43 us per 96x96
-   * JPEG, the same pixels. Other images (grey, palette, alpha) are read as the reader chooses.
+   * not reordered pixel by pixel, and {@link #rgb} returns the image's own array: faster, the same pixels
+   * (BENCHMARKS.md, "Fixes made from these measurements"). Other images (grey, palette, alpha) are read as the reader chooses.
    */
   private static ImageReadParam param(ImageReader reader, int w, int h) throws IOException {
     ImageReadParam param = reader.getDefaultReadParam();

@@ -30,6 +30,18 @@ class JobConfigTest {
   }
 
   @Test
+  void memoryDefaultsAreMemoryConfigsButForTheReadoutTheJobChose() {
+    var job = JobConfig.defaults().memoryConfig(50);
+    var paper = dev.paffmem.memory.MemoryConfig.defaults().toBuilder()
+        .readout(dev.paffmem.memory.MemoryConfig.Readout.RESIDUAL).unlabelledInserts(false).build();
+    assertEquals(paper, job);
+    String usage = JobConfig.usage().replaceAll("\\s+", " ");
+    assertTrue(usage.contains("Learning rate of the best-matching unit (default: 0.087)"), usage);
+    assertTrue(usage.contains("Neuron cap per person (default: " + dev.paffmem.memory.MemoryConfig.DEFAULT_MAX_NEURONS + ")"), usage);
+    assertTrue(usage.contains("(default: RESIDUAL,"), usage);
+  }
+
+  @Test
   void flagsOverrideDefaultsAndKafkaPropertiesPassThrough() {
     JobConfig c = JobConfig.parse("--generation-frames", "3", "--generation-targets=8", "--device", "cpu",
         "--batch-max-wait", "250ms", "--state-ttl", "5min", "--kafka-property", "security.protocol=SASL_SSL",
@@ -105,7 +117,7 @@ class JobConfigTest {
 
   @Test
   void usageListsEveryFlagWithItsDefault() {
-    String usage = JobConfig.usage();
+    String usage = JobConfig.usage().replaceAll("\\s+", " ");
     assertTrue(usage.contains("--generation-frames"));
     assertTrue(usage.contains("default: 25"), usage);
     assertTrue(usage.contains("--buffer-timeout"), usage);
@@ -130,7 +142,8 @@ class JobConfigTest {
     }
     String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
     org.junit.jupiter.api.Assertions.assertFalse(warnings.contains("picocli"), warnings);
-    org.junit.jupiter.api.Assertions.assertTrue(usage.contains("at 50 % load"), "the percent sign is printed");
+    org.junit.jupiter.api.Assertions.assertTrue(usage.replaceAll("\\s+", " ").contains("at 50 % load"),
+        "the percent sign is printed");
     org.junit.jupiter.api.Assertions.assertTrue(usage.contains("--restart-strategy") && usage.contains("--dead-letter-max-original-bytes"));
   }
 }

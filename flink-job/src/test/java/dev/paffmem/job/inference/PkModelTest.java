@@ -59,6 +59,20 @@ class PkModelTest {
   }
 
   @Test
+  void onlyTheExportersImageLayoutIsAccepted(@TempDir Path tmp) throws Exception {
+    // model-export writes RGB, NCHW; a manifest that says otherwise is named, not converted
+    Path dir = copy(tmp);
+    Path manifest = dir.resolve("manifest.json");
+    String original = Files.readString(manifest);
+    Files.writeString(manifest, original.replaceFirst("\"channel_order\":\\s*\"RGB\"", "\"channel_order\": \"BGR\""));
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("RGB order, was 3 BGR"), e.getMessage());
+    Files.writeString(manifest, original.replaceFirst("\"layout\":\\s*\"NCHW\"", "\"layout\": \"NHWC\""));
+    e = assertThrows(ModelDirectoryException.class, () -> ModelManifest.load(dir));
+    assertTrue(e.getMessage().contains("image.layout must be NCHW, was NHWC"), e.getMessage());
+  }
+
+  @Test
   void aCorruptFileFailsItsDigest(@TempDir Path tmp) throws Exception {
     Path dir = copy(tmp);
     Files.write(dir.resolve("encoder.onnx"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);

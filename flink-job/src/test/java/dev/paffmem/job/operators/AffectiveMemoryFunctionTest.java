@@ -279,8 +279,10 @@ class AffectiveMemoryFunctionTest {
       h.processElement(encoded("alice", 0), 0);
       h.processElement(encoded("bob", 0), 0);
       assertTrue(h.numKeyedStateEntries() > 0);
+      assertTrue(h.numProcessingTimeTimers() > 0, "each person has an idle timer pending");
       h.setProcessingTime(Duration.ofMinutes(25).toMillis());
       assertEquals(0, h.numKeyedStateEntries());
+      assertEquals(0, h.numProcessingTimeTimers(), "no timer outlives the state it guards");
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.TestFrames;
@@ -109,8 +110,10 @@ class FrameSequencerTest {
       assertEquals(2, h.numKeyedStateEntries());
       h.setProcessingTime(TTL.toMillis() + TTL.toMillis() / 5);
       assertEquals(1, h.numKeyedStateEntries(), "a expired, b not yet");
+      assertTrue(h.numProcessingTimeTimers() > 0, "b's idle timer is still pending");
       h.setProcessingTime(2 * TTL.toMillis());
       assertEquals(0, h.numKeyedStateEntries());
+      assertEquals(0, h.numProcessingTimeTimers(), "no timer outlives the state it guards");
       // a person who comes back starts over, generation phase included
       h.processElement(frame("a", 7), 0);
       Frame again = h.extractOutputValues().get(h.extractOutputValues().size() - 1);

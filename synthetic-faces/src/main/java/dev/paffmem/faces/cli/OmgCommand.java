@@ -1,11 +1,10 @@
 package dev.paffmem.faces.cli;
 
 import dev.paffmem.faces.datasets.OmgWriter;
-import dev.paffmem.faces.persons.Population;
-import dev.paffmem.faces.render.Images;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "omg", mixinStandardHelpOptions = true,
@@ -13,8 +12,6 @@ import picocli.CommandLine.Option;
 final class OmgCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "data/synth-omg", description = "Output folder (default: ${DEFAULT-VALUE}); must not hold a finished set.")
     Path out;
-    @Option(names = "--seed", defaultValue = "" + Population.DEFAULT_SEED, description = "Master seed (default: ${DEFAULT-VALUE}).")
-    long seed;
     @Option(names = "--persons", defaultValue = "40", description = "Evaluation persons = videos (default: ${DEFAULT-VALUE}).")
     int persons;
     @Option(names = "--seconds", defaultValue = "60", description = "Seconds per video (default: ${DEFAULT-VALUE}).")
@@ -25,18 +22,14 @@ final class OmgCommand implements Callable<Integer> {
     double confoundShare;
     @Option(names = "--calibration-grid", defaultValue = "9", description = "Per person, render a GxG arousal/valence grid of known emotions (0 = none; default: ${DEFAULT-VALUE}).")
     int calibrationGrid;
-    @Option(names = "--format", defaultValue = "PNG", description = "Image files: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    Images.Format format;
-    @Option(names = "--threads", description = "Render threads (default: available processors).")
-    Integer threads;
-    @Option(names = "--quiet", description = "No progress bar.")
-    boolean quiet;
+    @Mixin
+    RenderOptions render = new RenderOptions(); // --seed, --format, --threads, --quiet
 
     @Override
     public Integer call() throws Exception {
-        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         long t0 = System.nanoTime();
-        new OmgWriter(new OmgWriter.Options(seed, persons, seconds, atypicalShare, confoundShare, calibrationGrid, format, t, !quiet))
+        new OmgWriter(new OmgWriter.Options(render.seed, persons, seconds, atypicalShare, confoundShare, calibrationGrid,
+                render.format, render.threads(), render.progress()))
                 .write(out);
         System.out.printf(java.util.Locale.ROOT, "wrote %d videos of %.0f s to %s in %.1f s%n", persons, seconds, out,
                 (System.nanoTime() - t0) / 1e9);

@@ -132,6 +132,6 @@ public final class AffectNetWriter {
         cells.add(Integer.toString(AffectNetCategory.of(arousal, valence)));
         cells.add(Csv.f(valence, 6));
         cells.add(Csv.f(arousal, 6));
-        return String.join(",", cells);
+        return Csv.row(cells);
     }
 }

@@ -1,10 +1,34 @@
 package dev.paffmem.faces.datasets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.util.List;
 import java.util.Locale;
 
-/** Number formatting for the CSV files: locale-independent, fixed decimals. */
+/** The CSV files' rows (Jackson's CSV module: a cell is quoted when it needs it) and number formatting. */
 final class Csv {
+    // strict check: a cell is quoted only when it must be (a separator, quote or line break in it)
+    private static final ObjectWriter ROW = new CsvMapper().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).writerFor(List.class)
+            .with(CsvSchema.emptySchema().withLineSeparator(""));
+
     private Csv() {
+    }
+
+    /** One CSV line of these cells, without the line break. */
+    static String row(List<String> cells) {
+        try {
+            return ROW.writeValueAsString(cells);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("CSV row " + cells, e);
+        }
+    }
+
+    /** {@link #row(List)} of these cells. */
+    static String row(String... cells) {
+        return row(List.of(cells));
     }
 
     static String f(double v, int decimals) {

@@ -138,7 +138,7 @@ public final class OmgWriter {
                     long n = u.endFrame() - u.startFrame();
                     double a = sumA / n;
                     double v = sumV / n;
-                    write(w, String.join(",", "https://synthetic.invalid/" + video,
+                    write(w, Csv.row("https://synthetic.invalid/" + video,
                             Csv.f((double) u.startFrame() / tl.fps(), 2), Csv.f((double) u.endFrame() / tl.fps(), 2),
                             video, PersonTimeline.utteranceName(u.index()), Csv.f(toOmgArousal(a), 6), Csv.f(v, 6),
                             Integer.toString(AffectNetCategory.omgMaxVote(a, v))));
@@ -155,7 +155,7 @@ public final class OmgWriter {
         String rel = "frames/" + p.id() + "/" + utt.replace(".mp4", "") + "/"
                 + String.format("%06d.%s", frame, options.format().extension);
         save(out.resolve(rel), r);
-        return String.join(",", p.id(), utt, Long.toString(frame), rel, Csv.f(s.arousal(), 6), Csv.f(s.valence(), 6),
+        return Csv.row(p.id(), utt, Long.toString(frame), rel, Csv.f(s.arousal(), 6), Csv.f(s.valence(), 6),
                 Csv.f(toOmgArousal(s.arousal()), 6), p.id(), p.typeLabel());
     }
 
@@ -167,7 +167,7 @@ public final class OmgWriter {
         FaceRenderer.Rendered r = p.render(renderer, a, v, n);
         String rel = "calibration/" + p.id() + "/" + String.format("%03d.%s", k, options.format().extension);
         save(out.resolve(rel), r);
-        return String.join(",", p.id(), rel, Csv.f(a, 6), Csv.f(v, 6), p.id(), p.typeLabel());
+        return Csv.row(p.id(), rel, Csv.f(a, 6), Csv.f(v, 6), p.id(), p.typeLabel());
     }
 
     private void save(Path file, FaceRenderer.Rendered r) {

@@ -24,7 +24,7 @@ final class PersonsCsv {
             w.write('\n');
             for (Person p : persons) {
                 ExpressionStyle s = p.style();
-                w.write(String.join(",", p.id(), p.split().prefix, p.kind().label(),
+                w.write(Csv.row(p.id(), p.split().prefix, p.kind().label(),
                         Csv.f(s.gainValenceMouth(), 3), Csv.f(s.gainValenceBrow(), 3), Csv.f(s.gainArousalEye(), 3),
                         Csv.f(s.gainArousalBrow(), 3), Csv.f(s.gainArousalMouth(), 3), Csv.f(s.restArousal(), 3),
                         Csv.f(s.restValence(), 3), Boolean.toString(s.swapAxes()), Csv.f(s.valenceSign(), 0),

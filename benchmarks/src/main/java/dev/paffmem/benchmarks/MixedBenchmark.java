@@ -1,0 +1,216 @@
+package dev.paffmem.benchmarks;
+
+import static dev.paffmem.benchmarks.JobBenchmarks.ms;
+import static dev.paffmem.benchmarks.JobBenchmarks.pct;
+import static dev.paffmem.benchmarks.JobBenchmarks.waitRunning;
+
+import dev.paffmem.benchmarks.job.Arrivals;
+import dev.paffmem.benchmarks.job.FramePool;
+import dev.paffmem.benchmarks.job.JobRunner;
+import dev.paffmem.benchmarks.job.JobRunner.Running;
+import dev.paffmem.benchmarks.job.JobRunner.Topics;
+import dev.paffmem.benchmarks.job.KafkaIo;
+import dev.paffmem.benchmarks.job.KafkaIo.Out;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mixed: established persons at a steady rate while new persons arrive. Part of {@link JobBenchmarks}, which holds
+ * the suite's flags, sizes, broker and shared runs.
+ */
+final class MixedBenchmark {
+
+  private final JobBenchmarks suite;
+
+  MixedBenchmark(JobBenchmarks suite) {
+    this.suite = suite;
+  }
+
+  // ---- mixed: established persons plus new persons arriving --------------------------------------
+
+  /** What one mixed case measured. */
+  record Mixed(long[] established, long[] firstPrediction, long[] memoryReady, int arrived, int notReady,
+      double maxCheckpointMs, long missing, double windowSeconds) {}
+
+  /**
+   * Established persons (past onboarding, from a seeded savepoint) at 50 % of the steady rate, plus new persons
+   * arriving: first a burst (onboarding capacity: persons made memory-ready per minute while the established load
+   * runs), then arrivals at fractions of that capacity, at-least-once and exactly-once, and with nobody arriving
+   * (the reference); then exactly-once at several checkpoint intervals with many persons' state.
+   */
+  /** Runs the benchmark and records its figures in the suite's results. */
+  void run() throws Exception {
+    double rate;
+    if (suite.mixedEstablishedRate != null) {
+      rate = suite.mixedEstablishedRate;
+    } else {
+      if (Double.isNaN(suite.steadyRate)) {
+        new SteadyBenchmark(suite).run();
+      }
+      rate = 0.5 * suite.steadyRate;
+    }
+    int persons = suite.steadyPersons();
+    String savepoint = suite.seededSavepoint(persons);
+    double window = suite.quick && suite.mixedWindow == 90 ? 15 : suite.mixedWindow;
+    suite.results.detail(String.format("  established: %d persons at %.0f frames/s; new persons stream at 25 frames/s from"
+        + " their arrival; window %.0f s per case", persons, rate, window));
+
+    // onboarding capacity: a burst of new persons under the established load, at-least-once
+    int burst = suite.quick ? 2 : 4;
+    Mixed cap = mixedCase("AT_LEAST_ONCE", "10s", persons, savepoint, rate, 0, burst, Math.max(window, suite.quick ? 60 : 240),
+        true);
+    double capacity = cap.memoryReady().length == burst
+        ? 60.0 * burst / (cap.memoryReady()[burst - 1] / 1000.0)
+        : 60.0 * cap.memoryReady().length / cap.windowSeconds(); // not all ready: those that were, over the run
+    suite.results.detail(String.format("  capacity: %d new persons at once, memory-ready after %s ms (first prediction %s ms);"
+        + " %.2f persons/min", burst, Arrays.toString(cap.memoryReady()), Arrays.toString(cap.firstPrediction()), capacity));
+    suite.results.add("mixed", "onboarding capacity under the established load (" + burst + " at once)", capacity, "persons/min");
+    suite.results.add("mixed", "burst: max checkpoint duration", cap.maxCheckpointMs(), "ms");
+    if (!(capacity > 0)) {
+      suite.results.detail("  no new person became memory-ready during the burst: arrival cases skipped");
+    }
+
+    for (String delivery : capacity > 0 ? suite.mixedDeliveries : List.<String>of()) {
+      String interval = delivery.equals("EXACTLY_ONCE") ? suite.mixedInterval : "10s";
+      String d = delivery.equals("EXACTLY_ONCE") ? "exactly-once (checkpoint " + interval + ")" : "at-least-once";
+      List<Double> fractions = new ArrayList<>(List.of(0.0));
+      fractions.addAll(suite.mixedArrivals);
+      for (double fraction : fractions) {
+        double perMin = fraction * capacity;
+        double intervalMs = perMin > 0 ? 60_000 / perMin : 0;
+        int arrivals = perMin > 0 ? (int) Math.max(1, Math.ceil(window * 1000 / intervalMs)) : 0;
+        Mixed m = mixedCase(delivery, interval, persons, savepoint, rate, intervalMs, arrivals, window, false);
+        String name = String.format("%s, new persons at %.2f x capacity (%.2f/min)", d, fraction, perMin);
+        suite.results.detail(String.format("  %s: established p50 %s / p99 %s ms (%d frames, %d not out); %d new persons:"
+            + " first prediction p50 %s / max %s ms, memory-ready p50 %s / max %s ms (%d not ready by the end);"
+            + " max checkpoint %.0f ms", name, ms(pct(m.established(), 50)), ms(pct(m.established(), 99)),
+            m.established().length, m.missing(), m.arrived(), ms(pct(m.firstPrediction(), 50)),
+            ms(pct(m.firstPrediction(), 100)), ms(pct(m.memoryReady(), 50)), ms(pct(m.memoryReady(), 100)),
+            m.notReady(), m.maxCheckpointMs()));
+        suite.results.add("mixed", name + ": established p50", pct(m.established(), 50), "ms");
+        suite.results.add("mixed", name + ": established p99", pct(m.established(), 99), "ms");
+        if (m.arrived() > 0) {
+          suite.results.add("mixed", name + ": new persons' first prediction, max", pct(m.firstPrediction(), 100), "ms");
+          suite.results.add("mixed", name + ": new persons' memory-ready, p50", pct(m.memoryReady(), 50), "ms");
+          suite.results.add("mixed", name + ": new persons not memory-ready by the end of the window", m.notReady(), "");
+        }
+        suite.results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
+      }
+    }
+
+    int statePersons = suite.quick ? 200 : suite.mixedStatePersons;
+    String big = suite.seededSavepoint(statePersons);
+    for (String interval : suite.mixedIntervals) {
+      Mixed m = mixedCase("EXACTLY_ONCE", interval, statePersons, big, rate, 0, 0, window, false);
+      String name = String.format("exactly-once, checkpoint %s, %d persons' state, no one onboarding", interval, statePersons);
+      suite.results.detail(String.format("  %s: p50 %s / p99 %s ms (%d frames); max checkpoint %.0f ms", name,
+          ms(pct(m.established(), 50)), ms(pct(m.established(), 99)), m.established().length, m.maxCheckpointMs()));
+      suite.results.add("mixed", name + ": p50", pct(m.established(), 50), "ms");
+      suite.results.add("mixed", name + ": p99", pct(m.established(), 99), "ms");
+      suite.results.add("mixed", name + ": max checkpoint duration", m.maxCheckpointMs(), "ms");
+    }
+  }
+
+  /**
+   * One mixed run: the job from {@code savepoint}, established persons at {@code rate} frames/s, and
+   * {@code arrivals} new persons arriving every {@code intervalMs} (all at once when 0). With {@code untilReady}
+   * the run goes on until every new person is memory-ready (at most {@code window} seconds).
+   */
+  Mixed mixedCase(String delivery, String interval, int persons, String savepoint, double rate, double intervalMs,
+      int arrivals, double window, boolean untilReady) throws Exception {
+    Topics topics = Topics.fresh("mixed");
+    topics.create(suite.broker, suite.parallelism);
+    List<String> flags = suite.jobFlags();
+    flags.addAll(List.of("--delivery", delivery, "--checkpoint-interval", interval));
+    boolean eo = delivery.equals("EXACTLY_ONCE");
+    int first = 100_000; // new persons' indices: nobody in the savepoint
+    try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(suite.broker.bootstrapServers(), topics.output(), suite.parallelism, eo);
+         Running job = JobRunner.start(suite.broker, topics, suite.modelDir, suite.parallelism, flags, conf -> {
+           conf.setString("execution.state-recovery.path", savepoint);
+           conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+           conf.setString("execution.checkpointing.dir", suite.workDir.resolve("checkpoints").toUri().toString());
+           return conf;
+         })) {
+      waitRunning(job);
+      KafkaIo.PacedProducer established = new KafkaIo.PacedProducer(suite.broker.bootstrapServers(), topics.input(), suite.pool,
+          persons, suite.generationFrames(), rate);
+      Thread.sleep(suite.quick ? 2000 : 5000); // warm-up
+      long windowStart = System.currentTimeMillis();
+      Arrivals newcomers = arrivals == 0 ? null
+          : new Arrivals(suite.broker.bootstrapServers(), topics.input(), suite.pool, first, intervalMs, arrivals, 40);
+      long end = windowStart + (long) (window * 1000);
+      while (System.currentTimeMillis() < end) {
+        Thread.sleep(500);
+        if (untilReady && newcomers != null && newcomers.started().size() == arrivals
+            && readyPersons(follower.snapshot(), first) >= arrivals) {
+          break;
+        }
+      }
+      long windowEnd = System.currentTimeMillis();
+      established.close();
+      if (newcomers != null) {
+        newcomers.close();
+      }
+      long sent = established.sent() + (newcomers == null ? 0 : newcomers.sent());
+      follower.awaitCount(sent, Duration.ofSeconds(suite.quick ? 20 : 60));
+      double maxCheckpoint = job.rest("/checkpoints").path("summary").path("end_to_end_duration").path("max").asDouble(Double.NaN);
+      Map<String, Out> byKey = new java.util.HashMap<>();
+      Map<String, Out> firstOut = new java.util.HashMap<>();
+      Map<String, Out> firstOnline = new java.util.HashMap<>();
+      for (Out o : follower.snapshot()) {
+        byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
+        firstOut.merge(o.personId(), o, (a, b) -> a.frameIndex() <= b.frameIndex() ? a : b);
+        if (o.phase() == Phase.ONLINE) {
+          firstOnline.merge(o.personId(), o, (a, b) -> a.receivedMs() <= b.receivedMs() ? a : b);
+        }
+      }
+      List<Long> est = new ArrayList<>();
+      long missing = 0;
+      for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
+        if (e.getValue() < windowStart || e.getValue() >= windowEnd) {
+          continue;
+        }
+        Out o = byKey.get(e.getKey());
+        if (o == null) {
+          missing++;
+          est.add(Long.MAX_VALUE);
+        } else {
+          est.add(o.receivedMs() - e.getValue());
+        }
+      }
+      List<Long> firstPrediction = new ArrayList<>();
+      List<Long> ready = new ArrayList<>();
+      int notReady = 0;
+      Map<Integer, Long> started = newcomers == null ? Map.of() : newcomers.started();
+      for (Map.Entry<Integer, Long> e : started.entrySet()) {
+        String id = FramePool.personId(e.getKey());
+        Out f = firstOut.get(id);
+        firstPrediction.add(f == null ? Long.MAX_VALUE : f.receivedMs() - e.getValue());
+        Out r = firstOnline.get(id);
+        if (r == null) {
+          notReady++;
+        } else {
+          ready.add(r.receivedMs() - e.getValue());
+        }
+      }
+      return new Mixed(est.stream().mapToLong(Long::longValue).sorted().toArray(),
+          firstPrediction.stream().mapToLong(Long::longValue).sorted().toArray(),
+          ready.stream().mapToLong(Long::longValue).sorted().toArray(), started.size(), notReady, maxCheckpoint, missing,
+          (windowEnd - windowStart) / 1000.0);
+    }
+  }
+
+  static int readyPersons(List<Out> outs, int first) {
+    java.util.Set<String> ready = new java.util.HashSet<>();
+    for (Out o : outs) {
+      if (o.phase() == Phase.ONLINE && o.personId().compareTo(FramePool.personId(first)) >= 0) {
+        ready.add(o.personId());
+      }
+    }
+    return ready.size();
+  }
+}
