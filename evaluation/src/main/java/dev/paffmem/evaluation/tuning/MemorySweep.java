@@ -5,6 +5,7 @@ import dev.paffmem.evaluation.FramePrediction;
 import dev.paffmem.evaluation.OmgDataset;
 import dev.paffmem.evaluation.Scoring;
 import dev.paffmem.evaluation.Scoring.GroupScores;
+import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
@@ -57,6 +58,12 @@ public final class MemorySweep implements Callable<Integer> {
   @Option(names = "--generation-frames", defaultValue = "25") int generationFrames;
   @Option(names = "--generation-targets", defaultValue = "200") int generationTargets;
   @Option(names = "--threads", defaultValue = "2") int threads;
+  @Option(names = "--model-precision", defaultValue = "FP32",
+      description = "Precision of generation's networks (G and the E of its edits), as the job's flag; frames are "
+          + "encoded in FP32 as the job's online path does (default: ${DEFAULT-VALUE}).")
+  JobConfig.ModelPrecision precision;
+  /** The model generation runs on (the frames' model when FP32). */
+  PkModel generation;
   @Option(names = "--crop", description = "x,y,w,h: crop every frame to this box and resize to the model's input (face-crop test)")
   String crop;
   @Option(names = "--oracle", description = "Use calibration/ faces (own face at known emotions) instead of G's edits.")
@@ -79,7 +86,10 @@ public final class MemorySweep implements Callable<Integer> {
     ModelManifest m = ModelManifest.load(modelDir);
     List<VideoCache> caches = new ArrayList<>();
     long t0 = System.nanoTime();
-    try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
+    try (PkModel model = PkModel.open(m, Device.CPU, threads);
+        PkModel gen = PkModel.open(m, Device.CPU, precision, threads)) {
+      generation = gen;
+      System.err.println("generation: " + gen.generationPrecision());
       for (OmgDataset.Video v : ds.videos()) {
         caches.add(cached(model, m, v));
         System.err.printf(Locale.ROOT, "encoded %s (%s) %d frames, %.0f s%n", v.id(), v.personType(), v.frames().size(),
@@ -113,7 +123,7 @@ public final class MemorySweep implements Callable<Integer> {
     String key = String.join("|", dataset.toAbsolutePath().toString(), modelDir.toAbsolutePath().toString(), m.modelId(),
         m.modelVersion(), String.valueOf(Files.getLastModifiedTime(modelDir.resolve("encoder.onnx"))), String.valueOf(crop),
         String.valueOf(oracle), String.valueOf(generationFrames), String.valueOf(generationTargets), "genPk", v.id(),
-        String.valueOf(v.frames().size()));
+        String.valueOf(v.frames().size())) + (precision == JobConfig.ModelPrecision.FP32 ? "" : "|" + precision);
     Path file = cacheDir.resolve(Integer.toHexString(key.hashCode()) + "-" + v.id() + ".bin");
     if (Files.isRegularFile(file)) {
       try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
@@ -211,7 +221,7 @@ public final class MemorySweep implements Callable<Integer> {
             tg[2 * r] = halton[2 * (start + r)];
             tg[2 * r + 1] = halton[2 * (start + r) + 1];
           }
-          float[] out = model.encode(model.generate(zs, tg, rows), rows);
+          float[] out = generation.encode(generation.generate(zs, tg, rows), rows);
           for (int r = 0; r < rows; r++) {
             genZ[f][start + r] = java.util.Arrays.copyOfRange(out, r * zd, (r + 1) * zd);
           }
