@@ -13,6 +13,7 @@ import dev.paffmem.benchmarks.job.Machine;
 import dev.paffmem.benchmarks.job.PeakFlops;
 import dev.paffmem.benchmarks.job.TaskTimes;
 import dev.paffmem.benchmarks.job.Profile;
+import dev.paffmem.benchmarks.job.Quantized;
 import dev.paffmem.benchmarks.job.Results;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
@@ -84,9 +85,9 @@ public final class JobBenchmarks implements Callable<Integer> {
   /** Run only when named: {@code mixed} (25-40 minutes) and {@code backends} (state backends at 10,000 or 1,000,000
    * persons) are not part of {@code all}. */
   static final List<String> KNOWN = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale", "mixed",
-      "backends");
+      "backends", "quantized");
 
-  @Parameters(arity = "0..*", description = "all (default: every one but mixed) or any of: peak steady stages onboarding latency state scale mixed")
+  @Parameters(arity = "0..*", description = "all (default: every one but mixed, backends and quantized) or any of: peak steady stages onboarding latency state scale mixed backends quantized")
   List<String> benchmarks = new ArrayList<>(List.of("all"));
 
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
@@ -278,6 +279,7 @@ public final class JobBenchmarks implements Callable<Integer> {
           case "scale" -> scale();
           case "mixed" -> mixed();
           case "backends" -> backends();
+          case "quantized" -> quantized();
           default -> throw new IllegalStateException(b);
         }
         } catch (Exception e) { // one failed benchmark must not lose the others' figures
@@ -711,8 +713,45 @@ public final class JobBenchmarks implements Callable<Integer> {
    * Generation as fast as the job can: all of the model thread's time (share 1), and each generation frame's
    * prediction held until its edits are trained (WAIT), so the last prediction marks the end of generation.
    */
+  /**
+   * Generation at FP32 against INT8 (the model directory's quantized files, {@code --model-precision}), shipped
+   * width and, when its directory has quantized files, paper width: CPU and wall time per generation frame in the
+   * job's chunks, and how the INT8 edits read (BENCHMARKS.md, quantization).
+   */
+  void quantized() throws Exception {
+    int chunk = JobConfig.parse(jobFlags().toArray(String[]::new)).generationChunk();
+    quantized("shipped", modelDir, chunk, quick ? 2 : 12);
+    if (!quick && fullWidthModelDir != null && Files.isRegularFile(fullWidthModelDir.resolve("manifest.json"))) {
+      quantized("full width", fullWidthModelDir, chunk, 2);
+    }
+  }
+
+  void quantized(String label, Path model, int chunk, int rounds) throws Exception {
+    ModelManifest m = ModelManifest.load(model);
+    awaitQuietJit();
+    Quantized.Figures f = Quantized.measure(m, pool.rgbOfLook(0, 4), targets(), chunk, rounds, intraOpThreads);
+    if (f == null) {
+      results.detail("  " + label + " skipped: " + model + " declares no quantized generator (python3 -m "
+          + "paffmem_pk.quantize " + model + " --data <training set>, in model-export/)");
+      return;
+    }
+    String w = label + " (w " + Flops.of(model).width() + ")";
+    results.detail("  " + w + ", chunks of " + chunk + " targets, " + intraOpThreads + " intra-op thread(s): "
+        + Quantized.describe(f));
+    results.add("quantized", w + ": FP32 G + E CPU per generation frame (" + targets() + " targets)", f.fp32CpuMs(), "ms");
+    results.add("quantized", w + ": INT8 G + E CPU per generation frame", f.int8CpuMs(), "ms");
+    results.add("quantized", w + ": INT8 speed-up, CPU", f.fp32CpuMs() / f.int8CpuMs(), "x");
+    results.add("quantized", w + ": INT8 speed-up, wall", f.fp32WallMs() / f.int8WallMs(), "x");
+    results.add("quantized", w + ": CCC(target, D_em of the edits), arousal FP32 / INT8",
+        f.int8Ccc()[0] - f.fp32Ccc()[0], "difference");
+    results.add("quantized", w + ": CCC(target, D_em of the edits), valence FP32 / INT8",
+        f.int8Ccc()[1] - f.fp32Ccc()[1], "difference");
+  }
+
   List<String> onboardingFlags() {
     List<String> flags = jobFlags();
+    // the bare-ORT baseline runs the exported FP32 files; quantized generation has its own benchmark (quantized)
+    flags.addAll(List.of("--model-precision", "FP32"));
     flags.addAll(List.of("--generation-cpu-share", "1", "--predictions-while-seeding", "WAIT"));
     return flags;
   }

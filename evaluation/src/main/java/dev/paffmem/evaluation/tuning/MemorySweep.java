@@ -10,6 +10,7 @@ import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
+import dev.paffmem.job.scheduling.NearDuplicateEdits;
 import dev.paffmem.job.operators.GenerationTargets;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.MemoryConfig;
@@ -428,6 +429,7 @@ public final class MemorySweep implements Callable<Integer> {
     int targets = Integer.MAX_VALUE;
     double gain = 1;
     double shrink = 1;
+    double skipZ = 0;
     for (String kv : setting.split(",")) {
       if (kv.isBlank()) {
         continue;
@@ -454,20 +456,32 @@ public final class MemorySweep implements Callable<Integer> {
         case "uRate" -> b.unlabelledRate(val);
         case "uInsert" -> b.unlabelledInserts(val != 0);
         case "targets" -> targets = (int) val;
+        case "skipZ" -> skipZ = val; // the job's --generation-skip-near-z
         default -> throw new IllegalArgumentException("unknown key " + p[0]);
       }
     }
     MemoryConfig cfg = b.build();
     List<FramePrediction> ps = new ArrayList<>();
     double neurons = 0;
+    int edited = 0;
+    int generationFrames = 0;
     for (VideoCache c : caches) {
       AffectiveMemory mem = new AffectiveMemory(cfg);
+      List<float[]> editedZ = new ArrayList<>();
       List<OmgDataset.FrameRef> fs = c.video().frames();
       Prediction last = null;
       for (int i = 0; i < fs.size(); i++) {
         OmgDataset.FrameRef f = fs.get(i);
         List<Sample> samples = new ArrayList<>();
-        if (i < Math.min(genFrames, c.genZ().length)) {
+        boolean generation = i < Math.min(genFrames, c.genZ().length);
+        generationFrames += generation ? 1 : 0;
+        if (generation && NearDuplicateEdits.nearAnEdited(editedZ, c.z()[i], skipZ)) {
+          generation = false; // as the job with --generation-skip-near-z: the frame alone, unlabelled
+        } else if (generation) {
+          editedZ.add(c.z()[i]);
+          edited++;
+        }
+        if (generation) {
           float[][] g = c.genZ()[i];
           for (int k = 0; k < Math.min(targets, g.length); k++) {
             // shrink != 1 (offline only): an edit is labelled with the frame's reading moved by shrink times the
@@ -488,6 +502,10 @@ public final class MemorySweep implements Callable<Integer> {
             c.pk()[i][0], c.pk()[i][1], ma, mv));
       }
       neurons += last == null ? 0 : last.memorySize();
+    }
+    if (skipZ > 0) {
+      System.err.printf(Locale.ROOT, "%s: %d of %d generation frames edited (%.0f %%)%n", setting, edited,
+          generationFrames, 100.0 * edited / Math.max(1, generationFrames));
     }
     Scoring.Results r = Scoring.score(ps);
     StringBuilder sb = new StringBuilder(setting.isBlank() ? "defaults" : setting);
