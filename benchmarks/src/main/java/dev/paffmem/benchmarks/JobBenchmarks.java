@@ -742,9 +742,9 @@ public final class JobBenchmarks implements Callable<Integer> {
     results.add("quantized", w + ": INT8 G + E CPU per generation frame", f.int8CpuMs(), "ms");
     results.add("quantized", w + ": INT8 speed-up, CPU", f.fp32CpuMs() / f.int8CpuMs(), "x");
     results.add("quantized", w + ": INT8 speed-up, wall", f.fp32WallMs() / f.int8WallMs(), "x");
-    results.add("quantized", w + ": CCC(target, D_em of the edits), arousal FP32 / INT8",
+    results.add("quantized", w + ": CCC(target, D_em of the edits), arousal, INT8 - FP32",
         f.int8Ccc()[0] - f.fp32Ccc()[0], "difference");
-    results.add("quantized", w + ": CCC(target, D_em of the edits), valence FP32 / INT8",
+    results.add("quantized", w + ": CCC(target, D_em of the edits), valence, INT8 - FP32",
         f.int8Ccc()[1] - f.fp32Ccc()[1], "difference");
   }
 
