@@ -145,6 +145,9 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
             if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
                 raise ValueError(f"{key}: opset differs from manifest")
     validate_encoder_u8(model_dir, m, check_onnx)  # the optional models.encoder_u8
+    from .quantize import validate_quantized
+
+    validate_quantized(model_dir, m)  # the optional models.<network>.quantized
     if m["parity"] is not None:
         if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
             raise ValueError("sha256 mismatch for the parity fixture")

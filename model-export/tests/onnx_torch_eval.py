@@ -13,7 +13,7 @@ from onnx import numpy_helper
 
 _DTYPES = {onnx.TensorProto.FLOAT: torch.float32, onnx.TensorProto.UINT8: torch.uint8,
            onnx.TensorProto.INT64: torch.int64, onnx.TensorProto.INT32: torch.int32,
-           onnx.TensorProto.DOUBLE: torch.float64}
+           onnx.TensorProto.DOUBLE: torch.float64, onnx.TensorProto.INT8: torch.int8}
 
 
 def _attrs(node):
@@ -78,6 +78,26 @@ def run(model_path, feeds):
             out = ins[0] - ins[1]
         elif op == "Div":
             out = ins[0] / ins[1]
+        elif op in ("QuantizeLinear", "DequantizeLinear"):
+            x, scale, zp = ins[0], ins[1].float(), ins[2]
+            ax = a.get("axis", 1)
+            if scale.dim() == 1 and x.dim() > 1:  # per axis
+                shape = [1] * x.dim()
+                shape[ax] = -1
+                scale, zp = scale.reshape(shape), zp.reshape(shape)
+            if op == "DequantizeLinear":
+                out = (x.double() - zp.double()).float() * scale
+            else:  # round half to even, saturate to the zero point's type
+                info = torch.iinfo(zp.dtype)
+                out = torch.clamp(torch.round(x / scale) + zp.float(), info.min, info.max).to(zp.dtype)
+        elif op == "DepthToSpace":
+            bs = a["blocksize"]
+            if _text(a.get("mode", "DCR")) == "CRD":
+                out = F.pixel_shuffle(ins[0], bs)
+            else:
+                n_, c_, h_, w_ = ins[0].shape
+                out = ins[0].reshape(n_, bs, bs, c_ // (bs * bs), h_, w_).permute(0, 3, 4, 1, 5, 2).reshape(
+                    n_, c_ // (bs * bs), h_ * bs, w_ * bs)
         elif op == "Identity":
             out = ins[0]
         elif op == "Clip":

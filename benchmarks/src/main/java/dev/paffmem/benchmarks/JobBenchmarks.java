@@ -87,9 +87,9 @@ public final class JobBenchmarks implements Callable<Integer> {
   /** Run only when named: {@code mixed} (25-40 minutes) and {@code backends} (state backends at 10,000 or 1,000,000
    * persons) are not part of {@code all}. */
   static final List<String> KNOWN = List.of("peak", "steady", "stages", "onboarding", "latency", "state", "scale", "mixed",
-      "backends");
+      "backends", "quantized");
 
-  @Parameters(arity = "0..*", description = "all (default: every one but mixed) or any of: peak steady stages onboarding latency state scale mixed")
+  @Parameters(arity = "0..*", description = "all (default: every one but mixed, backends and quantized) or any of: peak steady stages onboarding latency state scale mixed backends quantized")
   List<String> benchmarks = new ArrayList<>(List.of("all"));
 
   @Option(names = "--quick", description = "CI-scale smoke run: tiny sizes, short windows (under 2 minutes).")
@@ -283,6 +283,7 @@ public final class JobBenchmarks implements Callable<Integer> {
           case "scale" -> new ScaleBenchmark(this).run();
           case "mixed" -> new MixedBenchmark(this).run();
           case "backends" -> new BackendsBenchmark(this).run();
+          case "quantized" -> new QuantizedBenchmark(this).run();
           default -> throw new IllegalStateException(b);
         }
         } catch (Exception e) { // one failed benchmark must not lose the others' figures

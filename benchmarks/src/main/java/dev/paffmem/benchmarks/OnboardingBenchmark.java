@@ -122,6 +122,8 @@ final class OnboardingBenchmark {
    */
   List<String> onboardingFlags() {
     List<String> flags = suite.jobFlags();
+    // the bare-ORT baseline runs the exported FP32 files; quantized generation has its own benchmark (quantized)
+    flags.addAll(List.of("--model-precision", "FP32"));
     flags.addAll(List.of("--generation-cpu-share", "1", "--predictions-while-seeding", "WAIT"));
     return flags;
   }

@@ -120,9 +120,9 @@ public final class PAffMemJob {
 
     // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
     // so the inference operator keeps pending generation in keyed state, which moves with its person
-    BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.intraOpThreads(),
+    BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.modelPrecision(), cfg.intraOpThreads(),
         cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
-        cfg.generationCpuShare(), cfg.asyncInference());
+        cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ());
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)

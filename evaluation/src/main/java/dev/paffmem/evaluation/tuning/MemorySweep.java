@@ -5,10 +5,12 @@ import dev.paffmem.evaluation.FramePrediction;
 import dev.paffmem.evaluation.OmgDataset;
 import dev.paffmem.evaluation.Scoring;
 import dev.paffmem.evaluation.Scoring.GroupScores;
+import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
+import dev.paffmem.job.scheduling.NearDuplicateEdits;
 import dev.paffmem.job.operators.GenerationTargets;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.MemoryConfig;
@@ -57,6 +59,12 @@ public final class MemorySweep implements Callable<Integer> {
   @Option(names = "--generation-frames", defaultValue = "25") int generationFrames;
   @Option(names = "--generation-targets", defaultValue = "200") int generationTargets;
   @Option(names = "--threads", defaultValue = "2") int threads;
+  @Option(names = "--model-precision", defaultValue = "FP32",
+      description = "Precision of generation's networks (G and the E of its edits), as the job's flag; frames are "
+          + "encoded in FP32 as the job's online path does (default: ${DEFAULT-VALUE}).")
+  JobConfig.ModelPrecision precision;
+  /** The model generation runs on (the frames' model when FP32). */
+  PkModel generation;
   @Option(names = "--crop", description = "x,y,w,h: crop every frame to this box and resize to the model's input (face-crop test)")
   String crop;
   @Option(names = "--oracle", description = "Use calibration/ faces (own face at known emotions) instead of G's edits.")
@@ -79,7 +87,10 @@ public final class MemorySweep implements Callable<Integer> {
     ModelManifest m = ModelManifest.load(modelDir);
     List<VideoCache> caches = new ArrayList<>();
     long t0 = System.nanoTime();
-    try (PkModel model = PkModel.open(m, Device.CPU, threads)) {
+    try (PkModel model = PkModel.open(m, Device.CPU, threads);
+        PkModel gen = PkModel.open(m, Device.CPU, precision, threads)) {
+      generation = gen;
+      System.err.println("generation: " + gen.generationPrecision());
       for (OmgDataset.Video v : ds.videos()) {
         caches.add(cached(model, m, v));
         System.err.printf(Locale.ROOT, "encoded %s (%s) %d frames, %.0f s%n", v.id(), v.personType(), v.frames().size(),
@@ -113,7 +124,7 @@ public final class MemorySweep implements Callable<Integer> {
     String key = String.join("|", dataset.toAbsolutePath().toString(), modelDir.toAbsolutePath().toString(), m.modelId(),
         m.modelVersion(), String.valueOf(Files.getLastModifiedTime(modelDir.resolve("encoder.onnx"))), String.valueOf(crop),
         String.valueOf(oracle), String.valueOf(generationFrames), String.valueOf(generationTargets), "genPk", v.id(),
-        String.valueOf(v.frames().size()));
+        String.valueOf(v.frames().size())) + (precision == JobConfig.ModelPrecision.FP32 ? "" : "|" + precision);
     Path file = cacheDir.resolve(Integer.toHexString(key.hashCode()) + "-" + v.id() + ".bin");
     if (Files.isRegularFile(file)) {
       try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
@@ -211,7 +222,7 @@ public final class MemorySweep implements Callable<Integer> {
             tg[2 * r] = halton[2 * (start + r)];
             tg[2 * r + 1] = halton[2 * (start + r) + 1];
           }
-          float[] out = model.encode(model.generate(zs, tg, rows), rows);
+          float[] out = generation.encode(generation.generate(zs, tg, rows), rows);
           for (int r = 0; r < rows; r++) {
             genZ[f][start + r] = java.util.Arrays.copyOfRange(out, r * zd, (r + 1) * zd);
           }
@@ -418,6 +429,7 @@ public final class MemorySweep implements Callable<Integer> {
     int targets = Integer.MAX_VALUE;
     double gain = 1;
     double shrink = 1;
+    double skipZ = 0;
     for (String kv : setting.split(",")) {
       if (kv.isBlank()) {
         continue;
@@ -444,20 +456,32 @@ public final class MemorySweep implements Callable<Integer> {
         case "uRate" -> b.unlabelledRate(val);
         case "uInsert" -> b.unlabelledInserts(val != 0);
         case "targets" -> targets = (int) val;
+        case "skipZ" -> skipZ = val; // the job's --generation-skip-near-z
         default -> throw new IllegalArgumentException("unknown key " + p[0]);
       }
     }
     MemoryConfig cfg = b.build();
     List<FramePrediction> ps = new ArrayList<>();
     double neurons = 0;
+    int edited = 0;
+    int generationFrames = 0;
     for (VideoCache c : caches) {
       AffectiveMemory mem = new AffectiveMemory(cfg);
+      List<float[]> editedZ = new ArrayList<>();
       List<OmgDataset.FrameRef> fs = c.video().frames();
       Prediction last = null;
       for (int i = 0; i < fs.size(); i++) {
         OmgDataset.FrameRef f = fs.get(i);
         List<Sample> samples = new ArrayList<>();
-        if (i < Math.min(genFrames, c.genZ().length)) {
+        boolean generation = i < Math.min(genFrames, c.genZ().length);
+        generationFrames += generation ? 1 : 0;
+        if (generation && NearDuplicateEdits.nearAnEdited(editedZ, c.z()[i], skipZ)) {
+          generation = false; // as the job with --generation-skip-near-z: the frame alone, unlabelled
+        } else if (generation) {
+          editedZ.add(c.z()[i]);
+          edited++;
+        }
+        if (generation) {
           float[][] g = c.genZ()[i];
           for (int k = 0; k < Math.min(targets, g.length); k++) {
             // shrink != 1 (offline only): an edit is labelled with the frame's reading moved by shrink times the
@@ -478,6 +502,10 @@ public final class MemorySweep implements Callable<Integer> {
             c.pk()[i][0], c.pk()[i][1], ma, mv));
       }
       neurons += last == null ? 0 : last.memorySize();
+    }
+    if (skipZ > 0) {
+      System.err.printf(Locale.ROOT, "%s: %d of %d generation frames edited (%.0f %%)%n", setting, edited,
+          generationFrames, 100.0 * edited / Math.max(1, generationFrames));
     }
     Scoring.Results r = Scoring.score(ps);
     StringBuilder sb = new StringBuilder(setting.isBlank() ? "defaults" : setting);

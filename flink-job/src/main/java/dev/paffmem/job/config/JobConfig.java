@@ -39,6 +39,13 @@ public final class JobConfig implements Serializable {
   /** Device on which ONNX Runtime runs the PK model. */
   public enum Device { AUTO, CPU, CUDA }
 
+  /**
+   * Precision of the networks that generation runs (G and the E that encodes its edits): FP32, the exported files;
+   * INT8, the manifest's quantized variants ({@code models.<network>.quantized}, model-export's
+   * {@code paffmem_pk.quantize}) where it declares them, FP32 otherwise.
+   */
+  public enum ModelPrecision { FP32, INT8 }
+
   /** Where the Kafka source starts when the consumer group has no committed offset. */
   public enum StartingOffsets { COMMITTED_OR_EARLIEST, EARLIEST, LATEST }
 
@@ -154,6 +161,12 @@ public final class JobConfig implements Serializable {
       description = "ONNX Runtime device: AUTO (CUDA, else CPU with a warning), CPU, CUDA (fail if unavailable) (default: ${DEFAULT-VALUE}).")
   private Device device;
 
+  @Option(names = "--model-precision", defaultValue = "INT8",
+      description = "Precision of generation's networks (the generator and the encoder of its edits): INT8 runs the "
+          + "model directory's quantized files where its manifest declares them (else FP32), FP32 the exported ones; "
+          + "online frames always use the FP32 encoder (default: ${DEFAULT-VALUE}; BENCHMARKS.md, quantization).")
+  private ModelPrecision modelPrecision;
+
   @Option(names = "--intra-op-threads", defaultValue = "1",
       description = "ONNX Runtime intra-op threads per model session; budget cores / slots per TaskManager (default: ${DEFAULT-VALUE}).")
   private int intraOpThreads;
@@ -186,6 +199,12 @@ public final class JobConfig implements Serializable {
       description = "Generation runs off the online path in chunks of this many edited faces (rows of G + E) of one frame,"
           + " interleaved between online batches: an online batch waits at most one chunk (default: ${DEFAULT-VALUE}).")
   private int generationChunk;
+
+  @Option(names = "--generation-skip-near-z", defaultValue = "0",
+      description = "Skip editing a generation frame whose z is within this Euclidean distance of a frame already "
+          + "edited for the person (consecutive video frames are near-identical); the memory then trains on the frame "
+          + "alone. 0 = off (default: ${DEFAULT-VALUE}; BENCHMARKS.md, near-duplicate generation).")
+  private double generationSkipNearZ;
 
   @Option(names = "--generation-cpu-share", defaultValue = "0.5",
       description = "Largest share of each inference subtask's time spent generating, in (0, 1]; the rest is kept for"
@@ -335,6 +354,9 @@ public final class JobConfig implements Serializable {
     requireAtLeast("--generation-frames", generationFrames, 0);
     requireAtLeast("--generation-targets", generationTargets, 1);
     requireAtLeast("--generation-chunk", generationChunk, 1);
+    if (!(generationSkipNearZ >= 0)) {
+      throw new ConfigException("--generation-skip-near-z must be >= 0 (0 = off), was " + generationSkipNearZ);
+    }
     if (!(generationCpuShare > 0 && generationCpuShare <= 1)) {
       throw new ConfigException("--generation-cpu-share must be in (0, 1], was " + generationCpuShare);
     }
@@ -415,6 +437,7 @@ public final class JobConfig implements Serializable {
   public int minImageSide() { return minImageSide; }
   public Path modelDir() { return Path.of(modelDir); }
   public Device device() { return device; }
+  public ModelPrecision modelPrecision() { return modelPrecision; }
   public int intraOpThreads() { return intraOpThreads; }
   public int batchMaxSize() { return batchMaxSize; }
   public Duration batchMaxWait() { return batchMaxWait; }
@@ -423,6 +446,7 @@ public final class JobConfig implements Serializable {
   public int generationTargets() { return generationTargets; }
   public int generationChunk() { return generationChunk; }
   public double generationCpuShare() { return generationCpuShare; }
+  public double generationSkipNearZ() { return generationSkipNearZ; }
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public Duration stateTtl() { return stateTtl; }
   public Duration checkpointInterval() { return checkpointInterval; }
@@ -447,10 +471,11 @@ public final class JobConfig implements Serializable {
   public String toString() {
     return "JobConfig{bootstrapServers=" + bootstrapServers + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
         + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
-        + ", modelDir=" + modelDir + ", device=" + device + ", batchMaxSize=" + batchMaxSize
+        + ", modelDir=" + modelDir + ", device=" + device + ", modelPrecision=" + modelPrecision
+        + ", batchMaxSize=" + batchMaxSize
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
-        + ", generationCpuShare=" + generationCpuShare + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
+        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
         + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism

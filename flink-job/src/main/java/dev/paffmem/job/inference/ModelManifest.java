@@ -68,6 +68,13 @@ public final class ModelManifest implements Serializable {
   /** One ONNX file of the model with its declared inputs and outputs. */
   public record Network(String file, String sha256, List<Tensor> inputs, List<Tensor> outputs) implements Serializable {}
 
+  /**
+   * An optional lower-precision file of a network ({@code models.<network>.quantized}, written by
+   * {@code python3 -m paffmem_pk.quantize <model-dir>}): same inputs and outputs as the network, run instead of it
+   * with {@code --model-precision int8}.
+   */
+  public record Quantized(String file, String sha256, String precision) implements Serializable {}
+
   private final String dir; // Path is not Serializable
   private final int formatVersion;
   private final String modelId;
@@ -82,6 +89,7 @@ public final class ModelManifest implements Serializable {
   private final int zDim;
   private final List<String> labelOrder;
   private final Map<Role, Network> networks;
+  private final Map<Role, Quantized> quantized;
 
   private ModelManifest(Path dir, JsonNode root) {
     this.dir = dir.toString();
@@ -129,6 +137,20 @@ public final class ModelManifest implements Serializable {
           tensors(m, "inputs", role), tensors(m, "outputs", role)));
     }
     this.networks = nets;
+    Map<Role, Quantized> q = new LinkedHashMap<>();
+    for (Role role : nets.keySet()) {
+      JsonNode v = models.get(role.key).get("quantized");
+      if (v == null || v.isNull()) {
+        continue;
+      }
+      JsonNode from = v.path("derived_from").path("sha256");
+      if (from.isTextual() && !from.asText().equalsIgnoreCase(nets.get(role).sha256())) {
+        throw bad("models." + role.key + ".quantized was built from another " + nets.get(role).file()
+            + " (derived_from.sha256 " + from.asText() + ")" + QUANTIZE_FIX);
+      }
+      q.put(role, new Quantized(requireText(v, "file"), requireText(v, "sha256"), requireText(v, "precision")));
+    }
+    this.quantized = q;
     checkRoles();
     if (nets.containsKey(Role.ENCODER_U8)) {
       checkEncoderU8(models.get(Role.ENCODER_U8.key));
@@ -174,7 +196,22 @@ public final class ModelManifest implements Serializable {
             + " but manifest.json records " + e.getValue().sha256() + " (file corrupt or from another export)" + fix);
       }
     }
+    for (Map.Entry<Role, Quantized> e : quantized.entrySet()) {
+      Path f = dir().resolve(e.getValue().file());
+      if (!Files.isRegularFile(f)) {
+        throw new ModelDirectoryException("model directory " + dir + ": " + e.getKey().key + " quantized file "
+            + f.getFileName() + " named in manifest.json is missing" + QUANTIZE_FIX);
+      }
+      String actual = sha256(f);
+      if (!actual.equalsIgnoreCase(e.getValue().sha256())) {
+        throw new ModelDirectoryException("model directory " + dir + ": " + f.getFileName() + " has sha256 " + actual
+            + " but manifest.json records " + e.getValue().sha256() + QUANTIZE_FIX);
+      }
+    }
   }
+
+  private static final String QUANTIZE_FIX = "; rebuild it with 'python3 -m paffmem_pk.quantize <model-dir> --data"
+      + " <training set>' (in model-export/) or remove the quantized entry from manifest.json";
 
   private static final String U8_FIX = "; rebuild it with 'python3 -m paffmem_pk.preprocess <model-dir>' (in"
       + " model-export/) or remove models.encoder_u8 from manifest.json";
@@ -365,6 +402,8 @@ public final class ModelManifest implements Serializable {
   public int valenceIndex() { return labelOrder.indexOf("valence"); }
   /** The network of a role; null for an optional one (encoder_u8) the manifest does not name. */
   public Network network(Role role) { return networks.get(role); }
+  /** The network's lower-precision variant ({@code models.<network>.quantized}), or null. */
+  public Quantized quantized(Role role) { return quantized.get(role); }
   /** Whether the manifest names the network (always true for the required roles). */
   public boolean has(Role role) { return networks.containsKey(role); }
   /** Values per image tensor row: channels * height * width. */
@@ -377,10 +416,18 @@ public final class ModelManifest implements Serializable {
     return d;
   }
 
+  /** The digests of the quantized variants, to check them like {@link #digests()} (not part of the model identity). */
+  public Map<Role, String> quantizedDigests() {
+    Map<Role, String> d = new LinkedHashMap<>();
+    quantized.forEach((r, q) -> d.put(r, q.sha256().toLowerCase()));
+    return d;
+  }
+
   @Override
   public String toString() {
     return modelId + " " + modelVersion + " (" + dir + ", z_dim " + zDim + ", image " + imageChannels + "x"
         + imageHeight + "x" + imageWidth + " " + channelOrder + " " + layout
-        + (networks.containsKey(Role.ENCODER_U8) ? ", uint8 encoder" : "") + ")";
+        + (networks.containsKey(Role.ENCODER_U8) ? ", uint8 encoder" : "")
+        + (quantized.isEmpty() ? "" : ", quantized " + quantized.keySet()) + ")";
   }
 }

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.ModelManifest.Network;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.ModelManifest.Tensor;
@@ -47,8 +48,10 @@ public final class PkModel implements AutoCloseable {
   private final OrtEnvironment env;
   private final Map<Role, OrtSession> sessions = new EnumMap<>(Role.class);
   private final String deviceUsed;
+  /** The roles whose session runs the manifest's quantized file. */
+  private final java.util.Set<Role> quantizedRoles = java.util.EnumSet.noneOf(Role.class);
 
-  private PkModel(ModelManifest manifest, Device device, int intraOpThreads) {
+  private PkModel(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads) {
     this.manifest = manifest;
     this.env = OrtEnvironment.getEnvironment();
     String used = "CPU";
@@ -68,7 +71,12 @@ public final class PkModel implements AutoCloseable {
       }
       for (Role role : Role.values()) {
         if (manifest.has(role)) {
-          sessions.put(role, openSession(role, cuda, intraOpThreads));
+          boolean quantized = precision == ModelPrecision.INT8 && GENERATION_ROLES.contains(role)
+              && manifest.quantized(role) != null;
+          sessions.put(role, openSession(role, quantized, cuda, intraOpThreads));
+          if (quantized) {
+            quantizedRoles.add(role);
+          }
         }
       }
       used = cuda ? "CUDA" : "CPU";
@@ -84,14 +92,45 @@ public final class PkModel implements AutoCloseable {
     this.deviceUsed = used;
   }
 
-  /** Opens (and validates) the model of a directory; the manifest is read from it. */
+  /**
+   * The networks {@link ModelPrecision#INT8} runs quantized when the manifest has their variant: generation's
+   * (G, and E, which encodes G's edits and, without encoder_u8, the frames). D_em and encoder_u8 stay FP32.
+   */
+  private static final java.util.Set<Role> GENERATION_ROLES = java.util.EnumSet.of(Role.GENERATOR, Role.ENCODER);
+
+  /** Opens (and validates) the model of a directory; the manifest is read from it. All networks FP32. */
   public static PkModel open(java.nio.file.Path dir, Device device, int intraOpThreads) {
-    return open(ModelManifest.load(dir), device, intraOpThreads);
+    return open(ModelManifest.load(dir), device, ModelPrecision.FP32, intraOpThreads);
   }
 
-  /** Opens (and validates) the model a loaded manifest describes. */
+  /** Opens (and validates) the model of a directory at a precision (see {@link ModelPrecision}). */
+  public static PkModel open(java.nio.file.Path dir, Device device, ModelPrecision precision, int intraOpThreads) {
+    return open(ModelManifest.load(dir), device, precision, intraOpThreads);
+  }
+
+  /** Opens (and validates) the model a loaded manifest describes. All networks FP32. */
   public static PkModel open(ModelManifest manifest, Device device, int intraOpThreads) {
-    return new PkModel(manifest, device, intraOpThreads);
+    return new PkModel(manifest, device, ModelPrecision.FP32, intraOpThreads);
+  }
+
+  /**
+   * Opens (and validates) the model a loaded manifest describes; with {@link ModelPrecision#INT8} the generator
+   * and the encoder run the manifest's quantized files where it declares them (FP32 otherwise: a model
+   * directory without them works unchanged).
+   */
+  public static PkModel open(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads) {
+    return new PkModel(manifest, device, precision, intraOpThreads);
+  }
+
+  /** Whether a network runs its quantized file. */
+  public boolean runsQuantized(Role role) {
+    return quantizedRoles.contains(role);
+  }
+
+  /** "generator int8, encoder fp32"-like: what generation runs. */
+  public String generationPrecision() {
+    return "generator " + (runsQuantized(Role.GENERATOR) ? manifest.quantized(Role.GENERATOR).precision() : "fp32")
+        + ", encoder " + (runsQuantized(Role.ENCODER) ? manifest.quantized(Role.ENCODER).precision() : "fp32");
   }
 
   /** Null when CUDA can be used, otherwise why not. */
@@ -109,7 +148,7 @@ public final class PkModel implements AutoCloseable {
     }
   }
 
-  private OrtSession openSession(Role role, boolean cuda, int intraOpThreads) throws OrtException {
+  private OrtSession openSession(Role role, boolean quantized, boolean cuda, int intraOpThreads) throws OrtException {
     OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
     opts.setIntraOpNumThreads(intraOpThreads);
     opts.setInterOpNumThreads(1);
@@ -118,7 +157,8 @@ public final class PkModel implements AutoCloseable {
     if (cuda) {
       opts.addCUDA(0);
     }
-    String path = manifest.dir().resolve(manifest.network(role).file()).toString();
+    String file = quantized ? manifest.quantized(role).file() : manifest.network(role).file();
+    String path = manifest.dir().resolve(file).toString();
     return env.createSession(path, opts);
   }
 

@@ -1,6 +1,7 @@
 package dev.paffmem.job.inference;
 
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -18,7 +19,7 @@ public final class SharedPkModel {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedPkModel.class);
 
-  private record Key(String dir, Device device, int intraOpThreads) {}
+  private record Key(String dir, Device device, ModelPrecision precision, int intraOpThreads) {}
 
   private static final class Entry {
     final PkModel model;
@@ -62,18 +63,27 @@ public final class SharedPkModel {
    * must have the digests of the manifest the client validated at submission.
    */
   public static synchronized Lease acquire(ModelManifest submitted, Device device, int intraOpThreads) {
-    Key key = new Key(submitted.dir().toAbsolutePath().normalize().toString(), device, intraOpThreads);
+    return acquire(submitted, device, ModelPrecision.FP32, intraOpThreads);
+  }
+
+  /** As {@link #acquire(ModelManifest, Device, int)}, generation's networks at {@code precision}. */
+  public static synchronized Lease acquire(ModelManifest submitted, Device device, ModelPrecision precision,
+      int intraOpThreads) {
+    Key key = new Key(submitted.dir().toAbsolutePath().normalize().toString(), device, precision, intraOpThreads);
     Entry e = MODELS.get(key);
     if (e == null) {
       ModelManifest local = ModelManifest.load(submitted.dir());
-      if (!local.digests().equals(submitted.digests())) {
+      if (!local.digests().equals(submitted.digests())
+          || !local.quantizedDigests().equals(submitted.quantizedDigests())) {
         throw new ModelDirectoryException("model directory " + submitted.dir() + " on this TaskManager holds "
-            + local.digests() + " but the job was submitted with " + submitted.digests()
+            + local.digests() + " " + local.quantizedDigests() + " but the job was submitted with "
+            + submitted.digests() + " " + submitted.quantizedDigests()
             + ": deploy the same model directory to every machine");
       }
-      e = new Entry(PkModel.open(local, device, intraOpThreads));
+      e = new Entry(PkModel.open(local, device, precision, intraOpThreads));
       MODELS.put(key, e);
-      LOG.info("Opened PK model {} on {} ({} intra-op threads)", local, e.model.deviceUsed(), intraOpThreads);
+      LOG.info("Opened PK model {} on {} ({} intra-op threads; generation: {})", local, e.model.deviceUsed(),
+          intraOpThreads, e.model.generationPrecision());
     }
     e.references++;
     return new Lease(key, e.model);
@@ -95,7 +105,8 @@ public final class SharedPkModel {
 
   /** References to the model of a directory (for tests). */
   public static synchronized int references(ModelManifest manifest, Device device, int intraOpThreads) {
-    Entry e = MODELS.get(new Key(manifest.dir().toAbsolutePath().normalize().toString(), device, intraOpThreads));
+    Entry e = MODELS.get(new Key(manifest.dir().toAbsolutePath().normalize().toString(), device, ModelPrecision.FP32,
+        intraOpThreads));
     return e == null ? 0 : e.references;
   }
 }

@@ -1,6 +1,7 @@
 package dev.paffmem.job.operators;
 
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.InferenceSteps;
 import dev.paffmem.job.inference.InferenceSteps.Timing;
 import dev.paffmem.job.inference.ModelManifest;
@@ -15,14 +16,18 @@ import dev.paffmem.job.scheduling.GenerationQueue.Chunk;
 import dev.paffmem.job.scheduling.GenerationQueue.Pending;
 import dev.paffmem.job.scheduling.MicroBatcher;
 import dev.paffmem.job.scheduling.ModelHandOver;
+import dev.paffmem.job.scheduling.NearDuplicateEdits;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -77,9 +82,14 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   /** A person's frames waiting for their edits, by ordinal. */
   static final MapStateDescriptor<Long, GenerationWork> PENDING_GENERATION =
       new MapStateDescriptor<>("pending-generation", Types.LONG, TypeInformation.of(GenerationWork.class));
+  static final ListStateDescriptor<float[]> EDITED_Z =
+      new ListStateDescriptor<>("edited-z", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
 
   private final ModelManifest manifest;
   private final Device device;
+  private final ModelPrecision precision;
+  private final int generationFrames;
+  private final double skipNearZ;
   private final int intraOpThreads;
   private final int batchMaxSize;
   private final long batchMaxWaitMs;
@@ -105,12 +115,31 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram demLatency;
   private transient Histogram generatorLatency;
   private transient Counter framesEncoded;
+  private transient Counter framesSkipped;
+  /** The z of each frame edited for the person so far (only with the near-duplicate option; cleared after generation). */
+  private transient ListState<float[]> editedZ;
 
-  public BatchedInferenceOperator(ModelManifest manifest, Device device, int intraOpThreads, int batchMaxSize,
+  public BatchedInferenceOperator(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads,
+      int batchMaxSize,
       Duration batchMaxWait, int generationTargets, int generationChunk, double generationCpuShare,
       boolean asyncInference) {
+    this(manifest, device, precision, intraOpThreads, batchMaxSize, batchMaxWait, generationTargets, generationChunk,
+        generationCpuShare, asyncInference, 0, 0.0);
+  }
+
+  /**
+   * As above, with the option to skip near-duplicate generation: a generating frame (of the person's first
+   * {@code generationFrames}) whose z is within {@code skipNearZ} of a frame already edited for that person is not
+   * edited ({@link NearDuplicateEdits}; 0 = off).
+   */
+  public BatchedInferenceOperator(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads,
+      int batchMaxSize, Duration batchMaxWait, int generationTargets, int generationChunk, double generationCpuShare,
+      boolean asyncInference, int generationFrames, double skipNearZ) {
+    this.generationFrames = generationFrames;
+    this.skipNearZ = skipNearZ;
     this.manifest = manifest;
     this.device = device;
+    this.precision = precision;
     this.intraOpThreads = intraOpThreads;
     this.batchMaxSize = batchMaxSize;
     this.batchMaxWaitMs = batchMaxWait.toMillis();
@@ -130,6 +159,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     super.initializeState(context);
     generation = new GenerationQueue(generationTargets, manifest.zDim(), generationChunk, generationCpuShare);
     pendingGeneration = getPartitionedState(PENDING_GENERATION);
+    editedZ = getPartitionedState(EDITED_Z);
     if (context.isRestored()) {
       List<GenerationWork> restored = new ArrayList<>();
       getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -145,7 +175,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   @Override
   public void open() throws Exception {
     super.open();
-    lease = SharedPkModel.acquire(manifest, device, intraOpThreads);
+    lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads);
     model = lease.model();
     targets = GenerationTargets.halton(generationTargets);
     batcher = new MicroBatcher<>(batchMaxSize, batchMaxWaitMs);
@@ -158,6 +188,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     demLatency = g.addGroup("model", "dem").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generatorLatency = g.addGroup("model", "generator").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     framesEncoded = g.counter("framesEncoded");
+    framesSkipped = g.counter("generationFramesSkipped");
     g.gauge("generationQueue", () -> generation.size());
     scheduleGeneration(); // work restored from a checkpoint
   }
@@ -276,18 +307,51 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       System.arraycopy(result.z(), i * zDim, e.z, 0, zDim);
       e.pkArousal = result.pk()[2 * i];
       e.pkValence = result.pk()[2 * i + 1];
+      EncodedFrame skipped = null;
       if (frame.phase == Phase.GENERATING) {
-        GenerationWork work = new GenerationWork(frame.personId, frame.frameIndex, frame.ordinal, frame.rgb, e.z.clone());
         setCurrentKey(frame.personId);
-        pendingGeneration.put(frame.ordinal, work);
-        generation.add(work);
+        if (skipNearZ > 0 && NearDuplicateEdits.nearAnEdited(editedZ.get(), e.z, skipNearZ)) {
+          skipped = noEdits(frame.personId, frame.frameIndex, frame.ordinal, 0L);
+          framesSkipped.inc();
+        } else {
+          GenerationWork work = new GenerationWork(frame.personId, frame.frameIndex, frame.ordinal, frame.rgb, e.z.clone());
+          pendingGeneration.put(frame.ordinal, work);
+          generation.add(work);
+          if (skipNearZ > 0) {
+            editedZ.add(e.z.clone());
+          }
+        }
+        if (skipNearZ > 0 && frame.ordinal + 1 >= generationFrames) {
+          editedZ.clear(); // the person's generation phase is over
+        }
       }
       frame.rgb = null; // pixels are not needed downstream
       e.frame = frame;
       framesEncoded.inc();
       output.collect(rec.hasTimestamp() ? new StreamRecord<>(e, rec.getTimestamp()) : new StreamRecord<>(e));
+      if (skipped != null) {
+        output.collect(new StreamRecord<>(skipped));
+      }
     }
     scheduleGeneration();
+  }
+
+  /** A generation frame's edits record (the memory trains each generation frame once its edits are here). */
+  private EncodedFrame noEdits(String personId, long frameIndex, long ordinal, long nanos) {
+    Frame f = new Frame();
+    f.personId = personId;
+    f.frameIndex = frameIndex;
+    f.ordinal = ordinal;
+    f.phase = Phase.GENERATING;
+    EncodedFrame e = new EncodedFrame();
+    e.edits = true;
+    e.frame = f;
+    e.z = new float[0];
+    e.generatedZ = new float[0];
+    e.generatedTargets = new float[0];
+    e.generatedPk = new float[0];
+    e.generationNanos = nanos;
+    return e;
   }
 
   /**
@@ -338,19 +402,10 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       GenerationWork w = done.work;
       setCurrentKey(w.personId);
       pendingGeneration.remove(w.ordinal);
-      Frame f = new Frame();
-      f.personId = w.personId;
-      f.frameIndex = w.frameIndex;
-      f.ordinal = w.ordinal;
-      f.phase = Phase.GENERATING;
-      EncodedFrame e = new EncodedFrame();
-      e.edits = true;
-      e.frame = f;
-      e.z = new float[0];
+      EncodedFrame e = noEdits(w.personId, w.frameIndex, w.ordinal, done.nanos());
       e.generatedZ = done.editedZ();
       e.generatedTargets = targets.clone();
       e.generatedPk = done.editedPk();
-      e.generationNanos = done.nanos();
       output.collect(new StreamRecord<>(e));
     }
     scheduleGeneration();

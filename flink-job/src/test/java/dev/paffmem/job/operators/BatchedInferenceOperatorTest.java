@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
 import dev.paffmem.job.inference.SharedPkModel;
@@ -16,6 +17,7 @@ import dev.paffmem.job.model.EncodedFrame;
 import dev.paffmem.job.model.Frame;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -51,7 +53,7 @@ class BatchedInferenceOperatorTest {
   static KeyedOneInputStreamOperatorTestHarness<String, Frame, EncodedFrame> harness(int batch, int targets, int chunk,
       double share, boolean async) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new BatchedInferenceOperator(MODEL, Device.CPU, 1, batch, Duration.ofMillis(20), targets, chunk, share, async),
+        new BatchedInferenceOperator(MODEL, Device.CPU, ModelPrecision.FP32, 1, batch, Duration.ofMillis(20), targets, chunk, share, async),
         new PAffMemJob.PersonKey(), Types.STRING);
   }
 
@@ -281,6 +283,34 @@ class BatchedInferenceOperatorTest {
       List<EncodedFrame> out = h.extractOutputValues();
       assertEquals(4, out.size());
       assertEquals(2, out.stream().filter(e -> e.edits).count());
+    }
+  }
+
+  @ParameterizedTest(name = "skip within {0}")
+  @ValueSource(doubles = {0.0, 1e-3})
+  void nearDuplicateGenerationFramesAreNotEditedWhenAsked(double skipNearZ) throws Exception {
+    var op = new BatchedInferenceOperator(MODEL, Device.CPU, ModelPrecision.FP32, 1, 1, Duration.ofMillis(20), 4, 4,
+        1.0, false, 3, skipNearZ);
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new PAffMemJob.PersonKey(), Types.STRING)) {
+      h.open();
+      Frame f0 = frame("a", 0, Phase.GENERATING);
+      Frame f1 = frame("a", 1, Phase.GENERATING);
+      f1.ordinal = 1;
+      f1.rgb = f0.rgb.clone(); // the same picture again: the same z
+      Frame f2 = frame("a", 2, Phase.GENERATING);
+      f2.ordinal = 2;
+      f2.rgb = TestFrames.rgb("someone else", 7, 96, 96);
+      h.processElement(f0, 1);
+      h.processElement(f1, 2);
+      h.processElement(f2, 3);
+      h.getOneInputOperator().finish();
+      List<EncodedFrame> edits = h.extractOutputValues().stream().filter(e -> e.edits)
+          .sorted(Comparator.comparingLong(e -> e.frame.ordinal)).toList();
+      assertEquals(List.of(0L, 1L, 2L), edits.stream().map(e -> e.frame.ordinal).toList(),
+          "every generation frame gets its edits record: the memory trains each once they are here");
+      boolean skipping = skipNearZ > 0;
+      assertEquals(List.of(4, skipping ? 0 : 4, 4), edits.stream().map(EncodedFrame::generatedCount).toList());
+      assertEquals(0, h.numKeyedStateEntries(), "the edited z's are cleared after the person's generation frames");
     }
   }
 
