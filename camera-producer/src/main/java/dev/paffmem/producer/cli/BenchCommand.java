@@ -45,8 +45,8 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Files.createDirectories(workDir);
-    System.out.printf(Locale.ROOT, "cores %d, detector %s every %d frames, detect width %d%n",
-        Runtime.getRuntime().availableProcessors(), camera.detector, camera.detectEvery, camera.detectWidth);
+    System.out.printf(Locale.ROOT, "cores %d, detector %s every %d frames%n",
+        Runtime.getRuntime().availableProcessors(), camera.detector().label(), camera.detectEvery);
     System.out.println("| frame size | streams | frames | wall s | frames/s (all streams) | frames/s per stream | faces/s |");
     System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
     for (String size : sizes) {
