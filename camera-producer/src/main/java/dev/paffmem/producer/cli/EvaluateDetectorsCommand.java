@@ -48,8 +48,8 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
       description = "BlazeFace: one evaluation per value (default: ${DEFAULT-VALUE})")
   List<Integer> tiles;
 
-  @Option(names = "--min-face-size", defaultValue = "40", description = "pixels (default: ${DEFAULT-VALUE})")
-  int minFaceSize;
+  @Option(names = "--min-face-size", description = "pixels (default: 24 for BlazeFace, 40 for the cascades)")
+  Integer minFaceSize;
 
   @Option(names = "--detect-width", defaultValue = "640", description = "cascades (default: ${DEFAULT-VALUE})")
   int detectWidth;
@@ -87,14 +87,15 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
     }
     Population eval = new Population(Population.DEFAULT_SEED, Split.EVAL, 0.0);
     List<DetectorConfig> configs = new ArrayList<>();
-    DetectorConfig base = new DetectorConfig(DetectorConfig.Kind.BLAZEFACE, minFaceSize, 0.5, 1, minNeighbors,
+    DetectorConfig base = new DetectorConfig(DetectorConfig.Kind.BLAZEFACE, 24, 0.5, 1, minNeighbors,
         CascadeFaceDetector.Contrast.CLAHE, detectWidth);
-    for (DetectorConfig.Kind k : detectors) {
-      if (k.isCascade()) {
-        contrasts.forEach(c -> configs.add(base.withKind(k).withContrast(c)));
+    for (DetectorConfig.Kind kind : detectors) {
+      DetectorConfig k = minFaceSize == null ? base.withKind(kind) : base.withKind(kind).withMinFaceSize(minFaceSize);
+      if (kind.isCascade()) {
+        contrasts.forEach(c -> configs.add(k.withContrast(c)));
       } else {
         for (int t : tiles) {
-          minConfidences.forEach(c -> configs.add(base.withKind(k).withMinConfidence(c).withTiles(t)));
+          minConfidences.forEach(c -> configs.add(k.withMinConfidence(c).withTiles(t)));
         }
       }
     }
@@ -105,6 +106,7 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
       long falsePositives = 0;
       long frames = 0;
       double ms = 0;
+      double cpuMs = 0;
       double[] fit = new double[3];
       Map<Integer, long[]> perPerson = new TreeMap<>();
       for (int i = 0; i < videos.size(); i++) {
@@ -116,6 +118,7 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
         falsePositives += r.falsePositives();
         frames += r.frames();
         ms += r.msPerFrame() * r.frames();
+        cpuMs += r.cpuMsPerFrame() * r.frames();
         for (int k = 0; k < 3; k++) {
           fit[k] += r.tileFit()[k] * r.found();
         }
@@ -148,11 +151,13 @@ public final class EvaluateDetectorsCommand implements Callable<Integer> {
       perTone.forEach((band, t) -> tones.append(String.format(Locale.ROOT, " %s (%d persons) %.3f;", band, t[2],
           (double) t[1] / Math.max(1, t[0]))));
       summary.add(String.format(Locale.ROOT,
-          "%-28s recall %.3f (%d/%d)  false positives %d (%.3f a frame)  %.1f ms a frame  persons found >=95%% / partly"
-              + " / never: %d / %d / %d%n    per skin tone:%s%n    per person (skin luma: recall):%s%n"
+          "%-28s recall %.3f (%d/%d)  false positives %d (%.3f a frame)  %.1f ms a frame (CPU %.1f ms)"
+              + "  persons found >=95%% / partly / never: %d / %d / %d%n    per skin tone:%s%n"
+              + "    per person (skin luma: recall):%s%n"
               + "    render side / detection width %.3f, render centre - detection centre (%.3f, %.3f) widths",
           config.label(), (double) found / Math.max(1, faces), found, faces, falsePositives,
-          (double) falsePositives / Math.max(1, frames), ms / Math.max(1, frames), always, partly, never, tones,
+          (double) falsePositives / Math.max(1, frames), ms / Math.max(1, frames), cpuMs / Math.max(1, frames),
+          always, partly, never, tones,
           persons, fit[0] / Math.max(1, found), fit[1] / Math.max(1, found), fit[2] / Math.max(1, found)));
     }
     System.out.println();

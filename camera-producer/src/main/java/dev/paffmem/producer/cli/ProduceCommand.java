@@ -29,8 +29,8 @@ import picocli.CommandLine.Parameters;
     description = {"Decodes videos, image folders, V4L2 devices (/dev/videoN) or streams (rtsp://, http://, ...), detects"
         + " and tracks faces and sends one FaceFrame per tracked face and frame to Kafka (key = person id ="
         + " <camera id>/<run id><track id>).", ""},
-    subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, DetectImagesCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ProduceCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "INPUT", description = "one per camera: a video file, a folder of images,"
@@ -93,9 +93,9 @@ public final class ProduceCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     CascadeFaceDetector.Contrast contrast;
 
-    @Option(names = "--min-face-size", defaultValue = "40",
-        description = "smallest face width in the frame's pixels (default: ${DEFAULT-VALUE})")
-    int minFaceSize;
+    @Option(names = "--min-face-size",
+        description = "smallest face width in the frame's pixels (default: 24 for BlazeFace, 40 for the cascades)")
+    Integer minFaceSize;
 
     @Option(names = "--min-neighbors", defaultValue = "3",
         description = "cascades' confidence: overlapping hits needed (default: ${DEFAULT-VALUE})")
@@ -142,7 +142,8 @@ public final class ProduceCommand implements Callable<Integer> {
     int queueCapacity;
 
     public DetectorConfig detector() {
-      return new DetectorConfig(detector, minFaceSize, minConfidence, tiles, minNeighbors, contrast, detectWidth);
+      return new DetectorConfig(detector, minFaceSize != null ? minFaceSize : detector.defaultMinFaceSize(),
+          minConfidence, tiles, minNeighbors, contrast, detectWidth);
     }
 
     public List<CameraConfig> configs(List<String> inputs) {

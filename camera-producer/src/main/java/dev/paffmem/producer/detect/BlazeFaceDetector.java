@@ -29,7 +29,7 @@ import org.bytedeco.opencv.opencv_dnn.Net;
 /**
  * MediaPipe's BlazeFace face detector (a small single-shot CNN), run by OpenCV's DNN module from the TFLite file
  * that ships inside this module's jar (taken from the npm package {@code @mediapipe/face_detection}, Apache 2.0; see
- * {@code models/blazeface/README.md}): nothing is fetched at run time.
+ * {@code README.md} beside the model in this module's resources): nothing is fetched at run time.
  *
  * <p>The frame is scaled so that its longer side fits the model's square input (192 pixels for the full-range model),
  * padded with black at the right or bottom, turned RGB in [-1, 1] and run once; {@link BlazeFaceDecoder} turns the

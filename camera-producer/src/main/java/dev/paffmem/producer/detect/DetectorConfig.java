@@ -21,23 +21,33 @@ public record DetectorConfig(Kind kind, int minFaceSize, double minConfidence, i
   /** The detectors that ship: BlazeFace (a CNN, run by OpenCV DNN) and OpenCV's cascades. */
   public enum Kind {
     /** MediaPipe BlazeFace, full-range model (192x192 input): the default, chosen by measurement (README). */
-    BLAZEFACE(null, 2.0, -0.15),
+    BLAZEFACE(null, 24, 2.2, -0.10),
     /** MediaPipe BlazeFace, short-range model (128x128 input): faces filling much of the frame (webcam). */
-    BLAZEFACE_SHORT(null, 2.0, -0.15),
-    HAAR_ALT2(CascadeFaceDetector.Cascade.HAAR_ALT2, 2.0, -0.03),
-    HAAR_ALT(CascadeFaceDetector.Cascade.HAAR_ALT, 2.0, -0.03),
-    HAAR_DEFAULT(CascadeFaceDetector.Cascade.HAAR_DEFAULT, 2.0, -0.03),
-    LBP(CascadeFaceDetector.Cascade.LBP, 2.0, -0.03),
-    LBP_IMPROVED(CascadeFaceDetector.Cascade.LBP_IMPROVED, 2.0, -0.03);
+    BLAZEFACE_SHORT(null, 24, 2.2, -0.10),
+    HAAR_ALT2(CascadeFaceDetector.Cascade.HAAR_ALT2, 40, 2.0, -0.03),
+    HAAR_ALT(CascadeFaceDetector.Cascade.HAAR_ALT, 40, 2.0, -0.03),
+    HAAR_DEFAULT(CascadeFaceDetector.Cascade.HAAR_DEFAULT, 40, 2.0, -0.03),
+    LBP(CascadeFaceDetector.Cascade.LBP, 40, 2.0, -0.03),
+    LBP_IMPROVED(CascadeFaceDetector.Cascade.LBP_IMPROVED, 40, 2.0, -0.03);
 
     private final CascadeFaceDetector.Cascade cascade;
+    private final int minFaceSize;
     private final double cropScale;
     private final double cropOffsetY;
 
-    Kind(CascadeFaceDetector.Cascade cascade, double cropScale, double cropOffsetY) {
+    Kind(CascadeFaceDetector.Cascade cascade, int minFaceSize, double cropScale, double cropOffsetY) {
       this.cascade = cascade;
+      this.minFaceSize = minFaceSize;
       this.cropScale = cropScale;
       this.cropOffsetY = cropOffsetY;
+    }
+
+    /**
+     * Default smallest face width in pixels: 24 for BlazeFace (a face of 84 pixels in a 360x288 frame gets a box of
+     * about 40), 40 for the cascades (smaller windows cost them time and false faces).
+     */
+    public int defaultMinFaceSize() {
+      return minFaceSize;
     }
 
     /**
@@ -59,7 +69,7 @@ public record DetectorConfig(Kind kind, int minFaceSize, double minConfidence, i
   }
 
   public static final DetectorConfig DEFAULT =
-      new DetectorConfig(Kind.BLAZEFACE, 40, 0.5, 2, 3, CascadeFaceDetector.Contrast.CLAHE, 640);
+      new DetectorConfig(Kind.BLAZEFACE, 24, 0.5, 2, 3, CascadeFaceDetector.Contrast.CLAHE, 640);
 
   public DetectorConfig {
     if (minFaceSize < 1) {
@@ -79,8 +89,13 @@ public record DetectorConfig(Kind kind, int minFaceSize, double minConfidence, i
     }
   }
 
+  /** Another detector, with its default smallest face. */
   public DetectorConfig withKind(Kind k) {
-    return new DetectorConfig(k, minFaceSize, minConfidence, tiles, minNeighbors, contrast, detectWidth);
+    return new DetectorConfig(k, k.defaultMinFaceSize(), minConfidence, tiles, minNeighbors, contrast, detectWidth);
+  }
+
+  public DetectorConfig withMinFaceSize(int pixels) {
+    return new DetectorConfig(kind, pixels, minConfidence, tiles, minNeighbors, contrast, detectWidth);
   }
 
   public DetectorConfig withMinConfidence(double c) {
@@ -98,15 +113,16 @@ public record DetectorConfig(Kind kind, int minFaceSize, double minConfidence, i
   public FaceDetector create() {
     return switch (kind) {
       case BLAZEFACE -> new BlazeFaceDetector(BlazeFaceDecoder.Variant.FULL_RANGE, minConfidence, minFaceSize, tiles);
-      case BLAZEFACE_SHORT -> new BlazeFaceDetector(BlazeFaceDecoder.Variant.SHORT_RANGE, minConfidence, minFaceSize, tiles);
+      case BLAZEFACE_SHORT ->
+          new BlazeFaceDetector(BlazeFaceDecoder.Variant.SHORT_RANGE, minConfidence, minFaceSize, tiles);
       default -> new CascadeFaceDetector(kind.cascade, contrast, minFaceSize, minNeighbors, detectWidth);
     };
   }
 
-  /** A short name for reports, e.g. {@code BLAZEFACE/0.50/tiles 2} or {@code HAAR_ALT2/CLAHE/640}. */
+  /** A short name for reports, e.g. {@code BLAZEFACE/0.50/tiles 2/min 24} or {@code HAAR_ALT2/CLAHE/640}. */
   public String label() {
     return kind.isCascade()
         ? kind + "/" + contrast + "/" + detectWidth
-        : String.format(Locale.ROOT, "%s/%.2f/tiles %d", kind, minConfidence, tiles);
+        : String.format(Locale.ROOT, "%s/%.2f/tiles %d/min %d", kind, minConfidence, tiles, minFaceSize);
   }
 }

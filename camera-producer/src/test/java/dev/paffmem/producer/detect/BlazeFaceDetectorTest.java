@@ -127,6 +127,21 @@ class BlazeFaceDetectorTest {
   }
 
   @Test
+  void theShippedModelsAreTheFilesTheirReadmeDocuments() throws Exception {
+    String readme;
+    try (java.io.InputStream in = BlazeFaceDetector.class.getResourceAsStream(BlazeFaceDetector.RESOURCE_DIR
+        + "README.md")) {
+      readme = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (BlazeFaceDecoder.Variant v : BlazeFaceDecoder.Variant.values()) {
+      byte[] model = BlazeFaceDetector.modelBytes(v);
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(model));
+      String name = BlazeFaceDetector.modelResource(v).substring(BlazeFaceDetector.RESOURCE_DIR.length());
+      assertTrue(readme.contains("| `" + name + "` | " + model.length + " | `" + sha + "` |"), name + " " + sha);
+    }
+  }
+
+  @Test
   void badSettingsAreRejectedWithTheFlagsName() {
     DetectorConfig d = DetectorConfig.DEFAULT;
     assertTrue(assertThrows(IllegalArgumentException.class, () -> d.withMinConfidence(1.5)).getMessage()
