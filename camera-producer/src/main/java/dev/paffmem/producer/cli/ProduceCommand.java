@@ -85,7 +85,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--tiles", defaultValue = "2",
         description = "BlazeFace: 1 runs the model on the whole frame; n (2-4) also on n x n overlapping parts, for"
-            + " faces narrower than about a seventh of the frame (default: ${DEFAULT-VALUE})")
+            + " faces narrower than about a ninth of the frame's width (default: ${DEFAULT-VALUE})")
     int tiles;
 
     @Option(names = "--contrast", defaultValue = "CLAHE",
@@ -125,11 +125,11 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--crop-scale",
         description = "crop side in face-box widths (default: the detector's framing of the training renders:"
-            + " 2.0 for every detector)")
+            + " 2.2 for BlazeFace, 2.0 for the cascades)")
     Double cropScale;
 
     @Option(names = "--crop-offset-y",
-        description = "crop centre below the box centre, in box widths (default: the detector's; BlazeFace -0.15,"
+        description = "crop centre below the box centre, in box widths (default: the detector's; BlazeFace -0.10,"
             + " cascades -0.03)")
     Double cropOffsetY;
 

@@ -34,9 +34,9 @@ import org.bytedeco.opencv.opencv_dnn.Net;
  * <p>The frame is scaled so that its longer side fits the model's square input (192 pixels for the full-range model),
  * padded with black at the right or bottom, turned RGB in [-1, 1] and run once; {@link BlazeFaceDecoder} turns the
  * outputs into boxes. A face is kept when its score is at least {@code minConfidence} and its box at least
- * {@code minFaceSize} pixels wide in the frame. At 192 pixels for a 640-pixel frame, faces narrower than about 90
- * pixels are often missed; {@code tiles} runs the model on overlapping parts of the frame as well
- * ({@link #detectTiled}).
+ * {@code minFaceSize} pixels wide in the frame. At 192 pixels for a 640-pixel frame, faces about 70 pixels wide (20 at
+ * the model's input) are often missed, dark-skinned ones most; {@code tiles} runs the model on overlapping parts of
+ * the frame as well ({@link #detectTiled}).
  */
 public final class BlazeFaceDetector implements FaceDetector {
 

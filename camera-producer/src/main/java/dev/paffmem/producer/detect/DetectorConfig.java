@@ -1,5 +1,6 @@
 package dev.paffmem.producer.detect;
 
+import dev.paffmem.producer.crop.FaceCropper;
 import java.util.Locale;
 
 /**
@@ -21,14 +22,16 @@ public record DetectorConfig(Kind kind, int minFaceSize, double minConfidence, i
   /** The detectors that ship: BlazeFace (a CNN, run by OpenCV DNN) and OpenCV's cascades. */
   public enum Kind {
     /** MediaPipe BlazeFace, full-range model (192x192 input): the default, chosen by measurement (README). */
+    /** Its crop framing: 2.2 box widths, centre 0.10 widths above the box's (measured: 2.220, -0.104). */
     BLAZEFACE(null, 24, 2.2, -0.10),
     /** MediaPipe BlazeFace, short-range model (128x128 input): faces filling much of the frame (webcam). */
     BLAZEFACE_SHORT(null, 24, 2.2, -0.10),
-    HAAR_ALT2(CascadeFaceDetector.Cascade.HAAR_ALT2, 40, 2.0, -0.03),
-    HAAR_ALT(CascadeFaceDetector.Cascade.HAAR_ALT, 40, 2.0, -0.03),
-    HAAR_DEFAULT(CascadeFaceDetector.Cascade.HAAR_DEFAULT, 40, 2.0, -0.03),
-    LBP(CascadeFaceDetector.Cascade.LBP, 40, 2.0, -0.03),
-    LBP_IMPROVED(CascadeFaceDetector.Cascade.LBP_IMPROVED, 40, 2.0, -0.03);
+    /** The cascades' crop framing is {@link FaceCropper}'s default (measured on the Haar box). */
+    HAAR_ALT2(CascadeFaceDetector.Cascade.HAAR_ALT2, 40, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_Y),
+    HAAR_ALT(CascadeFaceDetector.Cascade.HAAR_ALT, 40, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_Y),
+    HAAR_DEFAULT(CascadeFaceDetector.Cascade.HAAR_DEFAULT, 40, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_Y),
+    LBP(CascadeFaceDetector.Cascade.LBP, 40, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_Y),
+    LBP_IMPROVED(CascadeFaceDetector.Cascade.LBP_IMPROVED, 40, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_Y);
 
     private final CascadeFaceDetector.Cascade cascade;
     private final int minFaceSize;
