@@ -117,6 +117,36 @@ class BlazeFaceDetectorTest {
   }
 
   @Test
+  void detectImagesCountsTheFacesOfEachImageAndDrawsThem(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path in = Files.createDirectories(dir.resolve("in"));
+    Path out = dir.resolve("annotated");
+    org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(in.resolve("a-three.png").toString(), frame);
+    try (Mat wall = new Mat(240, 320, CV_8UC3, new Scalar(150, 160, 170, 0))) {
+      org.bytedeco.opencv.global.opencv_imgcodecs.imwrite(in.resolve("b-wall.jpg").toString(), wall);
+    }
+    Files.writeString(in.resolve("notes.txt"), "not an image");
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+      code = new picocli.CommandLine(new dev.paffmem.producer.cli.DetectImagesCommand())
+          .execute(in.toString(), "--annotate", out.toString());
+    } finally {
+      System.setOut(stdout);
+    }
+    String text = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, code, text);
+    assertTrue(text.contains("a-three.png (640x480): 3 faces ["), text);
+    assertTrue(text.contains("b-wall.jpg (320x240): 0 faces"), text);
+    assertTrue(text.contains("2 images, 1 with at least one face, 3 faces"), text);
+    assertTrue(Files.size(out.resolve("a-three.png")) > 0 && Files.exists(out.resolve("b-wall.png")));
+    assertEquals(1, new picocli.CommandLine(new dev.paffmem.producer.cli.DetectImagesCommand())
+        .setErr(new java.io.PrintWriter(java.io.Writer.nullWriter()))
+        .execute(dir.resolve("missing").toString()), "a missing input fails");
+  }
+
+  @Test
   void theCascadesStaySelectable() {
     try (FaceDetector d = DetectorConfig.DEFAULT.withKind(DetectorConfig.Kind.HAAR_ALT2).create()) {
       assertInstanceOf(CascadeFaceDetector.class, d);
