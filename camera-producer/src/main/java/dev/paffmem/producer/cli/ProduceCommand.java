@@ -2,6 +2,7 @@ package dev.paffmem.producer.cli;
 
 import dev.paffmem.producer.crop.FaceCropper;
 import dev.paffmem.producer.detect.CascadeFaceDetector;
+import dev.paffmem.producer.detect.DetectorConfig;
 import dev.paffmem.producer.kafka.FaceFramePublisher;
 import dev.paffmem.producer.pipeline.CameraConfig;
 import dev.paffmem.producer.pipeline.ProducerRun;
@@ -28,8 +29,8 @@ import picocli.CommandLine.Parameters;
     description = {"Decodes videos, image folders, V4L2 devices (/dev/videoN) or streams (rtsp://, http://, ...), detects"
         + " and tracks faces and sends one FaceFrame per tracked face and frame to Kafka (key = person id ="
         + " <camera id>/<run id><track id>).", ""},
-    subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {RenderVideoCommand.class, EvaluateDetectorsCommand.class, DetectImagesCommand.class,
+        BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ProduceCommand implements Callable<Integer> {
 
   @Parameters(arity = "0..*", paramLabel = "INPUT", description = "one per camera: a video file, a folder of images,"
@@ -73,24 +74,35 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--folder-fps", defaultValue = "25", description = "frame rate of image folders (default: ${DEFAULT-VALUE})")
     double folderFps;
 
-    @Option(names = "--detector", defaultValue = "HAAR_ALT2",
-        description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    CascadeFaceDetector.Cascade detector;
+    @Option(names = "--detector", defaultValue = "BLAZEFACE",
+        description = "${COMPLETION-CANDIDATES}: BLAZEFACE is MediaPipe's CNN (full-range model, OpenCV DNN), the"
+            + " others OpenCV's cascades (default: ${DEFAULT-VALUE})")
+    DetectorConfig.Kind detector;
+
+    @Option(names = "--min-confidence", defaultValue = "0.5",
+        description = "BlazeFace: the score (0-1) a face needs (default: ${DEFAULT-VALUE})")
+    double minConfidence;
+
+    @Option(names = "--tiles", defaultValue = "2",
+        description = "BlazeFace: 1 runs the model on the whole frame; n (2-4) also on n x n overlapping parts, for"
+            + " faces narrower than about a ninth of the frame's width (default: ${DEFAULT-VALUE})")
+    int tiles;
 
     @Option(names = "--contrast", defaultValue = "CLAHE",
-        description = "${COMPLETION-CANDIDATES}: the grey frame's contrast normalization before detection"
+        description = "cascades: ${COMPLETION-CANDIDATES}, the grey frame's contrast normalization before detection"
             + " (default: ${DEFAULT-VALUE})")
     CascadeFaceDetector.Contrast contrast;
 
-    @Option(names = "--min-face-size", defaultValue = "40", description = "pixels (default: ${DEFAULT-VALUE})")
-    int minFaceSize;
+    @Option(names = "--min-face-size",
+        description = "smallest face width in the frame's pixels (default: 24 for BlazeFace, 40 for the cascades)")
+    Integer minFaceSize;
 
     @Option(names = "--min-neighbors", defaultValue = "3",
-        description = "detector confidence: overlapping hits needed (default: ${DEFAULT-VALUE})")
+        description = "cascades' confidence: overlapping hits needed (default: ${DEFAULT-VALUE})")
     int minNeighbors;
 
     @Option(names = "--detect-width", defaultValue = "640",
-        description = "frames are scaled down to this width for detection (default: ${DEFAULT-VALUE})")
+        description = "cascades: frames are scaled down to this width for detection (default: ${DEFAULT-VALUE})")
     int detectWidth;
 
     @Option(names = "--detect-every", defaultValue = "5",
@@ -111,13 +123,15 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--crop-size", defaultValue = "96", description = "the model's input size (default: ${DEFAULT-VALUE})")
     int cropSize;
 
-    @Option(names = "--crop-scale", defaultValue = "" + FaceCropper.DEFAULT_SCALE,
-        description = "crop side in face-box widths (default: ${DEFAULT-VALUE})")
-    double cropScale;
+    @Option(names = "--crop-scale",
+        description = "crop side in face-box widths (default: the detector's framing of the training renders:"
+            + " 2.2 for BlazeFace, 2.0 for the cascades)")
+    Double cropScale;
 
-    @Option(names = "--crop-offset-y", defaultValue = "" + FaceCropper.DEFAULT_OFFSET_Y,
-        description = "crop centre below the box centre, in box widths (default: ${DEFAULT-VALUE})")
-    double cropOffsetY;
+    @Option(names = "--crop-offset-y",
+        description = "crop centre below the box centre, in box widths (default: the detector's; BlazeFace -0.10,"
+            + " cascades -0.03)")
+    Double cropOffsetY;
 
     @Option(names = "--jpeg-quality", defaultValue = "90", description = "default: ${DEFAULT-VALUE}")
     int jpegQuality;
@@ -126,6 +140,11 @@ public final class ProduceCommand implements Callable<Integer> {
         description = "decoded frames waiting for detection per camera; live sources drop the oldest beyond it"
             + " (default: ${DEFAULT-VALUE})")
     int queueCapacity;
+
+    public DetectorConfig detector() {
+      return new DetectorConfig(detector, minFaceSize != null ? minFaceSize : detector.defaultMinFaceSize(),
+          minConfidence, tiles, minNeighbors, contrast, detectWidth);
+    }
 
     public List<CameraConfig> configs(List<String> inputs) {
       if (!cameraIds.isEmpty() && cameraIds.size() != inputs.size()) {
@@ -137,9 +156,9 @@ public final class ProduceCommand implements Callable<Integer> {
       List<CameraConfig> out = new ArrayList<>();
       for (int i = 0; i < inputs.size(); i++) {
         String id = cameraIds.isEmpty() ? "cam" + i : cameraIds.get(i);
-        out.add(new CameraConfig(inputs.get(i), id, run, startTime, realtime, folderFps, detector, contrast, minFaceSize,
-            minNeighbors, detectWidth, detectEvery, tracker, cropSize, cropScale, FaceCropper.DEFAULT_OFFSET_X,
-            cropOffsetY, jpegQuality, queueCapacity));
+        out.add(new CameraConfig(inputs.get(i), id, run, startTime, realtime, folderFps, detector(), detectEvery,
+            tracker, cropSize, cropScale != null ? cropScale : detector.cropScale(), FaceCropper.DEFAULT_OFFSET_X,
+            cropOffsetY != null ? cropOffsetY : detector.cropOffsetY(), jpegQuality, queueCapacity));
       }
       return out;
     }
@@ -179,6 +198,6 @@ public final class ProduceCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new ProduceCommand()).execute(args));
+    System.exit(new CommandLine(new ProduceCommand()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 }

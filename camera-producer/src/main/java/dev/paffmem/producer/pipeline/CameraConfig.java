@@ -1,7 +1,7 @@
 package dev.paffmem.producer.pipeline;
 
 import dev.paffmem.producer.crop.FaceCropper;
-import dev.paffmem.producer.detect.CascadeFaceDetector;
+import dev.paffmem.producer.detect.DetectorConfig;
 import dev.paffmem.producer.track.TrackerConfig;
 import java.time.Instant;
 
@@ -15,11 +15,12 @@ import java.time.Instant;
  * @param startTime      event time of the stream's first frame; null: the recording's creation_time, else now
  * @param realtime       pace a file at its frame rate, as a camera would deliver it (and drop like a live source)
  * @param folderFps      frame rate of a folder of images
+ * @param detector       the face detector and its settings
  * @param detectEvery    run the detector on every n-th frame; the tracker predicts the boxes in between
  * @param queueCapacity  decoded frames waiting for detection, per camera
  */
 public record CameraConfig(String input, String cameraId, String runId, Instant startTime, boolean realtime,
-    double folderFps, CascadeFaceDetector.Cascade cascade, CascadeFaceDetector.Contrast contrast, int minFaceSize, int minNeighbors, int detectWidth,
+    double folderFps, DetectorConfig detector,
     int detectEvery, TrackerConfig tracker, int cropSize, double cropScale, double cropOffsetX, double cropOffsetY,
     int jpegQuality, int queueCapacity) {
 
@@ -34,20 +35,25 @@ public record CameraConfig(String input, String cameraId, String runId, Instant 
 
   /** Defaults for one input (detector, tracker and crop as documented in the README). */
   public static CameraConfig defaults(String input, String cameraId, String runId) {
-    return new CameraConfig(input, cameraId, runId, null, false, 25, CascadeFaceDetector.Cascade.HAAR_ALT2,
-        CascadeFaceDetector.Contrast.CLAHE, 40, 3, 640,
-        5, TrackerConfig.DEFAULT, 96, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_X,
-        FaceCropper.DEFAULT_OFFSET_Y, 90, 16);
+    DetectorConfig detector = DetectorConfig.DEFAULT;
+    return new CameraConfig(input, cameraId, runId, null, false, 25, detector, 5, TrackerConfig.DEFAULT, 96,
+        detector.kind().cropScale(), FaceCropper.DEFAULT_OFFSET_X, detector.kind().cropOffsetY(), 90, 16);
   }
 
   public CameraConfig withStartTime(Instant t) {
-    return new CameraConfig(input, cameraId, runId, t, realtime, folderFps, cascade, contrast, minFaceSize,
-        minNeighbors, detectWidth, detectEvery, tracker, cropSize, cropScale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+    return new CameraConfig(input, cameraId, runId, t, realtime, folderFps, detector, detectEvery, tracker, cropSize,
+        cropScale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
   }
 
   public CameraConfig withCropScale(double scale) {
-    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, cascade, contrast, minFaceSize,
-        minNeighbors, detectWidth, detectEvery, tracker, cropSize, scale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, detector, detectEvery, tracker,
+        cropSize, scale, cropOffsetX, cropOffsetY, jpegQuality, queueCapacity);
+  }
+
+  /** Another detector, with that detector's crop framing (scale and vertical offset). */
+  public CameraConfig withDetector(DetectorConfig d) {
+    return new CameraConfig(input, cameraId, runId, startTime, realtime, folderFps, d, detectEvery, tracker,
+        cropSize, d.kind().cropScale(), cropOffsetX, d.kind().cropOffsetY(), jpegQuality, queueCapacity);
   }
 
   /** The person id of a track. */

@@ -1,7 +1,6 @@
 package dev.paffmem.producer.pipeline;
 
 import dev.paffmem.producer.crop.FaceCropper;
-import dev.paffmem.producer.detect.CascadeFaceDetector;
 import dev.paffmem.producer.detect.FaceDetector;
 import dev.paffmem.producer.track.Box;
 import dev.paffmem.producer.track.FaceTracker;
@@ -123,8 +122,7 @@ public final class CameraPipeline {
     FaceTracker tracker = new FaceTracker(config.tracker(), width, height);
     Map<Integer, long[]> frames = new HashMap<>(); // track id -> first, last frame number
     long firstTimestamp = Long.MIN_VALUE;
-    try (FaceDetector detector = new CascadeFaceDetector(config.cascade(), config.contrast(), config.minFaceSize(),
-        config.minNeighbors(), config.detectWidth());
+    try (FaceDetector detector = config.detector().create();
         FaceCropper cropper = new FaceCropper(config.cropSize(), config.cropScale(), config.cropOffsetX(),
             config.cropOffsetY(), config.jpegQuality())) {
       while (true) {

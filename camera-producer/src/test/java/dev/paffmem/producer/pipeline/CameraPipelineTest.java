@@ -39,14 +39,15 @@ class CameraPipelineTest {
   static Path file;
   static List<FaceFrame> frames = Collections.synchronizedList(new ArrayList<>());
   static CameraPipeline pipeline;
+  static CameraConfig config;
 
   @BeforeAll
   static void run() throws Exception {
     video = ProducerTestVideos.video();
     file = ProducerTestVideos.file();
     truth = ProducerTestVideos.truth();
-    pipeline = new CameraPipeline(CameraConfig.defaults(file.toString(), "cam7", "t").withStartTime(START),
-        frames::add);
+    config = CameraConfig.defaults(file.toString(), "cam7", "t").withStartTime(START);
+    pipeline = new CameraPipeline(config, frames::add);
     pipeline.start();
     pipeline.join();
   }
@@ -125,8 +126,8 @@ class CameraPipelineTest {
   void cropsAreWhereTheFacesAre() throws Exception {
     Map<Long, Map<Integer, SyntheticVideo.Truth>> truthAt = new HashMap<>();
     truth.forEach(t -> truthAt.computeIfAbsent(t.frame(), k -> new HashMap<>()).put(t.actor(), t));
-    FaceCropper cropper = new FaceCropper(96, FaceCropper.DEFAULT_SCALE, FaceCropper.DEFAULT_OFFSET_X,
-        FaceCropper.DEFAULT_OFFSET_Y, 90);
+    // the default detector's framing (BlazeFace: 2.2 box widths, centre 0.1 widths above the box's)
+    FaceCropper cropper = new FaceCropper(96, config.cropScale(), config.cropOffsetX(), config.cropOffsetY(), 90);
     Map<String, List<FaceFrame>> m = byPerson();
     for (int i = 0; i < 3; i++) {
       int checked = 0;

@@ -7,7 +7,10 @@ import java.util.List;
 
 /** The tests' rendered video, rendered once per test JVM. */
 final class ProducerTestVideos {
-  /** Three EVAL persons whose renders the default cascade finds in every frame (README: detector table). */
+  /**
+   * Three EVAL persons whose renders every detector that ships finds in (nearly) every frame (README: detector table),
+   * so the pipeline's tests do not depend on the detector's recall.
+   */
   static final int[] PERSONS = {0, 8, 5};
 
   private static Path file;

@@ -112,10 +112,10 @@ public final class DemoRunner implements Callable<Integer> {
           + " detection, tracking, crops) instead of synthetic persons; ends with a summary per tracked person.")
   String video;
 
-  @Option(names = "--crop-scale", defaultValue = "" + dev.paffmem.producer.crop.FaceCropper.DEFAULT_SCALE,
-      description = "With --video: face crop side in face-box widths (default ${DEFAULT-VALUE}: the synthetic training"
-          + " framing; about 1.2 for a model trained on AffectNet's face boxes).")
-  double cropScale;
+  @Option(names = "--crop-scale",
+      description = "With --video: face crop side in face-box widths (default: the detector's framing of the synthetic"
+          + " training renders, 2.2 for BlazeFace; about 1.3 for a model trained on AffectNet's face boxes).")
+  Double cropScale;
 
   @Unmatched
   List<String> jobArgs = new ArrayList<>();
@@ -259,7 +259,10 @@ public final class DemoRunner implements Callable<Integer> {
   private long produceVideo(String bootstrap, String topic, String runId) throws Exception {
     System.out.println("Detecting and tracking faces in " + video + " (camera producer) ...");
     dev.paffmem.producer.pipeline.CameraConfig camera =
-        dev.paffmem.producer.pipeline.CameraConfig.defaults(video, "video", runId).withCropScale(cropScale);
+        dev.paffmem.producer.pipeline.CameraConfig.defaults(video, "video", runId);
+    if (cropScale != null) {
+      camera = camera.withCropScale(cropScale);
+    }
     try (dev.paffmem.producer.kafka.FaceFramePublisher kafka =
         new dev.paffmem.producer.kafka.FaceFramePublisher(bootstrap, topic, Map.of())) {
       dev.paffmem.producer.pipeline.ProducerRun run = new dev.paffmem.producer.pipeline.ProducerRun(List.of(camera),
