@@ -6,7 +6,7 @@ import java.util.Objects;
  * Every constant of the affective memory, in one immutable object.
  *
  * <p>Defaults are Table 1 of Barros, Parisi &amp; Wermter (ICML 2019) and the authors' code
- * (see {@code /work/shared/REFERENCE.md}):
+ * (affective-memory/README.md says how the two were read together):
  *
  * <table>
  *   <caption>Defaults</caption>
