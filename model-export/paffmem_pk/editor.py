@@ -280,6 +280,16 @@ class EditorTrainer:
         return out
 
 
+def record_step(log, step, seconds, losses):
+    """A training run's bookkeeping per step: every 10th step a JSON line in the run's log, every 100th a line on
+    the terminal."""
+    if step % 10 == 0:
+        log.write(json.dumps({"step": step, "sec": round(seconds, 3), **losses}) + "\n")
+        log.flush()
+    if step % 100 == 0:
+        print(f"step {step} " + " ".join(f"{k} {v:.4f}" for k, v in losses.items()), file=sys.stderr, flush=True)
+
+
 def _pairs_index(persons, rng):
     """For each row, the rows of the same person (for pair sampling)."""
     by = {}
@@ -397,12 +407,7 @@ def main(argv=None):
             ts = time.time()
             losses = trainer.step(xa, ya, xb, yb)
             step += 1
-            if step % 10 == 0:
-                log.write(json.dumps({"step": step, "sec": round(time.time() - ts, 3), **losses}) + "\n")
-                log.flush()
-            if step % 100 == 0:
-                print(f"step {step} " + " ".join(f"{k} {v:.4f}" for k, v in losses.items()), file=sys.stderr,
-                      flush=True)
+            record_step(log, step, time.time() - ts, losses)
             if step % args.ckpt_every == 0:
                 save()
     save()

@@ -36,17 +36,20 @@ def _load(path):
         return np.asarray(im.convert("RGB").resize((96, 96), Image.BILINEAR), dtype=np.uint8)
 
 
+def _by_video(dataset, name):
+    """The rows of an OMG-layout set's CSV (frames.csv or calibration.csv) grouped by video, in file order."""
+    out = defaultdict(list)
+    with open(os.path.join(dataset, name)) as f:
+        for r in csv.DictReader(f):
+            out[r["video"]].append(r)
+    return out
+
+
 @torch.no_grad()
 def measure(dataset, pk, edit_fn):
     """edit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2)) -> edited images (n x 3 x 96 x 96)."""
-    first = {}
-    with open(os.path.join(dataset, "frames.csv")) as f:
-        for r in csv.DictReader(f):
-            first.setdefault(r["video"], r["file"])
-    grid = defaultdict(list)
-    with open(os.path.join(dataset, "calibration.csv")) as f:
-        for r in csv.DictReader(f):
-            grid[r["video"]].append(r)
+    first = {v: rows[0]["file"] for v, rows in _by_video(dataset, "frames.csv").items()}
+    grid = _by_video(dataset, "calibration.csv")
     acc = defaultdict(lambda: np.zeros(14))
     for video, rows in sorted(grid.items()):
         x0 = to_tensor(_load(os.path.join(dataset, first[video]))[None])
@@ -83,14 +86,8 @@ def memory_ceiling(dataset, pk, edit_fn, sources=5, k=5, stride=3, generation_fr
     """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
     faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
     `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th."""
-    frames = defaultdict(list)
-    with open(os.path.join(dataset, "frames.csv")) as f:
-        for r in csv.DictReader(f):
-            frames[r["video"]].append(r)
-    grid = defaultdict(list)
-    with open(os.path.join(dataset, "calibration.csv")) as f:
-        for r in csv.DictReader(f):
-            grid[r["video"]].append(r)
+    frames = _by_video(dataset, "frames.csv")
+    grid = _by_video(dataset, "calibration.csv")
     per_utt = defaultdict(lambda: defaultdict(list))  # group -> kind -> [(prediction mean, truth mean)]
 
     def read(images):
@@ -137,14 +134,8 @@ def memory_ceiling(dataset, pk, edit_fn, sources=5, k=5, stride=3, generation_fr
 @torch.no_grad()
 def contact_sheet(dataset, pk, edit_fn, path, per_type=(("identity_confound", 3), ("typical", 1)), picks=(0, 20, 40, 60, 80)):
     """One row per person: the first frame, the true faces at 5 calibration targets, the edits at the same targets."""
-    first = {}
-    with open(os.path.join(dataset, "frames.csv")) as f:
-        for r in csv.DictReader(f):
-            first.setdefault(r["video"], r["file"])
-    grid = defaultdict(list)
-    with open(os.path.join(dataset, "calibration.csv")) as f:
-        for r in csv.DictReader(f):
-            grid[r["video"]].append(r)
+    first = {v: rows[0]["file"] for v, rows in _by_video(dataset, "frames.csv").items()}
+    grid = _by_video(dataset, "calibration.csv")
     rows = []
     for kind, count in per_type:
         for video in [v for v in sorted(grid) if grid[v][0]["person_type"] == kind][:count]:

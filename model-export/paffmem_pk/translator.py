@@ -20,7 +20,6 @@ reading of the frame tiled at the input and at the bottleneck, output = the fram
 """
 import argparse
 import csv
-import json
 import os
 import sys
 import time
@@ -36,7 +35,7 @@ from PIL import Image
 from . import configure_threads
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, load_frozen_pk
+from .editor import _Block, load_frozen_pk, record_step
 
 
 class FrameTranslator(nn.Module):
@@ -200,12 +199,7 @@ def main(argv=None):
             losses = trainer.step(to_tensor(data.images[ia]), torch.from_numpy(data.labels[ia]),
                                   to_tensor(data.images[ib]), torch.from_numpy(data.labels[ib]))
             step += 1
-            if step % 10 == 0:
-                log.write(json.dumps({"step": step, "sec": round(time.time() - ts, 3), **losses}) + "\n")
-                log.flush()
-            if step % 100 == 0:
-                print(f"step {step} " + " ".join(f"{k} {v:.4f}" for k, v in losses.items()), file=sys.stderr,
-                      flush=True)
+            record_step(log, step, time.time() - ts, losses)
             if step % args.ckpt_every == 0:
                 save()
     save()
