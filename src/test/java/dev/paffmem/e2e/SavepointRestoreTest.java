@@ -74,7 +74,7 @@ class SavepointRestoreTest {
     List<AffectPrediction> predictions;
     try {
       predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), out, expected,
-          Duration.ofSeconds(120)));
+          Duration.ofSeconds(300)));
     } finally {
       job.cancel().get();
     }
@@ -94,7 +94,7 @@ class SavepointRestoreTest {
         topic, modelDir), Optional.empty());
     try {
       List<AffectPrediction> predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(),
-          topic + "-out", expected, Duration.ofSeconds(120)));
+          topic + "-out", expected, Duration.ofSeconds(300)));
       assertEquals(expected, predictions.size());
       return TestStream.byFrame(predictions);
     } finally {
