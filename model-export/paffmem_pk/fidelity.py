@@ -46,8 +46,8 @@ def _by_video(dataset, name):
 
 
 @torch.no_grad()
-def measure(dataset, pk, edit_fn):
-    """edit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2)) -> edited images (n x 3 x 96 x 96)."""
+def measure(dataset, pk, zedit_fn):
+    """zedit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2)) -> the z's of the edits (n x Z)."""
     first = {v: rows[0]["file"] for v, rows in _by_video(dataset, "frames.csv").items()}
     grid = _by_video(dataset, "calibration.csv")
     acc = defaultdict(lambda: np.zeros(14))
@@ -57,7 +57,7 @@ def measure(dataset, pk, edit_fn):
         ys = torch.tensor([[float(r["arousal"]), float(r["valence"])] for r in rows])
         true = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in rows]))
         zt = pk.encoder(true)
-        ze = pk.encoder(edit_fn(x0, z0, ys))
+        ze = zedit_fn(x0, z0, ys)
         tb = (pk.dem(zt) - ys).numpy()
         eb = (pk.dem(ze) - ys).numpy()
         a = acc[rows[0]["person_type"]]
@@ -82,10 +82,11 @@ def _group(person_type):
 
 
 @torch.no_grad()
-def memory_ceiling(dataset, pk, edit_fn, sources=5, k=5, stride=3, generation_frames=25):
+def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_frames=25, shrink=()):
     """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
     faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
-    `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th."""
+    `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th. Each factor in
+    `shrink` adds "edits xF": the PK's reading plus F times the edits' correction."""
     frames = _by_video(dataset, "frames.csv")
     grid = _by_video(dataset, "calibration.csv")
     per_utt = defaultdict(lambda: defaultdict(list))  # group -> kind -> [(prediction mean, truth mean)]
@@ -109,11 +110,13 @@ def memory_ceiling(dataset, pk, edit_fn, sources=5, k=5, stride=3, generation_fr
         gen = real[:generation_frames]
         for r in gen[::max(1, len(gen) // sources)][:sources]:
             x0 = to_tensor(_load(os.path.join(dataset, r["file"]))[None])
-            zz, rr = read(edit_fn(x0, pk.encoder(x0), ys))
+            zz = zedit_fn(x0, pk.encoder(x0), ys)
             ze.append(zz)
-            re_.append(ys - rr)
+            re_.append(ys - pk.dem(zz))
         outs = {"pk": pred, "true": pred + residual(z, zt, ys - rt),
                 "edits": pred + residual(z, torch.cat(ze), torch.cat(re_))}
+        for lam in shrink:
+            outs[f"edits x{lam:g}"] = pred + lam * (outs["edits"] - pred)
         truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
         utt = np.array([r["utterance"] for r in sub])
         for u in np.unique(utt):
@@ -160,9 +163,13 @@ def main(argv=None):
                          "calibration targets, the edits at the same targets")
     ap.add_argument("--translator", default=None,
                     help="a frame-translator checkpoint (paffmem_pk.translator) instead of G(z, y)")
+    ap.add_argument("--latent", default=None,
+                    help="a latent-generator checkpoint (paffmem_pk.latent): edits drawn in z, no image")
     ap.add_argument("--memory", action="store_true",
                     help="also the memory's gain over the PK with true faces vs the generator's edits (slower)")
     ap.add_argument("--k", type=int, default=5, help="nearest memory entries in the --memory read-out")
+    ap.add_argument("--shrink", type=float, nargs="*", default=[],
+                    help="also report the edits' correction scaled by each of these factors (shrinkage to the PK)")
     ap.add_argument("--sources", type=int, default=5, help="generation frames edited per person for --memory")
     args = ap.parse_args(argv)
     configure_threads(2)
@@ -178,9 +185,18 @@ def main(argv=None):
 
         tr = load_translator(args.translator)
         fn = lambda x0, z0, ys: tr(x0.expand(len(ys), -1, -1, -1), ys, pk.dem(z0).expand(len(ys), -1))
-    else:
+    elif not args.latent:
         fn = lambda x0, z0, ys: pk.generator(z0.expand(len(ys), -1), ys)
-    res = measure(args.dataset, pk, fn)
+    if args.latent:
+        from .latent import load_latent
+
+        lat = load_latent(args.latent)
+        zfn = lambda x0, z0, ys: lat(z0.expand(len(ys), -1), pk.dem(z0).expand(len(ys), -1), ys)
+        if args.sheet:
+            ap.error("--sheet draws images; a latent generator has none")
+    else:
+        zfn = lambda x0, z0, ys: pk.encoder(fn(x0, z0, ys))
+    res = measure(args.dataset, pk, zfn)
     if args.sheet:
         contact_sheet(args.dataset, pk, fn, args.sheet)
     print("type | z distance edit-true | PK bias true a/v | PK bias edits a/v | share of true bias reproduced a/v | "
@@ -190,7 +206,7 @@ def main(argv=None):
               f"{r['edit_bias'][0]:.3f}/{r['edit_bias'][1]:.3f} | {r['share'][0]:.2f}/{r['share'][1]:.2f} | "
               f"{r['gap'][0]:.3f}/{r['gap'][1]:.3f}")
     if args.memory:
-        mem = memory_ceiling(args.dataset, pk, fn, sources=args.sources, k=args.k)
+        mem = memory_ceiling(args.dataset, pk, zfn, sources=args.sources, k=args.k, shrink=args.shrink)
         print(f"\ngroup | PK alone a/v | memory of true faces a/v (gain) | memory of edits a/v (gain); "
               f"official CCC, residual read-out, k = {args.k}")
         for g in ("all", "typical", "identity_confound", "atypical"):
@@ -198,7 +214,8 @@ def main(argv=None):
                 m = mem[g]
                 cell = lambda kind: (f"{m[kind][0]:.3f}/{m[kind][1]:.3f} ({m[kind][0] - m['pk'][0]:+.3f}/"
                                      f"{m[kind][1] - m['pk'][1]:+.3f})")
-                print(f"{g} | {m['pk'][0]:.3f}/{m['pk'][1]:.3f} | {cell('true')} | {cell('edits')}")
+                print(f"{g} | {m['pk'][0]:.3f}/{m['pk'][1]:.3f} | {cell('true')} | {cell('edits')}"
+                      + "".join(f" | x{f:g} {cell(f'edits x{f:g}')}" for f in args.shrink))
 
 
 if __name__ == "__main__":

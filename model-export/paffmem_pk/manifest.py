@@ -33,8 +33,15 @@ TENSORS = {
 GENERATOR_FRAME = ("generator.onnx",
                    [("frame", [-1, 3, IMAGE_SIZE, IMAGE_SIZE]), ("affect", [-1, 2])],
                    [("image", [-1, 3, IMAGE_SIZE, IMAGE_SIZE])])
+# A latent generator (latent.py) edits in z: generator.onnx (z, affect) -> z_edit, no image and no encoder pass;
+# declared with "edits": "z" (the others: "image").
+GENERATOR_LATENT = ("generator.onnx",
+                    [("z", [-1, Z_DIM]), ("affect", [-1, 2])],
+                    [("z_edit", [-1, Z_DIM])])
 CONDITIONINGS = ("z", "frame")
-VALUE_RANGES = {"image": [-1.0, 1.0], "frame": [-1.0, 1.0], "z": [-1.0, 1.0], "affect": [-1.0, 1.0]}
+EDIT_SPACES = ("image", "z")
+VALUE_RANGES = {"image": [-1.0, 1.0], "frame": [-1.0, 1.0], "z": [-1.0, 1.0], "z_edit": [-1.0, 1.0],
+                "affect": [-1.0, 1.0]}
 
 # The optional models.encoder_u8: encoder.onnx behind a front end that takes the job's RGB8 bytes as they are
 # (uint8 [N, H, W, 3], RGB, NHWC). preprocess.py builds it; its contract is here, with the others'.
@@ -49,10 +56,15 @@ def u8_input_tensor(image: dict) -> dict:
             "value_range": [0, 255], "layout": "NHWC", "channel_order": "RGB"}
 
 
-def tensors(conditioning: str = "z") -> dict:
-    """The contract's networks for a generator conditioned on z (the paper's) or on the frame (editor.py)."""
+def tensors(conditioning: str = "z", edits: str = "image") -> dict:
+    """The contract's networks for a generator conditioned on z (the paper's) or on the frame (editor.py), whose
+    edits are images (both) or z's (latent.py, conditioned on z)."""
     if conditioning not in CONDITIONINGS:
         raise ValueError(f"generator conditioning must be one of {CONDITIONINGS}, was {conditioning!r}")
+    if edits not in EDIT_SPACES or (edits == "z" and conditioning != "z"):
+        raise ValueError(f"generator edits must be one of {EDIT_SPACES} (z only when conditioned on z), was {edits!r}")
+    if edits == "z":
+        return dict(TENSORS, generator=GENERATOR_LATENT)
     return dict(TENSORS, generator=GENERATOR_FRAME) if conditioning == "frame" else dict(TENSORS)
 
 
@@ -69,9 +81,9 @@ def _tensor(name, shape):
 
 
 def build_manifest(out_dir, *, model_id, model_version, width, losses, training, validation,
-                   architecture=None, created=None, conditioning="z"):
+                   architecture=None, created=None, conditioning="z", edits="image"):
     models = {}
-    for key, (fname, ins, outs) in tensors(conditioning).items():
+    for key, (fname, ins, outs) in tensors(conditioning, edits).items():
         models[key] = {
             "file": fname,
             "sha256": sha256_file(os.path.join(out_dir, fname)),
@@ -79,6 +91,8 @@ def build_manifest(out_dir, *, model_id, model_version, width, losses, training,
             "outputs": [_tensor(n, s) for n, s in outs],
         }
     models["generator"]["conditioning"] = conditioning
+    if edits != "image":
+        models["generator"]["edits"] = edits
     parity_path = os.path.join(out_dir, PARITY_JSON)
     return {
         "format_version": FORMAT_VERSION,
@@ -128,7 +142,8 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
     if (img["height"], img["width"], img["channels"], img["channel_order"], img["layout"]) != (
             IMAGE_SIZE, IMAGE_SIZE, 3, "RGB", "NCHW"):
         raise ValueError(f"image spec differs: {img}")
-    for key, (fname, ins, outs) in tensors(m["models"].get("generator", {}).get("conditioning", "z")).items():
+    gen = m["models"].get("generator", {})
+    for key, (fname, ins, outs) in tensors(gen.get("conditioning", "z"), gen.get("edits", "image")).items():
         entry = m["models"].get(key)
         if entry is None:
             raise ValueError(f"manifest lacks model {key}")

@@ -32,6 +32,14 @@ public final class TestFrames {
     return Path.of("src/test/resources/tiny-editor-model").toAbsolutePath();
   }
 
+  /**
+   * A tiny random model whose generator is a latent generator (edits drawn in z, no encoder pass); written by
+   * model-export/tests/make_tiny_latent.py.
+   */
+  public static Path tinyLatentModel() {
+    return Path.of("src/test/resources/tiny-latent-model").toAbsolutePath();
+  }
+
   /** A 96x96 RGB8 face-like image that differs per person and slightly per frame. */
   public static byte[] rgb(String person, long frame, int w, int h) {
     Random r = new Random(person.hashCode() * 31L + frame);

@@ -267,10 +267,11 @@ public final class ModelManifest implements Serializable {
       throw bad("models.encoder output " + enc.outputs().get(0) + " must end in z_dim " + zDim);
     }
     if (gen.inputs().size() != 2 || gen.outputs().size() != 1) {
-      throw bad("models.generator must have two inputs (z or frame, affect) and one output (image)");
+      throw bad("models.generator must have two inputs (z or frame, affect) and one output (image or z)");
     }
     generatorAffectInput();
     generatorConditioningInput();
+    generatorEdits();
     if (dem.inputs().size() != 1 || dem.outputs().size() != 1 || dem.outputs().get(0).lastDim() != 2) {
       throw bad("models.dem must have one input (z) and one output with 2 values (affect)");
     }
@@ -305,6 +306,27 @@ public final class ModelManifest implements Serializable {
     }
     throw bad("models.generator input " + other + " is neither z [N, " + zDim + "] nor a frame shaped as the "
         + "encoder's input " + java.util.Arrays.toString(image));
+  }
+
+  /**
+   * What the generator's edits are: images, which the encoder then encodes (the paper's G, the frame editor), or
+   * z's drawn directly in the encoder's latent space (model-export's latent.py: no image, no encoder pass).
+   */
+  public enum EditSpace { IMAGE, LATENT }
+
+  /** The generator's edit space, from the shape of its output: [N, z_dim] or the encoder's input image. */
+  public EditSpace generatorEdits() {
+    long[] s = networks.get(Role.GENERATOR).outputs().get(0).shape();
+    if (s.length == 2 && s[1] == zDim) {
+      return EditSpace.LATENT;
+    }
+    long[] image = networks.get(Role.ENCODER).inputs().get(0).shape();
+    if (s.length == 4 && java.util.Arrays.equals(java.util.Arrays.copyOfRange(s, 1, 4),
+        java.util.Arrays.copyOfRange(image, 1, 4))) {
+      return EditSpace.IMAGE;
+    }
+    throw bad("models.generator output " + networks.get(Role.GENERATOR).outputs().get(0) + " is neither z [N, "
+        + zDim + "] nor an image shaped as the encoder's input " + java.util.Arrays.toString(image));
   }
 
   /** The generator input whose last dimension is z_dim (only for {@link Conditioning#LATENT}). */

@@ -379,7 +379,8 @@ public final class PkModel implements AutoCloseable {
    * returned as their {@code targets * zDim} z values. The frame comes as both its RGB8 pixels
    * ({@code rgb}, manifest geometry, as {@link #encodeRgb} takes them) and its encoding {@code z}: the paper's
    * generator is conditioned on z (the pixels are unused); a frame editor ({@link ModelManifest#generatorConditioning()}
-   * FRAME) is fed the frame itself, converted by {@link ImageTensors#write}.
+   * FRAME) is fed the frame itself, converted by {@link ImageTensors#write}. A latent generator
+   * ({@link ModelManifest#generatorEdits()} LATENT) returns the edits' z values itself; E is not run.
    */
   public float[] generateAndEncode(byte[] rgb, float[] z, float[] arousalValence, RunTimer timer) throws OrtException {
     int n = arousalValence.length / 2;
@@ -418,6 +419,13 @@ public final class PkModel implements AutoCloseable {
       long t1 = System.nanoTime();
       OnnxTensor images = output(Role.GENERATOR, generated);
       long[] shape = images.getInfo().getShape();
+      if (manifest.generatorEdits() == ModelManifest.EditSpace.LATENT) { // edits drawn in z: nothing to encode
+        if (!Arrays.equals(shape, new long[] {n, manifest.zDim()})) {
+          throw new IllegalStateException("generator returned " + Arrays.toString(shape) + ", not [" + n + ", "
+              + manifest.zDim() + "]");
+        }
+        return floats(images);
+      }
       float[] out;
       // the sessions were checked against the manifest at start: G's output is E's input, handed over as it is
       if (!Arrays.equals(shape, imageShape(n))) {

@@ -38,7 +38,8 @@ class ModelParityTest {
 
   static Stream<Path> modelDirs() {
     Path models = Path.of("..", "models");
-    return Stream.of(TestFrames.tinyModel(), TestFrames.tinyEditorModel(), models.resolve("random-w025"),
+    return Stream.of(TestFrames.tinyModel(), TestFrames.tinyEditorModel(), TestFrames.tinyLatentModel(),
+        models.resolve("random-w025"),
         models.resolve("demo-pk"));
   }
 

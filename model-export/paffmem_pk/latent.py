@@ -1,0 +1,252 @@
+"""A latent generator: the person's face at another emotion, drawn in the PK's latent space (issue 12).
+
+The memory stores z's and labels, never images: the job's G(z, y) -> E(.) round trip only exists to get the z of
+the person at emotion y. Every image generator tried so far (G, the frame editor, the frame translator) paints
+through the frozen encoder and lands on patterns the encoder misreads (docs/evaluation/RESULTS.md, "The generator
+is the whole gap"). This generator skips the pixels: from a frame's z, the PK's reading of it and a target label,
+it predicts the z of the same person's face at the target,
+
+    z' = z + f([z, D_em(z), y])        (f: a small MLP; its last layer starts at zero: z' = z at step 0)
+
+learnt from pairs of frames of one labelled video (one person, one camera), as a user with a labelled video corpus
+has them (OMG-Emotion's training videos, Aff-Wild2, SEWA): the loss is the distance to the other frame's true z and
+the PK's reading of it, so there is no image to fool the encoder with. `--export DIR` writes a model directory
+whose generator.onnx is this generator, (z, affect) -> z_edit with D_em inside ("edits": "z" in the manifest):
+the job then skips the encoder pass of generation.
+
+    /usr/bin/python3 -m paffmem_pk.latent --model-dir ../models/demo-pk --videos ../data/pairs-7001 \\
+        --run runs/latent-1 --steps 4000
+"""
+import argparse
+import json
+import os
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from . import configure_threads
+from .editor import load_frozen_pk
+
+
+def _mlp(dims):
+    mods = []
+    for a, b in zip(dims[:-1], dims[1:]):
+        mods += [nn.Linear(a, b), nn.SiLU()]
+    return nn.Sequential(*mods)
+
+
+class LatentGenerator(nn.Module):
+    """code = 0 (relative): z' = z + f([z, D_em(z), y]), the frame moved to the target.
+    code > 0 (absolute): z' = f([h(z), y]) with h(z) a `code`-dimensional summary of the frame: trained across
+    pairs of one person, h keeps what stays the same in a video (who, where, how lit) and f draws the target
+    expression on it, without reading the frame's own expression."""
+
+    def __init__(self, z_dim: int = 50, hidden: int = 256, layers: int = 3, code: int = 0):
+        super().__init__()
+        self.config = {"z_dim": z_dim, "hidden": hidden, "layers": layers, "code": code}
+        if code:
+            self.summary = nn.Sequential(_mlp([z_dim, hidden]), nn.Linear(hidden, code))
+            self.body = _mlp([code + 2] + [hidden] * layers)
+        else:
+            self.body = _mlp([z_dim + 4] + [hidden] * layers)
+        self.head = nn.Linear(hidden, z_dim)
+        if not code:  # starts as the identity edit
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
+
+    def forward(self, z, reading, target):
+        if self.config["code"]:
+            return self.head(self.body(torch.cat([self.summary(z), target], dim=1)))
+        return z + self.head(self.body(torch.cat([z, reading, target], dim=1)))
+
+
+@torch.no_grad()
+def encode_videos(pk, dataset: str, stride: int, cache: str):
+    """z and per-frame labels of every `stride`-th frame of an OMG-layout set's videos, cached as .npz."""
+    if os.path.exists(cache):
+        d = np.load(cache)
+        return d["z"], d["labels"], d["video"]
+    from .translator import VideoFrames
+
+    frames = VideoFrames(dataset, stride=stride)
+    from .data import to_tensor
+
+    zs = [pk.encoder(to_tensor(frames.images[i:i + 256])).numpy() for i in range(0, len(frames.images), 256)]
+    z = np.concatenate(zs).astype(np.float32)
+    video = np.zeros(len(z), dtype=np.int32)
+    for v, ix in enumerate(frames.by_video):
+        video[ix] = v
+    os.makedirs(os.path.dirname(os.path.abspath(cache)), exist_ok=True)
+    np.savez(cache, z=z, labels=frames.labels, video=video)
+    return z, frames.labels, video
+
+
+def _pairs(by_video, n, rng):
+    ia, ib = [], []
+    for v in rng.randint(len(by_video), size=n):
+        a, b = rng.choice(by_video[v], 2, replace=False)
+        ia.append(a)
+        ib.append(b)
+    return np.array(ia), np.array(ib)
+
+
+def train(pk, z, labels, video, run, steps=4000, batch=512, lr=1e-3, w_read=1.0, hidden=256, layers=3, code=0,
+          holdout=0.1, seed=0, log=print):
+    rng = np.random.RandomState(seed)
+    vids = np.unique(video)
+    held = set(rng.choice(vids, max(1, int(len(vids) * holdout)), replace=False).tolist())
+    by_train = [np.where(video == v)[0] for v in vids if v not in held]
+    by_held = [np.where(video == v)[0] for v in vids if v in held]
+    zt = torch.from_numpy(z)
+    with torch.no_grad():
+        rt = pk.dem(zt)
+    yt = torch.from_numpy(labels)
+    net = LatentGenerator(z.shape[1], hidden, layers, code)
+    opt = torch.optim.Adam(net.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
+    hrng = np.random.RandomState(seed + 1)
+    ha, hb = _pairs(by_held, 4096, hrng)
+
+    def losses(ia, ib):
+        out = net(zt[ia], rt[ia], yt[ib])
+        return (torch.mean((out - zt[ib]) ** 2), torch.mean((pk.dem(out) - rt[ib]) ** 2))
+
+    t0 = time.time()
+    for step in range(1, steps + 1):
+        ia, ib = _pairs(by_train, batch, rng)
+        lz, lr_ = losses(ia, ib)
+        loss = lz + w_read * lr_
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 250 == 0 or step == steps:
+            with torch.no_grad():
+                hz, hr = losses(ha, hb)
+                base_z = torch.mean((zt[ha] - zt[hb]) ** 2)
+            log(f"step {step} train z {lz.item():.4f} read {lr_.item():.4f} | held-out z {hz.item():.4f} "
+                f"(unchanged frame {base_z.item():.4f}) read {hr.item():.4f} | {time.time() - t0:.0f} s")
+    os.makedirs(run, exist_ok=True)
+    torch.save({"config": net.config, "state": net.state_dict(), "steps": steps}, os.path.join(run, "last.pt"))
+    return net
+
+
+def load_latent(path):
+    ck = torch.load(path, map_location="cpu", weights_only=True)
+    net = LatentGenerator(**ck["config"])
+    net.load_state_dict(ck["state"])
+    net.eval()
+    return net
+
+
+class ExportedLatent(nn.Module):
+    """generator.onnx of a latent model: (z, affect) -> z_edit, with the frozen D_em inside (it gives the generator
+    the PK's reading of the frame) and the result clamped to the encoder's range."""
+
+    def __init__(self, net, pk):
+        super().__init__()
+        self.net, self.dem = net, pk.dem
+
+    def forward(self, z, affect):
+        return torch.clamp(self.net(z, self.dem(z), affect), -1.0, 1.0)
+
+
+def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_version=None):
+    """A model directory (out_dir may be src_dir) whose generator is `net`: E and D_em copied from src_dir unchanged,
+    generator.onnx the latent generator ("edits": "z"); validated; returns the manifest."""
+    import shutil
+    import tempfile
+
+    import onnx
+
+    from .export import _pin_shapes, write_parity_tensors
+    from .manifest import GENERATOR_LATENT, OPSET, TENSORS, build_manifest, validate_model_dir, write_manifest
+    from .models import count_parameters
+    from .preprocess import KEY as U8_KEY, add_encoder_u8
+
+    with open(os.path.join(src_dir, "manifest.json")) as f:
+        src = json.load(f)
+    with tempfile.TemporaryDirectory() as tmp:  # src_dir may equal out_dir: copy the PK's files first
+        for key in ("encoder", "dem"):
+            shutil.copy(os.path.join(src_dir, TENSORS[key][0]), os.path.join(tmp, TENSORS[key][0]))
+        os.makedirs(out_dir, exist_ok=True)
+        for key in ("encoder", "dem"):
+            shutil.copy(os.path.join(tmp, TENSORS[key][0]), os.path.join(out_dir, TENSORS[key][0]))
+    net.eval()
+    exported = ExportedLatent(net, pk)
+    fname, ins, outs = GENERATOR_LATENT
+    names_in, names_out = [n for n, _ in ins], [n for n, _ in outs]
+    path = os.path.join(out_dir, fname)
+    with torch.no_grad():
+        torch.onnx.export(exported, (torch.zeros(2, net.config["z_dim"]), torch.zeros(2, 2)), path,
+                          opset_version=OPSET, input_names=names_in, output_names=names_out,
+                          do_constant_folding=True, dynamic_axes={n: {0: "batch"} for n in names_in + names_out})
+    model = onnx.load(path)
+    _pin_shapes(model, ins + outs)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    from .export import PARITY_AFFECT, default_parity_images
+
+    images = default_parity_images()
+    affect = torch.tensor(PARITY_AFFECT, dtype=torch.float32)
+    with torch.no_grad():
+        z = pk.encoder(images)
+        write_parity_tensors(out_dir, {
+            "encoder": ({"image": images}, {"z": z}),
+            "generator": ({"z": z, "affect": affect}, {"z_edit": exported(z, affect)}),
+            "dem": ({"z": z}, {"affect": pk.dem(z)}),
+        })
+    arch = dict(src.get("architecture") or {})
+    arch["generator"] = {"kind": "latent generator (residual MLP in z; paffmem_pk.latent)", "config": net.config,
+                         "parameters": count_parameters(net)}
+    training = dict(src.get("training") or {})
+    training["generator"] = training_info
+    manifest = build_manifest(out_dir, model_id=src["model_id"], model_version=model_version or src["model_version"],
+                              width=src["width"], losses=src.get("losses"), training=training,
+                              validation=src.get("validation"), architecture=arch, edits="z")
+    write_manifest(out_dir, manifest)
+    manifest["models"][U8_KEY] = add_encoder_u8(out_dir)
+    validate_model_dir(out_dir)
+    return manifest
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.latent", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--videos", required=True, help="an OMG-layout set with per-frame labels (frames.csv)")
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--stride", type=int, default=4)
+    ap.add_argument("--steps", type=int, default=4000)
+    ap.add_argument("--batch", type=int, default=512)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--w-read", type=float, default=1.0)
+    ap.add_argument("--hidden", type=int, default=256)
+    ap.add_argument("--layers", type=int, default=3)
+    ap.add_argument("--code", type=int, default=0,
+                    help="0: relative (the frame moved to the target); N: absolute, from an N-value summary of the frame")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--cache", default=None, help="where to cache the encoded frames (default: RUN/../cache/)")
+    ap.add_argument("--export", default=None,
+                    help="also write a model directory here: the PK's E and D_em with this generator")
+    ap.add_argument("--model-version", default=None, help="the exported directory's model_version")
+    args = ap.parse_args(argv)
+    configure_threads(2)
+    pk = load_frozen_pk(args.model_dir)
+    cache = args.cache or os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache",
+                                       f"latent-{os.path.basename(os.path.normpath(args.videos))}-s{args.stride}.npz")
+    z, labels, video = encode_videos(pk, args.videos, args.stride, cache)
+    print(f"{len(z)} frames of {len(np.unique(video))} videos")
+    net = train(pk, z, labels, video, args.run, steps=args.steps, batch=args.batch, lr=args.lr,
+                w_read=args.w_read, hidden=args.hidden, layers=args.layers, code=args.code, seed=args.seed)
+    with open(os.path.join(args.run, "args.json"), "w") as f:
+        json.dump(vars(args), f, indent=1)
+    if args.export:
+        info = {k: v for k, v in vars(args).items() if k not in ("export", "cache", "model_version")}
+        m = export_latent_dir(pk, net, args.model_dir, args.export, info, args.model_version)
+        print(f"exported {args.export} (model_version {m['model_version']})")
+
+
+if __name__ == "__main__":
+    main()
