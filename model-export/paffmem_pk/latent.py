@@ -212,11 +212,63 @@ def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_vers
     return manifest
 
 
+@torch.no_grad()
+def _official_ccc(dataset, pk, readers, stride=3):
+    """Official CCC (frame predictions averaged per utterance) per person group and "all", for each reader
+    (name -> function z -> (arousal, valence))."""
+    from .ccc import ccc
+    from .data import to_tensor
+    from .fidelity import _by_video, _group, _load
+
+    per = {}
+    for video, rows in sorted(_by_video(dataset, "frames.csv").items()):
+        sub = rows[::stride]
+        x = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in sub]))
+        z = torch.cat([pk.encoder(x[i:i + 128]) for i in range(0, len(x), 128)])
+        truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
+        utt = np.array([r["utterance"] for r in sub])
+        outs = {name: fn(z).numpy() for name, fn in readers.items()}
+        for u in np.unique(utt):
+            m = utt == u
+            for g in (_group(rows[0]["person_type"]), "all"):
+                for name, o in outs.items():
+                    per.setdefault(g, {}).setdefault(name, []).append((o[m].mean(0), truth[m].mean(0)))
+    res = {}
+    for g, kinds in per.items():
+        for name, pairs in kinds.items():
+            p = np.array([a for a, _ in pairs])
+            t = np.array([b for _, b in pairs])
+            res.setdefault(g, {})[name] = (ccc(p[:, 0], t[:, 0]), ccc(p[:, 1], t[:, 1]))
+    return res
+
+
+def reader_baseline(pk, z, labels, dataset, steps=3000, seed=0):
+    """A control for the latent generator: D_em fine-tuned on the same videos' z's and labels (a generic reader
+    from the same corpus), scored against the PK on `dataset` (official CCC per group)."""
+    import copy
+
+    dem = copy.deepcopy(pk.dem)
+    for p in dem.parameters():
+        p.requires_grad_(True)
+    opt = torch.optim.Adam(dem.parameters(), lr=3e-4)
+    zt, yt = torch.from_numpy(z), torch.from_numpy(labels)
+    rng = np.random.RandomState(seed)
+    for _ in range(steps):
+        i = rng.randint(len(z), size=512)
+        loss = torch.mean((dem(zt[i]) - yt[i]) ** 2)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+    dem.eval()
+    return _official_ccc(dataset, pk, {"pk": pk.dem, "retrained": dem})
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.latent", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", required=True)
-    ap.add_argument("--videos", required=True, help="an OMG-layout set with per-frame labels (frames.csv)")
-    ap.add_argument("--run", required=True)
+    ap.add_argument("--videos", nargs="+", default=[],
+                    help="OMG-layout sets with per-frame labels (frames.csv); pairs are drawn within one video")
+    ap.add_argument("--run", default="runs/latent")
     ap.add_argument("--stride", type=int, default=4)
     ap.add_argument("--steps", type=int, default=4000)
     ap.add_argument("--batch", type=int, default=512)
@@ -227,17 +279,46 @@ def main(argv=None):
     ap.add_argument("--code", type=int, default=0,
                     help="0: relative (the frame moved to the target); N: absolute, from an N-value summary of the frame")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--cache", default=None, help="where to cache the encoded frames (default: RUN/../cache/)")
+    ap.add_argument("--cache", default=None, help="folder to cache the encoded frames in (default: RUN/../cache/)")
     ap.add_argument("--export", default=None,
                     help="also write a model directory here: the PK's E and D_em with this generator")
     ap.add_argument("--model-version", default=None, help="the exported directory's model_version")
+    ap.add_argument("--reader-baseline", default=None, metavar="DATASET",
+                    help="instead of training: the control, D_em retrained on the same videos, scored on DATASET")
+    ap.add_argument("--from-checkpoint", default=None,
+                    help="export this checkpoint (RUN/last.pt of an earlier run) instead of training")
     args = ap.parse_args(argv)
     configure_threads(2)
     pk = load_frozen_pk(args.model_dir)
-    cache = args.cache or os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache",
-                                       f"latent-{os.path.basename(os.path.normpath(args.videos))}-s{args.stride}.npz")
-    z, labels, video = encode_videos(pk, args.videos, args.stride, cache)
+    if not args.from_checkpoint and not args.videos:
+        ap.error("--videos is required (unless --from-checkpoint)")
+    if args.from_checkpoint:
+        if not args.export:
+            ap.error("--from-checkpoint needs --export")
+        with open(os.path.join(os.path.dirname(os.path.abspath(args.from_checkpoint)), "args.json")) as f:
+            info = {k: v for k, v in json.load(f).items() if k not in ("export", "cache", "model_version")}
+        m = export_latent_dir(pk, load_latent(args.from_checkpoint), args.model_dir, args.export, info,
+                              args.model_version)
+        print(f"exported {args.export} (model_version {m['model_version']})")
+        return
+    parts = []
+    for videos in args.videos:
+        cache = os.path.join(args.cache or os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache"),
+                             f"latent-{os.path.basename(os.path.normpath(videos))}-s{args.stride}.npz")
+        parts.append(encode_videos(pk, videos, args.stride, cache))
+    offsets = np.cumsum([0] + [int(p[2].max()) + 1 for p in parts[:-1]])
+    z = np.concatenate([p[0] for p in parts])
+    labels = np.concatenate([p[1] for p in parts])
+    video = np.concatenate([p[2] + o for p, o in zip(parts, offsets)])
     print(f"{len(z)} frames of {len(np.unique(video))} videos")
+    if args.reader_baseline:
+        res = reader_baseline(pk, z, labels, args.reader_baseline, seed=args.seed)
+        print("group | PK a/v | D_em retrained on these videos a/v (official CCC)")
+        for g in ("all", "typical", "identity_confound", "atypical"):
+            if g in res:
+                (pa, pv), (ra, rv) = res[g]["pk"], res[g]["retrained"]
+                print(f"{g} | {pa:.3f}/{pv:.3f} | {ra:.3f}/{rv:.3f}")
+        return
     net = train(pk, z, labels, video, args.run, steps=args.steps, batch=args.batch, lr=args.lr,
                 w_read=args.w_read, hidden=args.hidden, layers=args.layers, code=args.code, seed=args.seed)
     with open(os.path.join(args.run, "args.json"), "w") as f:

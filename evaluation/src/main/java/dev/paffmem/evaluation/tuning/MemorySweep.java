@@ -222,7 +222,7 @@ public final class MemorySweep implements Callable<Integer> {
             tg[2 * r] = halton[2 * (start + r)];
             tg[2 * r + 1] = halton[2 * (start + r) + 1];
           }
-          float[] out = generation.encode(generation.generate(zs, tg, rows), rows);
+          float[] out = generation.generateAndEncode(zs, tg, rows); // the job's entry point (a latent G: no E)
           for (int r = 0; r < rows; r++) {
             genZ[f][start + r] = java.util.Arrays.copyOfRange(out, r * zd, (r + 1) * zd);
           }
@@ -375,7 +375,7 @@ public final class MemorySweep implements Callable<Integer> {
           tg[2 * i] = ys.get(i)[0];
           tg[2 * i + 1] = ys.get(i)[1];
         }
-        float[] editZ = model.encode(model.generate(zs, tg, n), n);
+        float[] editZ = model.generateAndEncode(zs, tg, n);
         float[] trueAv = model.dem(trueZ, n);
         float[] editAv = model.dem(editZ, n);
         double[] acc = byType.computeIfAbsent(c.video().personType(), k -> new double[12]);
