@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paffmem.producer.cli.ProduceCommand;
 import dev.paffmem.schema.FaceBox;
 import dev.paffmem.schema.FaceFrame;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +19,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A real webcam clip (8 s, 360x288, 24 fps, one man facing the camera who leans back and forward; from the MIT-licensed
@@ -34,13 +38,15 @@ class RealVideoTest {
 
   static final List<FaceFrame> frames = Collections.synchronizedList(new ArrayList<>());
   static CameraPipeline pipeline;
+  static Path clip;
 
   @BeforeAll
   static void run() throws Exception {
-    URL clip = RealVideoTest.class.getResource("real-video/cap12-33s-8s-360x288-24fps.mp4");
-    assertNotNull(clip, "the test clip is on the test class path");
+    URL url = RealVideoTest.class.getResource("real-video/cap12-33s-8s-360x288-24fps.mp4");
+    assertNotNull(url, "the test clip is on the test class path");
+    clip = Path.of(url.toURI());
     pipeline = new CameraPipeline(
-        CameraConfig.defaults(Path.of(clip.toURI()).toString(), "webcam", "r").withStartTime(START), frames::add);
+        CameraConfig.defaults(clip.toString(), "webcam", "r").withStartTime(START), frames::add);
     pipeline.start();
     pipeline.join();
   }
@@ -91,6 +97,28 @@ class RealVideoTest {
           "frame " + t[0] + ": box centre (" + cx + ", " + cy + ") within 20 px of (" + t[1] + ", " + t[2] + ")");
       assertTrue(b.getWidth() >= 0.7 * t[3] && b.getWidth() <= 1.4 * t[3],
           "frame " + t[0] + ": box width " + b.getWidth() + " vs the face's " + t[3]);
+    }
+  }
+
+  @Test
+  void produceFacesCsvHasALinePerFaceFrame(@TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("faces.csv");
+    int code = new CommandLine(new ProduceCommand()).execute("--dry-run", "--progress-seconds", "1000",
+        "--camera-id", "webcam", "--run-id", "r", "--start-time", START.toString(), "--faces-csv", csv.toString(),
+        clip.toString());
+    assertEquals(0, code);
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("source_id,person_id,frame_index,event_time_ms,x,y,width,height,detected", lines.get(0));
+    assertEquals(frames.size() + 1, lines.size(), "a line per FaceFrame the pipeline produced");
+    List<FaceFrame> sorted = new ArrayList<>(frames);
+    sorted.sort((a, b) -> Long.compare(a.getFrameIndex(), b.getFrameIndex()));
+    for (int i = 0; i < sorted.size(); i++) {
+      FaceFrame f = sorted.get(i);
+      FaceBox b = f.getFaceBox();
+      assertEquals(String.join(",", "webcam", "webcam/r1", Long.toString(i),
+          Long.toString(f.getEventTime().toEpochMilli()), Integer.toString(b.getX()), Integer.toString(b.getY()),
+          Integer.toString(b.getWidth()), Integer.toString(b.getHeight()), Boolean.toString(b.getDetected())),
+          lines.get(i + 1));
     }
   }
 }
