@@ -7,15 +7,22 @@ import dev.paffmem.producer.kafka.FaceFramePublisher;
 import dev.paffmem.producer.pipeline.CameraConfig;
 import dev.paffmem.producer.pipeline.ProducerRun;
 import dev.paffmem.producer.track.TrackerConfig;
+import dev.paffmem.schema.FaceBox;
+import dev.paffmem.schema.FaceFrame;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +61,11 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--progress-seconds", defaultValue = "2", description = "progress line interval (default: ${DEFAULT-VALUE})")
   double progressSeconds;
+
+  @Option(names = "--faces-csv", paramLabel = "FILE",
+      description = "also write one line per FaceFrame: source_id, person_id, frame_index, event_time (epoch ms),"
+          + " the face box x, y, width, height and detected (to check a video's faces frame by frame)")
+  Path facesCsv;
 
   /** The per-camera options, shared with the benchmark and the demo. */
   public static final class CameraOptions {
@@ -171,20 +183,44 @@ public final class ProduceCommand implements Callable<Integer> {
     }
     List<CameraConfig> configs = camera.configs(inputs);
     long progressMillis = Math.round(progressSeconds * 1000);
+    try (PrintWriter csv = facesCsv == null ? null : new PrintWriter(Files.newBufferedWriter(facesCsv))) {
+      if (csv != null) {
+        csv.println("source_id,person_id,frame_index,event_time_ms,x,y,width,height,detected");
+      }
+      return produce(configs, progressMillis, csv);
+    }
+  }
+
+  private int produce(List<CameraConfig> configs, long progressMillis, PrintWriter csv) throws Exception {
     if (dryRun) {
       AtomicLong bytes = new AtomicLong();
-      ProducerRun run = new ProducerRun(configs, f -> bytes.addAndGet(f.getImage().remaining()), System.out,
-          progressMillis, () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
+      ProducerRun run = new ProducerRun(configs, logged(f -> bytes.addAndGet(f.getImage().remaining()), csv),
+          System.out, progressMillis, () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
       return finish(run, run.run(), null);
     }
     try (FaceFramePublisher kafka = new FaceFramePublisher(bootstrapServers, topic, kafkaProperties)) {
-      ProducerRun run = new ProducerRun(configs, kafka::send, System.out, progressMillis,
+      ProducerRun run = new ProducerRun(configs, logged(kafka::send, csv), System.out, progressMillis,
           () -> String.format("kafka %s: sent %d, acknowledged %d, failed %d, %.1f MiB", topic, kafka.sent(),
               kafka.acked(), kafka.failed(), kafka.bytes() / 1048576.0));
       double seconds = run.run();
       kafka.flush();
       return finish(run, seconds, kafka);
     }
+  }
+
+  /** The sink, also writing each FaceFrame's line to {@code csv} (if not null; the cameras' threads share it). */
+  private static Consumer<FaceFrame> logged(Consumer<FaceFrame> sink, PrintWriter csv) {
+    if (csv == null) {
+      return sink;
+    }
+    return f -> {
+      FaceBox b = f.getFaceBox();
+      synchronized (csv) {
+        csv.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%d,%d,%b%n", f.getSourceId(), f.getPersonId(), f.getFrameIndex(),
+            f.getEventTime().toEpochMilli(), b.getX(), b.getY(), b.getWidth(), b.getHeight(), b.getDetected());
+      }
+      sink.accept(f);
+    };
   }
 
   private static int finish(ProducerRun run, double seconds, FaceFramePublisher kafka) {
