@@ -263,6 +263,54 @@ def reader_baseline(pk, z, labels, dataset, steps=3000, seed=0):
     return _official_ccc(dataset, pk, {"pk": pk.dem, "retrained": dem})
 
 
+def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, seed=0, log=print):
+    """The control on pixels: E and D_em fine-tuned together on the videos' frames and labels (every `stride`-th
+    frame), scored against the PK on `dataset`: how much a single frame tells anatomy from expression."""
+    import copy
+
+    from .data import to_tensor
+    from .translator import VideoFrames
+
+    sets = [VideoFrames(v, stride=stride) for v in videos]
+    images = np.concatenate([d.images for d in sets])
+    labels = np.concatenate([d.labels for d in sets])
+    enc, dem = copy.deepcopy(pk.encoder), copy.deepcopy(pk.dem)
+    params = list(enc.parameters()) + list(dem.parameters())
+    for p in params:
+        p.requires_grad_(True)
+    enc.train()
+    dem.train()
+    opt = torch.optim.Adam(params, lr=1e-4)
+    rng = np.random.RandomState(seed)
+    for step in range(1, steps + 1):
+        i = rng.randint(len(images), size=batch)
+        loss = torch.mean((dem(enc(to_tensor(images[i]))) - torch.from_numpy(labels[i])) ** 2)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        if step % 250 == 0:
+            log(f"pixel reader step {step} loss {loss.item():.4f}")
+    enc.eval()
+    dem.eval()
+
+    class Both(nn.Module):  # the PK's z beside the retrained encoder's, so one pass scores both readers
+        def __init__(self):
+            super().__init__()
+            self.encoder = lambda x: torch.cat([pk.encoder(x), enc(x)], 1)
+
+    zd = pk.cfg.z_dim
+    return _official_ccc(dataset, Both(), {"pk": lambda z: pk.dem(z[:, :zd]),
+                                           "retrained": lambda z: dem(z[:, zd:])})
+
+
+def _print_baseline(res):
+    print("group | PK a/v | retrained on these videos a/v (official CCC)")
+    for g in ("all", "typical", "identity_confound", "atypical"):
+        if g in res:
+            (pa, pv), (ra, rv) = res[g]["pk"], res[g]["retrained"]
+            print(f"{g} | {pa:.3f}/{pv:.3f} | {ra:.3f}/{rv:.3f}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.latent", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", required=True)
@@ -285,6 +333,8 @@ def main(argv=None):
     ap.add_argument("--model-version", default=None, help="the exported directory's model_version")
     ap.add_argument("--reader-baseline", default=None, metavar="DATASET",
                     help="instead of training: the control, D_em retrained on the same videos, scored on DATASET")
+    ap.add_argument("--pixels", action="store_true",
+                    help="with --reader-baseline: retrain E and D_em on the frames' pixels, not D_em on their z's")
     ap.add_argument("--from-checkpoint", default=None,
                     help="export this checkpoint (RUN/last.pt of an earlier run) instead of training")
     args = ap.parse_args(argv)
@@ -301,6 +351,9 @@ def main(argv=None):
                               args.model_version)
         print(f"exported {args.export} (model_version {m['model_version']})")
         return
+    if args.reader_baseline and args.pixels:
+        _print_baseline(pixel_reader_baseline(pk, args.videos, args.reader_baseline, seed=args.seed))
+        return
     parts = []
     for videos in args.videos:
         cache = os.path.join(args.cache or os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache"),
@@ -312,12 +365,7 @@ def main(argv=None):
     video = np.concatenate([p[2] + o for p, o in zip(parts, offsets)])
     print(f"{len(z)} frames of {len(np.unique(video))} videos")
     if args.reader_baseline:
-        res = reader_baseline(pk, z, labels, args.reader_baseline, seed=args.seed)
-        print("group | PK a/v | D_em retrained on these videos a/v (official CCC)")
-        for g in ("all", "typical", "identity_confound", "atypical"):
-            if g in res:
-                (pa, pv), (ra, rv) = res[g]["pk"], res[g]["retrained"]
-                print(f"{g} | {pa:.3f}/{pv:.3f} | {ra:.3f}/{rv:.3f}")
+        _print_baseline(reader_baseline(pk, z, labels, args.reader_baseline, seed=args.seed))
         return
     net = train(pk, z, labels, video, args.run, steps=args.steps, batch=args.batch, lr=args.lr,
                 w_read=args.w_read, hidden=args.hidden, layers=args.layers, code=args.code, seed=args.seed)
