@@ -177,7 +177,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       description = "mixed: checkpoint intervals of the exactly-once sweep with --mixed-state-persons (default: ${DEFAULT-VALUE}).")
   List<String> mixedIntervals;
 
-  @Option(names = "--mixed-checkpoint-interval", defaultValue = "2s",
+  @Option(names = "--mixed-checkpoint-interval", defaultValue = "1s",
       description = "mixed: checkpoint interval of the exactly-once arrival cases (default: ${DEFAULT-VALUE}).")
   String mixedInterval;
 
