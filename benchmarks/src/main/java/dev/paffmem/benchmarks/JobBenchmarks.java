@@ -149,6 +149,19 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "the steady benchmark's rate, which it then runs first).")
   Double mixedEstablishedRate;
 
+  @Option(names = "--mixed-capacity", description = "mixed: onboarding capacity (persons/min) the arrival rates are "
+      + "fractions of, instead of measuring it: the burst case then runs for --mixed-window only (its new persons' first "
+      + "predictions are still measured).")
+  Double mixedCapacity;
+
+  @Option(names = "--mixed-reference", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "mixed: run each delivery's case with no one arriving (default: ${DEFAULT-VALUE}).")
+  boolean mixedReference;
+
+  @Option(names = "--mixed-burst", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "mixed: run the burst case (new persons at once); needs --mixed-capacity when off (default: ${DEFAULT-VALUE}).")
+  boolean mixedBurst;
+
   @Option(names = "--mixed-window", defaultValue = "90", description = "mixed: seconds measured per case (default: ${DEFAULT-VALUE}; quick: 15).")
   double mixedWindow;
 
@@ -164,7 +177,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       description = "mixed: checkpoint intervals of the exactly-once sweep with --mixed-state-persons (default: ${DEFAULT-VALUE}).")
   List<String> mixedIntervals;
 
-  @Option(names = "--mixed-checkpoint-interval", defaultValue = "2s",
+  @Option(names = "--mixed-checkpoint-interval", defaultValue = "1s",
       description = "mixed: checkpoint interval of the exactly-once arrival cases (default: ${DEFAULT-VALUE}).")
   String mixedInterval;
 

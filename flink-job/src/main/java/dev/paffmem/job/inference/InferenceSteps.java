@@ -60,4 +60,24 @@ public final class InferenceSteps {
     timings.add(new Timing(Role.DEM, t2 - t1, rows));
     return new Edits(edited, pk, t2 - t0, timings);
   }
+
+  /**
+   * Runs the online step on one blank frame and the generation step on the first {@code chunkRows} targets of it,
+   * results dropped, so that ONNX Runtime's first run of each session (its memory arenas and kernel set-up: a first
+   * generation chunk took 2-3x a later one in a micro-benchmark) and the JIT's first pass over these paths happen
+   * before the job reads input, not while a new person's first frames and everyone's online batches wait behind it.
+   * Returns the timings of the calls made.
+   */
+  public static List<Timing> warmUp(PkModel model, float[] targets, int chunkRows) throws Exception {
+    ModelManifest m = model.manifest();
+    byte[] blank = new byte[m.imageHeight() * m.imageWidth() * 3];
+    java.util.Arrays.fill(blank, (byte) 128);
+    Online online = online(model, List.of(blank), 1);
+    List<Timing> timings = new ArrayList<>(online.timings());
+    int rows = Math.min(chunkRows, targets.length / 2);
+    if (rows > 0) {
+      timings.addAll(edits(model, blank, online.z(), targets, 0, rows).timings());
+    }
+    return timings;
+  }
 }

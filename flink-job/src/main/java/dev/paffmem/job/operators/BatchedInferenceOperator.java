@@ -114,6 +114,14 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram encoderLatency;
   private transient Histogram demLatency;
   private transient Histogram generatorLatency;
+  /** How long a due online batch waited for the model call in flight (a chunk or the previous batch), ms. */
+  private transient Histogram onlineWait;
+  /** The same, only the waits behind a generation chunk. */
+  private transient Histogram onlineWaitForChunk;
+  /** Wall time of each generation chunk on the model thread, ms. */
+  private transient Histogram chunkWall;
+  /** Whether the call in flight is a generation chunk (task thread). */
+  private transient boolean chunkInFlight;
   private transient Counter framesEncoded;
   private transient Counter framesSkipped;
   /** The z of each frame edited for the person so far (only with the near-duplicate option; cleared after generation). */
@@ -178,6 +186,9 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads);
     model = lease.model();
     targets = GenerationTargets.halton(generationTargets);
+    long warm = System.nanoTime();
+    InferenceSteps.warmUp(model, targets, generationChunk); // the first run of each session before any frame waits for it
+    LOG.debug("model warmed up in {} ms", (System.nanoTime() - warm) / 1_000_000);
     batcher = new MicroBatcher<>(batchMaxSize, batchMaxWaitMs);
     handOver = asyncInference
         ? ModelHandOver.onThread(mailbox, "PK inference " + getRuntimeContext().getTaskInfo().getTaskNameWithSubtasks())
@@ -187,6 +198,9 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     encoderLatency = g.addGroup("model", "encoder").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     demLatency = g.addGroup("model", "dem").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generatorLatency = g.addGroup("model", "generator").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    onlineWait = g.histogram("onlineWaitMs", new DescriptiveStatisticsHistogram(1000));
+    onlineWaitForChunk = g.histogram("onlineWaitForChunkMs", new DescriptiveStatisticsHistogram(1000));
+    chunkWall = g.histogram("generationChunkMs", new DescriptiveStatisticsHistogram(1000));
     framesEncoded = g.counter("framesEncoded");
     framesSkipped = g.counter("generationFramesSkipped");
     g.gauge("generationQueue", () -> generation.size());
@@ -277,10 +291,20 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   /** Hands the buffered batch to the model (waiting first for the call in flight); results emitted in arrival order. */
   private void submitOnline() throws Exception {
     onlineWaiting++;
+    boolean behindChunk = chunkInFlight;
+    boolean waited = handOver.busy();
+    long asked = System.nanoTime();
     try {
       handOver.awaitIdle(); // runs the in-flight call's emission (and timers) while input waits
     } finally {
       onlineWaiting--;
+    }
+    if (waited && !batcher.isEmpty()) {
+      long ms = (System.nanoTime() - asked) / 1_000_000;
+      onlineWait.update(ms);
+      if (behindChunk) {
+        onlineWaitForChunk.update(ms);
+      }
     }
     if (batcher.isEmpty()) {
       scheduleGeneration(); // a generation timer may have stood back while this waited
@@ -390,9 +414,15 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private void startChunk() throws Exception {
     Chunk chunk = generation.next();
     GenerationWork w = chunk.work();
+    chunkInFlight = true;
+    long started = System.nanoTime();
     handOver.submit("generation of " + chunk.rows() + " edits of frame " + w.frameIndex + " of person " + w.personId,
         () -> InferenceSteps.edits(model, w.rgb, w.z, targets, chunk.from(), chunk.rows()),
-        edits -> chunkDone(chunk, edits));
+        edits -> {
+          chunkInFlight = false;
+          chunkWall.update((System.nanoTime() - started) / 1_000_000);
+          chunkDone(chunk, edits);
+        });
   }
 
   private void chunkDone(Chunk chunk, InferenceSteps.Edits edits) throws Exception {

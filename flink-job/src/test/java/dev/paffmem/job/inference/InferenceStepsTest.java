@@ -1,0 +1,37 @@
+package dev.paffmem.job.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.TestFrames;
+import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.inference.InferenceSteps.Timing;
+import dev.paffmem.job.inference.ModelManifest.Role;
+import dev.paffmem.job.operators.GenerationTargets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link InferenceSteps#warmUp}: the operator's first run of every session, before any frame waits for it. */
+class InferenceStepsTest {
+
+  @Test
+  void theWarmUpRunsTheOnlineStepAndOneGenerationChunk() throws Exception {
+    try (PkModel model = PkModel.open(TestFrames.tinyModel(), Device.CPU, 1)) {
+      List<Timing> timings = InferenceSteps.warmUp(model, GenerationTargets.halton(10), 4);
+      List<Role> roles = timings.stream().map(Timing::role).toList();
+      // online: E (from bytes when the model has encoder_u8) and D_em on one frame; then G + E and D_em on 4 targets
+      assertEquals(Role.DEM, roles.get(1), roles.toString());
+      assertEquals(List.of(Role.GENERATOR, Role.ENCODER, Role.DEM), roles.subList(2, 5), roles.toString());
+      assertEquals(1, timings.get(0).rows());
+      assertEquals(4, timings.get(2).rows());
+    }
+  }
+
+  @Test
+  void theWarmUpChunkIsNeverLongerThanTheTargets() throws Exception {
+    try (PkModel model = PkModel.open(TestFrames.tinyModel(), Device.CPU, 1)) {
+      List<Timing> timings = InferenceSteps.warmUp(model, GenerationTargets.halton(2), 4);
+      assertTrue(timings.stream().filter(t -> t.role() == Role.GENERATOR).allMatch(t -> t.rows() == 2), timings.toString());
+    }
+  }
+}
