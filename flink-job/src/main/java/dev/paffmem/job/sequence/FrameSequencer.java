@@ -1,8 +1,10 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.sequence;
 
 import dev.paffmem.job.ingest.FrameValidator.RejectCounters;
 import dev.paffmem.job.ingest.Rejections;
-import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.operators.PersonProgress;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;
 import java.time.Duration;

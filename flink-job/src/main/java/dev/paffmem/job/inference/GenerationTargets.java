@@ -1,4 +1,4 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.inference;
 
 /**
  * The (arousal, valence) targets the generator edits each generation frame to (paper 2.2: "200

@@ -1,4 +1,4 @@
-package dev.paffmem.job.model;
+package dev.paffmem.job.records;
 
 /**
  * What the inference operator emits, of two kinds. A frame after the PK model: its encoding z and the

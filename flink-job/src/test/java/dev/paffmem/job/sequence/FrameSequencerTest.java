@@ -1,4 +1,4 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.sequence;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.ingest.Rejections;
-import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.records.Frame;
 import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
@@ -21,11 +21,11 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.junit.jupiter.api.Test;
 
 /** The per-person sequencer: phase switch, duplicate and out-of-order handling, TTL, snapshot and restore. */
-class FrameSequencerTest {
+public class FrameSequencerTest {
 
   static final Duration TTL = Duration.ofMinutes(10);
 
-  static Frame frame(String person, long index) {
+  public static Frame frame(String person, long index) {
     Frame f = new Frame();
     f.personId = person;
     f.sourceId = "cam";

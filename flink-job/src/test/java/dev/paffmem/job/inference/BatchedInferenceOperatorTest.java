@@ -1,4 +1,4 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,11 +10,9 @@ import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.config.JobConfig.ModelPrecision;
-import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.inference.PkModel;
-import dev.paffmem.job.inference.SharedPkModel;
-import dev.paffmem.job.model.EncodedFrame;
-import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.records.EncodedFrame;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.sequence.FrameSequencerTest;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.Comparator;

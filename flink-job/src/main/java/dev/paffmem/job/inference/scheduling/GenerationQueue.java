@@ -1,6 +1,6 @@
-package dev.paffmem.job.scheduling;
+package dev.paffmem.job.inference.scheduling;
 
-import dev.paffmem.job.model.GenerationWork;
+import dev.paffmem.job.records.GenerationWork;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.paffmem.job.scheduling;
+package dev.paffmem.job.inference.scheduling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.paffmem.job.model.GenerationWork;
-import dev.paffmem.job.scheduling.GenerationQueue.Chunk;
-import dev.paffmem.job.scheduling.GenerationQueue.Pending;
+import dev.paffmem.job.records.GenerationWork;
+import dev.paffmem.job.inference.scheduling.GenerationQueue.Chunk;
+import dev.paffmem.job.inference.scheduling.GenerationQueue.Pending;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.paffmem.job.model;
+package dev.paffmem.job.records;
 
 /**
  * A Kafka record exactly as read: where it came from and its raw key and value bytes. The job

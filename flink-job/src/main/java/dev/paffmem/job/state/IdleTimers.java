@@ -1,4 +1,4 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.state;
 
 import java.time.Duration;
 import org.apache.flink.api.common.state.StateTtlConfig;
@@ -10,21 +10,21 @@ import org.apache.flink.api.common.state.StateTtlConfig;
  * state. The state descriptors also carry a {@link StateTtlConfig} of the same TTL, so expired
  * state is never read even between timers, and RocksDB can drop it during compaction.
  */
-final class IdleTimers {
+public final class IdleTimers {
 
   private IdleTimers() {}
 
-  static long nextTimer(long now, Duration ttl) {
+  public static long nextTimer(long now, Duration ttl) {
     long ttlMs = ttl.toMillis();
     long granularity = Math.max(1, ttlMs / 10);
     return ((now + ttlMs) / granularity + 1) * granularity;
   }
 
-  static boolean expired(long lastSeen, long now, Duration ttl) {
+  public static boolean expired(long lastSeen, long now, Duration ttl) {
     return now - lastSeen >= ttl.toMillis();
   }
 
-  static StateTtlConfig ttlConfig(Duration ttl) {
+  public static StateTtlConfig ttlConfig(Duration ttl) {
     return StateTtlConfig.newBuilder(ttl)
         .useProcessingTime()
         .updateTtlOnCreateAndWrite()

@@ -1,4 +1,4 @@
-package dev.paffmem.job.demo;
+package dev.paffmem.demo;
 
 import dev.paffmem.dashboard.DashboardOptions;
 import dev.paffmem.dashboard.DashboardServer;

@@ -1,4 +1,4 @@
-package dev.paffmem.job.scheduling;
+package dev.paffmem.job.inference.scheduling;
 
 /**
  * The option to skip near-duplicate generation ({@code --generation-skip-near-z}): consecutive video frames are

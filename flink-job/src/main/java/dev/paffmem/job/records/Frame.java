@@ -1,4 +1,4 @@
-package dev.paffmem.job.model;
+package dev.paffmem.job.records;
 
 import dev.paffmem.schema.Phase;
 

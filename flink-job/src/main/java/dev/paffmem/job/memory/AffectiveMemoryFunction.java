@@ -1,9 +1,10 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.memory;
 
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelIdentity;
-import dev.paffmem.job.model.EncodedFrame;
-import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.records.EncodedFrame;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
@@ -85,7 +86,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   }
 
   /** The person's memory: its Avro record, so the state evolves with the schema. */
-  static ValueStateDescriptor<AffectiveMemoryState> memoryDescriptor(Duration ttl) {
+  public static ValueStateDescriptor<AffectiveMemoryState> memoryDescriptor(Duration ttl) {
     ValueStateDescriptor<AffectiveMemoryState> d =
         new ValueStateDescriptor<>("affective-memory", new AvroTypeInfo<>(AffectiveMemoryState.class));
     d.enableTimeToLive(IdleTimers.ttlConfig(ttl));

@@ -1,4 +1,4 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.job.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -6,9 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.GenerationTargets;
 import dev.paffmem.job.inference.ModelIdentity;
-import dev.paffmem.job.model.EncodedFrame;
-import dev.paffmem.job.model.Frame;
+import dev.paffmem.job.records.EncodedFrame;
+import dev.paffmem.job.records.Frame;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;

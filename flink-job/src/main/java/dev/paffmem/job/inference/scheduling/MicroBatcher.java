@@ -1,4 +1,4 @@
-package dev.paffmem.job.scheduling;
+package dev.paffmem.job.inference.scheduling;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.paffmem.job.model;
+package dev.paffmem.job.records;
 
 /**
  * One frame's pending generation: what the generator needs to edit it to every target, kept in the

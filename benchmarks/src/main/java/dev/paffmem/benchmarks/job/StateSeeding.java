@@ -1,7 +1,10 @@
-package dev.paffmem.job.operators;
+package dev.paffmem.benchmarks.job;
 
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelIdentity;
+import dev.paffmem.job.memory.AffectiveMemoryFunction;
+import dev.paffmem.job.operators.PersonProgress;
+import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.schema.AffectiveMemoryState;
 import java.time.Duration;
