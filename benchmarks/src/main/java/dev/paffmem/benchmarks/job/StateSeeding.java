@@ -1,10 +1,10 @@
 package dev.paffmem.benchmarks.job;
 
+import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelIdentity;
-import dev.paffmem.job.memory.AffectiveMemoryFunction;
 import dev.paffmem.job.operators.PersonProgress;
-import dev.paffmem.job.state.IdleTimers;
+import dev.paffmem.job.state.JobState;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.schema.AffectiveMemoryState;
 import java.time.Duration;
@@ -12,8 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -28,8 +26,8 @@ import org.apache.flink.util.Collector;
  * frames (5,000 generator rows) per person first.
  *
  * <p>A seeding job keyed by person id, with the job's operator uids ({@code sequence},
- * {@code affective-memory}) and the job's own state descriptors (this class lives in the
- * operators' package to use them), puts in each person's state what the job would hold after
+ * {@code affective-memory}) and the job's own state descriptors ({@link JobState}), puts in
+ * each person's state what the job would hold after
  * onboarding: the sequencer's progress (25 accepted frames) and the memory given as Avro bytes
  * (a memory the benchmark built exactly as the job builds it). A savepoint of it starts the job.
  */
@@ -46,10 +44,10 @@ public final class StateSeeding {
     env.setMaxParallelism(cfg.maxParallelism());
     DataStream<String> persons = env.fromSource(ids, WatermarkStrategy.noWatermarks(), "seed ids").uid("seed-ids");
     persons.keyBy(p -> p, Types.STRING)
-        .process(new SeedProgress(cfg.generationFrames(), cfg.stateTtl(), model.key()), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_SEQUENCE)
+        .process(new SeedProgress(cfg.generationFrames(), cfg.stateTtl(), model.key()), Types.STRING).uid(PAffMemJob.UID_SEQUENCE)
         .sinkTo(new DiscardingSink<>());
     persons.keyBy(p -> p, Types.STRING)
-        .process(new SeedMemory(cfg, memoryBytes, zDim, model), Types.STRING).uid(dev.paffmem.job.PAffMemJob.UID_MEMORY)
+        .process(new SeedMemory(cfg, memoryBytes, zDim, model), Types.STRING).uid(PAffMemJob.UID_MEMORY)
         .sinkTo(new DiscardingSink<>());
   }
 
@@ -69,9 +67,7 @@ public final class StateSeeding {
 
     @Override
     public void open(OpenContext ctx) {
-      ValueStateDescriptor<PersonProgress> d = new ValueStateDescriptor<>("progress", TypeInformation.of(PersonProgress.class));
-      d.enableTimeToLive(IdleTimers.ttlConfig(ttl)); // as FrameSequencer declares it
-      progress = getRuntimeContext().getState(d);
+      progress = getRuntimeContext().getState(JobState.progress(ttl));
     }
 
     @Override
@@ -104,10 +100,8 @@ public final class StateSeeding {
 
     @Override
     public void open(OpenContext ctx) {
-      memory = getRuntimeContext().getState(AffectiveMemoryFunction.memoryDescriptor(cfg.stateTtl()));
-      ValueStateDescriptor<Long> s = new ValueStateDescriptor<>("last-seen", Types.LONG);
-      s.enableTimeToLive(IdleTimers.ttlConfig(cfg.stateTtl())); // as AffectiveMemoryFunction declares it
-      lastSeen = getRuntimeContext().getState(s);
+      memory = getRuntimeContext().getState(JobState.memory(cfg.stateTtl()));
+      lastSeen = getRuntimeContext().getState(JobState.lastSeen(cfg.stateTtl()));
     }
 
     @Override

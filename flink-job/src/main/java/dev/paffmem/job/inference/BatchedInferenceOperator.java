@@ -17,6 +17,7 @@ import dev.paffmem.job.inference.scheduling.GenerationQueue.Pending;
 import dev.paffmem.job.inference.scheduling.MicroBatcher;
 import dev.paffmem.job.inference.scheduling.ModelHandOver;
 import dev.paffmem.job.inference.scheduling.NearDuplicateEdits;
+import dev.paffmem.job.state.JobState;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,9 +28,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
@@ -80,10 +78,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchedInferenceOperator.class);
 
   /** A person's frames waiting for their edits, by ordinal. */
-  static final MapStateDescriptor<Long, GenerationWork> PENDING_GENERATION =
-      new MapStateDescriptor<>("pending-generation", Types.LONG, TypeInformation.of(GenerationWork.class));
-  static final ListStateDescriptor<float[]> EDITED_Z =
-      new ListStateDescriptor<>("edited-z", PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
+  static final MapStateDescriptor<Long, GenerationWork> PENDING_GENERATION = JobState.pendingGeneration();
+  static final ListStateDescriptor<float[]> EDITED_Z = JobState.editedZ();
 
   private final ModelManifest manifest;
   private final Device device;

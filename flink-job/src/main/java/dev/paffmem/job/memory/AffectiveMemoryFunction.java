@@ -5,6 +5,7 @@ import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
+import dev.paffmem.job.state.JobState;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
@@ -18,12 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
@@ -85,37 +81,17 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     this.model = model;
   }
 
-  /** The person's memory: its Avro record, so the state evolves with the schema. */
-  public static ValueStateDescriptor<AffectiveMemoryState> memoryDescriptor(Duration ttl) {
-    ValueStateDescriptor<AffectiveMemoryState> d =
-        new ValueStateDescriptor<>("affective-memory", new AvroTypeInfo<>(AffectiveMemoryState.class));
-    d.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    return d;
-  }
-
   @Override
   public void open(OpenContext openContext) {
     memoryConfig = config.memoryConfig(zDim);
     waitForMemory = config.predictionsWhileSeeding() == JobConfig.SeedingPredictions.WAIT;
     Duration ttl = config.stateTtl();
-    memory = getRuntimeContext().getState(memoryDescriptor(ttl));
-    ValueStateDescriptor<Long> s = new ValueStateDescriptor<>("last-seen", Types.LONG);
-    s.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    lastSeen = getRuntimeContext().getState(s);
-    ValueStateDescriptor<Long> g = new ValueStateDescriptor<>("generation-nanos", Types.LONG);
-    g.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    generationNanos = getRuntimeContext().getState(g);
-    ValueStateDescriptor<Long> o = new ValueStateDescriptor<>("next-ordinal", Types.LONG);
-    o.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    nextOrdinal = getRuntimeContext().getState(o);
-    MapStateDescriptor<Long, EncodedFrame> pf =
-        new MapStateDescriptor<>("pending-frames", Types.LONG, TypeInformation.of(EncodedFrame.class));
-    pf.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    pendingFrames = getRuntimeContext().getMapState(pf);
-    MapStateDescriptor<Long, EncodedFrame> pe =
-        new MapStateDescriptor<>("pending-edits", Types.LONG, TypeInformation.of(EncodedFrame.class));
-    pe.enableTimeToLive(IdleTimers.ttlConfig(ttl));
-    pendingEdits = getRuntimeContext().getMapState(pe);
+    memory = getRuntimeContext().getState(JobState.memory(ttl));
+    lastSeen = getRuntimeContext().getState(JobState.lastSeen(ttl));
+    generationNanos = getRuntimeContext().getState(JobState.generationNanos(ttl));
+    nextOrdinal = getRuntimeContext().getState(JobState.nextOrdinal(ttl));
+    pendingFrames = getRuntimeContext().getMapState(JobState.pendingFrames(ttl));
+    pendingEdits = getRuntimeContext().getMapState(JobState.pendingEdits(ttl));
 
     var group = getRuntimeContext().getMetricGroup();
     framesOut = group.counter("framesOut");

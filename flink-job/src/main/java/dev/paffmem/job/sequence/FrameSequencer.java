@@ -5,13 +5,12 @@ import dev.paffmem.job.ingest.Rejections;
 import dev.paffmem.job.operators.PersonProgress;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
+import dev.paffmem.job.state.JobState;
 import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -54,10 +53,7 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
 
   @Override
   public void open(OpenContext openContext) {
-    ValueStateDescriptor<PersonProgress> d =
-        new ValueStateDescriptor<>("progress", TypeInformation.of(PersonProgress.class));
-    d.enableTimeToLive(IdleTimers.ttlConfig(stateTtl));
-    progress = getRuntimeContext().getState(d);
+    progress = getRuntimeContext().getState(JobState.progress(stateTtl));
     rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
     reonboarded = getRuntimeContext().getMetricGroup().counter("personsReonboardedAfterModelChange");
   }

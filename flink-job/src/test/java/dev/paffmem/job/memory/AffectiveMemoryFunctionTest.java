@@ -10,6 +10,7 @@ import dev.paffmem.job.inference.GenerationTargets;
 import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.JobState;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;
@@ -61,7 +62,7 @@ class AffectiveMemoryFunctionTest {
     var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
     operator.setCurrentKey(person);
     return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-        VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
+        VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
   }
 
   /** A frame whose z is near its person's centre (no edits: those come in their own record, {@link #edits}). */
@@ -257,7 +258,7 @@ class AffectiveMemoryFunctionTest {
       var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
       operator.setCurrentKey("alice");
       AffectiveMemoryState state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
-          VoidNamespaceSerializer.INSTANCE, AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value();
+          VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
       assertEquals(Z, state.getDimension());
       assertEquals(last.getMemorySize(), state.getNeuronCount());
       assertEquals(4L * Z * state.getNeuronCount(), state.getWeights().remaining());
@@ -268,7 +269,7 @@ class AffectiveMemoryFunctionTest {
       assertEquals("aa01", state.getEncoderSha256());
       operator.setCurrentKey("bob");
       assertNull(operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).value());
+          JobState.memory(CONFIG.stateTtl())).value());
     }
   }
 
@@ -385,7 +386,7 @@ class AffectiveMemoryFunctionTest {
       var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
       operator.setCurrentKey("alice");
       operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-          AffectiveMemoryFunction.memoryDescriptor(CONFIG.stateTtl())).update(unrecorded);
+          JobState.memory(CONFIG.stateTtl())).update(unrecorded);
       reonboard(h, "alice", 5);
       AffectiveMemoryState now = memoryOf(h, "alice");
       assertEquals(3L * 9, now.getTrainingSteps(), "a fresh memory, trained on this frame only");
