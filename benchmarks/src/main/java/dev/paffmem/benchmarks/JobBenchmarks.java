@@ -21,6 +21,7 @@ import dev.paffmem.job.inference.GenerationTargets;
 import dev.paffmem.benchmarks.job.StateSeeding;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.Sample;
 import dev.paffmem.schema.ImageEncoding;
 import java.nio.charset.StandardCharsets;
@@ -361,14 +362,14 @@ public final class JobBenchmarks implements Callable<Integer> {
         memory.train(samples, AffectiveMemory.seed(person, i));
         if (i + 1 == cfg.generationFrames()) {
           onboardingSeconds = (System.nanoTime() - tStart) / 1e9;
-          int bytes = memory.toBytes().length;
+          int bytes = AffectiveMemoryCodec.toBytes(memory).length;
           results.detail(String.format("  memory after onboarding (%d frames): %d neurons, %d edges, %d bytes (Avro)",
               i + 1, memory.size(), memory.edgeCount(), bytes));
           results.add("state", "memory bytes per person after onboarding (" + memory.size() + " neurons)", bytes, "B");
         }
       }
     }
-    onboardedMemory = memory.toBytes();
+    onboardedMemory = AffectiveMemoryCodec.toBytes(memory);
     results.detail(String.format("  memory after %d frames: %d neurons, %d edges, %d bytes (Avro); replica took %.0f s (onboarding %.0f s)",
         total, memory.size(), memory.edgeCount(), onboardedMemory.length, (System.nanoTime() - tStart) / 1e9, onboardingSeconds));
     results.add("state", "memory bytes per person after " + total + " frames (" + memory.size() + " neurons)",

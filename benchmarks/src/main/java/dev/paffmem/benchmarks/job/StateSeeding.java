@@ -6,6 +6,7 @@ import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.operators.PersonProgress;
 import dev.paffmem.job.state.JobState;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.schema.AffectiveMemoryState;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,7 +107,7 @@ public final class StateSeeding {
 
     @Override
     public void processElement(String person, Context ctx, Collector<String> out) throws Exception {
-      memory.update(model.stamp(AffectiveMemory.fromBytes(memoryBytes, cfg.memoryConfig(zDim)).toState()));
+      memory.update(model.stamp(AffectiveMemoryCodec.toState(AffectiveMemoryCodec.fromBytes(memoryBytes, cfg.memoryConfig(zDim)))));
       lastSeen.update(ctx.timerService().currentProcessingTime());
       SEEDED.incrementAndGet();
     }

@@ -7,6 +7,7 @@ import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.job.state.JobState;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
 import dev.paffmem.memory.Sample;
@@ -114,7 +115,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       if (next != null) {
         AffectiveMemory trained = trainInOrder(person, next, null, memoryOfThisModel(f), now, out);
         if (trained != null) {
-          memory.update(model.stamp(trained.toState()));
+          memory.update(model.stamp(AffectiveMemoryCodec.toState(trained)));
         }
       }
       return;
@@ -138,7 +139,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     AffectiveMemory gwr = trainInOrder(person, next, e, state, now, out);
     boolean trained = nextOrdinal.value() > f.ordinal;
     if (gwr != null) {
-      memory.update(model.stamp(gwr.toState()));
+      memory.update(model.stamp(AffectiveMemoryCodec.toState(gwr)));
     }
     if (!trained) { // trained once the edits of every earlier generation frame are in
       pendingFrames.put(f.ordinal, waitForMemory ? e : slim(e));
@@ -229,7 +230,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         }
       }
       if (gwr == null) {
-        gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemory.fromState(state, memoryConfig);
+        gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemoryCodec.fromState(state, memoryConfig);
       }
       List<Sample> samples = new ArrayList<>((edits == null ? 0 : edits.generatedCount()) + 1);
       if (edits != null) {
