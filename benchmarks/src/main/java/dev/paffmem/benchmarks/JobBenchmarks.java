@@ -428,6 +428,21 @@ public final class JobBenchmarks implements Callable<Integer> {
 
   // ---- steady state ----------------------------------------------------------------------------
 
+  /**
+   * The job on {@code topics} restored from {@code savepoint} (a seeded one: its unclaimed state ignored),
+   * checkpointing into the scratch folder, with {@code cluster} settings on top.
+   */
+  Running startFromSavepoint(Topics topics, Path model, List<String> flags, String savepoint, Map<String, String> cluster)
+      throws Exception {
+    return JobRunner.start(broker, topics, model, parallelism, flags, c -> {
+      c.setString("execution.state-recovery.path", savepoint);
+      c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+      c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+      cluster.forEach(c::setString);
+      return c;
+    });
+  }
+
   /** Outcome of one bounded throughput run. */
   record Throughput(double framesPerSecond, int frames, Profile.Result profile, List<Out> outs, String taskTimes) {}
 
@@ -446,13 +461,7 @@ public final class JobBenchmarks implements Callable<Integer> {
     flags.addAll(extraFlags);
     Path jfr = workDir.resolve(name + ".jfr");
     try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false)) {
-      Running job = JobRunner.start(broker, topics, model, parallelism, flags, c -> {
-        c.setString("execution.state-recovery.path", savepoint);
-        c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-        c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
-        cluster.forEach(c::setString);
-        return c;
-      });
+      Running job = startFromSavepoint(topics, model, flags, savepoint, cluster);
       try (job) {
         long timeout = 600;
         // warm-up (JIT of Flink, Kafka, Avro, ImageIO paths) until 40 % of the predictions
