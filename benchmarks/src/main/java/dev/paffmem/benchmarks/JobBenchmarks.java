@@ -1,3 +1,5 @@
+// Over 400 lines: the suite's flags, sizes and the runs every benchmark shares (seeded savepoints, throughput runs,
+// warm-up); each benchmark is a class of its own.
 package dev.paffmem.benchmarks;
 
 import dev.paffmem.benchmarks.job.Flops;

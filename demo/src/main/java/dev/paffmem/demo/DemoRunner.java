@@ -1,3 +1,5 @@
+// Over 400 lines: the whole embedded default (broker, job, synthetic persons, live summary) in one file a newcomer can
+// read top to bottom.
 package dev.paffmem.demo;
 
 import dev.paffmem.dashboard.DashboardOptions;

@@ -1,3 +1,5 @@
+// Over 400 lines: every flag of the job, its default and its validation in one class, the one place that owns them
+// (durations, config files, memory and Kafka flags are in classes of their own).
 package dev.paffmem.job.config;
 
 import dev.paffmem.cli.KafkaOptions;

@@ -1,3 +1,5 @@
+// Over 400 lines: the inference stage's Flink adapter (mailbox, timers, keyed state, checkpoint hooks), which only a
+// Flink harness can test; its policies are plain classes in .scheduling.
 package dev.paffmem.job.inference;
 
 import dev.paffmem.job.config.JobConfig.Device;
