@@ -1,3 +1,4 @@
+// Over 400 lines: the whole single-page dashboard in one file, served as it is (no build step).
 // P-AffMem live dashboard: one EventSource (/api/stream), state in memory, drawn at most once per animation frame.
 // The server aggregates and downsamples; this page only merges deltas and draws what is visible.
 (() => {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
 import java.time.Duration;

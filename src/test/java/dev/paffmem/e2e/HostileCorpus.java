@@ -1,3 +1,4 @@
+// Over 400 lines: the hostile-input corpus, one short method per kind of bad record: a list, not logic.
 package dev.paffmem.e2e;
 
 import dev.paffmem.schema.FaceFrame;

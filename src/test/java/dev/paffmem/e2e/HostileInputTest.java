@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.ingest.FrameDecoder;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.job.sink.DeadLetters;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.RejectedFrame;

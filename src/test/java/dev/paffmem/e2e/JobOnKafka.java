@@ -2,7 +2,7 @@ package dev.paffmem.e2e;
 
 import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import java.util.ArrayList;
 import java.util.Collections;

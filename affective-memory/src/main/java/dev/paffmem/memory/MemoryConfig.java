@@ -33,17 +33,10 @@ import java.util.Objects;
  *
  * <p><b>Why the neuron cap is {@value #DEFAULT_MAX_NEURONS}.</b> The paper's network has no cap
  * (its code capped at the number of samples of one call), but a streaming memory per person needs
- * one. It was chosen by {@code benchmarks/.../CapSweep}: synthetic persons run as the job runs
- * them (25 generation frames of 200 labelled edited faces plus the real frame, then 3,000
- * unlabelled online frames, 10 epochs each). Uncapped, the memory holds about 310-390 neurons
- * after the generation frames and keeps growing on real frames (about 2,300 after 3,000 frames),
- * and those growth neurons only copy the labels of their best-matching unit: the mean CCC of
- * arousal and valence over 24 persons was 0.24 at a cap of 100, 0.26 at 200, <b>0.27 at 300</b>,
- * 0.23 at 500, 0.17 at 1,000 and about 0.10 uncapped (18 persons). State size grows linearly,
- * about 230 bytes per neuron at 50 dimensions (69 KB at 300 neurons), and so does training cost.
- * 300 is the best accuracy measured, holds most of the generation-phase memory, and an online
- * frame costs about 0.07 ms of CPU at 300 neurons, about 2% of the encoder's 3 ms batch-1 inference. The data are synthetic: re-run the sweep on real encoder
- * outputs before trusting the number. Details in {@code affective-memory/README.md}.
+ * one. It was chosen by {@code CapSweep} (benchmarks): beyond a few hundred neurons a memory only grows on
+ * real frames, whose neurons copy their best-matching unit's labels, so accuracy falls while state and
+ * training cost grow linearly; 300 measured best on synthetic persons. The figures are in BENCHMARKS.md
+ * (section 3b) and affective-memory/README.md, "The neuron cap".
  *
  * <p>Habituation stays in [1 - 1/kappa, 1] only if tau * kappa &lt;= 1, hence the bound on tau.
  *

@@ -23,15 +23,15 @@ class BestMatchingUnitTest {
       int best = 0;
       double bestDistance = Double.POSITIVE_INFINITY;
       for (int i = 0; i < memory.size(); i++) {
-        double distance = Math.pow(TestData.distance(z, memory.weights(i)), 2);
+        double distance = Math.pow(TestData.distance(z, memory.graph.weights(i)), 2);
         if (distance < bestDistance) {
           best = i;
           bestDistance = distance;
         }
       }
       Prediction p = memory.predict(z);
-      assertEquals(memory.arousal(best), p.arousal());
-      assertEquals(memory.valence(best), p.valence());
+      assertEquals(memory.graph.arousal(best), p.arousal());
+      assertEquals(memory.graph.valence(best), p.valence());
       assertEquals(Math.exp(-Math.sqrt(bestDistance)), p.activation(), 1e-5);
     }
   }

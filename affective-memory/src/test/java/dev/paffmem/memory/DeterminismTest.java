@@ -41,7 +41,7 @@ class DeterminismTest {
     var second = new AffectiveMemory(MemoryConfig.defaults());
     train(first, frames, 0, FRAMES);
     train(second, frames, 0, FRAMES);
-    assertArrayEquals(first.toBytes(), second.toBytes());
+    assertArrayEquals(AffectiveMemoryCodec.toBytes(first), AffectiveMemoryCodec.toBytes(second));
   }
 
   @Test
@@ -51,7 +51,7 @@ class DeterminismTest {
     var b = new AffectiveMemory(MemoryConfig.defaults());
     a.train(frames.get(0), AffectiveMemory.seed("person-7", 0));
     b.train(frames.get(0), AffectiveMemory.seed("person-7", 1));
-    assertFalse(Arrays.equals(a.toBytes(), b.toBytes()));
+    assertFalse(Arrays.equals(AffectiveMemoryCodec.toBytes(a), AffectiveMemoryCodec.toBytes(b)));
   }
 
   @Test
@@ -62,10 +62,10 @@ class DeterminismTest {
 
     var beforeCrash = new AffectiveMemory(MemoryConfig.defaults());
     train(beforeCrash, frames, 0, FRAMES / 2);
-    var restored = AffectiveMemory.fromBytes(beforeCrash.toBytes(), MemoryConfig.defaults());
+    var restored = AffectiveMemoryCodec.fromBytes(AffectiveMemoryCodec.toBytes(beforeCrash), MemoryConfig.defaults());
     train(restored, frames, FRAMES / 2, FRAMES);
 
-    assertArrayEquals(uninterrupted.toBytes(), restored.toBytes());
+    assertArrayEquals(AffectiveMemoryCodec.toBytes(uninterrupted), AffectiveMemoryCodec.toBytes(restored));
     assertEquals(uninterrupted.size(), restored.size());
   }
 }

@@ -35,13 +35,13 @@ class GwrRulesTest {
       assertEquals(1, memory.size());
       memory.step(Sample.unlabelled(v(3, 4)));
       assertEquals(2, memory.size());
-      assertVector(1, 2, memory.weights(0));
-      assertVector(3, 4, memory.weights(1));
-      assertEquals(1f, memory.habituation(0));
-      assertEquals(0.5f, memory.arousal(0));
-      assertEquals(-0.5f, memory.valence(0));
-      assertEquals(0f, memory.arousal(1), "an unlabelled first sample starts neutral");
-      assertEquals(0, memory.edgeAge(0, 1));
+      assertVector(1, 2, memory.graph.weights(0));
+      assertVector(3, 4, memory.graph.weights(1));
+      assertEquals(1f, memory.graph.habituation(0));
+      assertEquals(0.5f, memory.graph.arousal(0));
+      assertEquals(-0.5f, memory.graph.valence(0));
+      assertEquals(0f, memory.graph.arousal(1), "an unlabelled first sample starts neutral");
+      assertEquals(0, memory.graph.edgeAge(0, 1));
     }
 
     @Test
@@ -66,9 +66,9 @@ class GwrRulesTest {
     /** b = (0,0) habituated (h 0.1), s = (1,0); x = (-2,0) is at distance 2: a = e^-2 = 0.135 < 0.4. */
     AffectiveMemory habituatedPair(float hb, MemoryConfig config) {
       var memory = new AffectiveMemory(config);
-      memory.addNeuron(v(0, 0), hb, 0.5f, -0.5f);
-      memory.addNeuron(v(1, 0), 1f, 0f, 0f);
-      memory.connect(0, 1, 3);
+      memory.graph.addNeuron(v(0, 0), hb, 0.5f, -0.5f);
+      memory.graph.addNeuron(v(1, 0), 1f, 0f, 0f);
+      memory.graph.connect(0, 1, 3);
       return memory;
     }
 
@@ -78,17 +78,17 @@ class GwrRulesTest {
       memory.step(Sample.labelled(v(-2, 0), 0.9f, 0.8f));
 
       assertEquals(3, memory.size());
-      assertVector(-1, 0, memory.weights(2)); // (w_b + x) / 2, not the public code's 0.4 (w_b + x)
-      assertEquals(1f, memory.habituation(2));
-      assertEquals(0.9f, memory.arousal(2));
-      assertEquals(0.8f, memory.valence(2));
-      assertEquals(-1, memory.edgeAge(0, 1), "edge b-s replaced");
-      assertEquals(0, memory.edgeAge(0, 2));
-      assertEquals(0, memory.edgeAge(2, 1));
+      assertVector(-1, 0, memory.graph.weights(2)); // (w_b + x) / 2, not the public code's 0.4 (w_b + x)
+      assertEquals(1f, memory.graph.habituation(2));
+      assertEquals(0.9f, memory.graph.arousal(2));
+      assertEquals(0.8f, memory.graph.valence(2));
+      assertEquals(-1, memory.graph.edgeAge(0, 1), "edge b-s replaced");
+      assertEquals(0, memory.graph.edgeAge(0, 2));
+      assertEquals(0, memory.graph.edgeAge(2, 1));
       // b itself is left alone: not moved, not habituated, its label not pulled
-      assertVector(0, 0, memory.weights(0));
-      assertEquals(0.1f, memory.habituation(0));
-      assertEquals(0.5f, memory.arousal(0));
+      assertVector(0, 0, memory.graph.weights(0));
+      assertEquals(0.1f, memory.graph.habituation(0));
+      assertEquals(0.5f, memory.graph.arousal(0));
       memory.checkInvariants();
     }
 
@@ -97,8 +97,8 @@ class GwrRulesTest {
       var memory = habituatedPair(0.1f, TWO_D);
       memory.step(Sample.unlabelled(v(-2, 0)));
       assertEquals(3, memory.size());
-      assertEquals(0.5f, memory.arousal(2));
-      assertEquals(-0.5f, memory.valence(2));
+      assertEquals(0.5f, memory.graph.arousal(2));
+      assertEquals(-0.5f, memory.graph.valence(2));
     }
 
     @Test
@@ -120,7 +120,7 @@ class GwrRulesTest {
       var memory = habituatedPair(0.1f, MemoryConfig.builder().dimension(2).maxNeurons(2).build());
       memory.step(Sample.unlabelled(v(-2, 0)));
       assertEquals(2, memory.size());
-      assertTrue(memory.weights(0)[0] < 0f, "the BMU adapted instead");
+      assertTrue(memory.graph.weights(0)[0] < 0f, "the BMU adapted instead");
     }
   }
 
@@ -129,9 +129,9 @@ class GwrRulesTest {
     /** b = (0,0), its neighbour s = (3,0), both fresh (h = 1); x = (1,0): distance 1 to b, 2 to s. */
     AffectiveMemory pair() {
       var memory = new AffectiveMemory(TWO_D);
-      memory.addNeuron(v(0, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(3, 0), 1f, 0f, 0f);
-      memory.connect(0, 1, 0);
+      memory.graph.addNeuron(v(0, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(3, 0), 1f, 0f, 0f);
+      memory.graph.connect(0, 1, 0);
       return memory;
     }
 
@@ -142,7 +142,7 @@ class GwrRulesTest {
       // a = e^-1 < a_T, but h_b = 1 >= h_T: no insertion, adaptation
       assertEquals(2, memory.size());
       double step = 0.087 * 1.0 * (1 - Math.exp(-1)); // 0.05499
-      assertVector(step * (1 - 0), 0, memory.weights(0));
+      assertVector(step * (1 - 0), 0, memory.graph.weights(0));
     }
 
     @Test
@@ -150,15 +150,15 @@ class GwrRulesTest {
       var memory = pair();
       memory.step(Sample.unlabelled(v(1, 0)));
       double step = 0.032 * 1.0 * (1 - Math.exp(-2)); // a_n from the neighbour's own distance 2
-      assertVector(3 + step * (1 - 3), 0, memory.weights(1));
+      assertVector(3 + step * (1 - 3), 0, memory.graph.weights(1));
     }
 
     @Test
     void aPerfectlyMatchedSampleMovesNothingBecauseOneMinusAIsZero() {
       var memory = pair();
       memory.step(Sample.unlabelled(v(0, 0)));
-      assertVector(0, 0, memory.weights(0));
-      assertEquals(0.7f, memory.habituation(0), TOL, "but the BMU still habituates");
+      assertVector(0, 0, memory.graph.weights(0));
+      assertEquals(0.7f, memory.graph.habituation(0), TOL, "but the BMU still habituates");
     }
 
     @Test
@@ -166,17 +166,17 @@ class GwrRulesTest {
       var memory = pair();
       memory.step(Sample.unlabelled(v(0, 0))); // h_b: 1 -> 0.7
       memory.step(Sample.unlabelled(v(1, 0))); // s at distance 2: b is still (0,0)
-      assertVector(0.087 * 0.7 * (1 - Math.exp(-1)), 0, memory.weights(0));
+      assertVector(0.087 * 0.7 * (1 - Math.exp(-1)), 0, memory.graph.weights(0));
     }
 
     @Test
     void nonNeighboursDoNotMove() {
       var memory = pair();
-      memory.addNeuron(v(10, 10), 1f, 0f, 0f);
-      memory.connect(1, 2, 0);
+      memory.graph.addNeuron(v(10, 10), 1f, 0f, 0f);
+      memory.graph.connect(1, 2, 0);
       memory.step(Sample.unlabelled(v(1, 0)));
-      assertVector(10, 10, memory.weights(2));
-      assertEquals(1f, memory.habituation(2));
+      assertVector(10, 10, memory.graph.weights(2));
+      assertEquals(1f, memory.graph.habituation(2));
     }
   }
 
@@ -185,30 +185,30 @@ class GwrRulesTest {
     @Test
     void theBmuAndItsNeighboursHabituateTowardsOneMinusOneOverKappa() {
       var memory = new AffectiveMemory(TWO_D);
-      memory.addNeuron(v(0, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(5, 0), 1f, 0f, 0f);
-      memory.connect(0, 1, 0);
+      memory.graph.addNeuron(v(0, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(5, 0), 1f, 0f, 0f);
+      memory.graph.connect(0, 1, 0);
       // h += tau kappa (1 - h) - tau; the sample sits on b, so nothing moves and b always wins
       double[] bmu = {0.7, 0.4945, 0.3537325, 0.257306763, 0.191255132};
       double[] neighbour = {0.9, 0.8105, 0.7303975, 0.658705763, 0.594541657};
       for (int t = 0; t < bmu.length; t++) {
         memory.step(Sample.unlabelled(v(0, 0)));
-        assertEquals(bmu[t], memory.habituation(0), TOL, "BMU after " + (t + 1) + " wins");
-        assertEquals(neighbour[t], memory.habituation(1), TOL, "neighbour after " + (t + 1) + " wins");
+        assertEquals(bmu[t], memory.graph.habituation(0), TOL, "BMU after " + (t + 1) + " wins");
+        assertEquals(neighbour[t], memory.graph.habituation(1), TOL, "neighbour after " + (t + 1) + " wins");
       }
       for (int t = 0; t < 200; t++) {
         memory.step(Sample.unlabelled(v(0, 0)));
       }
-      assertEquals(1 - 1 / 1.05, memory.habituation(0), 1e-5);
-      assertEquals(1 - 1 / 1.05, memory.habituation(1), 1e-5);
+      assertEquals(1 - 1 / 1.05, memory.graph.habituation(0), 1e-5);
+      assertEquals(1 - 1 / 1.05, memory.graph.habituation(1), 1e-5);
     }
 
     @Test
     void aNeuronMustWinFiveTimesBeforeItCanGrowANeighbour() {
       var memory = new AffectiveMemory(TWO_D);
-      memory.addNeuron(v(0, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(5, 0), 1f, 0f, 0f);
-      memory.connect(0, 1, 0);
+      memory.graph.addNeuron(v(0, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(5, 0), 1f, 0f, 0f);
+      memory.graph.connect(0, 1, 0);
       for (int wins = 0; wins < 4; wins++) {
         memory.step(Sample.unlabelled(v(0, 0)));
       }
@@ -224,34 +224,34 @@ class GwrRulesTest {
     /** b = (0,0) with neighbours (1,0) and (0,1); samples near b pick b and then (1,0) as s. */
     AffectiveMemory star(MemoryConfig config) {
       var memory = new AffectiveMemory(config);
-      memory.addNeuron(v(0, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(1, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(0, 1), 1f, 0f, 0f);
-      memory.connect(0, 1, 0);
-      memory.connect(0, 2, 0);
+      memory.graph.addNeuron(v(0, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(1, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(0, 1), 1f, 0f, 0f);
+      memory.graph.connect(0, 1, 0);
+      memory.graph.connect(0, 2, 0);
       return memory;
     }
 
     @Test
     void theBmusEdgesAgeAndTheEdgeToTheSecondIsRenewed() {
       var memory = star(TWO_D);
-      memory.addNeuron(v(1, 1), 1f, 0f, 0f);
-      memory.connect(1, 3, 5);
-      memory.connect(2, 3, 0);
+      memory.graph.addNeuron(v(1, 1), 1f, 0f, 0f);
+      memory.graph.connect(1, 3, 5);
+      memory.graph.connect(2, 3, 0);
       memory.step(Sample.unlabelled(v(0.1, 0)));
-      assertEquals(0, memory.edgeAge(0, 1), "b-s reset to 0");
-      assertEquals(1, memory.edgeAge(0, 2), "other edges of b aged");
-      assertEquals(1, memory.edgeAge(2, 0), "symmetric");
-      assertEquals(5, memory.edgeAge(1, 3), "edges not touching b keep their age");
+      assertEquals(0, memory.graph.edgeAge(0, 1), "b-s reset to 0");
+      assertEquals(1, memory.graph.edgeAge(0, 2), "other edges of b aged");
+      assertEquals(1, memory.graph.edgeAge(2, 0), "symmetric");
+      assertEquals(5, memory.graph.edgeAge(1, 3), "edges not touching b keep their age");
     }
 
     @Test
     void anEdgeBetweenBAndSIsCreatedIfMissing() {
       var memory = star(TWO_D);
-      memory.disconnect(0, 1);
-      memory.connect(1, 2, 0);
+      memory.graph.disconnect(0, 1);
+      memory.graph.connect(1, 2, 0);
       memory.step(Sample.unlabelled(v(0.1, 0)));
-      assertEquals(0, memory.edgeAge(0, 1));
+      assertEquals(0, memory.graph.edgeAge(0, 1));
     }
 
     @Test
@@ -259,66 +259,66 @@ class GwrRulesTest {
       var memory = star(MemoryConfig.builder().dimension(2).maxEdgeAge(2).build());
       memory.step(Sample.unlabelled(v(0.1, 0)));
       memory.step(Sample.unlabelled(v(0.1, 0)));
-      assertEquals(2, memory.edgeAge(0, 2), "age 2 = max age: kept");
+      assertEquals(2, memory.graph.edgeAge(0, 2), "age 2 = max age: kept");
       assertEquals(3, memory.size());
       memory.step(Sample.unlabelled(v(0.1, 0)));
       assertEquals(2, memory.size(), "edge 0-2 reached age 3 > 2, neuron 2 was left alone and removed");
-      assertTrue(memory.weights(1)[0] > 0.9f, "the survivor at (1,0) only drifted towards the samples");
+      assertTrue(memory.graph.weights(1)[0] > 0.9f, "the survivor at (1,0) only drifted towards the samples");
       memory.checkInvariants();
     }
 
     @Test
     void removingANeuronMovesTheLastOneIntoItsSlotWithItsEdges() {
       var memory = star(MemoryConfig.builder().dimension(2).maxEdgeAge(2).build());
-      memory.addNeuron(v(5, 5), 0.5f, -0.25f, 0.75f);
-      memory.connect(1, 3, 1);
+      memory.graph.addNeuron(v(5, 5), 0.5f, -0.25f, 0.75f);
+      memory.graph.connect(1, 3, 1);
       for (int t = 0; t < 3; t++) {
         memory.step(Sample.unlabelled(v(0.1, 0)));
       }
       assertEquals(3, memory.size());
-      assertVector(5, 5, memory.weights(2)); // old neuron 3 now at index 2
-      assertEquals(0.5f, memory.habituation(2));
-      assertEquals(-0.25f, memory.arousal(2));
-      assertEquals(0.75f, memory.valence(2));
-      assertEquals(1, memory.edgeAge(1, 2), "its edge was renamed at both ends");
-      assertArrayEquals(new int[] {0, 2}, memory.neighbours(1));
-      assertArrayEquals(new int[] {1}, memory.neighbours(2));
+      assertVector(5, 5, memory.graph.weights(2)); // old neuron 3 now at index 2
+      assertEquals(0.5f, memory.graph.habituation(2));
+      assertEquals(-0.25f, memory.graph.arousal(2));
+      assertEquals(0.75f, memory.graph.valence(2));
+      assertEquals(1, memory.graph.edgeAge(1, 2), "its edge was renamed at both ends");
+      assertArrayEquals(new int[] {0, 2}, memory.graph.neighbours(1));
+      assertArrayEquals(new int[] {1}, memory.graph.neighbours(2));
       memory.checkInvariants();
     }
 
     @Test
     void severalNeuronsLeftAloneInOneStepAreAllRemovedIncludingTheLastOne() {
       var memory = star(MemoryConfig.builder().dimension(2).maxEdgeAge(2).build());
-      memory.addNeuron(v(5, 5), 1f, 0.1f, 0.1f);
-      memory.addNeuron(v(0, -1), 1f, 0f, 0f); // the last index, about to be left alone too
-      memory.connect(1, 3, 0);
-      memory.connect(0, 4, 0);
+      memory.graph.addNeuron(v(5, 5), 1f, 0.1f, 0.1f);
+      memory.graph.addNeuron(v(0, -1), 1f, 0f, 0f); // the last index, about to be left alone too
+      memory.graph.connect(1, 3, 0);
+      memory.graph.connect(0, 4, 0);
       for (int t = 0; t < 3; t++) {
         memory.step(Sample.unlabelled(v(0.1, 0)));
       }
       assertEquals(3, memory.size());
-      assertVector(5, 5, memory.weights(2));
-      assertEquals(0.1f, memory.arousal(2));
-      assertArrayEquals(new int[] {0, 2}, memory.neighbours(1));
+      assertVector(5, 5, memory.graph.weights(2));
+      assertEquals(0.1f, memory.graph.arousal(2));
+      assertArrayEquals(new int[] {0, 2}, memory.graph.neighbours(1));
       memory.checkInvariants();
     }
 
     @Test
     void aNeuronThatKeepsAnotherEdgeStays() {
       var memory = star(MemoryConfig.builder().dimension(2).maxEdgeAge(2).build());
-      memory.connect(1, 2, 0);
+      memory.graph.connect(1, 2, 0);
       for (int t = 0; t < 3; t++) {
         memory.step(Sample.unlabelled(v(0.1, 0)));
       }
       assertEquals(3, memory.size());
-      assertEquals(-1, memory.edgeAge(0, 2));
-      assertArrayEquals(new int[] {1}, memory.neighbours(2));
+      assertEquals(-1, memory.graph.edgeAge(0, 2));
+      assertArrayEquals(new int[] {1}, memory.graph.neighbours(2));
     }
 
     @Test
     void theInvariantCheckCatchesANeuronWithoutEdges() {
       var memory = star(TWO_D);
-      memory.disconnect(0, 2);
+      memory.graph.disconnect(0, 2);
       assertThrows(IllegalStateException.class, memory::checkInvariants);
     }
   }
@@ -327,9 +327,9 @@ class GwrRulesTest {
   class Labels {
     AffectiveMemory pair() {
       var memory = new AffectiveMemory(TWO_D);
-      memory.addNeuron(v(0, 0), 1f, 0f, 0f);
-      memory.addNeuron(v(1, 0), 1f, 0.2f, 0.2f);
-      memory.connect(0, 1, 0);
+      memory.graph.addNeuron(v(0, 0), 1f, 0f, 0f);
+      memory.graph.addNeuron(v(1, 0), 1f, 0.2f, 0.2f);
+      memory.graph.connect(0, 1, 0);
       return memory;
     }
 
@@ -337,12 +337,12 @@ class GwrRulesTest {
     void aLabelledSampleMovesTheBmusLabelsByGamma() {
       var memory = pair();
       memory.step(Sample.labelled(v(0, 0), 1f, -1f));
-      assertEquals(0.4, memory.arousal(0), TOL);
-      assertEquals(-0.4, memory.valence(0), TOL);
+      assertEquals(0.4, memory.graph.arousal(0), TOL);
+      assertEquals(-0.4, memory.graph.valence(0), TOL);
       memory.step(Sample.labelled(v(0, 0), 1f, -1f));
-      assertEquals(0.64, memory.arousal(0), TOL);
-      assertEquals(-0.64, memory.valence(0), TOL);
-      assertEquals(0.2f, memory.arousal(1), "neighbours' labels never move");
+      assertEquals(0.64, memory.graph.arousal(0), TOL);
+      assertEquals(-0.64, memory.graph.valence(0), TOL);
+      assertEquals(0.2f, memory.graph.arousal(1), "neighbours' labels never move");
     }
 
     @Test
@@ -351,10 +351,10 @@ class GwrRulesTest {
       for (int t = 0; t < 50; t++) {
         memory.step(Sample.unlabelled(v(0.3 * Math.sin(t), 0.3 * Math.cos(t))));
       }
-      assertEquals(0f, memory.arousal(0));
-      assertEquals(0f, memory.valence(0));
-      assertEquals(0.2f, memory.arousal(1));
-      assertEquals(0.2f, memory.valence(1));
+      assertEquals(0f, memory.graph.arousal(0));
+      assertEquals(0f, memory.graph.valence(0));
+      assertEquals(0.2f, memory.graph.arousal(1));
+      assertEquals(0.2f, memory.graph.valence(1));
     }
 
     @Test

@@ -119,7 +119,7 @@ class LearningTest {
   static double nearestPrototype(AffectiveMemory memory, float[] point) {
     double best = Double.POSITIVE_INFINITY;
     for (int i = 0; i < memory.size(); i++) {
-      best = Math.min(best, TestData.distance(memory.weights(i), point));
+      best = Math.min(best, TestData.distance(memory.graph.weights(i), point));
     }
     return best;
   }
@@ -127,7 +127,7 @@ class LearningTest {
   static Set<Float> arousalLabels(AffectiveMemory memory) {
     Set<Float> labels = new HashSet<>();
     for (int i = 0; i < memory.size(); i++) {
-      labels.add(memory.arousal(i));
+      labels.add(memory.graph.arousal(i));
     }
     return labels;
   }

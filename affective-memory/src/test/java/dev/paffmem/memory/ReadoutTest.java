@@ -24,11 +24,11 @@ class ReadoutTest {
   /** Three labelled neurons on a line at x = 0, 1, 3 (no training rules involved). */
   static AffectiveMemory line(MemoryConfig c) {
     var m = new AffectiveMemory(c);
-    m.addNeuron(v(0, 0), 1f, 0.6f, -0.6f);
-    m.addNeuron(v(1, 0), 1f, 0.0f, 0.2f);
-    m.addNeuron(v(3, 0), 1f, -0.9f, 0.9f);
-    m.connect(0, 1, 0);
-    m.connect(1, 2, 0);
+    m.graph.addNeuron(v(0, 0), 1f, 0.6f, -0.6f);
+    m.graph.addNeuron(v(1, 0), 1f, 0.0f, 0.2f);
+    m.graph.addNeuron(v(3, 0), 1f, -0.9f, 0.9f);
+    m.graph.connect(0, 1, 0);
+    m.graph.connect(1, 2, 0);
     return m;
   }
 
@@ -97,14 +97,14 @@ class ReadoutTest {
     var m = new AffectiveMemory(config(Readout.RESIDUAL, 1));
     m.step(Sample.labelled(v(0, 0), 0.5f, 0.5f, 0.1f, 0.2f)); // residual (0.4, 0.3)
     m.step(Sample.labelled(v(5, 0), 0f, 0f, 0f, 0f));
-    assertEquals(0.4f, m.residualArousal(0), TOL);
-    assertEquals(0.3f, m.residualValence(0), TOL);
+    assertEquals(0.4f, m.graph.residualArousal(0), TOL);
+    assertEquals(0.3f, m.graph.residualValence(0), TOL);
     // adaptation of neuron 0 by a sample with residual (0, 0): gamma 0.4 of the way
     m.step(Sample.labelled(v(0.01, 0), 0.2f, 0.2f, 0.2f, 0.2f));
-    assertEquals(0.4f * 0.6f, m.residualArousal(0), TOL);
+    assertEquals(0.4f * 0.6f, m.graph.residualArousal(0), TOL);
     // an unlabelled frame never changes a residual
     m.step(Sample.unlabelled(v(0.02, 0)));
-    assertEquals(0.4f * 0.6f, m.residualArousal(0), TOL);
+    assertEquals(0.4f * 0.6f, m.graph.residualArousal(0), TOL);
   }
 
   @Test
@@ -120,12 +120,12 @@ class ReadoutTest {
   void realFramesCanBeKeptFromInsertingAndFromDraggingPrototypes() {
     var frozen = MemoryConfig.builder().dimension(2).unlabelledInserts(false).unlabelledRate(0f).build();
     var m = new AffectiveMemory(frozen);
-    m.addNeuron(v(0, 0), 0.1f, 0.5f, 0.5f);
-    m.addNeuron(v(1, 0), 1f, 0f, 0f);
-    m.connect(0, 1, 0);
+    m.graph.addNeuron(v(0, 0), 0.1f, 0.5f, 0.5f);
+    m.graph.addNeuron(v(1, 0), 1f, 0f, 0f);
+    m.graph.connect(0, 1, 0);
     m.step(Sample.unlabelled(v(-3, 0))); // far (a < a_T), b habituated: the paper would insert
     assertEquals(2, m.size(), "no insertion by a real frame");
-    assertArrayEquals(v(0, 0), m.weights(0), "and no movement at rate 0");
+    assertArrayEquals(v(0, 0), m.graph.weights(0), "and no movement at rate 0");
     m.step(Sample.labelled(v(-3, 0), 0f, 0f));
     assertEquals(3, m.size(), "labelled samples still insert");
   }
@@ -135,17 +135,17 @@ class ReadoutTest {
     var m = new AffectiveMemory(config(Readout.RESIDUAL, 2));
     m.step(Sample.labelled(v(0, 0), 0.5f, 0.5f));
     m.step(Sample.labelled(v(1, 0), 0.1f, 0.1f));
-    int plain = m.toBytes().length;
+    int plain = AffectiveMemoryCodec.toBytes(m).length;
     var withResiduals = new AffectiveMemory(config(Readout.RESIDUAL, 2));
     withResiduals.step(Sample.labelled(v(0, 0), 0.5f, 0.5f, 0.25f, 0.75f));
     withResiduals.step(Sample.labelled(v(1, 0), 0.1f, 0.1f, 0f, 0f));
-    byte[] bytes = withResiduals.toBytes();
+    byte[] bytes = AffectiveMemoryCodec.toBytes(withResiduals);
     assertEquals(plain + 16, bytes.length, "two neurons x (arousal, valence) float32");
-    var back = AffectiveMemory.fromBytes(bytes, withResiduals.config());
-    assertEquals(0.25f, back.residualArousal(0));
-    assertEquals(-0.25f, back.residualValence(0));
-    assertEquals(0.1f, back.residualArousal(1), TOL);
-    assertTrue(AffectiveMemory.fromBytes(m.toBytes(), m.config()).residualArousal(0) == 0f);
+    var back = AffectiveMemoryCodec.fromBytes(bytes, withResiduals.config());
+    assertEquals(0.25f, back.graph.residualArousal(0));
+    assertEquals(-0.25f, back.graph.residualValence(0));
+    assertEquals(0.1f, back.graph.residualArousal(1), TOL);
+    assertTrue(AffectiveMemoryCodec.fromBytes(AffectiveMemoryCodec.toBytes(m), m.config()).graph.residualArousal(0) == 0f);
   }
 
   @Test
@@ -163,7 +163,7 @@ class ReadoutTest {
       float[] z = v(r.nextGaussian() * 2, r.nextGaussian() * 2);
       assertEquals(m.predict(z), m.predict(z, 0f, 0f), "k = 1: the label and activation of the BMU");
     }
-    float[] tie = m.weights(0).clone();
+    float[] tie = m.graph.weights(0).clone();
     assertEquals(m.predict(tie), m.predict(tie, 0f, 0f), "on a neuron");
   }
 }

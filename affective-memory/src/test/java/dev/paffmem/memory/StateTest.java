@@ -47,24 +47,24 @@ class StateTest {
   void aRoundTripIsBitExact() {
     var memory = trained50d();
     assertTrue(memory.size() > 10 && memory.edgeCount() > 10, memory.toString());
-    byte[] bytes = memory.toBytes();
-    var back = AffectiveMemory.fromBytes(bytes, MemoryConfig.defaults());
+    byte[] bytes = AffectiveMemoryCodec.toBytes(memory);
+    var back = AffectiveMemoryCodec.fromBytes(bytes, MemoryConfig.defaults());
 
-    assertArrayEquals(bytes, back.toBytes());
-    assertEquals(memory.toState(), back.toState());
+    assertArrayEquals(bytes, AffectiveMemoryCodec.toBytes(back));
+    assertEquals(AffectiveMemoryCodec.toState(memory), AffectiveMemoryCodec.toState(back));
     assertEquals(memory.trainingSteps(), back.trainingSteps());
     for (int i = 0; i < memory.size(); i++) {
-      float[] w = memory.weights(i);
-      float[] v = back.weights(i);
+      float[] w = memory.graph.weights(i);
+      float[] v = back.graph.weights(i);
       for (int d = 0; d < w.length; d++) {
         assertEquals(Float.floatToRawIntBits(w[d]), Float.floatToRawIntBits(v[d]));
       }
-      assertEquals(Float.floatToRawIntBits(memory.habituation(i)), Float.floatToRawIntBits(back.habituation(i)));
-      assertEquals(Float.floatToRawIntBits(memory.arousal(i)), Float.floatToRawIntBits(back.arousal(i)));
-      assertEquals(Float.floatToRawIntBits(memory.valence(i)), Float.floatToRawIntBits(back.valence(i)));
-      assertArrayEquals(memory.neighbours(i), back.neighbours(i));
-      for (int j : memory.neighbours(i)) {
-        assertEquals(memory.edgeAge(i, j), back.edgeAge(i, j));
+      assertEquals(Float.floatToRawIntBits(memory.graph.habituation(i)), Float.floatToRawIntBits(back.graph.habituation(i)));
+      assertEquals(Float.floatToRawIntBits(memory.graph.arousal(i)), Float.floatToRawIntBits(back.graph.arousal(i)));
+      assertEquals(Float.floatToRawIntBits(memory.graph.valence(i)), Float.floatToRawIntBits(back.graph.valence(i)));
+      assertArrayEquals(memory.graph.neighbours(i), back.graph.neighbours(i));
+      for (int j : memory.graph.neighbours(i)) {
+        assertEquals(memory.graph.edgeAge(i, j), back.graph.edgeAge(i, j));
       }
     }
     back.checkInvariants();
@@ -73,10 +73,10 @@ class StateTest {
   @Test
   void weightsLabelsAndHabituationArePackedAsLittleEndianFloat32() {
     var memory = new AffectiveMemory(TWO_D);
-    memory.addNeuron(new float[] {1.5f, -2f}, 1f, 0.25f, -0.75f);
-    memory.addNeuron(new float[] {3f, 4f}, 0.5f, 0f, 1f);
-    memory.connect(0, 1, 9);
-    AffectiveMemoryState state = memory.toState();
+    memory.graph.addNeuron(new float[] {1.5f, -2f}, 1f, 0.25f, -0.75f);
+    memory.graph.addNeuron(new float[] {3f, 4f}, 0.5f, 0f, 1f);
+    memory.graph.connect(0, 1, 9);
+    AffectiveMemoryState state = AffectiveMemoryCodec.toState(memory);
     // 1.5f = 0x3FC00000, -2f = 0xC0000000, 3f = 0x40400000, 4f = 0x40800000; low byte first
     assertArrayEquals(new byte[] {0, 0, (byte) 0xC0, 0x3F, 0, 0, 0, (byte) 0xC0, 0, 0, 0x40, 0x40, 0, 0,
         (byte) 0x80, 0x40}, bytes(state.getWeights()));
@@ -105,7 +105,7 @@ class StateTest {
   void theStateIsCompact() {
     var memory = trained50d();
     int n = memory.size();
-    int bytes = memory.toBytes().length;
+    int bytes = AffectiveMemoryCodec.toBytes(memory).length;
     // 200 bytes of weights + 4 habituation + 8 labels per neuron, plus a few bytes per edge
     assertTrue(bytes >= 212 * n && bytes <= 212 * n + 6 * memory.edgeCount() + 32,
         bytes + " bytes for " + n + " neurons and " + memory.edgeCount() + " edges");
@@ -125,18 +125,18 @@ class StateTest {
             new DataFileStream<>(in, new SpecificDatumReader<>(AffectiveMemoryState.class))) {
       state = file.next();
     }
-    var memory = AffectiveMemory.fromState(state, TWO_D);
+    var memory = AffectiveMemoryCodec.fromState(state, TWO_D);
     assertEquals(3, memory.size());
-    assertArrayEquals(new float[] {0.25f, -0.5f}, memory.weights(0));
-    assertArrayEquals(new float[] {1f, 2f}, memory.weights(1));
-    assertArrayEquals(new float[] {-3f, 0.125f}, memory.weights(2));
-    assertEquals(0.5f, memory.habituation(1));
-    assertEquals(0.0625f, memory.habituation(2));
-    assertEquals(-1f, memory.arousal(1));
-    assertEquals(0.75f, memory.valence(2));
-    assertEquals(0, memory.edgeAge(0, 1));
-    assertEquals(7, memory.edgeAge(2, 1));
-    assertEquals(-1, memory.edgeAge(0, 2));
+    assertArrayEquals(new float[] {0.25f, -0.5f}, memory.graph.weights(0));
+    assertArrayEquals(new float[] {1f, 2f}, memory.graph.weights(1));
+    assertArrayEquals(new float[] {-3f, 0.125f}, memory.graph.weights(2));
+    assertEquals(0.5f, memory.graph.habituation(1));
+    assertEquals(0.0625f, memory.graph.habituation(2));
+    assertEquals(-1f, memory.graph.arousal(1));
+    assertEquals(0.75f, memory.graph.valence(2));
+    assertEquals(0, memory.graph.edgeAge(0, 1));
+    assertEquals(7, memory.graph.edgeAge(2, 1));
+    assertEquals(-1, memory.graph.edgeAge(0, 2));
     assertEquals(42, memory.trainingSteps());
     assertEquals(new Prediction(0f, 0.75f, 1f, 3), memory.predict(new float[] {-3f, 0.125f}));
   }
@@ -148,14 +148,14 @@ class StateTest {
     Schema older = withFields(current, fields -> fields.removeIf(
         f -> f.name().equals("formatVersion") || f.name().equals("trainingSteps")));
     GenericRecord record = new GenericData.Record(older);
-    AffectiveMemoryState now = trained50d().toState();
+    AffectiveMemoryState now = AffectiveMemoryCodec.toState(trained50d());
     for (Schema.Field f : older.getFields()) {
       record.put(f.name(), now.get(f.name()));
     }
     AffectiveMemoryState read = readAs(write(record, older), older);
     assertEquals(1, read.getFormatVersion());
     assertEquals(0L, read.getTrainingSteps());
-    assertEquals(now.getNeuronCount(), AffectiveMemory.fromState(read, MemoryConfig.defaults()).size());
+    assertEquals(now.getNeuronCount(), AffectiveMemoryCodec.fromState(read, MemoryConfig.defaults()).size());
   }
 
   @Test
@@ -168,18 +168,18 @@ class StateTest {
 
     // later reader, current writer
     GenericRecord seenByLater = new GenericDatumReader<GenericRecord>(current, later)
-        .read(null, DecoderFactory.get().binaryDecoder(memory.toBytes(), null));
+        .read(null, DecoderFactory.get().binaryDecoder(AffectiveMemoryCodec.toBytes(memory), null));
     assertEquals(null, seenByLater.get("lastFrameIndex"));
 
     // current reader, later writer
     seenByLater.put("lastFrameIndex", 99L);
     AffectiveMemoryState read = readAs(write(seenByLater, later), later);
-    assertArrayEquals(memory.toBytes(), AffectiveMemory.fromState(read, MemoryConfig.defaults()).toBytes());
+    assertArrayEquals(AffectiveMemoryCodec.toBytes(memory), AffectiveMemoryCodec.toBytes(AffectiveMemoryCodec.fromState(read, MemoryConfig.defaults())));
   }
 
   @Test
   void statesThatCannotBeThisMemoryAreRejected() {
-    AffectiveMemoryState good = trained50d().toState();
+    AffectiveMemoryState good = AffectiveMemoryCodec.toState(trained50d());
     assertRejected(good, MemoryConfig.builder().dimension(49).build(), "dimension");
     assertRejected(copy(good, s -> s.setFormatVersion(2)), MemoryConfig.defaults(), "formatVersion 2");
     assertRejected(copy(good, s -> s.setNeuronCount(good.getNeuronCount() + 1)), MemoryConfig.defaults(), "weights");
@@ -207,7 +207,7 @@ class StateTest {
   void aStateLargerThanTheConfiguredCapIsKeptButDoesNotGrow() {
     var memory = trained50d();
     int n = memory.size();
-    var smaller = AffectiveMemory.fromState(memory.toState(), MemoryConfig.builder().maxNeurons(n / 2).build());
+    var smaller = AffectiveMemoryCodec.fromState(AffectiveMemoryCodec.toState(memory), MemoryConfig.builder().maxNeurons(n / 2).build());
     assertEquals(n, smaller.size());
     Random random = new Random(5);
     float[] far = new float[50];
@@ -221,7 +221,7 @@ class StateTest {
   // ---------------------------------------------------------------- helpers
 
   static void assertRejected(AffectiveMemoryState state, MemoryConfig config, String mention) {
-    var e = assertThrows(IllegalArgumentException.class, () -> AffectiveMemory.fromState(state, config));
+    var e = assertThrows(IllegalArgumentException.class, () -> AffectiveMemoryCodec.fromState(state, config));
     assertTrue(e.getMessage().contains(mention), e.getMessage());
   }
 

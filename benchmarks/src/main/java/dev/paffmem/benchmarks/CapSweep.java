@@ -2,6 +2,7 @@ package dev.paffmem.benchmarks;
 
 import dev.paffmem.evaluation.Ccc;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
 import dev.paffmem.memory.Sample;
@@ -74,7 +75,7 @@ public final class CapSweep {
         predicted.add(new float[] {p.arousal(), p.valence()});
       }
       neurons += memory.size();
-      bytes += memory.toBytes().length;
+      bytes += AffectiveMemoryCodec.toBytes(memory).length;
     }
     System.out.printf("| %s | %.3f | %.3f | %.3f | %.3f | %.0f | %.0f | %.0f | %.1f | %.3f |%n",
         cap >= 1_000_000 ? "none" : Integer.toString(cap),

@@ -1,3 +1,5 @@
+// Over 400 lines: the suite's flags, sizes and the runs every benchmark shares (seeded savepoints, throughput runs,
+// warm-up); each benchmark is a class of its own.
 package dev.paffmem.benchmarks;
 
 import dev.paffmem.benchmarks.job.Flops;
@@ -17,10 +19,11 @@ import dev.paffmem.job.config.LocalJobOptions;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.PkModel;
-import dev.paffmem.job.operators.GenerationTargets;
-import dev.paffmem.job.operators.StateSeeding;
+import dev.paffmem.job.inference.GenerationTargets;
+import dev.paffmem.benchmarks.job.StateSeeding;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.Sample;
 import dev.paffmem.schema.ImageEncoding;
 import java.nio.charset.StandardCharsets;
@@ -374,14 +377,14 @@ public final class JobBenchmarks implements Callable<Integer> {
         memory.train(samples, AffectiveMemory.seed(person, i));
         if (i + 1 == cfg.generationFrames()) {
           onboardingSeconds = (System.nanoTime() - tStart) / 1e9;
-          int bytes = memory.toBytes().length;
+          int bytes = AffectiveMemoryCodec.toBytes(memory).length;
           results.detail(String.format("  memory after onboarding (%d frames): %d neurons, %d edges, %d bytes (Avro)",
               i + 1, memory.size(), memory.edgeCount(), bytes));
           results.add("state", "memory bytes per person after onboarding (" + memory.size() + " neurons)", bytes, "B");
         }
       }
     }
-    onboardedMemory = memory.toBytes();
+    onboardedMemory = AffectiveMemoryCodec.toBytes(memory);
     results.detail(String.format("  memory after %d frames: %d neurons, %d edges, %d bytes (Avro); replica took %.0f s (onboarding %.0f s)",
         total, memory.size(), memory.edgeCount(), onboardedMemory.length, (System.nanoTime() - tStart) / 1e9, onboardingSeconds));
     results.add("state", "memory bytes per person after " + total + " frames (" + memory.size() + " neurons)",
@@ -440,6 +443,21 @@ public final class JobBenchmarks implements Callable<Integer> {
 
   // ---- steady state ----------------------------------------------------------------------------
 
+  /**
+   * The job on {@code topics} restored from {@code savepoint} (a seeded one: its unclaimed state ignored),
+   * checkpointing into the scratch folder, with {@code cluster} settings on top.
+   */
+  Running startFromSavepoint(Topics topics, Path model, List<String> flags, String savepoint, Map<String, String> cluster)
+      throws Exception {
+    return JobRunner.start(broker, topics, model, parallelism, flags, c -> {
+      c.setString("execution.state-recovery.path", savepoint);
+      c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
+      c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
+      cluster.forEach(c::setString);
+      return c;
+    });
+  }
+
   /** Outcome of one bounded throughput run. */
   record Throughput(double framesPerSecond, int frames, Profile.Result profile, List<Out> outs, String taskTimes) {}
 
@@ -458,13 +476,7 @@ public final class JobBenchmarks implements Callable<Integer> {
     flags.addAll(extraFlags);
     Path jfr = workDir.resolve(name + ".jfr");
     try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(broker.bootstrapServers(), topics.output(), parallelism, false)) {
-      Running job = JobRunner.start(broker, topics, model, parallelism, flags, c -> {
-        c.setString("execution.state-recovery.path", savepoint);
-        c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-        c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
-        cluster.forEach(c::setString);
-        return c;
-      });
+      Running job = startFromSavepoint(topics, model, flags, savepoint, cluster);
       try (job) {
         long timeout = 600;
         // warm-up (JIT of Flink, Kafka, Avro, ImageIO paths) until 40 % of the predictions

@@ -54,12 +54,7 @@ final class LatencyBenchmark {
         long sent;
         long missing;
         try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(suite.broker.bootstrapServers(), topics.output(), suite.parallelism, true);
-             Running job = JobRunner.start(suite.broker, topics, suite.modelDir, suite.parallelism, flags, conf -> {
-               conf.setString("execution.state-recovery.path", savepoint);
-               conf.setString("execution.state-recovery.ignore-unclaimed-state", "true");
-               conf.setString("execution.checkpointing.dir", suite.workDir.resolve("checkpoints").toUri().toString());
-               return conf;
-             })) {
+             Running job = suite.startFromSavepoint(topics, suite.modelDir, flags, savepoint, Map.of())) {
           waitRunning(job);
           KafkaIo.PacedProducer producer = new KafkaIo.PacedProducer(suite.broker.bootstrapServers(), topics.input(), suite.pool,
               persons, suite.generationFrames(), rate);

@@ -1,6 +1,7 @@
 package dev.paffmem.benchmarks;
 
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
 import dev.paffmem.memory.Sample;
@@ -35,9 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code onlineFrame}: what the job does per frame after the 25th: 1 real sample, 10 epochs.</li>
  *   <li>{@code generationFrame}: per frame of the first 25: 200 generated + 1 real sample, 10 epochs.</li>
  *   <li>{@code predict}: one BMU search.</li>
- *   <li>{@code serialize}: {@link AffectiveMemory#toBytes()} (Avro binary, what a serializing state
+ *   <li>{@code serialize}: {@link AffectiveMemoryCodec#toBytes} (Avro binary, what a serializing state
  *       backend stores); the byte count is printed at setup.</li>
- *   <li>{@code stateRoundTrip}: {@code fromState(toState())}, what the job pays per frame to keep
+ *   <li>{@code stateRoundTrip}: {@code fromState(toState(memory))}, what the job pays per frame to keep
  *       the memory in keyed state.</li>
  * </ul>
  * Memories are filled with {@link SyntheticPerson} streams, so their edges and habituation are
@@ -74,10 +75,10 @@ public class MemoryBenchmark {
       face.advance();
       memory.train(List.of(Sample.unlabelled(face.realZ())), AffectiveMemory.seed("bench", frame++));
     }
-    byte[] state = memory.toBytes();
+    byte[] state = AffectiveMemoryCodec.toBytes(memory);
     System.out.printf("%n[setup] %d neurons, %d edges, %d state bytes (%.1f per neuron), after %d frames%n",
         memory.size(), memory.edgeCount(), state.length, state.length / (double) memory.size(), frame);
-    oneEpoch = AffectiveMemory.fromBytes(state, config.toBuilder().epochs(1).build());
+    oneEpoch = AffectiveMemoryCodec.fromBytes(state, config.toBuilder().epochs(1).build());
     onlineFrames = new ArrayList<>();
     for (int i = 0; i < 4096; i++) {
       face.advance();
@@ -119,11 +120,11 @@ public class MemoryBenchmark {
 
   @Benchmark
   public byte[] serialize() {
-    return memory.toBytes();
+    return AffectiveMemoryCodec.toBytes(memory);
   }
 
   @Benchmark
   public AffectiveMemory stateRoundTrip() {
-    return AffectiveMemory.fromState(memory.toState(), memory.config());
+    return AffectiveMemoryCodec.fromState(AffectiveMemoryCodec.toState(memory), memory.config());
   }
 }

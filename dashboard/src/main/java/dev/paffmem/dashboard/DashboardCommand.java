@@ -1,11 +1,11 @@
 package dev.paffmem.dashboard;
 
+import dev.paffmem.cli.KafkaOptions;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,12 +18,8 @@ import picocli.CommandLine.Option;
     description = "Serves a live, read-only dashboard of the P-AffMem job's predictions and dead letters.")
 public final class DashboardCommand implements Callable<Integer> {
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka to read (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers;
-
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-      description = "Kafka client property, repeatable (e.g. security.protocol=SASL_SSL).")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  @Mixin
+  KafkaOptions kafka = new KafkaOptions();
 
   @Option(names = "--prediction-topic", defaultValue = "affect-predictions", description = "(default: ${DEFAULT-VALUE})")
   String predictionTopic;
@@ -68,11 +64,11 @@ public final class DashboardCommand implements Callable<Integer> {
   /** The options the flags describe. */
   DashboardOptions options() {
     String t = token != null ? token : System.getenv("PAFFMEM_DASHBOARD_TOKEN");
-    return DashboardOptions.defaults(bootstrapServers)
+    return DashboardOptions.defaults(kafka.bootstrapServers())
         .withTopics(predictionTopic, deadLetterTopic, inputTopic == null || inputTopic.isBlank() ? null : inputTopic)
         .withBind(host, port, t)
         .withLookback(lookback)
-        .withKafkaProperties(kafkaProperties)
+        .withKafkaProperties(kafka.kafkaProperties())
         .withSettings(Aggregator.Settings.defaults().withIdleAfter(idleAfter).withMaxPersons(maxPersons));
   }
 

@@ -1,3 +1,4 @@
+// Over 400 lines: the broker's configuration, its TLS/SASL variants and its life cycle in one place.
 package dev.paffmem.kafka;
 
 import java.io.ByteArrayOutputStream;

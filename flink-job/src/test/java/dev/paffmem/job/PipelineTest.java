@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;

@@ -1,6 +1,6 @@
 package dev.paffmem.job;
 
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import java.awt.image.BufferedImage;

@@ -1,3 +1,5 @@
+// Over 400 lines: a standalone Flink cluster of JVMs (configuration, start, stop, CLI, REST) kept together: the
+// process plumbing is one concern.
 package dev.paffmem.cluster;
 
 import java.io.File;

@@ -7,7 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.ModelManifest.Role;
-import dev.paffmem.job.operators.GenerationTargets;
+import dev.paffmem.job.inference.GenerationTargets;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

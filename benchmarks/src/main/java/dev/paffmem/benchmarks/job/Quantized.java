@@ -6,7 +6,7 @@ import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.job.inference.PkModel;
-import dev.paffmem.job.operators.GenerationTargets;
+import dev.paffmem.job.inference.GenerationTargets;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;

@@ -5,9 +5,10 @@ import ai.onnxruntime.OrtEnvironment;
 import dev.paffmem.job.ingest.FrameDecoder;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
-import dev.paffmem.job.model.Frame;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Sample;
 import dev.paffmem.schema.AffectiveMemoryState;
@@ -161,7 +162,7 @@ public final class Stages {
     us.put("  prototype: G's output tensor passed to E as it is (BareOrt), per edited face", 0.0);
 
     if (memoryBytes != null) {
-      AffectiveMemoryState state = AffectiveMemory.fromBytes(memoryBytes, memoryConfig).toState();
+      AffectiveMemoryState state = AffectiveMemoryCodec.toState(AffectiveMemoryCodec.fromBytes(memoryBytes, memoryConfig));
       float[][] zs = new float[64][];
       java.util.Random r = new java.util.Random(7);
       for (int i = 0; i < zs.length; i++) {
@@ -170,9 +171,9 @@ public final class Stages {
           zs[i][d] = (float) Math.tanh(r.nextGaussian());
         }
       }
-      AffectiveMemory[] holder = {AffectiveMemory.fromState(state, memoryConfig)};
+      AffectiveMemory[] holder = {AffectiveMemoryCodec.fromState(state, memoryConfig)};
       us.put("memory: fromState + toState (per frame, as the job keeps it)", cpuMicros(calls, i ->
-          AffectiveMemory.fromState(state, memoryConfig).toState()));
+          AffectiveMemoryCodec.toState(AffectiveMemoryCodec.fromState(state, memoryConfig))));
       us.put("memory: train (10 epochs) + predict, one online frame", cpuMicros(calls, i -> {
         holder[0].train(List.of(Sample.unlabelled(zs[i % zs.length])), AffectiveMemory.seed("p", i));
         holder[0].predict(zs[i % zs.length]);

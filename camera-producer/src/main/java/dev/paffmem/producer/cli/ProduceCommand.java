@@ -1,5 +1,6 @@
 package dev.paffmem.producer.cli;
 
+import dev.paffmem.cli.KafkaOptions;
 import dev.paffmem.producer.crop.FaceCropper;
 import dev.paffmem.producer.detect.CascadeFaceDetector;
 import dev.paffmem.producer.detect.DetectorConfig;
@@ -16,10 +17,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -44,14 +43,11 @@ public final class ProduceCommand implements Callable<Integer> {
       + " /dev/videoN, or a URL")
   List<String> inputs = new ArrayList<>();
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka (default: ${DEFAULT-VALUE})")
-  String bootstrapServers;
-
   @Option(names = "--topic", defaultValue = "face-frames", description = "default: ${DEFAULT-VALUE}")
   String topic;
 
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "producer property (SASL/SSL, ...); repeatable")
-  Map<String, String> kafkaProperties = new LinkedHashMap<>();
+  @CommandLine.Mixin
+  KafkaOptions kafkaOptions = new KafkaOptions();
 
   @Option(names = "--dry-run", description = "decode, detect, track and encode, but send nothing (no Kafka needed)")
   boolean dryRun;
@@ -198,7 +194,8 @@ public final class ProduceCommand implements Callable<Integer> {
           System.out, progressMillis, () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
       return finish(run, run.run(), null);
     }
-    try (FaceFramePublisher kafka = new FaceFramePublisher(bootstrapServers, topic, kafkaProperties)) {
+    try (FaceFramePublisher kafka = new FaceFramePublisher(kafkaOptions.bootstrapServers(), topic,
+        kafkaOptions.kafkaProperties())) {
       ProducerRun run = new ProducerRun(configs, logged(kafka::send, csv), System.out, progressMillis,
           () -> String.format("kafka %s: sent %d, acknowledged %d, failed %d, %.1f MiB", topic, kafka.sent(),
               kafka.acked(), kafka.failed(), kafka.bytes() / 1048576.0));

@@ -1,12 +1,14 @@
+// Over 400 lines: every flag of the job, its default and its validation in one class, the one place that owns them
+// (durations, config files, memory and Kafka flags are in classes of their own).
 package dev.paffmem.job.config;
 
+import dev.paffmem.cli.KafkaOptions;
 import dev.paffmem.memory.MemoryConfig;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,9 +89,8 @@ public final class JobConfig implements Serializable {
       description = "Properties file with flag names as keys (without dashes); flags win over it.")
   private String configFile; // Strings, not Paths: the config is serialized to the operators
 
-  @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-      description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-  private String bootstrapServers;
+  @Mixin // --bootstrap-servers, --kafka-property (for the source and both sinks)
+  private KafkaOptions kafka = new KafkaOptions();
 
   @Option(names = "--input-topic", defaultValue = "face-frames",
       description = "Topic of FaceFrame records (default: ${DEFAULT-VALUE}).")
@@ -114,10 +115,6 @@ public final class JobConfig implements Serializable {
   @Option(names = "--stop-at-latest", defaultValue = "false",
       description = "Bounded run: read up to the input topic's latest offsets at start-up, then finish (backfills, tests) (default: ${DEFAULT-VALUE}).")
   private boolean stopAtLatest;
-
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-      description = "Kafka client property for the source and both sinks, e.g. security.protocol=SASL_SSL; repeatable.")
-  private Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
   @Option(names = "--delivery", defaultValue = "EXACTLY_ONCE",
       description = "Sink guarantee: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -338,7 +335,7 @@ public final class JobConfig implements Serializable {
   }
 
   private void validate() {
-    requireText("--bootstrap-servers", bootstrapServers);
+    requireText("--bootstrap-servers", kafka.bootstrapServers());
     requireText("--input-topic", inputTopic);
     requireText("--output-topic", outputTopic);
     requireText("--dead-letter-topic", deadLetterTopic);
@@ -387,7 +384,7 @@ public final class JobConfig implements Serializable {
     }
     for (String key : List.of("bootstrap.servers", "group.id", "transactional.id", "key.serializer",
         "value.serializer", "key.deserializer", "value.deserializer")) {
-      if (kafkaProperties.containsKey(key)) {
+      if (kafka.kafkaProperties().containsKey(key)) {
         throw new ConfigException("--kafka-property " + key + " is set by the job; use the dedicated flag instead"
             + " (--bootstrap-servers, --group-id, --transactional-id-prefix) or drop it");
       }
@@ -422,7 +419,7 @@ public final class JobConfig implements Serializable {
     return memory.toConfig(dimension);
   }
 
-  public String bootstrapServers() { return bootstrapServers; }
+  public String bootstrapServers() { return kafka.bootstrapServers(); }
   public String inputTopic() { return inputTopic; }
   public String outputTopic() { return outputTopic; }
   public String deadLetterTopic() { return deadLetterTopic; }
@@ -430,7 +427,7 @@ public final class JobConfig implements Serializable {
   public StartingOffsets startingOffsets() { return startingOffsets; }
   public boolean stopAtLatest() { return stopAtLatest; }
   /** Pass-through Kafka client properties (SASL/SSL and the like). */
-  public Map<String, String> kafkaProperties() { return Collections.unmodifiableMap(kafkaProperties); }
+  public Map<String, String> kafkaProperties() { return kafka.kafkaProperties(); }
   public Delivery delivery() { return delivery; }
   public String transactionalIdPrefix() { return transactionalIdPrefix; }
   public Duration transactionTimeout() { return transactionTimeout; }
@@ -471,7 +468,7 @@ public final class JobConfig implements Serializable {
 
   @Override
   public String toString() {
-    return "JobConfig{bootstrapServers=" + bootstrapServers + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
+    return "JobConfig{bootstrapServers=" + kafka.bootstrapServers() + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
         + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
         + ", modelDir=" + modelDir + ", device=" + device + ", modelPrecision=" + modelPrecision
         + ", batchMaxSize=" + batchMaxSize
@@ -481,7 +478,7 @@ public final class JobConfig implements Serializable {
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
         + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism
-        + ", kafkaPropertyKeys=" + kafkaProperties.keySet() + "}";
+        + ", kafkaPropertyKeys=" + kafka.kafkaProperties().keySet() + "}";
   }
 
   /** A restart strategy by name, in either spelling: {@code FIXED_DELAY} or Flink's {@code fixed-delay}. */

@@ -1,3 +1,5 @@
+// Over 400 lines: the manifest's parsing and every validation message in one place (the manifest owns the tensor
+// names, shapes and image geometry).
 package dev.paffmem.job.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;

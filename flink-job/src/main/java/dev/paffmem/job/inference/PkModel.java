@@ -1,3 +1,5 @@
+// Over 400 lines: the ONNX Runtime sessions of the three networks, device and precision choice, and the one entry
+// point of each inference step, kept with the session options they depend on.
 package dev.paffmem.job.inference;
 
 import ai.onnxruntime.NodeInfo;

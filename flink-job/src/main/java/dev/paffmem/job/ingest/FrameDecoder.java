@@ -1,7 +1,7 @@
 package dev.paffmem.job.ingest;
 
-import dev.paffmem.job.model.Frame;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;

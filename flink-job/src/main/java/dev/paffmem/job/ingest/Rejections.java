@@ -1,6 +1,6 @@
 package dev.paffmem.job.ingest;
 
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
 import java.nio.ByteBuffer;

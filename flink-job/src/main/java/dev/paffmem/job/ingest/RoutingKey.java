@@ -1,6 +1,6 @@
 package dev.paffmem.job.ingest;
 
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.java.functions.KeySelector;
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.ModelManifest.Role;
-import dev.paffmem.job.operators.GenerationTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -7,7 +7,6 @@ import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.inference.InferenceSteps.Timing;
 import dev.paffmem.job.inference.ModelManifest.Role;
-import dev.paffmem.job.operators.GenerationTargets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -13,7 +13,7 @@ import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.ModelManifest.Role;
-import dev.paffmem.job.operators.GenerationTargets;
+import dev.paffmem.job.inference.GenerationTargets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.TestFrames;
-import dev.paffmem.job.model.Frame;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectReason;

@@ -3,7 +3,7 @@ package dev.paffmem.job.ingest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.paffmem.job.TestFrames;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.ingest.Rejections;
-import dev.paffmem.job.model.KafkaRecordBytes;
+import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
 import dev.paffmem.schema.WireFormat;

@@ -1,5 +1,6 @@
 package dev.paffmem.faces.cli;
 
+import dev.paffmem.cli.KafkaOptions;
 import dev.paffmem.faces.persons.Population;
 import dev.paffmem.faces.stream.FaceFrameStream;
 import dev.paffmem.faces.stream.StreamOptions;
@@ -12,13 +13,14 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "stream", mixinStandardHelpOptions = true,
         description = {"Write FaceFrame records (key = person id, value = Avro single-object encoding) to a Kafka topic.",
             "Persons are evaluation persons (the same as the omg videos), interleaved round-robin."})
 final class StreamCommand implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaOptions kafka = new KafkaOptions();
     @Option(names = "--topic", defaultValue = "face-frames", description = "Topic (default: ${DEFAULT-VALUE}).")
     String topic;
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions when the topic has to be created; 0 = never create it (default: ${DEFAULT-VALUE}).")
@@ -47,10 +49,6 @@ final class StreamCommand implements Callable<Integer> {
     int loopFrames;
     @Option(names = "--threads", description = "Render threads (default: available processors).")
     Integer threads;
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "Kafka client property, repeatable (SASL/SSL: security.protocol=SASL_SSL, sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ...).")
-    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
-
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
@@ -59,7 +57,7 @@ final class StreamCommand implements Callable<Integer> {
         StreamOptions o = new StreamOptions(seed, persons, firstPerson, atypicalShare, confoundShare, framesPerPerson, encoding,
                 jpegQuality, startTime != null ? startTime : Instant.ofEpochMilli(System.currentTimeMillis() / 1000 * 1000),
                 "synthetic-camera/", loopFrames);
-        if (partitions > 0 && FaceFrameStream.ensureTopic(bootstrap, kafkaProperties, topic, partitions)) {
+        if (partitions > 0 && FaceFrameStream.ensureTopic(kafka.bootstrapServers(), kafka.kafkaProperties(), topic, partitions)) {
             System.out.printf("created topic %s with %d partitions%n", topic, partitions);
         }
         FaceFrameStream stream = new FaceFrameStream(o).rate(rate);
@@ -75,7 +73,7 @@ final class StreamCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         long sent;
         try {
-            sent = stream.run(bootstrap, kafkaProperties, topic);
+            sent = stream.run(kafka.bootstrapServers(), kafka.kafkaProperties(), topic);
         } finally {
             if (bar != null) {
                 bar.close();

@@ -1,3 +1,4 @@
+// Over 400 lines: the renderer's drawing steps in painting order, one method per face part.
 package dev.paffmem.faces.render;
 
 import dev.paffmem.faces.render.Canvas.Paint;

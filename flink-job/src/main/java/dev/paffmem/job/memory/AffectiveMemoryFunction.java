@@ -1,0 +1,300 @@
+package dev.paffmem.job.memory;
+
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.ModelIdentity;
+import dev.paffmem.job.records.EncodedFrame;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.IdleTimers;
+import dev.paffmem.job.state.JobState;
+import dev.paffmem.memory.AffectiveMemory;
+import dev.paffmem.memory.AffectiveMemoryCodec;
+import dev.paffmem.memory.MemoryConfig;
+import dev.paffmem.memory.Prediction;
+import dev.paffmem.memory.Sample;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.AffectiveMemoryState;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * The person's affective memory (paper 2.2), keyed by person id and kept in Flink state as its Avro
+ * record {@link AffectiveMemoryState} (so the state evolves with the schema).
+ *
+ * <p>Per frame: train the memory with the frame's generated faces (labelled with their targets; frames of
+ * the generation phase) and the real frame (unlabelled), seeded by (person, frameIndex) so a replay
+ * trains identically; then the memory predicts the frame. One {@link AffectPrediction} per frame, emitted
+ * when the frame arrives.
+ *
+ * <p>Generation runs off the online path: a generation frame's edits arrive as a separate record after
+ * the frame. Frames are trained strictly in the person's order, each once its edits are here, so the
+ * memory is the same whatever the timing; frames that arrive while an earlier generation frame still
+ * waits for its edits are kept in state ({@code pending-frames}, {@code pending-edits}) and get the PK's
+ * own prediction at once, with phase GENERATING. From the first frame after the whole generation phase
+ * is trained, the memory predicts (phase ONLINE). With {@code --predictions-while-seeding WAIT} (offline
+ * evaluation) a frame's prediction waits instead until the memory has trained on it, and is the memory's,
+ * as in the paper's schedule.
+ *
+ * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
+ * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
+ *
+ * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
+ * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
+ * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
+ */
+public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction> {
+  private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffectiveMemoryFunction.class);
+
+  private final JobConfig config;
+  private final int zDim;
+  private final ModelIdentity model;
+
+  private transient MemoryConfig memoryConfig;
+  private transient boolean waitForMemory;
+  private transient ValueState<AffectiveMemoryState> memory;
+  private transient ValueState<Long> lastSeen;
+  private transient ValueState<Long> generationNanos;
+  /** The ordinal of the person's next frame to train on; frames and edits that arrived ahead of it wait below. */
+  private transient ValueState<Long> nextOrdinal;
+  private transient MapState<Long, EncodedFrame> pendingFrames;
+  private transient MapState<Long, EncodedFrame> pendingEdits;
+  private transient Counter framesOut;
+  private transient Histogram memorySize;
+  private transient Histogram endToEndLatency;
+  private transient Histogram generationTime;
+  private transient Counter memoriesDropped;
+
+  /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
+  public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
+    this.config = config;
+    this.zDim = zDim;
+    this.model = model;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    memoryConfig = config.memoryConfig(zDim);
+    waitForMemory = config.predictionsWhileSeeding() == JobConfig.SeedingPredictions.WAIT;
+    Duration ttl = config.stateTtl();
+    memory = getRuntimeContext().getState(JobState.memory(ttl));
+    lastSeen = getRuntimeContext().getState(JobState.lastSeen(ttl));
+    generationNanos = getRuntimeContext().getState(JobState.generationNanos(ttl));
+    nextOrdinal = getRuntimeContext().getState(JobState.nextOrdinal(ttl));
+    pendingFrames = getRuntimeContext().getMapState(JobState.pendingFrames(ttl));
+    pendingEdits = getRuntimeContext().getMapState(JobState.pendingEdits(ttl));
+
+    var group = getRuntimeContext().getMetricGroup();
+    framesOut = group.counter("framesOut");
+    memorySize = group.histogram("memorySize", new DescriptiveStatisticsHistogram(1000));
+    endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
+    memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
+  }
+
+  @Override
+  public void processElement(EncodedFrame e, Context ctx, Collector<AffectPrediction> out) throws Exception {
+    Frame f = e.frame;
+    String person = ctx.getCurrentKey();
+    long now = ctx.timerService().currentProcessingTime();
+    Long next = nextOrdinal.value();
+    if (e.edits) {
+      if (next == null || f.ordinal >= next) {
+        pendingEdits.put(f.ordinal, e);
+      }
+      if (next != null) {
+        AffectiveMemory trained = trainInOrder(person, next, null, memoryOfThisModel(f), now, out);
+        if (trained != null) {
+          memory.update(model.stamp(AffectiveMemoryCodec.toState(trained)));
+        }
+      }
+      return;
+    }
+
+    if (next != null && f.ordinal < next) {
+      // the sequencer started the person over (its idle timer fired just before this one's): so does the memory
+      memory.clear();
+      pendingFrames.clear();
+      pendingEdits.clear();
+      generationNanos.clear();
+      next = null;
+    }
+    if (next == null) {
+      next = f.ordinal; // a new person (0), or one restored from a state without this (it trains from here)
+      nextOrdinal.update(next);
+    }
+    lastSeen.update(now);
+    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, config.stateTtl()));
+    AffectiveMemoryState state = memoryOfThisModel(f);
+    AffectiveMemory gwr = trainInOrder(person, next, e, state, now, out);
+    boolean trained = nextOrdinal.value() > f.ordinal;
+    if (gwr != null) {
+      memory.update(model.stamp(AffectiveMemoryCodec.toState(gwr)));
+    }
+    if (!trained) { // trained once the edits of every earlier generation frame are in
+      pendingFrames.put(f.ordinal, waitForMemory ? e : slim(e));
+      if (!waitForMemory) { // the memory is still being seeded: the PK's own prediction, at once
+        int size = gwr != null ? gwr.size() : state == null ? 0 : state.getNeuronCount();
+        emit(e, Phase.GENERATING, e.pkArousal, e.pkValence, size, 0f, now, out);
+      }
+    } else if (!waitForMemory) { // the memory has learned every frame up to this one: it predicts
+      Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
+      emit(e, f.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+    }
+  }
+
+  /**
+   * The person's memory if this job's model built it. A memory of another model's z-space (or an unrecorded one) is
+   * never matched against this model's z: it is dropped, and the sequencer has put the person back into GENERATING
+   * for the same reason, so the new memory is seeded from the person's next frames.
+   */
+  private AffectiveMemoryState memoryOfThisModel(Frame f) throws Exception {
+    AffectiveMemoryState state = memory.value();
+    if (state != null && !model.built(state)) {
+      if (memoriesDropped.getCount() == 0) {
+        LOG.warn("The memory of person {} was built with {}, this job runs {}: dropping it, the person is onboarded"
+            + " again (so is every other such person; counted in memoriesDroppedAfterModelChange)", f.personId,
+            ModelIdentity.describe(state), model);
+      }
+      memoriesDropped.inc();
+      memory.clear();
+      return null;
+    }
+    return state;
+  }
+
+  private void emit(EncodedFrame e, Phase phase, float arousal, float valence, int size, float activation, long now,
+      Collector<AffectPrediction> out) {
+    Frame f = e.frame;
+    memorySize.update(size);
+    endToEndLatency.update(Math.max(0, now - f.kafkaTimestamp));
+    framesOut.inc();
+    if (LOG.isTraceEnabled()) {
+      LOG.trace("prediction {} {} {} memory {}", f.personId, f.frameIndex, phase, size);
+    }
+    out.collect(AffectPrediction.newBuilder()
+        .setPersonId(f.personId)
+        .setSourceId(f.sourceId)
+        .setFrameIndex(f.frameIndex)
+        .setEventTime(Instant.ofEpochMilli(f.eventTime))
+        .setArousal(arousal)
+        .setValence(valence)
+        .setPkArousal(e.pkArousal)
+        .setPkValence(e.pkValence)
+        .setPhase(phase)
+        .setMemorySize(size)
+        .setBmuActivation(activation)
+        .setModelId(model.modelId())
+        .setModelVersion(model.modelVersion())
+        .setProcessingTime(Instant.ofEpochMilli(now))
+        .setVideoId(f.videoId)
+        .setUtteranceId(f.utteranceId)
+        .setTrueArousal(f.trueArousal)
+        .setTrueValence(f.trueValence)
+        .build());
+  }
+
+  /**
+   * Trains the memory on the person's frames in ordinal order from {@code next}, as far as they are here:
+   * a frame of the generation phase needs its edits too. {@code inHand} is the frame being processed
+   * (not in the pending state). Each frame trains exactly as the paper's schedule does, whenever its edits
+   * arrive: its edited faces (labelled with their targets) and the frame (unlabelled), seeded by (person,
+   * frame index); so the memory is the same whatever the timing of generation. With
+   * {@code --predictions-while-seeding WAIT} each frame is predicted right after it is trained. Returns the
+   * trained memory, or null when nothing could be trained; updates the next ordinal.
+   */
+  private AffectiveMemory trainInOrder(String person, long next, EncodedFrame inHand, AffectiveMemoryState state,
+      long now, Collector<AffectPrediction> out) throws Exception {
+    AffectiveMemory gwr = null;
+    long n = next;
+    while (true) {
+      EncodedFrame frame = inHand != null && inHand.frame.ordinal == n ? inHand : pendingFrames.get(n);
+      if (frame == null) {
+        break;
+      }
+      EncodedFrame edits = null;
+      if (n < config.generationFrames() && frame.frame.phase == Phase.GENERATING) {
+        edits = pendingEdits.get(n);
+        if (edits == null) {
+          break;
+        }
+      }
+      if (gwr == null) {
+        gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemoryCodec.fromState(state, memoryConfig);
+      }
+      List<Sample> samples = new ArrayList<>((edits == null ? 0 : edits.generatedCount()) + 1);
+      if (edits != null) {
+        for (int i = 0; i < edits.generatedCount(); i++) {
+          float[] z = new float[zDim];
+          System.arraycopy(edits.generatedZ, i * zDim, z, 0, zDim);
+          boolean read = edits.generatedPk.length == edits.generatedTargets.length;
+          samples.add(Sample.labelled(z, edits.generatedTargets[2 * i], edits.generatedTargets[2 * i + 1],
+              read ? edits.generatedPk[2 * i] : Float.NaN, read ? edits.generatedPk[2 * i + 1] : Float.NaN));
+        }
+        pendingEdits.remove(n);
+        recordGenerationTime(n, edits.generationNanos);
+      }
+      samples.add(Sample.unlabelled(frame.z));
+      gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
+      if (waitForMemory) {
+        Prediction p = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
+        emit(frame, frame.frame.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+      }
+      if (frame != inHand) {
+        pendingFrames.remove(n);
+      }
+      n++;
+    }
+    if (n != next) {
+      nextOrdinal.update(n);
+    }
+    return gwr;
+  }
+
+  private void recordGenerationTime(long ordinal, long nanos) throws Exception {
+    Long sum = generationNanos.value();
+    long total = (sum == null ? 0 : sum) + nanos;
+    if (ordinal + 1 >= config.generationFrames()) {
+      generationTime.update(total / 1_000_000);
+      generationNanos.clear();
+    } else {
+      generationNanos.update(total);
+    }
+  }
+
+  /** What the memory needs of a frame it cannot train yet (and has predicted): its z, frame index, ordinal and phase. */
+  private static EncodedFrame slim(EncodedFrame e) {
+    EncodedFrame s = new EncodedFrame();
+    Frame f = new Frame();
+    f.personId = e.frame.personId;
+    f.frameIndex = e.frame.frameIndex;
+    f.ordinal = e.frame.ordinal;
+    f.phase = e.frame.phase;
+    s.frame = f;
+    s.z = e.z;
+    return s;
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<AffectPrediction> out) throws Exception {
+    Long seen = lastSeen.value();
+    if (seen == null || IdleTimers.expired(seen, timestamp, config.stateTtl())) {
+      memory.clear();
+      lastSeen.clear();
+      generationNanos.clear();
+      nextOrdinal.clear();
+      pendingFrames.clear();
+      pendingEdits.clear();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.paffmem.job.sequence;
+
+import dev.paffmem.job.ingest.FrameValidator.RejectCounters;
+import dev.paffmem.job.ingest.Rejections;
+import dev.paffmem.job.operators.PersonProgress;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.IdleTimers;
+import dev.paffmem.job.state.JobState;
+import dev.paffmem.schema.Phase;
+import dev.paffmem.schema.RejectReason;
+import java.time.Duration;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Per person (keyed by person id): enforces increasing frame indices and decides the phase.
+ *
+ * <ul>
+ *   <li>A frame index equal to the last accepted one is a DUPLICATE_FRAME, a smaller one an
+ *       OUT_OF_ORDER_FRAME; both go to the dead-letter topic with their original bytes (so a
+ *       producer's retry never trains the memory twice). Gaps are accepted: a face tracker may drop
+ *       frames.
+ *   <li>The person's first {@code generationFrames} accepted frames are GENERATING (the generator
+ *       edits them), later ones ONLINE. The count is of accepted frames, not of frame indices.
+ *   <li>After {@code stateTtl} without a frame the person's progress is cleared (see
+ *       {@link IdleTimers}); a person who comes back starts over, generation phase included.
+ *   <li>A person onboarded with another model (its progress records another {@code ModelIdentity}, or none:
+ *       a state from before it was recorded) is onboarded again: the count of accepted frames starts over, so
+ *       the next {@code generationFrames} frames are GENERATING, and the memory operator drops the old model's
+ *       memory (flink-job/README.md, "Model upgrades"). Duplicate detection keeps the last frame index.
+ * </ul>
+ */
+public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Frame> {
+  private static final long serialVersionUID = 1L;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrameSequencer.class);
+
+  private final int generationFrames;
+  private final Duration stateTtl;
+  private final String model;
+  private transient ValueState<PersonProgress> progress;
+  private transient RejectCounters rejected;
+  private transient Counter reonboarded;
+
+  /** {@code model}: {@code ModelIdentity.key()} of the job's model. */
+  public FrameSequencer(int generationFrames, Duration stateTtl, String model) {
+    this.generationFrames = generationFrames;
+    this.stateTtl = stateTtl;
+    this.model = model;
+  }
+
+  @Override
+  public void open(OpenContext openContext) {
+    progress = getRuntimeContext().getState(JobState.progress(stateTtl));
+    rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
+    reonboarded = getRuntimeContext().getMetricGroup().counter("personsReonboardedAfterModelChange");
+  }
+
+  @Override
+  public void processElement(Frame frame, Context ctx, Collector<Frame> out) throws Exception {
+    long now = ctx.timerService().currentProcessingTime();
+    PersonProgress p = progress.value();
+    if (p == null) {
+      p = new PersonProgress();
+      p.model = model;
+    }
+    if (frame.frameIndex <= p.lastFrameIndex) {
+      RejectReason reason = frame.frameIndex == p.lastFrameIndex ? RejectReason.DUPLICATE_FRAME : RejectReason.OUT_OF_ORDER_FRAME;
+      rejected.inc(reason);
+      ctx.output(Rejections.TAG, Rejections.of(reason, "frameIndex " + frame.frameIndex + " of person " + frame.personId
+          + " is not after the last accepted frameIndex " + p.lastFrameIndex, frame.source(), frame.personId,
+          frame.frameIndex, now));
+      return;
+    }
+    if (!model.equals(p.model)) {
+      // onboarded with another model (or an unrecorded one): its memory lives in another z-space
+      if (reonboarded.getCount() == 0) {
+        LOG.warn("Person {} was onboarded with model {} but this job runs {}: onboarding again from this frame"
+            + " (so is every other such person; counted in personsReonboardedAfterModelChange)", frame.personId,
+            p.model == null ? "(not recorded)" : p.model, model);
+      }
+      reonboarded.inc();
+      p.acceptedFrames = 0;
+      p.model = model;
+    }
+    frame.phase = p.acceptedFrames < generationFrames ? Phase.GENERATING : Phase.ONLINE;
+    frame.ordinal = p.acceptedFrames;
+    frame.originalKey = null; // accepted: the original bytes are no longer needed downstream
+    frame.originalValue = null;
+    p.lastFrameIndex = frame.frameIndex;
+    p.acceptedFrames++;
+    p.lastSeen = now;
+    progress.update(p);
+    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, stateTtl));
+    out.collect(frame);
+  }
+
+  @Override
+  public void onTimer(long timestamp, OnTimerContext ctx, Collector<Frame> out) throws Exception {
+    PersonProgress p = progress.value();
+    if (p == null || IdleTimers.expired(p.lastSeen, timestamp, stateTtl)) {
+      progress.clear();
+    }
+  }
+}

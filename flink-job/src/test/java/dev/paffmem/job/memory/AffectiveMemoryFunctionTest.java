@@ -1,0 +1,396 @@
+package dev.paffmem.job.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.paffmem.job.PAffMemJob;
+import dev.paffmem.job.config.JobConfig;
+import dev.paffmem.job.inference.GenerationTargets;
+import dev.paffmem.job.inference.ModelIdentity;
+import dev.paffmem.job.records.EncodedFrame;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.state.JobState;
+import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.AffectiveMemoryState;
+import dev.paffmem.schema.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The keyed affective memory: training from generated and real faces, state, TTL, snapshot and restore. */
+class AffectiveMemoryFunctionTest {
+
+  static final int Z = 50;
+  static final JobConfig CONFIG = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
+      "--state-ttl", "10min", "--memory-epochs", "3");
+
+  static final JobConfig WAIT = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8",
+      "--state-ttl", "10min", "--memory-epochs", "3", "--predictions-while-seeding", "WAIT");
+  static final ModelIdentity MODEL = new ModelIdentity("tiny", "1", "aa01");
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness() throws Exception {
+    return harness(CONFIG, MODEL);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config)
+      throws Exception {
+    return harness(config, MODEL);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(ModelIdentity model)
+      throws Exception {
+    return harness(CONFIG, model);
+  }
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config,
+      ModelIdentity model) throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new KeyedProcessOperator<>(new AffectiveMemoryFunction(config, Z, model)),
+        new PAffMemJob.EncodedPersonKey(), Types.STRING);
+  }
+
+  static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person) throws Exception {
+    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+    operator.setCurrentKey(person);
+    return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+        VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
+  }
+
+  /** A frame whose z is near its person's centre (no edits: those come in their own record, {@link #edits}). */
+  static EncodedFrame encoded(String person, long index) {
+    EncodedFrame e = withEdits(person, index);
+    e.generatedZ = new float[0];
+    e.generatedTargets = new float[0];
+    e.generationNanos = 0;
+    return e;
+  }
+
+  /** The edits of a generation frame, as the inference operator emits them after the frame: 8 labelled encodings. */
+  static EncodedFrame edits(String person, long index) {
+    EncodedFrame e = withEdits(person, index);
+    e.edits = true;
+    e.z = new float[0];
+    return e;
+  }
+
+  /** The frame, then (generation frames) its edits: the order the inference operator emits them in. */
+  static void frameAndEdits(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person, long index) throws Exception {
+    h.processElement(encoded(person, index), index);
+    if (index < CONFIG.generationFrames()) {
+      h.processElement(edits(person, index), index);
+    }
+  }
+
+  static EncodedFrame withEdits(String person, long index) {
+    Random r = new Random(person.hashCode() * 1000L + index);
+    Random centre = new Random(person.hashCode());
+    EncodedFrame e = new EncodedFrame();
+    Frame f = new Frame();
+    f.personId = person;
+    f.sourceId = "cam";
+    f.frameIndex = index;
+    f.ordinal = index;
+    f.eventTime = index;
+    f.phase = index < CONFIG.generationFrames() ? Phase.GENERATING : Phase.ONLINE;
+    e.frame = f;
+    e.z = new float[Z];
+    float[] c = new float[Z];
+    for (int i = 0; i < Z; i++) {
+      c[i] = centre.nextFloat() * 2 - 1;
+      e.z[i] = c[i] + (float) r.nextGaussian() * 0.05f;
+    }
+    e.pkArousal = 0.1f;
+    e.pkValence = -0.1f;
+    if (f.phase == Phase.GENERATING) {
+      e.generatedTargets = GenerationTargets.halton(CONFIG.generationTargets());
+      e.generatedZ = new float[CONFIG.generationTargets() * Z];
+      for (int t = 0; t < CONFIG.generationTargets(); t++) {
+        for (int i = 0; i < Z; i++) {
+          e.generatedZ[t * Z + i] = c[i] + e.generatedTargets[2 * t] * 0.5f * (i % 2) + e.generatedTargets[2 * t + 1] * 0.5f * ((i + 1) % 2);
+        }
+      }
+      e.generationNanos = 1_000_000;
+    }
+    return e;
+  }
+
+  @Test
+  void onePredictionPerFrameThePkWhileSeedingThenTheMemory() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      h.processElement(encoded("bob", 0), 0);
+      List<AffectPrediction> out = h.extractOutputValues();
+      assertEquals(7, out.size(), "one prediction per frame, none for an edits record");
+      for (int i = 0; i < 3; i++) { // a generation frame is predicted before its edits exist: the PK's prediction
+        AffectPrediction p = out.get(i);
+        assertEquals(Phase.GENERATING, p.getPhase());
+        assertEquals(0.1f, p.getArousal());
+        assertEquals(-0.1f, p.getValence());
+        assertEquals(0f, p.getBmuActivation());
+      }
+      assertEquals("tiny", out.get(0).getModelId());
+      for (int i = 3; i < 6; i++) { // seeded by the 3 x 8 generated faces: the memory predicts
+        AffectPrediction p = out.get(i);
+        assertEquals(Phase.ONLINE, p.getPhase());
+        assertTrue(p.getMemorySize() >= 2, "memory seeded by the generated faces: " + p.getMemorySize());
+        assertTrue(p.getArousal() >= -1 && p.getArousal() <= 1 && p.getBmuActivation() > 0, p.toString());
+      }
+      assertEquals(Phase.GENERATING, out.get(6).getPhase());
+      // alice: memory, last-seen, next ordinal (nothing pending; the generation time sum is cleared after
+      // generation); bob: last-seen, next ordinal, his frame 0 waiting for its edits
+      assertEquals(3 + 3, h.numKeyedStateEntries());
+    }
+  }
+
+  @Test
+  void framesAheadOfTheirEditsGetThePkAndTheMemoryEndsTheSameWhateverTheTiming() throws Exception {
+    AffectiveMemoryState inStep;
+    AffectPrediction inStepLast;
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      inStepLast = h.extractOutputValues().get(5);
+      inStep = memoryOf(h, "alice");
+    }
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) { // generation lags: frames 0-4 arrive before any edits
+        h.processElement(encoded("alice", i), i);
+      }
+      List<AffectPrediction> early = h.extractOutputValues();
+      for (AffectPrediction p : early) {
+        assertEquals(Phase.GENERATING, p.getPhase(), "memory not seeded yet: phase GENERATING, the PK's prediction");
+        assertEquals(0.1f, p.getArousal());
+      }
+      assertNull(memoryOf(h, "alice"), "nothing trained before frame 0's edits");
+      h.processElement(edits("alice", 0), 0);
+      h.processElement(edits("alice", 1), 1);
+      h.processElement(edits("alice", 2), 2); // now frames 0-4 train, in order
+      assertEquals(5, h.extractOutputValues().size(), "edits produce no prediction");
+      h.processElement(encoded("alice", 5), 5);
+      AffectPrediction last = h.extractOutputValues().get(5);
+      assertEquals(Phase.ONLINE, last.getPhase());
+      assertEquals(inStepLast.getArousal(), last.getArousal());
+      assertEquals(inStepLast.getValence(), last.getValence());
+      assertEquals(inStepLast.getBmuActivation(), last.getBmuActivation());
+      assertEquals(inStep.toByteBuffer(), memoryOf(h, "alice").toByteBuffer(), "the same memory, bit for bit");
+    }
+  }
+
+  @Test
+  void waitingForTheMemoryGivesThePapersPredictionsWhateverTheTiming() throws Exception {
+    List<AffectPrediction> inStep;
+    try (var h = harness(WAIT)) {
+      h.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      inStep = h.extractOutputValues();
+    }
+    try (var h = harness(WAIT)) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        h.processElement(encoded("alice", i), i);
+      }
+      assertEquals(0, h.extractOutputValues().size(), "every frame waits for frame 0's edits");
+      h.processElement(edits("alice", 0), 0);
+      assertEquals(1, h.extractOutputValues().size(), "frame 0 trained on its edits and predicted");
+      h.processElement(edits("alice", 1), 1);
+      h.processElement(edits("alice", 2), 2);
+      h.processElement(encoded("alice", 5), 5);
+      List<AffectPrediction> lagged = h.extractOutputValues();
+      assertEquals(6, lagged.size());
+      for (int i = 0; i < 6; i++) {
+        AffectPrediction a = inStep.get(i);
+        AffectPrediction b = lagged.get(i);
+        assertEquals(i, b.getFrameIndex());
+        assertEquals(i < 3 ? Phase.GENERATING : Phase.ONLINE, b.getPhase());
+        assertTrue(b.getBmuActivation() > 0, "the memory's prediction: " + b);
+        assertEquals(a.getArousal(), b.getArousal());
+        assertEquals(a.getValence(), b.getValence());
+        assertEquals(a.getMemorySize(), b.getMemorySize());
+      }
+    }
+  }
+
+  @Test
+  void aPersonStartedOverByTheSequencerStartsOverInTheMemory() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      assertEquals(Phase.ONLINE, h.extractOutputValues().get(4).getPhase());
+      // the sequencer's state expired a moment before the memory's: alice comes back as ordinal 0
+      EncodedFrame again = encoded("alice", 0);
+      again.frame.frameIndex = 100;
+      h.processElement(again, 100);
+      AffectPrediction p = h.extractOutputValues().get(5);
+      assertEquals(Phase.GENERATING, p.getPhase());
+      assertEquals(0, p.getMemorySize(), "a new memory, seeded again by the new generation phase");
+      assertNull(memoryOf(h, "alice"));
+    }
+  }
+
+  @Test
+  void theStateHoldsThePersonsMemoryAsItsAvroRecord() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 4; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      AffectPrediction last = h.extractOutputValues().get(3);
+      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      operator.setCurrentKey("alice");
+      AffectiveMemoryState state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
+          VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
+      assertEquals(Z, state.getDimension());
+      assertEquals(last.getMemorySize(), state.getNeuronCount());
+      assertEquals(4L * Z * state.getNeuronCount(), state.getWeights().remaining());
+      // 3 generation frames of (8 generated + 1 real) samples and 1 online frame, 3 epochs each
+      assertEquals(3L * (3 * 9 + 1), state.getTrainingSteps());
+      assertEquals("tiny", state.getModelId(), "the state records the model that built it");
+      assertEquals("1", state.getModelVersion());
+      assertEquals("aa01", state.getEncoderSha256());
+      operator.setCurrentKey("bob");
+      assertNull(operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          JobState.memory(CONFIG.stateTtl())).value());
+    }
+  }
+
+  @Test
+  void idleMemoriesExpireAfterTheTtl() throws Exception {
+    try (var h = harness()) {
+      h.open();
+      h.setProcessingTime(0);
+      h.processElement(encoded("alice", 0), 0);
+      h.processElement(encoded("bob", 0), 0);
+      assertTrue(h.numKeyedStateEntries() > 0);
+      assertTrue(h.numProcessingTimeTimers() > 0, "each person has an idle timer pending");
+      h.setProcessingTime(Duration.ofMinutes(25).toMillis());
+      assertEquals(0, h.numKeyedStateEntries());
+      assertEquals(0, h.numProcessingTimeTimers(), "no timer outlives the state it guards");
+    }
+  }
+
+  @Test
+  void aRestoredMemoryPredictsExactlyLikeTheOriginal() throws Exception {
+    OperatorSubtaskState snapshot;
+    AffectPrediction continued;
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      snapshot = h.snapshot(1L, 5L);
+      h.processElement(encoded("alice", 5), 5);
+      continued = h.extractOutputValues().get(5);
+    }
+    try (var restored = harness()) {
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(encoded("alice", 5), 5);
+      AffectPrediction p = restored.extractOutputValues().get(0);
+      assertEquals(continued.getArousal(), p.getArousal());
+      assertEquals(continued.getValence(), p.getValence());
+      assertEquals(continued.getMemorySize(), p.getMemorySize());
+      assertEquals(continued.getBmuActivation(), p.getBmuActivation());
+    }
+  }
+
+  /** A frame as the sequencer passes it on after a model change: the person's first frame again (GENERATING). */
+  static EncodedFrame reonboarding(String person, long index) {
+    EncodedFrame e = encoded(person, 0);
+    e.frame.frameIndex = index;
+    return e;
+  }
+
+  /** That frame, then its edits (ordinal 0 again). */
+  static void reonboard(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
+      String person, long index) throws Exception {
+    h.processElement(reonboarding(person, index), index);
+    EncodedFrame edits = edits(person, 0);
+    edits.frame.frameIndex = index;
+    h.processElement(edits, index);
+  }
+
+  @Test
+  void aMemoryBuiltWithAnotherModelIsNeverUsedAndTheNewOneRecordsTheNewModel() throws Exception {
+    OperatorSubtaskState snapshot;
+    int grown;
+    try (var h = harness(WAIT, new ModelIdentity("model-a", "1", "aa01"))) {
+      h.open();
+      for (long i = 0; i < 8; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      grown = memoryOf(h, "alice").getNeuronCount();
+      snapshot = h.snapshot(1L, 8L);
+    }
+    int fresh;
+    try (var h = harness(WAIT, new ModelIdentity("model-b", "1", "bb02"))) {
+      h.open();
+      reonboard(h, "alice", 8);
+      fresh = memoryOf(h, "alice").getNeuronCount();
+    }
+    assertTrue(grown > fresh, "a first frame alone builds a smaller memory (" + fresh + ") than 8 frames (" + grown + ")");
+    for (ModelIdentity other : List.of(new ModelIdentity("model-b", "1", "aa01"), new ModelIdentity("model-a", "2", "aa01"),
+        new ModelIdentity("model-a", "1", "cc03"))) {
+      try (var h = harness(WAIT, other)) {
+        h.initializeState(snapshot);
+        h.open();
+        reonboard(h, "alice", 8);
+        AffectPrediction p = h.extractOutputValues().get(0);
+        AffectiveMemoryState state = memoryOf(h, "alice");
+        assertEquals(fresh, p.getMemorySize(), other + ": the old model's memory was dropped, not trained further");
+        assertEquals(3L * 9, state.getTrainingSteps(), other + ": only this frame's samples trained the memory");
+        assertEquals(other.modelId(), state.getModelId());
+        assertEquals(other.modelVersion(), state.getModelVersion());
+        assertEquals(other.encoderSha256(), state.getEncoderSha256());
+        assertEquals(other.modelId(), p.getModelId());
+      }
+    }
+    try (var same = harness(WAIT, new ModelIdentity("model-a", "1", "aa01"))) {
+      same.initializeState(snapshot);
+      same.open();
+      same.processElement(encoded("alice", 8), 8);
+      assertTrue(memoryOf(same, "alice").getTrainingSteps() > 3L * 9 * 3, "the same model keeps training the memory");
+    }
+  }
+
+  @Test
+  void aMemoryThatRecordsNoModelIsDropped() throws Exception {
+    try (var h = harness(WAIT, MODEL)) {
+      h.open();
+      for (long i = 0; i < 5; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      AffectiveMemoryState unrecorded = memoryOf(h, "alice");
+      unrecorded.setModelId("");
+      unrecorded.setModelVersion("");
+      unrecorded.setEncoderSha256(""); // as a state written before the model was recorded reads
+      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      operator.setCurrentKey("alice");
+      operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+          JobState.memory(CONFIG.stateTtl())).update(unrecorded);
+      reonboard(h, "alice", 5);
+      AffectiveMemoryState now = memoryOf(h, "alice");
+      assertEquals(3L * 9, now.getTrainingSteps(), "a fresh memory, trained on this frame only");
+      assertEquals("tiny", now.getModelId());
+    }
+  }
+}
