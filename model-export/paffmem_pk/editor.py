@@ -1,5 +1,8 @@
 """An image-conditioned generator ("frame editor"): G(x, y') edits the person's frame x to show emotion y'.
 
+(Over 400 lines: the editor, its critic, its losses and its CLI are one experiment, kept together with the options
+that were measured; translator.py and latent.py reuse its pieces.)
+
 The paper's G re-synthesizes a face from the encoder's z and a label. Whatever z does not carry separately from
 expression is lost, and for a person whose anatomy looks like expression (a down-turned mouth, raised inner brows)
 z carries it *as* expression: G's edits then show a generic person at y' and the memory cannot learn how the PK

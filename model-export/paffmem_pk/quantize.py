@@ -1,5 +1,8 @@
 """Static int8 QDQ quantization of the generator and the encoder (ONNX Runtime's CPU int8 kernels).
 
+(Over 400 lines: the graph rewrites, calibration, QDQ insertion and the manifest entry written by hand with the
+`onnx` package, because ONNX Runtime's quantization tool is not available here; they are one procedure.)
+
 Debian has no onnxruntime for Python, so ONNX Runtime's own quantization tool is not available;
 this builds the same kind of graph with the onnx package:
 

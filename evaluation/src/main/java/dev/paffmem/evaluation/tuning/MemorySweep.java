@@ -1,3 +1,5 @@
+// Over 400 lines: one investigation tool whose parts (per-video cache, the settings grammar, the replay, the fidelity
+// report) are only ever used together; split when a second tool needs one of them.
 package dev.paffmem.evaluation.tuning;
 
 import dev.paffmem.evaluation.Ccc;
