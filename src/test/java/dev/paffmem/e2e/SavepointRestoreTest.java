@@ -122,6 +122,21 @@ class SavepointRestoreTest {
   }
 
   /**
+   * A savepoint of the release before the inference operator kept its generation queue in keyed state (no
+   * EncodedFrame / GenerationWork state in it): it restores, its persons continue online with their memories, and a
+   * new person is onboarded. (The "current" fixture has those states, so their class names, which Flink's POJO
+   * serializer writes into every savepoint, are held to from now on.)
+   */
+  @Test
+  void aSavepointFromBeforeTheGenerationQueueWasStateRestoresWithItsMemories() throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-generation-queue", model("demo-pk"));
+    for (String p : SavepointFixture.PERSONS) {
+      assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
+    }
+    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
+  }
+
+  /**
    * The model swapped under the savepoint (models/demo-pk to models/random-w025, another z-space): every person of
    * the savepoint is onboarded again from the next frame, and their predictions are exactly those of persons the new
    * model meets for the first time at that frame, so no old prototype took part.
