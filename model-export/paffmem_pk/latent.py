@@ -156,39 +156,16 @@ class ExportedLatent(nn.Module):
 def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_version=None):
     """A model directory (out_dir may be src_dir) whose generator is `net`: E and D_em copied from src_dir unchanged,
     generator.onnx the latent generator ("edits": "z"); validated; returns the manifest."""
-    import shutil
-    import tempfile
-
-    import onnx
-
-    from .export import _pin_shapes, write_parity_tensors
-    from .manifest import GENERATOR_LATENT, OPSET, TENSORS, build_manifest, validate_model_dir, write_manifest
+    from .export import PARITY_AFFECT, default_parity_images, write_parity_tensors
+    from .export_editor import copy_pk_networks, export_generator_onnx, finish_generator_dir
+    from .manifest import GENERATOR_LATENT
     from .models import count_parameters
-    from .preprocess import KEY as U8_KEY, add_encoder_u8
 
-    with open(os.path.join(src_dir, "manifest.json")) as f:
-        src = json.load(f)
-    with tempfile.TemporaryDirectory() as tmp:  # src_dir may equal out_dir: copy the PK's files first
-        for key in ("encoder", "dem"):
-            shutil.copy(os.path.join(src_dir, TENSORS[key][0]), os.path.join(tmp, TENSORS[key][0]))
-        os.makedirs(out_dir, exist_ok=True)
-        for key in ("encoder", "dem"):
-            shutil.copy(os.path.join(tmp, TENSORS[key][0]), os.path.join(out_dir, TENSORS[key][0]))
+    src = copy_pk_networks(src_dir, out_dir)
     net.eval()
     exported = ExportedLatent(net, pk)
-    fname, ins, outs = GENERATOR_LATENT
-    names_in, names_out = [n for n, _ in ins], [n for n, _ in outs]
-    path = os.path.join(out_dir, fname)
-    with torch.no_grad():
-        torch.onnx.export(exported, (torch.zeros(2, net.config["z_dim"]), torch.zeros(2, 2)), path,
-                          opset_version=OPSET, input_names=names_in, output_names=names_out,
-                          do_constant_folding=True, dynamic_axes={n: {0: "batch"} for n in names_in + names_out})
-    model = onnx.load(path)
-    _pin_shapes(model, ins + outs)
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
-    from .export import PARITY_AFFECT, default_parity_images
-
+    example = (torch.zeros(2, net.config["z_dim"]), torch.zeros(2, 2))
+    export_generator_onnx(exported, example, GENERATOR_LATENT, os.path.join(out_dir, GENERATOR_LATENT[0]))
     images = default_parity_images()
     affect = torch.tensor(PARITY_AFFECT, dtype=torch.float32)
     with torch.no_grad():
@@ -198,18 +175,9 @@ def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_vers
             "generator": ({"z": z, "affect": affect}, {"z_edit": exported(z, affect)}),
             "dem": ({"z": z}, {"affect": pk.dem(z)}),
         })
-    arch = dict(src.get("architecture") or {})
-    arch["generator"] = {"kind": "latent generator (residual MLP in z; paffmem_pk.latent)", "config": net.config,
-                         "parameters": count_parameters(net)}
-    training = dict(src.get("training") or {})
-    training["generator"] = training_info
-    manifest = build_manifest(out_dir, model_id=src["model_id"], model_version=model_version or src["model_version"],
-                              width=src["width"], losses=src.get("losses"), training=training,
-                              validation=src.get("validation"), architecture=arch, edits="z")
-    write_manifest(out_dir, manifest)
-    manifest["models"][U8_KEY] = add_encoder_u8(out_dir)
-    validate_model_dir(out_dir)
-    return manifest
+    return finish_generator_dir(out_dir, src, {"kind": "latent generator (residual MLP in z; paffmem_pk.latent)",
+                                               "config": net.config, "parameters": count_parameters(net)},
+                                training_info, model_version, edits="z")
 
 
 @torch.no_grad()

@@ -10,25 +10,16 @@ import tempfile
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from paffmem_pk.editor import FrameEditor, load_frozen_pk  # noqa: E402
-from paffmem_pk.export import export_model_dir  # noqa: E402
 from paffmem_pk.export_editor import export_editor_dir  # noqa: E402
-from paffmem_pk.losses import LossConfig, manifest_losses  # noqa: E402
-from paffmem_pk.models import PK, PKConfig  # noqa: E402
+from tiny_pk import export_tiny_pk  # noqa: E402
 
 
 def main(out):
-    torch.manual_seed(7)
-    pk = PK(PKConfig(width=0.03125, dem_hidden=16, prior_hidden=(8, 4, 2)))
-    for mod in pk.modules():
-        if isinstance(mod, (torch.nn.Conv2d, torch.nn.ConvTranspose2d, torch.nn.Linear)):
-            mod.reset_parameters()
     with tempfile.TemporaryDirectory() as tmp:
-        lc = LossConfig(use_iden=False, iden_off_reason="test fixture")
-        export_model_dir(pk, tmp, model_id="tiny-editor-test", model_version="0", losses=manifest_losses(lc, "all"),
-                         training={"kind": "random test fixture", "steps": 0},
-                         validation={"ccc_arousal": 0.0, "ccc_valence": 0.0, "samples": 0, "persons": None})
+        export_tiny_pk(tmp, "tiny-editor-test", seed=7)
         frozen = load_frozen_pk(tmp)
         editor = FrameEditor(base=2)
         with torch.no_grad():  # random heads: a new editor is the identity edit, which would test nothing
