@@ -325,27 +325,36 @@ def build_parser():
     ap.add_argument("--eot", action="store_true",
                     help="the PK reads edits under random mild changes of view (shift, blur, gains, noise) in the "
                          "rel loss, so patterns that fool the frozen encoder only as drawn do not pay")
+    add_run_options(ap, run="runs/editor", batch=32)
+    return ap
+
+
+def add_run_options(ap, run: str, batch: int) -> None:
+    """The options every generator-training CLI here shares: the run folder, its length and checkpoints, the export."""
     ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--batch", type=int, default=batch)
     ap.add_argument("--lr", type=float, default=2e-4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run", default="runs/editor")
+    ap.add_argument("--run", default=run)
     ap.add_argument("--ckpt-every", type=int, default=100)
     ap.add_argument("--max-minutes", type=float, default=None)
     ap.add_argument("--export", default=None, help="write the model directory here: --model-dir's E and D_em, "
-                                                   "this editor as generator.onnx")
+                                                   "this generator as generator.onnx")
     ap.add_argument("--model-version", default=None)
-    return ap
+
+
+def start_run(args):
+    """Threads, seeds and the run folder as `add_run_options` asked; returns (numpy RNG, the frozen PK)."""
+    configure_threads(args.threads)
+    torch.manual_seed(args.seed)
+    os.makedirs(args.run, exist_ok=True)
+    return np.random.RandomState(args.seed), load_frozen_pk(args.model_dir)
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    configure_threads(args.threads)
-    torch.manual_seed(args.seed)
-    rng = np.random.RandomState(args.seed)
-    os.makedirs(args.run, exist_ok=True)
-    pk = load_frozen_pk(args.model_dir)
+    rng, pk = start_run(args)
     idnet = None
     if args.idnet and args.w_iden > 0:
         from .idnet import load_identity_features

@@ -32,10 +32,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
 
-from . import configure_threads
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, load_frozen_pk, record_step
+from .editor import _Block, add_run_options, record_step, start_run
 
 
 class FrameTranslator(nn.Module):
@@ -141,16 +140,7 @@ def build_parser():
     ap.add_argument("--base", type=int, default=12)
     for k, v in (("pair", 10.0), ("rec", 5.0), ("z", 1.0), ("read", 1.0)):
         ap.add_argument(f"--w-{k}", type=float, default=v, help=f"weight of the {k} loss")
-    ap.add_argument("--steps", type=int, default=3000)
-    ap.add_argument("--batch", type=int, default=24)
-    ap.add_argument("--lr", type=float, default=2e-4)
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--run", default="runs/translator")
-    ap.add_argument("--ckpt-every", type=int, default=100)
-    ap.add_argument("--max-minutes", type=float, default=None)
-    ap.add_argument("--export", default=None, help="write the model directory here")
-    ap.add_argument("--model-version", default=None)
+    add_run_options(ap, run="runs/translator", batch=24)
     return ap
 
 
@@ -164,11 +154,7 @@ def load_translator(path):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
-    configure_threads(args.threads)
-    torch.manual_seed(args.seed)
-    rng = np.random.RandomState(args.seed)
-    os.makedirs(args.run, exist_ok=True)
-    pk = load_frozen_pk(args.model_dir)
+    rng, pk = start_run(args)
     t0 = time.time()
     data = VideoFrames(args.videos, args.stride)
     print(f"{len(data.images)} frames of {len(data.by_video)} videos in {time.time() - t0:.0f} s", file=sys.stderr)
