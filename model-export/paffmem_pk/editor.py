@@ -55,7 +55,36 @@ class _Block(nn.Module):
         return F.leaky_relu(self.norm(self.conv(x)), 0.2)
 
 
-class FrameEditor(nn.Module):
+class _ConditionedUNet(nn.Module):
+    """The trunk the frame editor and the frame translator share: 96 -> 48 -> 24 -> 12 with c, 2c, 4c, 8c channels,
+    a residual block at 12, one upsampling back to 24 with a skip; the target and the PK's reading of the frame tiled
+    as four constant maps at the input and at the bottleneck. (The attribute names are the checkpoints' keys.)"""
+
+    def _build_trunk(self, c: int) -> None:
+        self.inp = _Block(3 + 4, c)
+        self.d1 = _Block(c, 2 * c, 4, 2)
+        self.d2 = _Block(2 * c, 4 * c, 4, 2)
+        self.d3 = _Block(4 * c, 8 * c, 4, 2)
+        self.r1 = _Block(8 * c + 4, 8 * c)
+        self.r2 = nn.Sequential(nn.Conv2d(8 * c, 8 * c, 3, padding=1, bias=False), nn.InstanceNorm2d(8 * c, affine=True))
+        self.u3 = _Block(8 * c + 4 * c, 4 * c)
+
+    @staticmethod
+    def _tile(cond, h):
+        return cond[:, :, None, None].expand(-1, -1, h.shape[2], h.shape[3])
+
+    def _trunk(self, image, target, reading):
+        """-> (h0 at 96, h1 at 48, the 24 x 24 features after the first upsampling)."""
+        cond = torch.cat([target, reading], dim=1)
+        h0 = self.inp(torch.cat([image, self._tile(cond, image)], dim=1))
+        h1 = self.d1(h0)
+        h2 = self.d2(h1)
+        h3 = self.d3(h2)
+        h3 = F.leaky_relu(h3 + self.r2(self.r1(torch.cat([h3, self._tile(cond, h3)], dim=1))), 0.2)
+        return h0, h1, self.u3(torch.cat([F.interpolate(h3, scale_factor=2.0, mode="nearest"), h2], dim=1))
+
+
+class FrameEditor(_ConditionedUNet):
     """Moves the frame's pixels: a small U-Net (96 -> 48 -> 24 -> 12 with c, 2c, 4c, 8c channels, a residual block
     at 12, one upsampling back to 24 with a skip) predicts at 24 x 24 a displacement field (at most `max_flow` of
     the half-width, about 8 pixels) and a small colour change (at most `max_delta`, for what moving pixels cannot
@@ -80,13 +109,7 @@ class FrameEditor(nn.Module):
         self.config = {"base": base, "max_flow": max_flow, "max_delta": max_delta, "paint": paint}
         self.max_flow, self.max_delta, self.paint = max_flow, max_delta, paint
         self.painter = None  # paint == "g": (image, target) -> the frozen PK's G(E(image), target), see attach_painter
-        self.inp = _Block(3 + 4, c)
-        self.d1 = _Block(c, 2 * c, 4, 2)
-        self.d2 = _Block(2 * c, 4 * c, 4, 2)
-        self.d3 = _Block(4 * c, 8 * c, 4, 2)
-        self.r1 = _Block(8 * c + 4, 8 * c)
-        self.r2 = nn.Sequential(nn.Conv2d(8 * c, 8 * c, 3, padding=1, bias=False), nn.InstanceNorm2d(8 * c, affine=True))
-        self.u3 = _Block(8 * c + 4 * c, 4 * c)
+        self._build_trunk(c)
         self.flow = nn.Conv2d(4 * c, 2, 3, padding=1)
         self.delta = nn.Conv2d(4 * c, 3, 3, padding=1)
         self.mask = nn.Conv2d(4 * c, 1, 3, padding=1)  # paint == "g": where G's face replaces the moved frame
@@ -98,10 +121,6 @@ class FrameEditor(nn.Module):
                                 indexing="ij")
         self.register_buffer("grid", torch.stack([xs, ys], dim=-1)[None], persistent=False)
 
-    @staticmethod
-    def _tile(cond, h):
-        return cond[:, :, None, None].expand(-1, -1, h.shape[2], h.shape[3])
-
     def attach_painter(self, pk):
         """paint == "g": what the editor may paint where moving pixels cannot show the target is the frozen PK's own
         G(E(frame), target), a face the PK's adversarial training made realistic, not free colour."""
@@ -111,13 +130,7 @@ class FrameEditor(nn.Module):
     def forward_parts(self, image, target, reading):
         """-> (edited image, displacement field N x 2 x 24 x 24, colour change N x 3 x 24 x 24, or with paint == "g"
         the mask N x 1 x 24 x 24 of G's face)."""
-        cond = torch.cat([target, reading], dim=1)
-        h0 = self.inp(torch.cat([image, self._tile(cond, image)], dim=1))
-        h1 = self.d1(h0)
-        h2 = self.d2(h1)
-        h3 = self.d3(h2)
-        h3 = F.leaky_relu(h3 + self.r2(self.r1(torch.cat([h3, self._tile(cond, h3)], dim=1))), 0.2)
-        u = self.u3(torch.cat([F.interpolate(h3, scale_factor=2.0, mode="nearest"), h2], dim=1))
+        _, _, u = self._trunk(image, target, reading)
         flow = torch.tanh(self.flow(u)) * self.max_flow
         delta = torch.tanh(self.delta(u)) * self.max_delta
         size = image.shape[-2:]

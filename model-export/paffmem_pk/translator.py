@@ -34,39 +34,23 @@ from PIL import Image
 
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, add_run_options, record_step, start_run
+from .editor import _Block, _ConditionedUNet, add_run_options, record_step, start_run
 
 
-class FrameTranslator(nn.Module):
+class FrameTranslator(_ConditionedUNet):
     def __init__(self, base: int = 12):
         super().__init__()
         c = base
         self.config = {"base": base}
-        self.inp = _Block(3 + 4, c)
-        self.d1 = _Block(c, 2 * c, 4, 2)
-        self.d2 = _Block(2 * c, 4 * c, 4, 2)
-        self.d3 = _Block(4 * c, 8 * c, 4, 2)
-        self.r1 = _Block(8 * c + 4, 8 * c)
-        self.r2 = nn.Sequential(nn.Conv2d(8 * c, 8 * c, 3, padding=1, bias=False), nn.InstanceNorm2d(8 * c, affine=True))
-        self.u3 = _Block(8 * c + 4 * c, 4 * c)
+        self._build_trunk(c)
         self.u2 = _Block(4 * c + 2 * c, 2 * c)
         self.u1 = _Block(2 * c + c, c)
         self.head = nn.Conv2d(c, 3, 3, padding=1)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
 
-    @staticmethod
-    def _tile(cond, h):
-        return cond[:, :, None, None].expand(-1, -1, h.shape[2], h.shape[3])
-
     def forward(self, image, target, reading):
-        cond = torch.cat([target, reading], dim=1)
-        h0 = self.inp(torch.cat([image, self._tile(cond, image)], dim=1))
-        h1 = self.d1(h0)
-        h2 = self.d2(h1)
-        h3 = self.d3(h2)
-        h3 = F.leaky_relu(h3 + self.r2(self.r1(torch.cat([h3, self._tile(cond, h3)], dim=1))), 0.2)
-        u = self.u3(torch.cat([F.interpolate(h3, scale_factor=2.0, mode="nearest"), h2], dim=1))
+        h0, h1, u = self._trunk(image, target, reading)
         u = self.u2(torch.cat([F.interpolate(u, scale_factor=2.0, mode="nearest"), h1], dim=1))
         u = self.u1(torch.cat([F.interpolate(u, scale_factor=2.0, mode="nearest"), h0], dim=1))
         return torch.clamp(image + 2.0 * torch.tanh(self.head(u)), -1.0, 1.0)
