@@ -117,13 +117,24 @@ def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_f
                 "edits": pred + residual(z, torch.cat(ze), torch.cat(re_))}
         for lam in shrink:
             outs[f"edits x{lam:g}"] = pred + lam * (outs["edits"] - pred)
-        truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
-        utt = np.array([r["utterance"] for r in sub])
-        for u in np.unique(utt):
-            m = utt == u
-            for g in (_group(rows[0]["person_type"]), "all"):
-                for kind, out in outs.items():
-                    per_utt[g][kind].append((out.numpy()[m].mean(0), truth[m].mean(0)))
+        add_utterances(per_utt, rows[0]["person_type"], sub, {k: o.numpy() for k, o in outs.items()})
+    return official_ccc(per_utt)
+
+
+def add_utterances(per_utt, person_type, rows, outs):
+    """Adds one video's utterances to per_utt (group -> kind -> [(prediction mean, truth mean)]), for the person's
+    group and "all": `rows` are the video's frames.csv rows scored, `outs` kind -> their (arousal, valence)."""
+    truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in rows])
+    utt = np.array([r["utterance"] for r in rows])
+    for u in np.unique(utt):
+        m = utt == u
+        for g in (_group(person_type), "all"):
+            for kind, out in outs.items():
+                per_utt[g][kind].append((out[m].mean(0), truth[m].mean(0)))
+
+
+def official_ccc(per_utt):
+    """OMG-Emotion's official CCC (over utterance means) per group and kind: group -> kind -> [arousal, valence]."""
     result = {}
     for g, kinds in per_utt.items():
         result[g] = {}

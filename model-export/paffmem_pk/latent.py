@@ -181,33 +181,21 @@ def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_vers
 
 
 @torch.no_grad()
-def _official_ccc(dataset, pk, readers, stride=3):
-    """Official CCC (frame predictions averaged per utterance) per person group and "all", for each reader
-    (name -> function z -> (arousal, valence))."""
-    from .ccc import ccc
-    from .data import to_tensor
-    from .fidelity import _by_video, _group, _load
+def _official_ccc(dataset, encode, readers, stride=3):
+    """Official CCC per person group and "all" on an OMG-layout set, for each reader (name -> function of the
+    `encode`d frames -> (arousal, valence)); every `stride`-th frame."""
+    from collections import defaultdict
 
-    per = {}
+    from .data import to_tensor
+    from .fidelity import _by_video, _load, add_utterances, official_ccc
+
+    per_utt = defaultdict(lambda: defaultdict(list))
     for video, rows in sorted(_by_video(dataset, "frames.csv").items()):
         sub = rows[::stride]
         x = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in sub]))
-        z = torch.cat([pk.encoder(x[i:i + 128]) for i in range(0, len(x), 128)])
-        truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
-        utt = np.array([r["utterance"] for r in sub])
-        outs = {name: fn(z).numpy() for name, fn in readers.items()}
-        for u in np.unique(utt):
-            m = utt == u
-            for g in (_group(rows[0]["person_type"]), "all"):
-                for name, o in outs.items():
-                    per.setdefault(g, {}).setdefault(name, []).append((o[m].mean(0), truth[m].mean(0)))
-    res = {}
-    for g, kinds in per.items():
-        for name, pairs in kinds.items():
-            p = np.array([a for a, _ in pairs])
-            t = np.array([b for _, b in pairs])
-            res.setdefault(g, {})[name] = (ccc(p[:, 0], t[:, 0]), ccc(p[:, 1], t[:, 1]))
-    return res
+        z = torch.cat([encode(x[i:i + 128]) for i in range(0, len(x), 128)])
+        add_utterances(per_utt, rows[0]["person_type"], sub, {name: fn(z).numpy() for name, fn in readers.items()})
+    return official_ccc(per_utt)
 
 
 def reader_baseline(pk, z, labels, dataset, steps=3000, seed=0):
@@ -228,7 +216,7 @@ def reader_baseline(pk, z, labels, dataset, steps=3000, seed=0):
         loss.backward()
         opt.step()
     dem.eval()
-    return _official_ccc(dataset, pk, {"pk": pk.dem, "retrained": dem})
+    return _official_ccc(dataset, pk.encoder, {"pk": pk.dem, "retrained": dem})
 
 
 def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, seed=0, log=print):
@@ -261,14 +249,9 @@ def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, s
     enc.eval()
     dem.eval()
 
-    class Both(nn.Module):  # the PK's z beside the retrained encoder's, so one pass scores both readers
-        def __init__(self):
-            super().__init__()
-            self.encoder = lambda x: torch.cat([pk.encoder(x), enc(x)], 1)
-
-    zd = pk.cfg.z_dim
-    return _official_ccc(dataset, Both(), {"pk": lambda z: pk.dem(z[:, :zd]),
-                                           "retrained": lambda z: dem(z[:, zd:])})
+    zd = pk.cfg.z_dim  # the PK's z beside the retrained encoder's, so one pass over the frames scores both
+    return _official_ccc(dataset, lambda x: torch.cat([pk.encoder(x), enc(x)], 1),
+                         {"pk": lambda z: pk.dem(z[:, :zd]), "retrained": lambda z: dem(z[:, zd:])})
 
 
 def _print_baseline(res):
@@ -322,10 +305,12 @@ def main(argv=None):
     if args.reader_baseline and args.pixels:
         _print_baseline(pixel_reader_baseline(pk, args.videos, args.reader_baseline, seed=args.seed))
         return
+    with open(os.path.join(args.model_dir, "manifest.json")) as f:  # z's of another encoder are other z's
+        encoder_sha = json.load(f)["models"]["encoder"]["sha256"][:12]
     parts = []
     for videos in args.videos:
         cache = os.path.join(args.cache or os.path.join(os.path.dirname(os.path.abspath(args.run)), "cache"),
-                             f"latent-{os.path.basename(os.path.normpath(videos))}-s{args.stride}.npz")
+                             f"latent-{os.path.basename(os.path.normpath(videos))}-s{args.stride}-{encoder_sha}.npz")
         parts.append(encode_videos(pk, videos, args.stride, cache))
     offsets = np.cumsum([0] + [int(p[2].max()) + 1 for p in parts[:-1]])
     z = np.concatenate([p[0] for p in parts])
