@@ -47,17 +47,18 @@ def _by_video(dataset, name):
 
 @torch.no_grad()
 def measure(dataset, pk, zedit_fn):
-    """zedit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2)) -> the z's of the edits (n x Z)."""
-    first = {v: rows[0]["file"] for v, rows in _by_video(dataset, "frames.csv").items()}
+    """zedit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2), y0 (1x2, the frame's true label: only for analyses that
+    condition on it)) -> the z's of the edits (n x Z)."""
+    first = {v: rows[0] for v, rows in _by_video(dataset, "frames.csv").items()}
     grid = _by_video(dataset, "calibration.csv")
     acc = defaultdict(lambda: np.zeros(14))
     for video, rows in sorted(grid.items()):
-        x0 = to_tensor(_load(os.path.join(dataset, first[video]))[None])
+        x0 = to_tensor(_load(os.path.join(dataset, first[video]["file"]))[None])
         z0 = pk.encoder(x0)
         ys = torch.tensor([[float(r["arousal"]), float(r["valence"])] for r in rows])
         true = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in rows]))
         zt = pk.encoder(true)
-        ze = zedit_fn(x0, z0, ys)
+        ze = zedit_fn(x0, z0, ys, _label(first[video]))
         tb = (pk.dem(zt) - ys).numpy()
         eb = (pk.dem(ze) - ys).numpy()
         a = acc[rows[0]["person_type"]]
@@ -77,16 +78,24 @@ def measure(dataset, pk, zedit_fn):
     return out
 
 
+def _label(row):
+    return torch.tensor([[float(row["arousal"]), float(row["valence"])]])
+
+
 def _group(person_type):
     return person_type if person_type in ("typical", "identity_confound") else "atypical"
 
 
 @torch.no_grad()
-def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_frames=25, shrink=()):
+def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_frames=25, shrink=(), labelled=(),
+                   seed=0):
     """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
     faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
     `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th. Each factor in
-    `shrink` adds "edits xF": the PK's reading plus F times the edits' correction."""
+    `shrink` adds "edits xF": the PK's reading plus F times the edits' correction. Each N in `labelled` adds
+    "N labelled": a memory of only N of the true faces, drawn at random (labelled moments of the person, as an
+    enrolment would give them; k = min(k, N))."""
+    rng = np.random.RandomState(seed)
     frames = _by_video(dataset, "frames.csv")
     grid = _by_video(dataset, "calibration.csv")
     per_utt = defaultdict(lambda: defaultdict(list))  # group -> kind -> [(prediction mean, truth mean)]
@@ -110,11 +119,15 @@ def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_f
         gen = real[:generation_frames]
         for r in gen[::max(1, len(gen) // sources)][:sources]:
             x0 = to_tensor(_load(os.path.join(dataset, r["file"]))[None])
-            zz = zedit_fn(x0, pk.encoder(x0), ys)
+            zz = zedit_fn(x0, pk.encoder(x0), ys, _label(r))
             ze.append(zz)
             re_.append(ys - pk.dem(zz))
         outs = {"pk": pred, "true": pred + residual(z, zt, ys - rt),
                 "edits": pred + residual(z, torch.cat(ze), torch.cat(re_))}
+        for n in labelled:
+            pick = torch.from_numpy(rng.choice(len(rows), min(n, len(rows)), replace=False))
+            idx = torch.topk(torch.cdist(z, zt[pick]), min(k, len(pick)), largest=False).indices
+            outs[f"{n} labelled"] = pred + (ys - rt)[pick][idx].mean(1)
         for lam in shrink:
             outs[f"edits x{lam:g}"] = pred + lam * (outs["edits"] - pred)
         add_utterances(per_utt, rows[0]["person_type"], sub, {k: o.numpy() for k, o in outs.items()})
@@ -148,7 +161,7 @@ def official_ccc(per_utt):
 @torch.no_grad()
 def contact_sheet(dataset, pk, edit_fn, path, per_type=(("identity_confound", 3), ("typical", 1)), picks=(0, 20, 40, 60, 80)):
     """One row per person: the first frame, the true faces at 5 calibration targets, the edits at the same targets."""
-    first = {v: rows[0]["file"] for v, rows in _by_video(dataset, "frames.csv").items()}
+    first = {v: rows[0] for v, rows in _by_video(dataset, "frames.csv").items()}
     grid = _by_video(dataset, "calibration.csv")
     rows = []
     for kind, count in per_type:
@@ -176,12 +189,19 @@ def main(argv=None):
                     help="a frame-translator checkpoint (paffmem_pk.translator) instead of G(z, y)")
     ap.add_argument("--latent", default=None,
                     help="a latent-generator checkpoint (paffmem_pk.latent): edits drawn in z, no image")
+    ap.add_argument("--reading", default=None, metavar="pk|truth|READER.pt",
+                    help="with --latent: how the source frame's emotion enters the generator: the PK's reading "
+                         "(what the job has; the default for generators trained on it), its true label (an "
+                         "analysis: a perfect reader), or a pixel reader saved by latent --reader-baseline --pixels "
+                         "--save-reader")
     ap.add_argument("--memory", action="store_true",
                     help="also the memory's gain over the PK with true faces vs the generator's edits (slower)")
     ap.add_argument("--k", type=int, default=5, help="nearest memory entries in the --memory read-out")
     ap.add_argument("--shrink", type=float, nargs="*", default=[],
                     help="also report the edits' correction scaled by each of these factors (shrinkage to the PK)")
     ap.add_argument("--sources", type=int, default=5, help="generation frames edited per person for --memory")
+    ap.add_argument("--labelled", type=int, nargs="*", default=[],
+                    help="with --memory: also memories of only N of the person's true faces (labelled moments)")
     args = ap.parse_args(argv)
     configure_threads(2)
     from .editor import load_editor, load_frozen_pk
@@ -199,14 +219,22 @@ def main(argv=None):
     elif not args.latent:
         fn = lambda x0, z0, ys: pk.generator(z0.expand(len(ys), -1), ys)
     if args.latent:
-        from .latent import load_latent
+        from .latent import load_latent, load_pixel_reader
 
         lat = load_latent(args.latent)
-        zfn = lambda x0, z0, ys: lat(z0.expand(len(ys), -1), pk.dem(z0).expand(len(ys), -1), ys)
+        reading = args.reading or ("pk" if lat.config.get("condition", "reading") == "reading" else "truth")
+        if reading == "pk":
+            source = lambda x0, z0, y0: pk.dem(z0)
+        elif reading == "truth":
+            source = lambda x0, z0, y0: y0
+        else:
+            read = load_pixel_reader(reading, pk)
+            source = lambda x0, z0, y0: read(x0)
+        zfn = lambda x0, z0, ys, y0: lat(z0.expand(len(ys), -1), source(x0, z0, y0).expand(len(ys), -1), ys)
         if args.sheet:
             ap.error("--sheet draws images; a latent generator has none")
     else:
-        zfn = lambda x0, z0, ys: pk.encoder(fn(x0, z0, ys))
+        zfn = lambda x0, z0, ys, y0: pk.encoder(fn(x0, z0, ys))
     res = measure(args.dataset, pk, zfn)
     if args.sheet:
         contact_sheet(args.dataset, pk, fn, args.sheet)
@@ -217,7 +245,8 @@ def main(argv=None):
               f"{r['edit_bias'][0]:.3f}/{r['edit_bias'][1]:.3f} | {r['share'][0]:.2f}/{r['share'][1]:.2f} | "
               f"{r['gap'][0]:.3f}/{r['gap'][1]:.3f}")
     if args.memory:
-        mem = memory_ceiling(args.dataset, pk, zfn, sources=args.sources, k=args.k, shrink=args.shrink)
+        mem = memory_ceiling(args.dataset, pk, zfn, sources=args.sources, k=args.k, shrink=args.shrink,
+                             labelled=args.labelled)
         print(f"\ngroup | PK alone a/v | memory of true faces a/v (gain) | memory of edits a/v (gain); "
               f"official CCC, residual read-out, k = {args.k}")
         for g in ("all", "typical", "identity_confound", "atypical"):
@@ -226,7 +255,8 @@ def main(argv=None):
                 cell = lambda kind: (f"{m[kind][0]:.3f}/{m[kind][1]:.3f} ({m[kind][0] - m['pk'][0]:+.3f}/"
                                      f"{m[kind][1] - m['pk'][1]:+.3f})")
                 print(f"{g} | {m['pk'][0]:.3f}/{m['pk'][1]:.3f} | {cell('true')} | {cell('edits')}"
-                      + "".join(f" | x{f:g} {cell(f'edits x{f:g}')}" for f in args.shrink))
+                      + "".join(f" | x{f:g} {cell(f'edits x{f:g}')}" for f in args.shrink)
+                      + "".join(f" | {n} labelled {cell(f'{n} labelled')}" for n in args.labelled))
 
 
 if __name__ == "__main__":

@@ -43,9 +43,9 @@ class LatentGenerator(nn.Module):
     pairs of one person, h keeps what stays the same in a video (who, where, how lit) and f draws the target
     expression on it, without reading the frame's own expression."""
 
-    def __init__(self, z_dim: int = 50, hidden: int = 256, layers: int = 3, code: int = 0):
+    def __init__(self, z_dim: int = 50, hidden: int = 256, layers: int = 3, code: int = 0, condition: str = "reading"):
         super().__init__()
-        self.config = {"z_dim": z_dim, "hidden": hidden, "layers": layers, "code": code}
+        self.config = {"z_dim": z_dim, "hidden": hidden, "layers": layers, "code": code, "condition": condition}
         if code:
             self.summary = nn.Sequential(_mlp([z_dim, hidden]), nn.Linear(hidden, code))
             self.body = _mlp([code + 2] + [hidden] * layers)
@@ -93,7 +93,10 @@ def _pairs(by_video, n, rng):
 
 
 def train(pk, z, labels, video, run, steps=4000, batch=512, lr=1e-3, w_read=1.0, hidden=256, layers=3, code=0,
-          holdout=0.1, seed=0, log=print):
+          holdout=0.1, seed=0, condition="reading", condition_noise=0.0, log=print):
+    """condition "reading": the source frame enters as D_em's reading of it (what the job has); "truth": as its true
+    label plus Gaussian noise of sd `condition_noise` (an analysis: what the edits could carry with a perfect reader
+    of the source frame; such a generator cannot be exported, the job has no labels)."""
     rng = np.random.RandomState(seed)
     vids = np.unique(video)
     held = set(rng.choice(vids, max(1, int(len(vids) * holdout)), replace=False).tolist())
@@ -103,20 +106,21 @@ def train(pk, z, labels, video, run, steps=4000, batch=512, lr=1e-3, w_read=1.0,
     with torch.no_grad():
         rt = pk.dem(zt)
     yt = torch.from_numpy(labels)
-    net = LatentGenerator(z.shape[1], hidden, layers, code)
+    net = LatentGenerator(z.shape[1], hidden, layers, code, condition)
     opt = torch.optim.Adam(net.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, steps)
     hrng = np.random.RandomState(seed + 1)
     ha, hb = _pairs(by_held, 4096, hrng)
 
-    def losses(ia, ib):
-        out = net(zt[ia], rt[ia], yt[ib])
+    def losses(ia, ib, noise=0.0):
+        source = rt[ia] if condition == "reading" else yt[ia] + noise * torch.randn(len(ia), 2)
+        out = net(zt[ia], source, yt[ib])
         return (torch.mean((out - zt[ib]) ** 2), torch.mean((pk.dem(out) - rt[ib]) ** 2))
 
     t0 = time.time()
     for step in range(1, steps + 1):
         ia, ib = _pairs(by_train, batch, rng)
-        lz, lr_ = losses(ia, ib)
+        lz, lr_ = losses(ia, ib, condition_noise)
         loss = lz + w_read * lr_
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -161,6 +165,9 @@ def export_latent_dir(pk, net, src_dir, out_dir, training_info: dict, model_vers
     from .manifest import GENERATOR_LATENT
     from .models import count_parameters
 
+    if net.config.get("condition", "reading") != "reading":
+        raise ValueError("this latent generator is conditioned on the source frame's true label: the job has no "
+                         "labels, so it cannot be exported (train with --condition reading)")
     src = copy_pk_networks(src_dir, out_dir)
     net.eval()
     exported = ExportedLatent(net, pk)
@@ -219,9 +226,11 @@ def reader_baseline(pk, z, labels, dataset, steps=3000, seed=0):
     return _official_ccc(dataset, pk.encoder, {"pk": pk.dem, "retrained": dem})
 
 
-def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, seed=0, log=print):
+def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, seed=0, save=None, log=print):
     """The control on pixels: E and D_em fine-tuned together on the videos' frames and labels (every `stride`-th
-    frame), scored against the PK on `dataset`: how much a single frame tells anatomy from expression."""
+    frame, random horizontal flips, one-cycle learning rate up to 3e-4), scored against the PK on `dataset`: how
+    much a single frame tells anatomy from expression. `save` keeps the reader ({"enc", "dem"} state dicts) for
+    `fidelity --reading`."""
     import copy
 
     from .data import to_tensor
@@ -237,21 +246,42 @@ def pixel_reader_baseline(pk, videos, dataset, steps=1500, stride=8, batch=64, s
     enc.train()
     dem.train()
     opt = torch.optim.Adam(params, lr=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=3e-4, total_steps=steps, pct_start=0.1)
     rng = np.random.RandomState(seed)
     for step in range(1, steps + 1):
         i = rng.randint(len(images), size=batch)
-        loss = torch.mean((dem(enc(to_tensor(images[i]))) - torch.from_numpy(labels[i])) ** 2)
+        x = to_tensor(images[i])
+        if rng.rand() < 0.5:
+            x = torch.flip(x, [3])
+        loss = torch.mean((dem(enc(x)) - torch.from_numpy(labels[i])) ** 2)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
+        sched.step()
         if step % 250 == 0:
             log(f"pixel reader step {step} loss {loss.item():.4f}")
     enc.eval()
     dem.eval()
+    if save:
+        os.makedirs(os.path.dirname(os.path.abspath(save)), exist_ok=True)
+        torch.save({"enc": enc.state_dict(), "dem": dem.state_dict(), "steps": steps, "videos": list(videos)}, save)
 
     zd = pk.cfg.z_dim  # the PK's z beside the retrained encoder's, so one pass over the frames scores both
     return _official_ccc(dataset, lambda x: torch.cat([pk.encoder(x), enc(x)], 1),
                          {"pk": lambda z: pk.dem(z[:, :zd]), "retrained": lambda z: dem(z[:, zd:])})
+
+
+def load_pixel_reader(path, pk):
+    """A reader saved by `pixel_reader_baseline(save=...)`: image batch -> (arousal, valence)."""
+    import copy
+
+    ck = torch.load(path, map_location="cpu", weights_only=False)
+    enc, dem = copy.deepcopy(pk.encoder), copy.deepcopy(pk.dem)
+    enc.load_state_dict(ck["enc"])
+    dem.load_state_dict(ck["dem"])
+    enc.eval()
+    dem.eval()
+    return lambda x: dem(enc(x))
 
 
 def _print_baseline(res):
@@ -277,6 +307,12 @@ def main(argv=None):
     ap.add_argument("--layers", type=int, default=3)
     ap.add_argument("--code", type=int, default=0,
                     help="0: relative (the frame moved to the target); N: absolute, from an N-value summary of the frame")
+    ap.add_argument("--condition", choices=("reading", "truth"), default="reading",
+                    help="how the source frame's emotion enters: D_em's reading (exportable) or its true label "
+                         "(analysis only: the edits with a perfect reader of the source frame)")
+    ap.add_argument("--condition-noise", type=float, default=0.0, help="with --condition truth: sd of added noise")
+    ap.add_argument("--video-share", type=float, default=1.0,
+                    help="train on this share of the videos (drawn once by --seed): the corpus-size curve")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cache", default=None, help="folder to cache the encoded frames in (default: RUN/../cache/)")
     ap.add_argument("--export", default=None,
@@ -286,6 +322,9 @@ def main(argv=None):
                     help="instead of training: the control, D_em retrained on the same videos, scored on DATASET")
     ap.add_argument("--pixels", action="store_true",
                     help="with --reader-baseline: retrain E and D_em on the frames' pixels, not D_em on their z's")
+    ap.add_argument("--reader-steps", type=int, default=1500, help="with --pixels: training steps")
+    ap.add_argument("--reader-stride", type=int, default=8, help="with --pixels: every N-th frame of the videos")
+    ap.add_argument("--save-reader", default=None, help="with --pixels: keep the reader here (for fidelity --reading)")
     ap.add_argument("--from-checkpoint", default=None,
                     help="export this checkpoint (RUN/last.pt of an earlier run) instead of training")
     args = ap.parse_args(argv)
@@ -302,8 +341,11 @@ def main(argv=None):
                               args.model_version)
         print(f"exported {args.export} (model_version {m['model_version']})")
         return
+    if args.export and args.condition != "reading":
+        ap.error("--condition truth is an analysis: the job has no labels to condition on, so it cannot be exported")
     if args.reader_baseline and args.pixels:
-        _print_baseline(pixel_reader_baseline(pk, args.videos, args.reader_baseline, seed=args.seed))
+        _print_baseline(pixel_reader_baseline(pk, args.videos, args.reader_baseline, steps=args.reader_steps,
+                                              stride=args.reader_stride, seed=args.seed, save=args.save_reader))
         return
     with open(os.path.join(args.model_dir, "manifest.json")) as f:  # z's of another encoder are other z's
         encoder_sha = json.load(f)["models"]["encoder"]["sha256"][:12]
@@ -316,12 +358,18 @@ def main(argv=None):
     z = np.concatenate([p[0] for p in parts])
     labels = np.concatenate([p[1] for p in parts])
     video = np.concatenate([p[2] + o for p, o in zip(parts, offsets)])
+    if args.video_share < 1.0:  # fewer persons, the same ones every time: how the edits scale with the corpus
+        vids = np.unique(video)
+        keep = np.random.RandomState(args.seed).permutation(vids)[:max(1, int(round(args.video_share * len(vids))))]
+        mask = np.isin(video, keep)
+        z, labels, video = z[mask], labels[mask], video[mask]
     print(f"{len(z)} frames of {len(np.unique(video))} videos")
     if args.reader_baseline:
         _print_baseline(reader_baseline(pk, z, labels, args.reader_baseline, seed=args.seed))
         return
     net = train(pk, z, labels, video, args.run, steps=args.steps, batch=args.batch, lr=args.lr,
-                w_read=args.w_read, hidden=args.hidden, layers=args.layers, code=args.code, seed=args.seed)
+                w_read=args.w_read, hidden=args.hidden, layers=args.layers, code=args.code, seed=args.seed,
+                condition=args.condition, condition_noise=args.condition_noise)
     with open(os.path.join(args.run, "args.json"), "w") as f:
         json.dump(vars(args), f, indent=1)
     if args.export:

@@ -169,7 +169,7 @@ def test_fidelity_is_one_for_the_true_faces_and_lower_for_the_unedited_frame(pk_
         truth.setdefault(r[0], []).append(os.path.join(root, r[1]))
     calls = iter(sorted(truth))
 
-    def oracle(x0, z0, ys):  # the z's of the person's true faces: the edits are perfect
+    def oracle(x0, z0, ys, y0):  # the z's of the person's true faces: the edits are perfect
         return pk.encoder(to_tensor(np.stack([_load(f) for f in truth[next(calls)]])))
 
     res = measure(root, pk, oracle)
@@ -178,7 +178,7 @@ def test_fidelity_is_one_for_the_true_faces_and_lower_for_the_unedited_frame(pk_
         assert r["z_dist"] < 1e-5
         assert r["share"] == pytest.approx([1.0, 1.0], abs=1e-4)
         assert r["gap"] == pytest.approx([0.0, 0.0], abs=1e-5)
-    unedited = measure(root, pk, lambda x0, z0, ys: z0.expand(len(ys), -1))
+    unedited = measure(root, pk, lambda x0, z0, ys, y0: z0.expand(len(ys), -1))
     assert all(r["z_dist"] > 1e-3 and max(r["gap"]) > 1e-4 for r in unedited.values())
 
 
@@ -194,16 +194,18 @@ def test_memory_ceiling_equals_the_true_faces_memory_when_the_edits_are_the_true
         truth.setdefault(r[0], []).append(os.path.join(root, r[1]))
     first = {os.path.join(root, f"frames/{v}/0.png"): v for v in truth}
 
-    def oracle(x0, z0, ys):  # the person's true faces, whichever generation frame is edited
+    def oracle(x0, z0, ys, y0):  # the person's true faces, whichever generation frame is edited
         video = next(v for f, v in first.items() if torch.equal(to_tensor(_load(f)[None]), x0))
         return pk.encoder(to_tensor(np.stack([_load(f) for f in truth[video]])))
 
-    res = memory_ceiling(root, pk, oracle, sources=1, k=2, stride=1)
+    res = memory_ceiling(root, pk, oracle, sources=1, k=2, stride=1, labelled=(25, 1))
     assert set(res) == {"all", "typical", "identity_confound"}
     for g in res.values():
         assert g["edits"] == pytest.approx(g["true"], abs=1e-6)
+        assert g["25 labelled"] == pytest.approx(g["true"], abs=1e-6)  # all 25 grid faces: the true memory
+        assert g["1 labelled"] != pytest.approx(g["true"], abs=1e-4)   # one face: one constant per person
         assert g["true"] != pytest.approx(g["pk"], abs=1e-4)  # the residual moved the predictions
-    unedited = memory_ceiling(root, pk, lambda x0, z0, ys: z0.expand(len(ys), -1), sources=1, k=2, stride=1)
+    unedited = memory_ceiling(root, pk, lambda x0, z0, ys, y0: z0.expand(len(ys), -1), sources=1, k=2, stride=1)
     assert unedited["all"]["edits"] != pytest.approx(res["all"]["edits"], abs=1e-4)
     assert unedited["all"]["pk"] == pytest.approx(res["all"]["pk"], abs=1e-9)
 

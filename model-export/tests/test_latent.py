@@ -14,11 +14,14 @@ from paffmem_pk.manifest import validate_model_dir
 from test_editor import pk_dir  # noqa: F401  (the tiny exported PK fixture)
 
 
-def _videos(persons=80, frames=10, z_dim=50, seed=0):
-    """z = the person's identity (4 factors) + their expression W y: a pair of one video differs only in y."""
+def _videos(persons=80, frames=10, z_dim=50, seed=0, anatomy=0.0):
+    """z = the person's identity (4 factors) + their expression W y: a pair of one video differs only in y.
+    `anatomy` adds an identity part that looks like expression (W times a per-person offset of that sd): then no
+    reader of a single z can tell the person's y from it."""
     rng = np.random.RandomState(seed)
     w = rng.normal(0, 0.3, (2, z_dim))
     ident = rng.normal(0, 0.5, (persons, 4)) @ rng.normal(0, 0.5, (4, z_dim))
+    ident = ident + rng.normal(0, anatomy, (persons, 2)) @ w
     y = rng.uniform(-1, 1, (persons * frames, 2)).astype(np.float32)
     video = np.repeat(np.arange(persons), frames).astype(np.int32)
     z = (ident[video] + y @ w + rng.normal(0, 0.01, (len(y), z_dim))).astype(np.float32)
@@ -68,3 +71,28 @@ def test_it_exports_to_the_latent_contract(pk_dir, tmp_path):  # noqa: F811
     got = run(os.path.join(out, "generator.onnx"), {"z": z.numpy(), "affect": affect.numpy()})["z_edit"]
     assert np.abs(got - want).max() < 1e-4
     assert np.abs(got - z.numpy()).max() > 1e-2  # the edit moved z
+
+
+def _held_out_error(log_line):
+    return float(log_line.split("held-out z ")[1].split()[0])
+
+
+def test_conditioned_on_the_true_label_it_carries_what_no_reading_of_the_frame_can(pk_dir, tmp_path):  # noqa: F811
+    # anatomy that looks like expression: from z alone the source frame's emotion is ambiguous, so a generator fed
+    # the PK's reading predicts the other frame worse than one fed the source frame's true label (the analysis
+    # behind fidelity --reading truth)
+    pk = load_frozen_pk(pk_dir)
+    z, y, video = _videos(anatomy=0.8)
+    errors = {}
+    for condition in ("reading", "truth"):
+        logs = []
+        net = train(pk, z, y, video, str(tmp_path / condition), steps=600, batch=64, hidden=32, layers=2,
+                    holdout=0.25, condition=condition, log=logs.append)
+        errors[condition] = _held_out_error(logs[-1])
+        assert load_latent(str(tmp_path / condition / "last.pt")).config["condition"] == condition
+    assert errors["truth"] < 0.5 * errors["reading"], errors
+    try:  # the job has no labels: such a generator is not a model
+        export_latent_dir(pk, net, pk_dir, str(tmp_path / "model"), {"kind": "test"})
+        raise AssertionError("exported a generator conditioned on labels")
+    except ValueError as e:
+        assert "true label" in str(e)
