@@ -278,12 +278,7 @@ class EditorTrainer:
             losses["pair"] = torch.mean((z_edit - z_b) ** 2) * 10.0
         if self.critic is not None:  # least-squares GAN: edits should look like real frames to the critic
             losses["adv"] = torch.mean((self.critic(edit) - 1.0) ** 2)
-        total = sum(w[k] * v for k, v in losses.items())
-        self.opt.zero_grad(set_to_none=True)
-        total.backward()
-        self.opt.step()
-        out = {k: float(v.detach()) for k, v in losses.items()}
-        out["total"] = float(total.detach())
+        out = weighted_step(self.opt, losses, w)
         if self.critic is not None:
             fake = edit.detach()
             for i in range(self.critic_steps):
@@ -294,6 +289,17 @@ class EditorTrainer:
                 self.opt_critic.step()
             out["critic"] = float(d_loss.detach())
         return out
+
+
+def weighted_step(opt, losses, weights):
+    """One optimizer step on the weighted sum of the named losses; returns each loss and the total as floats."""
+    total = sum(weights[k] * v for k, v in losses.items())
+    opt.zero_grad(set_to_none=True)
+    total.backward()
+    opt.step()
+    out = {k: float(v.detach()) for k, v in losses.items()}
+    out["total"] = float(total.detach())
+    return out
 
 
 def record_step(log, step, seconds, losses):

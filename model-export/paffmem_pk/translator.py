@@ -34,7 +34,7 @@ from PIL import Image
 
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, _ConditionedUNet, add_run_options, record_step, start_run
+from .editor import _Block, _ConditionedUNet, add_run_options, record_step, start_run, weighted_step
 
 
 class FrameTranslator(_ConditionedUNet):
@@ -107,13 +107,7 @@ class TranslatorTrainer:
                   "rec": torch.mean(torch.abs(rec - xa)),
                   "z": torch.mean((z_edit - z_b) ** 2),
                   "read": torch.mean((pk.dem(z_edit) - pk.dem(z_b)) ** 2)}
-        total = sum(w[k] * v for k, v in losses.items())
-        self.opt.zero_grad(set_to_none=True)
-        total.backward()
-        self.opt.step()
-        res = {k: float(v.detach()) for k, v in losses.items()}
-        res["total"] = float(total.detach())
-        return res
+        return weighted_step(self.opt, losses, w)
 
 
 def build_parser():
