@@ -34,7 +34,7 @@ from PIL import Image
 
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, _ConditionedUNet, add_run_options, record_step, start_run, weighted_step
+from .editor import _Block, _ConditionedUNet, add_run_options, run_steps, start_run, weighted_step
 
 
 class FrameTranslator(_ConditionedUNet):
@@ -148,25 +148,17 @@ def main(argv=None):
         rng.set_state(ck["rng"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
 
-    def save():
+    def save(step):
         torch.save({"net": net.state_dict(), "config": net.config, "opt": trainer.opt.state_dict(), "step": step,
                     "rng": rng.get_state(), "args": vars(args)}, ckpt + ".tmp")
         os.replace(ckpt + ".tmp", ckpt)
 
-    t0 = time.time()
-    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
-        while step < args.steps:
-            if args.max_minutes and time.time() - t0 > 60 * args.max_minutes:
-                break
-            ia, ib = data.pairs(args.batch, rng)
-            ts = time.time()
-            losses = trainer.step(to_tensor(data.images[ia]), torch.from_numpy(data.labels[ia]),
-                                  to_tensor(data.images[ib]), torch.from_numpy(data.labels[ib]))
-            step += 1
-            record_step(log, step, time.time() - ts, losses)
-            if step % args.ckpt_every == 0:
-                save()
-    save()
+    def next_batch():
+        ia, ib = data.pairs(args.batch, rng)
+        return (to_tensor(data.images[ia]), torch.from_numpy(data.labels[ia]), to_tensor(data.images[ib]),
+                torch.from_numpy(data.labels[ib]))
+
+    run_steps(args, step, next_batch, trainer.step, save)
     if args.export:
         from .export_editor import export_editor_dir
 
