@@ -278,12 +278,7 @@ class EditorTrainer:
             losses["pair"] = torch.mean((z_edit - z_b) ** 2) * 10.0
         if self.critic is not None:  # least-squares GAN: edits should look like real frames to the critic
             losses["adv"] = torch.mean((self.critic(edit) - 1.0) ** 2)
-        total = sum(w[k] * v for k, v in losses.items())
-        self.opt.zero_grad(set_to_none=True)
-        total.backward()
-        self.opt.step()
-        out = {k: float(v.detach()) for k, v in losses.items()}
-        out["total"] = float(total.detach())
+        out = weighted_step(self.opt, losses, w)
         if self.critic is not None:
             fake = edit.detach()
             for i in range(self.critic_steps):
@@ -294,6 +289,36 @@ class EditorTrainer:
                 self.opt_critic.step()
             out["critic"] = float(d_loss.detach())
         return out
+
+
+def run_steps(args, step, next_batch, train_step, save):
+    """The generator-training CLIs' loop, from `step` to --steps (or until --max-minutes): train_step(*next_batch())
+    once a step, `record_step` into the run's log, save(step) every --ckpt-every steps and at the end."""
+    t0 = time.time()
+    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
+        while step < args.steps:
+            if args.max_minutes and time.time() - t0 > 60 * args.max_minutes:
+                break
+            batch = next_batch()
+            ts = time.time()
+            losses = train_step(*batch)
+            step += 1
+            record_step(log, step, time.time() - ts, losses)
+            if step % args.ckpt_every == 0:
+                save(step)
+    save(step)
+    return step
+
+
+def weighted_step(opt, losses, weights):
+    """One optimizer step on the weighted sum of the named losses; returns each loss and the total as floats."""
+    total = sum(weights[k] * v for k, v in losses.items())
+    opt.zero_grad(set_to_none=True)
+    total.backward()
+    opt.step()
+    out = {k: float(v.detach()) for k, v in losses.items()}
+    out["total"] = float(total.detach())
+    return out
 
 
 def record_step(log, step, seconds, losses):
@@ -403,39 +428,30 @@ def main(argv=None):
         rng.set_state(ck["rng"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
     n = len(train)
-    t0 = time.time()
 
-    def save():
+    def save(step):
         extra = ({"critic": trainer.critic.state_dict(), "opt_critic": trainer.opt_critic.state_dict()}
                  if trainer.critic is not None else {})
         torch.save({"editor": editor.state_dict(), "config": editor.config, "opt": trainer.opt.state_dict(),
                     "step": step, "rng": rng.get_state(), "args": vars(args), **extra}, ckpt + ".tmp")
         os.replace(ckpt + ".tmp", ckpt)
 
-    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
-        while step < args.steps:
-            if args.max_minutes and time.time() - t0 > 60 * args.max_minutes:
-                break
-            if weights["pair"] > 0:
-                ps = rng.choice(len(persons), args.batch, replace=False)
-                ia, ib = [], []
-                for p in ps:
-                    a, b = rng.choice(by_person[persons[p]], 2, replace=False)
-                    ia.append(a)
-                    ib.append(b)
-                ia, ib = np.array(ia), np.array(ib)
-                xb, yb = to_tensor(train.images[ib]), torch.from_numpy(train.labels[ib])
-            else:
-                ia = rng.choice(n, args.batch, replace=False)
-                xb = yb = None
-            xa, ya = to_tensor(train.images[ia]), torch.from_numpy(train.labels[ia])
-            ts = time.time()
-            losses = trainer.step(xa, ya, xb, yb)
-            step += 1
-            record_step(log, step, time.time() - ts, losses)
-            if step % args.ckpt_every == 0:
-                save()
-    save()
+    def next_batch():
+        if weights["pair"] > 0:
+            ps = rng.choice(len(persons), args.batch, replace=False)
+            ia, ib = [], []
+            for p in ps:
+                a, b = rng.choice(by_person[persons[p]], 2, replace=False)
+                ia.append(a)
+                ib.append(b)
+            ia, ib = np.array(ia), np.array(ib)
+            xb, yb = to_tensor(train.images[ib]), torch.from_numpy(train.labels[ib])
+        else:
+            ia = rng.choice(n, args.batch, replace=False)
+            xb = yb = None
+        return to_tensor(train.images[ia]), torch.from_numpy(train.labels[ia]), xb, yb
+
+    run_steps(args, step, next_batch, trainer.step, save)
     if args.export:
         export_editor_model(pk, editor, args.model_dir, args.export, args)
 

@@ -134,6 +134,16 @@ def _phase_taps(k: int, stride: int, pad: int):
     return taps
 
 
+def _initializers_and_consumers(g):
+    """The graph's initializers by name, and for each tensor name the nodes that read it."""
+    inits = {i.name: i for i in g.initializer}
+    consumers = {}
+    for node in g.node:
+        for i in node.input:
+            consumers.setdefault(i, []).append(node)
+    return inits, consumers
+
+
 def convtranspose_to_conv(model):
     """Rewrites every ConvTranspose (2-D, group 1, no dilation) as a Conv: stride 1 as the flipped kernel,
     stride 2 as one 3x3 Conv computing the four output phases (sub-pixel convolution) followed by
@@ -144,11 +154,7 @@ def convtranspose_to_conv(model):
     from onnx import helper, numpy_helper
 
     g = model.graph
-    inits = {i.name: i for i in g.initializer}
-    consumers = {}
-    for node in g.node:
-        for i in node.input:
-            consumers.setdefault(i, []).append(node)
+    inits, consumers = _initializers_and_consumers(g)
     out_nodes, replaced_inits = [], {}
     skip = set()
     for node in g.node:
@@ -234,11 +240,7 @@ def quantize_graph(model, ranges: dict, input_ranges: dict, min_channels: int = 
     from onnx import helper, numpy_helper, TensorProto
 
     g = model.graph
-    inits = {i.name: i for i in g.initializer}
-    consumers = {}
-    for node in g.node:
-        for i in node.input:
-            consumers.setdefault(i, []).append(node)
+    inits, consumers = _initializers_and_consumers(g)
     producer = {o: n for n in g.node for o in n.output}
     new_inits = []
     qparams = {}  # activation tensor name -> (scale name, zp name, scale, zp), the tensor as dequantized

@@ -34,7 +34,7 @@ from PIL import Image
 
 from .checkpoint import read_checkpoint
 from .data import to_tensor
-from .editor import _Block, _ConditionedUNet, add_run_options, record_step, start_run
+from .editor import _Block, _ConditionedUNet, add_run_options, run_steps, start_run, weighted_step
 
 
 class FrameTranslator(_ConditionedUNet):
@@ -107,13 +107,7 @@ class TranslatorTrainer:
                   "rec": torch.mean(torch.abs(rec - xa)),
                   "z": torch.mean((z_edit - z_b) ** 2),
                   "read": torch.mean((pk.dem(z_edit) - pk.dem(z_b)) ** 2)}
-        total = sum(w[k] * v for k, v in losses.items())
-        self.opt.zero_grad(set_to_none=True)
-        total.backward()
-        self.opt.step()
-        res = {k: float(v.detach()) for k, v in losses.items()}
-        res["total"] = float(total.detach())
-        return res
+        return weighted_step(self.opt, losses, w)
 
 
 def build_parser():
@@ -154,25 +148,17 @@ def main(argv=None):
         rng.set_state(ck["rng"])
         print(f"resumed from {ckpt} at step {step}", file=sys.stderr)
 
-    def save():
+    def save(step):
         torch.save({"net": net.state_dict(), "config": net.config, "opt": trainer.opt.state_dict(), "step": step,
                     "rng": rng.get_state(), "args": vars(args)}, ckpt + ".tmp")
         os.replace(ckpt + ".tmp", ckpt)
 
-    t0 = time.time()
-    with open(os.path.join(args.run, "log.jsonl"), "a") as log:
-        while step < args.steps:
-            if args.max_minutes and time.time() - t0 > 60 * args.max_minutes:
-                break
-            ia, ib = data.pairs(args.batch, rng)
-            ts = time.time()
-            losses = trainer.step(to_tensor(data.images[ia]), torch.from_numpy(data.labels[ia]),
-                                  to_tensor(data.images[ib]), torch.from_numpy(data.labels[ib]))
-            step += 1
-            record_step(log, step, time.time() - ts, losses)
-            if step % args.ckpt_every == 0:
-                save()
-    save()
+    def next_batch():
+        ia, ib = data.pairs(args.batch, rng)
+        return (to_tensor(data.images[ia]), torch.from_numpy(data.labels[ia]), to_tensor(data.images[ib]),
+                torch.from_numpy(data.labels[ib]))
+
+    run_steps(args, step, next_batch, trainer.step, save)
     if args.export:
         from .export_editor import export_editor_dir
 

@@ -240,3 +240,16 @@ def test_an_editor_that_paints_with_g_blends_the_pks_own_face_under_its_mask_and
         want = ExportedEditor(ed, pk)(x, affect).numpy()
     got = run(os.path.join(out_dir, "generator.onnx"), {"frame": x, "affect": affect})["image"]
     assert np.abs(got - want).max() < 1e-4
+
+
+def test_the_cli_trains_checkpoints_and_resumes(pk_dir, affectnet_dir, tmp_path):
+    from paffmem_pk.checkpoint import read_checkpoint
+    from paffmem_pk.editor import main
+
+    run_dir = str(tmp_path / "run")
+    common = ["--model-dir", pk_dir, "--data", affectnet_dir, "--base", "4", "--batch", "2", "--threads", "1",
+              "--run", run_dir, "--ckpt-every", "5"]
+    main(common + ["--steps", "2"])
+    assert read_checkpoint(os.path.join(run_dir, "last.pt"))["step"] == 2  # saved at the end, not only every 5
+    main(common + ["--steps", "3"])  # resumes at step 2
+    assert read_checkpoint(os.path.join(run_dir, "last.pt"))["step"] == 3

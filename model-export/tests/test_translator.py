@@ -73,3 +73,19 @@ def test_training_moves_the_translator_not_the_pk_and_it_exports(pk_dir, tmp_pat
         want = net(x, affect, pk.dem(pk.encoder(x))).numpy()
     got = run(os.path.join(out, "generator.onnx"), {"frame": x.numpy(), "affect": affect.numpy()})["image"]
     assert np.abs(got - want).max() < 1e-4
+
+
+def test_the_cli_trains_checkpoints_resumes_and_exports(pk_dir, tmp_path):  # noqa: F811
+    from paffmem_pk.checkpoint import read_checkpoint
+    from paffmem_pk.translator import main
+
+    _videos(str(tmp_path / "v"), videos=2, frames=4)
+    run_dir = str(tmp_path / "run")
+    common = ["--model-dir", pk_dir, "--videos", str(tmp_path / "v"), "--stride", "1", "--base", "4", "--batch", "2",
+              "--threads", "1", "--run", run_dir, "--ckpt-every", "1"]
+    main(common + ["--steps", "2"])
+    assert read_checkpoint(os.path.join(run_dir, "last.pt"))["step"] == 2
+    out = str(tmp_path / "model")
+    main(common + ["--steps", "3", "--export", out])  # resumes at step 2
+    assert read_checkpoint(os.path.join(run_dir, "last.pt"))["step"] == 3
+    validate_model_dir(out)

@@ -5,7 +5,7 @@ import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.WireFormat;
-import java.awt.image.BufferedImage;
+import dev.paffmem.testsupport.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
-import javax.imageio.ImageIO;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -102,19 +101,7 @@ final class HostileCorpus {
   }
 
   static byte[] image(int w, int h, String format) {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | 96);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, format, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return TestImages.gradient(w, h, format);
   }
 
   private FaceFrame withImage(String person, byte[] image, ImageEncoding enc) {
@@ -148,19 +135,16 @@ final class HostileCorpus {
 
   /** A 96x96 JPEG of noise: most of its bytes are scan data, so a cut lands in the pixels, not the tables. */
   static byte[] noisyJpeg() {
-    BufferedImage img = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
-    SplittableRandom r = new SplittableRandom(7);
-    for (int y = 0; y < 96; y++) {
-      for (int x = 0; x < 96; x++) {
-        img.setRGB(x, y, r.nextInt(1 << 24));
-      }
-    }
+    return TestImages.noise(96, 96, 7, "jpeg");
+  }
+
+  /** The data of a zTXt or iCCP chunk: a keyword, its NUL, compression method 0 (deflate), the deflated bytes. */
+  static byte[] compressedChunkData(String keyword, byte[] deflated) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "jpeg", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    out.writeBytes(keyword.getBytes(StandardCharsets.ISO_8859_1));
+    out.write(0);
+    out.write(0);
+    out.writeBytes(deflated);
     return out.toByteArray();
   }
 
@@ -413,20 +397,10 @@ final class HostileCorpus {
         RejectReason.PAYLOAD_TOO_LARGE);
     // ancillary chunks that inflate to 64 MB each: the decoder must not inflate them (the pixels are fine)
     byte[] zeros = deflate(new byte[64 << 20]);
-    ByteArrayOutputStream ztxt = new ByteArrayOutputStream();
-    ztxt.writeBytes("Comment".getBytes(StandardCharsets.US_ASCII));
-    ztxt.write(0);
-    ztxt.write(0);
-    ztxt.writeBytes(zeros);
-    ok("PNG with a zTXt chunk inflating to 64 MB", withImage(person(), insertAfterIhdr(png, chunk("zTXt", ztxt.toByteArray())),
-        ImageEncoding.PNG));
-    ByteArrayOutputStream iccp = new ByteArrayOutputStream();
-    iccp.writeBytes("icc".getBytes(StandardCharsets.US_ASCII));
-    iccp.write(0);
-    iccp.write(0);
-    iccp.writeBytes(zeros);
-    ok("PNG with an iCCP chunk inflating to 64 MB", withImage(person(), insertAfterIhdr(png, chunk("iCCP", iccp.toByteArray())),
-        ImageEncoding.PNG));
+    ok("PNG with a zTXt chunk inflating to 64 MB", withImage(person(),
+        insertAfterIhdr(png, chunk("zTXt", compressedChunkData("Comment", zeros))), ImageEncoding.PNG));
+    ok("PNG with an iCCP chunk inflating to 64 MB", withImage(person(),
+        insertAfterIhdr(png, chunk("iCCP", compressedChunkData("icc", zeros))), ImageEncoding.PNG));
     ByteArrayOutputStream many = new ByteArrayOutputStream();
     for (int i = 0; i < 2000; i++) {
       many.writeBytes(chunk("tEXt", ("k" + i + "\0value").getBytes(StandardCharsets.ISO_8859_1)));

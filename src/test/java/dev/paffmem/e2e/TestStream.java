@@ -5,8 +5,7 @@ import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import dev.paffmem.testsupport.TestImages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,8 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,20 +88,7 @@ final class TestStream {
 
   /** A small PNG whose header declares 40000 x 40000 pixels. */
   static byte[] pngBomb() {
-    BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    byte[] png = out.toByteArray();
-    ByteBuffer b = ByteBuffer.wrap(png);
-    b.putInt(16, 40_000).putInt(20, 40_000);
-    CRC32 crc = new CRC32();
-    crc.update(png, 12, 17);
-    b.putInt(29, (int) crc.getValue());
-    return png;
+    return HostileCorpus.pngHeaderSays(TestImages.gradient(8, 8, "png"), 40_000, 40_000);
   }
 
   static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

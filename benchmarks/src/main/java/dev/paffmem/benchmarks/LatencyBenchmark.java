@@ -9,6 +9,7 @@ import dev.paffmem.benchmarks.job.JobRunner.Running;
 import dev.paffmem.benchmarks.job.JobRunner.Topics;
 import dev.paffmem.benchmarks.job.KafkaIo;
 import dev.paffmem.benchmarks.job.KafkaIo.Out;
+import dev.paffmem.benchmarks.job.TimedSender;
 import dev.paffmem.job.config.JobConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +67,7 @@ final class LatencyBenchmark {
           follower.awaitCount(sent, Duration.ofSeconds(suite.quick ? 20 : 60));
           Map<String, Out> byKey = new java.util.HashMap<>();
           for (Out o : follower.snapshot()) {
-            byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
+            byKey.put(TimedSender.key(o.personId(), o.frameIndex()), o);
           }
           List<long[]> l = new ArrayList<>();
           for (Map.Entry<String, Long> e : producer.sentTimes().entrySet()) {

@@ -11,6 +11,7 @@ import dev.paffmem.benchmarks.job.JobRunner.Running;
 import dev.paffmem.benchmarks.job.JobRunner.Topics;
 import dev.paffmem.benchmarks.job.KafkaIo;
 import dev.paffmem.benchmarks.job.KafkaIo.Out;
+import dev.paffmem.benchmarks.job.TimedSender;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -189,7 +190,7 @@ final class MixedBenchmark {
       Map<String, Out> firstOut = new java.util.HashMap<>();
       Map<String, Out> firstOnline = new java.util.HashMap<>();
       for (Out o : follower.snapshot()) {
-        byKey.put(KafkaIo.PacedProducer.key(o.personId(), o.frameIndex()), o);
+        byKey.put(TimedSender.key(o.personId(), o.frameIndex()), o);
         firstOut.merge(o.personId(), o, (a, b) -> a.frameIndex() <= b.frameIndex() ? a : b);
         if (o.phase() == Phase.ONLINE) {
           firstOnline.merge(o.personId(), o, (a, b) -> a.receivedMs() <= b.receivedMs() ? a : b);

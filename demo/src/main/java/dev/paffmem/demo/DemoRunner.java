@@ -93,15 +93,6 @@ public final class DemoRunner implements Callable<Integer> {
       description = "Targets per generation frame; the demo uses fewer than the job's 200 to finish in minutes on 2 cores (default: ${DEFAULT-VALUE}).")
   int generationTargets;
 
-  @Option(names = "--input-topic", defaultValue = "face-frames", description = "(default: ${DEFAULT-VALUE})")
-  String inputTopic;
-
-  @Option(names = "--output-topic", defaultValue = "affect-predictions", description = "(default: ${DEFAULT-VALUE})")
-  String outputTopic;
-
-  @Option(names = "--dead-letter-topic", defaultValue = "face-frames-rejected", description = "(default: ${DEFAULT-VALUE})")
-  String deadLetterTopic;
-
   @Option(names = "--dashboard",
       description = "Also serve the live dashboard (on 127.0.0.1) and keep it up after the run until Ctrl-C.")
   boolean dashboard;
@@ -144,8 +135,7 @@ public final class DemoRunner implements Callable<Integer> {
       }
       String run = UUID.randomUUID().toString().substring(0, 8);
       List<String> args = new ArrayList<>(List.of(
-          "--bootstrap-servers", bootstrap, "--input-topic", inputTopic, "--output-topic", outputTopic,
-          "--dead-letter-topic", deadLetterTopic, "--group-id", "paffmem-demo-" + run,
+          "--bootstrap-servers", bootstrap, "--group-id", "paffmem-demo-" + run,
           "--transactional-id-prefix", "paffmem-demo-" + run, "--model-dir", model.toString(),
           "--parallelism", String.valueOf(parallelism), "--generation-targets", String.valueOf(generationTargets),
           "--checkpoint-interval", "2s", "--starting-offsets", "EARLIEST",

@@ -209,34 +209,30 @@ public final class Plots {
   }
 
   private static BufferedImage side(List<? extends Chart<?, ?>> charts) {
-    List<BufferedImage> imgs = charts.stream().map(BitmapEncoder::getBufferedImage).toList();
-    int w = imgs.stream().mapToInt(BufferedImage::getWidth).sum();
-    int h = imgs.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setColor(Color.WHITE);
-    g.fillRect(0, 0, w, h);
-    int x = 0;
-    for (BufferedImage i : imgs) {
-      g.drawImage(i, x, 0, null);
-      x += i.getWidth();
-    }
-    g.dispose();
-    return out;
+    return tiled(charts, true);
   }
 
   private static BufferedImage stacked(List<? extends Chart<?, ?>> charts) {
+    return tiled(charts, false);
+  }
+
+  /** The charts drawn next to each other ({@code sideBySide}) or one below the other, on white. */
+  private static BufferedImage tiled(List<? extends Chart<?, ?>> charts, boolean sideBySide) {
     List<BufferedImage> imgs = charts.stream().map(BitmapEncoder::getBufferedImage).toList();
-    int w = imgs.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
-    int h = imgs.stream().mapToInt(BufferedImage::getHeight).sum();
+    int widths = imgs.stream().mapToInt(BufferedImage::getWidth).sum();
+    int widest = imgs.stream().mapToInt(BufferedImage::getWidth).max().orElse(1);
+    int heights = imgs.stream().mapToInt(BufferedImage::getHeight).sum();
+    int tallest = imgs.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+    int w = sideBySide ? widths : widest;
+    int h = sideBySide ? tallest : heights;
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     g.setColor(Color.WHITE);
     g.fillRect(0, 0, w, h);
-    int y = 0;
+    int at = 0;
     for (BufferedImage i : imgs) {
-      g.drawImage(i, 0, y, null);
-      y += i.getHeight();
+      g.drawImage(i, sideBySide ? at : 0, sideBySide ? 0 : at, null);
+      at += sideBySide ? i.getWidth() : i.getHeight();
     }
     g.dispose();
     return out;

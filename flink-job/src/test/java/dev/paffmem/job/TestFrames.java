@@ -3,16 +3,12 @@ package dev.paffmem.job;
 import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.paffmem.testsupport.TestImages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Random;
-import javax.imageio.ImageIO;
 
 /** Builders of FaceFrame records for the job's tests. */
 public final class TestFrames {
@@ -61,27 +57,11 @@ public final class TestFrames {
   }
 
   public static byte[] png(int w, int h) {
-    return encode(w, h, "png");
+    return TestImages.gradient(w, h, "png");
   }
 
   public static byte[] jpeg(int w, int h) {
-    return encode(w, h, "jpeg");
-  }
-
-  private static byte[] encode(int w, int h, String format) {
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        img.setRGB(x, y, (x * 255 / w) << 16 | (y * 255 / h) << 8 | 128);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(img, format, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return TestImages.gradient(w, h, "jpeg");
   }
 
   public static byte[] bytes(FaceFrame f) {

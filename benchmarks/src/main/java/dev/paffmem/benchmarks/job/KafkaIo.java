@@ -7,9 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -148,58 +146,34 @@ public final class KafkaIo {
    * Sends frames at a fixed rate on a thread of its own: person {@code p = i % persons}, frame
    * {@code firstFrame + i / persons}; remembers each record's send time (its Kafka timestamp).
    */
-  public static final class PacedProducer implements AutoCloseable {
-    private final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private volatile long sent;
+  public static final class PacedProducer extends TimedSender {
+    private final FramePool pool;
+    private final int persons;
+    private final long firstFrame;
+    private final double rate;
 
     public PacedProducer(String bootstrap, String topic, FramePool pool, int persons, long firstFrame, double rate) {
-      Producer<byte[], byte[]> producer = producer(bootstrap, "bench-paced");
-      thread = new Thread(() -> {
-        try (producer) {
-          long t0 = System.nanoTime();
-          for (long i = 0; running; i++) {
-            long due = t0 + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-              java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
-            int p = (int) (i % persons);
-            long f = firstFrame + i / persons;
-            long ts = System.currentTimeMillis();
-            sentAt.put(key(FramePool.personId(p), f), ts);
-            producer.send(new ProducerRecord<>(topic, null, ts, FramePool.personId(p).getBytes(StandardCharsets.UTF_8),
-                pool.value(p, f)));
-            sent = i + 1;
-          }
-        }
-      }, "bench-paced");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    public static String key(String person, long frame) {
-      return person + "#" + frame;
-    }
-
-    /** Send time (epoch ms) of every record sent, by "person#frame". */
-    public Map<String, Long> sentTimes() {
-      return Map.copyOf(sentAt);
-    }
-
-    public Long sentAt(String person, long frame) {
-      return sentAt.get(key(person, frame));
-    }
-
-    public long sent() {
-      return sent;
+      super(producer(bootstrap, "bench-paced"), topic, "bench-paced");
+      this.pool = pool;
+      this.persons = persons;
+      this.firstFrame = firstFrame;
+      this.rate = rate;
+      start();
     }
 
     @Override
-    public void close() throws InterruptedException {
-      running = false;
-      thread.join(10_000);
+    protected void sendLoop() {
+      long t0 = System.nanoTime();
+      for (long i = 0; running(); i++) {
+        long due = t0 + (long) (i * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+        int p = (int) (i % persons);
+        long f = firstFrame + i / persons;
+        send(p, f, pool.value(p, f));
+      }
     }
   }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Anatomy ({@link Anatomy}): every person's identity-level traits are drawn within {@code anatomySpread} of the
  * wide range ({@link #NARROW_ANATOMY} by default: the PK's training persons and the typical evaluation persons);
- * identity-confound persons get two dominant traits at 65-100 % of the wide range ({@link Anatomy#confounded}).
+ * identity-confound persons get two dominant traits at 80-130 % of the wide range ({@link Anatomy#confounded}).
  */
 public final class Population {
     public static final long DEFAULT_SEED = 20190609L;
