@@ -15,6 +15,7 @@ import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.job.memory.AffectiveMemoryFunction;
+import dev.paffmem.job.memory.AffectiveMemoryOperator;
 import dev.paffmem.job.inference.BatchedInferenceOperator;
 import dev.paffmem.job.sequence.FrameSequencer;
 import dev.paffmem.job.sink.DeadLetters;
@@ -129,11 +130,12 @@ public final class PAffMemJob {
         .uid(UID_INFERENCE);
 
     // everything the inference subtask emits is of persons it owns: the memory is chained to it, no keyBy
+    // (its operator writes the persons' memories to keyed state at each checkpoint, not after every frame)
     SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
         .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
-        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), model),
-            new AvroTypeInfo<>(AffectPrediction.class))
-        .name("affective memory").uid(UID_MEMORY);
+        .transform("affective memory", new AvroTypeInfo<>(AffectPrediction.class),
+            new AffectiveMemoryOperator(new AffectiveMemoryFunction(cfg, manifest.zDim(), model)))
+        .uid(UID_MEMORY);
 
     DataStream<RejectedFrame> rejected = valid.getSideOutput(Rejections.TAG)
         .union(sequenced.getSideOutput(Rejections.TAG));

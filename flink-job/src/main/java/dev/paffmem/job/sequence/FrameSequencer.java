@@ -89,11 +89,15 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
     frame.ordinal = p.acceptedFrames;
     frame.originalKey = null; // accepted: the original bytes are no longer needed downstream
     frame.originalValue = null;
+    long timer = IdleTimers.nextTimer(now, stateTtl);
+    boolean timerMoves = p.lastSeen == 0 || IdleTimers.nextTimer(p.lastSeen, stateTtl) != timer;
     p.lastFrameIndex = frame.frameIndex;
     p.acceptedFrames++;
     p.lastSeen = now;
     progress.update(p);
-    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, stateTtl));
+    if (timerMoves) { // the timer registered with the last frame is still pending: it is rounded to a tenth of the TTL
+      ctx.timerService().registerProcessingTimeTimer(timer);
+    }
     out.collect(frame);
   }
 
