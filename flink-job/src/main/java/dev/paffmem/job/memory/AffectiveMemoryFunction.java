@@ -6,6 +6,8 @@ import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.job.state.JobState;
+import dev.paffmem.job.state.WriteBackCache;
+import dev.paffmem.job.state.WritesBack;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
@@ -52,7 +54,8 @@ import org.apache.flink.util.Collector;
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
  * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
  */
-public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction> {
+public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction>
+    implements WritesBack {
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffectiveMemoryFunction.class);
 
@@ -74,8 +77,19 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram endToEndLatency;
   private transient Histogram generationTime;
   private transient Counter memoriesDropped;
-  /** The persons' memories, next ordinals and last-seen times between checkpoints ({@link PersonCache}). */
-  private transient PersonCache persons;
+  /** The persons' memories, next ordinals and last-seen times between checkpoints. */
+  private transient WriteBackCache<Person> persons;
+
+  /**
+   * One person's values on the heap: the trained memory as the object, not its Avro record (training the object gives
+   * the memory that training it restored from its record each frame gave: the record holds it bit for bit and the
+   * graph depends only on its neurons and edge set); null fields: none yet.
+   */
+  static final class Person {
+    AffectiveMemory memory;
+    Long nextOrdinal;
+    Long lastSeen;
+  }
 
   /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
   public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
@@ -102,14 +116,14 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
     memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
-    persons = new PersonCache(config.memoryCachePersons(), new PersonCache.Store() {
+    persons = new WriteBackCache<>(config.stateCachePersons(), new WriteBackCache.Store<>() {
       @Override
-      public PersonCache.Person load(String person) throws Exception {
+      public Person load(String person) throws Exception {
         return AffectiveMemoryFunction.this.load(person);
       }
 
       @Override
-      public void write(PersonCache.Person p) throws Exception {
+      public void write(Person p) throws Exception {
         AffectiveMemoryFunction.this.write(p);
       }
     });
@@ -120,7 +134,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     Frame f = e.frame;
     String person = ctx.getCurrentKey();
     long now = ctx.timerService().currentProcessingTime();
-    PersonCache.Person p = persons.get(person);
+    Person p = persons.get(person);
     Long next = p.nextOrdinal;
     if (e.edits) {
       if (next == null || f.ordinal >= next) {
@@ -151,7 +165,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       ctx.timerService().registerProcessingTimeTimer(timer);
     }
     p.lastSeen = now;
-    p.dirty = true;
+    persons.put(person, p);
     trainInOrder(person, next, e, p, now, out);
     AffectiveMemory gwr = p.memory;
     boolean trained = p.nextOrdinal > f.ordinal;
@@ -172,8 +186,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
    * one) is never matched against this model's z: it is dropped, and the sequencer has put the person back into
    * GENERATING for the same reason, so the new memory is seeded from the person's next frames.
    */
-  private PersonCache.Person load(String person) throws Exception {
-    PersonCache.Person p = new PersonCache.Person();
+  private Person load(String person) throws Exception {
+    Person p = new Person();
     AffectiveMemoryState state = memory.value();
     if (state != null && !model.built(state)) {
       if (memoriesDropped.getCount() == 0) {
@@ -192,7 +206,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   }
 
   /** Writes the current key's values to keyed state (at checkpoints, and for persons the cache drops). */
-  private void write(PersonCache.Person p) throws Exception {
+  private void write(Person p) throws Exception {
     if (p.memory == null) {
       memory.clear();
     } else {
@@ -210,13 +224,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     }
   }
 
-  /** Writes every person changed since the last call to keyed state (the operator, before each snapshot). */
-  void flush() throws Exception {
+  @Override
+  public void flush() throws Exception {
     persons.flush();
   }
 
-  /** Lets the cache write back persons other than the current key (the operator's key context). */
-  void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
+  @Override
+  public void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
     persons.attach(setKey, getKey);
   }
 
@@ -260,7 +274,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
    * {@code --predictions-while-seeding WAIT} each frame is predicted right after it is trained. Trains {@code
    * p.memory} (made when the first frame trains) and advances {@code p.nextOrdinal}.
    */
-  private void trainInOrder(String person, long next, EncodedFrame inHand, PersonCache.Person p,
+  private void trainInOrder(String person, long next, EncodedFrame inHand, Person p,
       long now, Collector<AffectPrediction> out) throws Exception {
     long n = next;
     while (true) {
@@ -304,7 +318,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     }
     if (n != next) {
       p.nextOrdinal = n;
-      p.dirty = true;
+      persons.put(person, p);
     }
   }
 
@@ -335,8 +349,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AffectPrediction> out) throws Exception {
     String person = ctx.getCurrentKey();
-    PersonCache.Person cached = persons.peek(person);
-    Long seen = cached != null ? cached.lastSeen : lastSeen.value();
+    Long seen = persons.contains(person) ? persons.peek(person).lastSeen : lastSeen.value();
     if (seen == null || IdleTimers.expired(seen, timestamp, config.stateTtl())) {
       persons.remove(person);
       memory.clear();

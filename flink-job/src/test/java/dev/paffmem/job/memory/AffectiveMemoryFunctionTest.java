@@ -11,6 +11,7 @@ import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.JobState;
+import dev.paffmem.job.state.WriteBackOperator;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;
@@ -52,13 +53,13 @@ class AffectiveMemoryFunctionTest {
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config,
       ModelIdentity model) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new AffectiveMemoryOperator(new AffectiveMemoryFunction(config, Z, model)),
+        new WriteBackOperator<>(new AffectiveMemoryFunction(config, Z, model)),
         new PAffMemJob.EncodedPersonKey(), Types.STRING);
   }
 
   static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
       String person) throws Exception {
-    var operator = (AffectiveMemoryOperator) h.getOperator();
+    var operator = (WriteBackOperator<?, ?>) h.getOperator();
     operator.flush(); // the operator writes its cached persons at checkpoints
     operator.setCurrentKey(person);
     return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
@@ -151,7 +152,7 @@ class AffectiveMemoryFunctionTest {
       assertEquals(Phase.GENERATING, out.get(6).getPhase());
       // alice: memory, last-seen, next ordinal (nothing pending; the generation time sum is cleared after
       // generation); bob: last-seen, next ordinal, his frame 0 waiting for its edits
-      ((AffectiveMemoryOperator) h.getOperator()).flush();
+      ((WriteBackOperator<?, ?>) h.getOperator()).flush();
       assertEquals(3 + 3, h.numKeyedStateEntries());
     }
   }
@@ -256,7 +257,7 @@ class AffectiveMemoryFunctionTest {
         frameAndEdits(h, "alice", i);
       }
       AffectPrediction last = h.extractOutputValues().get(3);
-      var operator = (AffectiveMemoryOperator) h.getOperator();
+      var operator = (WriteBackOperator<?, ?>) h.getOperator();
       operator.flush();
       operator.setCurrentKey("alice");
       AffectiveMemoryState state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
@@ -391,7 +392,7 @@ class AffectiveMemoryFunctionTest {
       unrecorded.setModelId("");
       unrecorded.setModelVersion("");
       unrecorded.setEncoderSha256(""); // as a state written before the model was recorded reads
-      var operator = (AffectiveMemoryOperator) h.getOperator();
+      var operator = (WriteBackOperator<?, ?>) h.getOperator();
       operator.setCurrentKey("alice"); // a restored operator has not read alice yet: she is loaded from this state
       operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           JobState.memory(CONFIG.stateTtl())).update(unrecorded);
@@ -436,9 +437,9 @@ class AffectiveMemoryFunctionTest {
   @Test
   void cachedMemoriesPredictExactlyAsTheStateRoundTripAcrossCheckpointsAndEvictions() throws Exception {
     JobConfig noCache = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8", "--state-ttl", "10min",
-        "--memory-epochs", "3", "--memory-cache-persons", "0");
+        "--memory-epochs", "3", "--state-cache-persons", "0");
     JobConfig onePerson = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8", "--state-ttl", "10min",
-        "--memory-epochs", "3", "--memory-cache-persons", "1");
+        "--memory-epochs", "3", "--state-cache-persons", "1");
     List<AffectPrediction> reference = interleaved(noCache, -1); // every frame reads and writes the state
     assertEquals(30, reference.size());
     // the default cache, restored from a checkpoint taken mid-stream (after the generation phase, and inside it)
