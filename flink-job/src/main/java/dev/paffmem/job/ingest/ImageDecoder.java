@@ -44,6 +44,8 @@ final class ImageDecoder {
   private final int outHeight;
   private final long maxPixels;
   private final int minSide;
+  /** One reader per encoding, reused image after image (one decoder serves one thread: a subtask's). */
+  private final java.util.Map<ImageEncoding, ImageReader> kept = new java.util.EnumMap<>(ImageEncoding.class);
 
   ImageDecoder(int outWidth, int outHeight, long maxPixels, int minSide) {
     this.outWidth = outWidth;
@@ -113,11 +115,15 @@ final class ImageDecoder {
     String want = enc == ImageEncoding.PNG ? "png" : "jpeg";
     List<String> warnings = new ArrayList<>();
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image bytes are not a " + enc + " image");
+      ImageReader reader = kept.get(enc);
+      if (reader == null || !reader.getOriginatingProvider().canDecodeInput(in)) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image bytes are not a " + enc + " image");
+        }
+        reader = readers.next();
       }
-      ImageReader reader = readers.next();
+      boolean keep = false;
       try {
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         if (!format.equals(want) && !(want.equals("jpeg") && format.equals("jpg"))) {
@@ -140,12 +146,31 @@ final class ImageDecoder {
           throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image decoded to " + img.getWidth() + "x"
               + img.getHeight() + " but its header says " + w + "x" + h);
         }
-        return rgb(w == outWidth && h == outHeight ? img : resize(img));
+        byte[] rgb = rgb(w == outWidth && h == outHeight ? img : resize(img));
+        keep = true;
+        return rgb;
       } finally {
-        reader.dispose();
+        keep(enc, reader, keep);
       }
     } catch (IOException | RuntimeException e) {
       throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image could not be decoded: " + e);
+    }
+  }
+
+  /**
+   * After a read: a reader that decoded an image is reset and kept for the next image of its encoding (finding and
+   * making one per image, through ImageIO's registry and a native decoder each, cost more than a tenth of the
+   * task thread's CPU: BENCHMARKS.md, section 10); after a failure it is disposed, and the next image gets a new one.
+   */
+  private void keep(ImageEncoding enc, ImageReader reader, boolean decoded) {
+    if (decoded) {
+      reader.reset(); // drops the input, the warning listener and the decoder's per-image state
+      kept.put(enc, reader);
+    } else {
+      if (kept.get(enc) == reader) {
+        kept.remove(enc);
+      }
+      reader.dispose();
     }
   }
 
