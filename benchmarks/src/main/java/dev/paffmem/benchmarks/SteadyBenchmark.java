@@ -81,6 +81,7 @@ final class SteadyBenchmark {
       suite.results.detail(String.format("  %s: job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames, %.3f ms job CPU per frame (%.3f of it JIT)",
           w, persons, framesPerPerson, job.framesPerSecond(), job.frames(), 1000 * jobCpu, 1000 * jit));
       suite.results.detail(p.table());
+      suite.results.detail(p.perFrame(job.frames()));
       suite.results.detail(job.taskTimes());
       suite.results.add("steady", w + ": job throughput, online phase (" + persons + " persons past onboarding)", job.framesPerSecond(), "frames/s");
       suite.results.add("steady", w + ": bare ORT E + D_em, same batch and threads", bareRate, "frames/s");

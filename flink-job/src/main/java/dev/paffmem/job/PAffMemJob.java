@@ -15,6 +15,7 @@ import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.job.memory.AffectiveMemoryFunction;
+import dev.paffmem.job.state.WriteBackOperator;
 import dev.paffmem.job.inference.BatchedInferenceOperator;
 import dev.paffmem.job.sequence.FrameSequencer;
 import dev.paffmem.job.sink.DeadLetters;
@@ -115,8 +116,9 @@ public final class PAffMemJob {
     ModelIdentity model = ModelIdentity.of(manifest); // recorded in each person's state: z-spaces are never mixed
     SingleOutputStreamOperator<Frame> sequenced = DataStreamUtils
         .reinterpretAsKeyedStream(valid, new PersonKey(), Types.STRING)
-        .process(new FrameSequencer(cfg.generationFrames(), cfg.stateTtl(), model.key()), TypeInformation.of(Frame.class))
-        .name("sequence per person").uid(UID_SEQUENCE);
+        .transform("sequence per person", TypeInformation.of(Frame.class), new WriteBackOperator<>(
+            new FrameSequencer(cfg.generationFrames(), cfg.stateTtl(), model.key(), cfg.stateCachePersons())))
+        .uid(UID_SEQUENCE);
 
     // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
     // so the inference operator keeps pending generation in keyed state, which moves with its person
@@ -129,11 +131,12 @@ public final class PAffMemJob {
         .uid(UID_INFERENCE);
 
     // everything the inference subtask emits is of persons it owns: the memory is chained to it, no keyBy
+    // (its operator writes the persons' memories to keyed state at each checkpoint, not after every frame)
     SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
         .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
-        .process(new AffectiveMemoryFunction(cfg, manifest.zDim(), model),
-            new AvroTypeInfo<>(AffectPrediction.class))
-        .name("affective memory").uid(UID_MEMORY);
+        .transform("affective memory", new AvroTypeInfo<>(AffectPrediction.class),
+            new WriteBackOperator<>(new AffectiveMemoryFunction(cfg, manifest.zDim(), model)))
+        .uid(UID_MEMORY);
 
     DataStream<RejectedFrame> rejected = valid.getSideOutput(Rejections.TAG)
         .union(sequenced.getSideOutput(Rejections.TAG));

@@ -59,6 +59,7 @@ public final class Profile {
       p.recording = new Recording();
       p.recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
       p.recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(10));
+      p.recording.enable("jdk.ObjectAllocationSample").with("throttle", "300/s").withStackTrace(); // where garbage comes from
       p.recording.start();
     }
     p.snapshot(p.startCpu);
@@ -83,6 +84,9 @@ public final class Profile {
   static String category(long id, String name) {
     if (name.startsWith("bench-") || name.contains("| bench-")) {
       return "harness (producer, consumer)";
+    }
+    if (name.startsWith("PK inference ")) { // the inference operator's own thread: ORT calls (asynchronous inference)
+      return "model thread (ORT calls of the inference task)";
     }
     if (name.contains("affective memory")) {
       return "memory task (memory + prediction sink)";
@@ -127,6 +131,19 @@ public final class Profile {
       return category("memory task") * (jfr == null ? Double.NaN : jfr.memoryShareOfMemoryTask());
     }
 
+    /** CPU per frame of each thread group, ms (the job's, without the broker and the harness). */
+    public String perFrame(int frames) {
+      StringBuilder sb = new StringBuilder(String.format("    CPU per frame by thread group (%d frames), ms:%n", frames));
+      cpuByCategory.entrySet().stream().filter(e -> !e.getKey().startsWith("embedded broker") && !e.getKey().startsWith("harness"))
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .forEach(e -> sb.append(String.format("      %-52s %7.4f%n", e.getKey(), 1000 * e.getValue() / frames)));
+      sb.append(String.format("      %-52s %7.4f%n", "job (without JIT compiler)", 1000 * (jobCpuSeconds() - category("JVM JIT")) / frames));
+      sb.append("    the busiest threads, ms per frame:\n");
+      cpuByThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(16)
+          .forEach(e -> sb.append(String.format("      %-100.100s %7.4f%n", e.getKey(), 1000 * e.getValue() / frames)));
+      return sb.toString();
+    }
+
     public String table() {
       StringBuilder sb = new StringBuilder();
       sb.append(String.format("    wall %.1f s, process CPU %.1f s (%.2f cores), job CPU %.1f s%n", wallSeconds,
@@ -165,7 +182,7 @@ public final class Profile {
     for (Map.Entry<String, Long> e : nativeEnd.entrySet()) {
       double s = (e.getValue() - startNative.getOrDefault(e.getKey(), 0L)) / 100.0; // clock ticks (USER_HZ 100)
       if (s > 0) {
-        byCat.put("JVM " + e.getKey(), s);
+        byCat.put(e.getKey().startsWith("RocksDB") ? e.getKey() : "JVM " + e.getKey(), s);
         internal += s;
       }
     }
@@ -281,7 +298,8 @@ public final class Profile {
         try {
           String comm = Files.readString(t.resolve("comm")).trim();
           String kind = comm.startsWith("GC Thread") || comm.startsWith("G1 ") || comm.startsWith("VM Thread") ? "GC (incl. VM thread)"
-              : comm.contains("CompilerThre") || comm.startsWith("C1 ") || comm.startsWith("C2 ") ? "JIT compiler" : null;
+              : comm.contains("CompilerThre") || comm.startsWith("C1 ") || comm.startsWith("C2 ") ? "JIT compiler"
+              : comm.startsWith("rocksdb:") ? "RocksDB background (flush, compaction)" : null;
           if (kind == null) {
             continue;
           }

@@ -223,6 +223,12 @@ public final class JobConfig implements Serializable {
       description = "A person's state (frame counter and memory) is dropped after this long without a frame (default: ${DEFAULT-VALUE}).")
   private Duration stateTtl;
 
+  @Option(names = "--state-cache-persons", defaultValue = "4096",
+      description = "Persons whose progress and memory each subtask keeps on the heap between frames (the least"
+          + " recently used beyond that are written to state), written to keyed state at every checkpoint instead of"
+          + " after every frame. 0 = none: every frame reads and writes the person's state (default: ${DEFAULT-VALUE}).")
+  private int stateCachePersons;
+
   // ---- Flink ---------------------------------------------------------------------------------
 
   @Option(names = "--checkpoint-interval", defaultValue = "1s", converter = Durations.Converter.class,
@@ -372,6 +378,7 @@ public final class JobConfig implements Serializable {
     }
     requirePositive("--batch-max-wait", batchMaxWait);
     requirePositive("--state-ttl", stateTtl);
+    requireAtLeast("--state-cache-persons", stateCachePersons, 0);
     requirePositive("--checkpoint-interval", checkpointInterval);
     if (bufferTimeout.isNegative() || bufferTimeout.getNano() % 1_000_000 != 0) {
       throw new ConfigException("--buffer-timeout must be zero or more whole milliseconds (e.g. 10ms; 0 sends after"
@@ -448,6 +455,7 @@ public final class JobConfig implements Serializable {
   public double generationSkipNearZ() { return generationSkipNearZ; }
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public Duration stateTtl() { return stateTtl; }
+  public int stateCachePersons() { return stateCachePersons; }
   public Duration checkpointInterval() { return checkpointInterval; }
   public StateBackend stateBackend() { return stateBackend; }
   public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
@@ -475,6 +483,7 @@ public final class JobConfig implements Serializable {
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
         + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
+        + ", stateCachePersons=" + stateCachePersons
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy
         + ", deadLetterMaxOriginalBytes=" + deadLetterMaxOriginalBytes + ", bufferTimeout=" + bufferTimeout + ", parallelism=" + parallelism

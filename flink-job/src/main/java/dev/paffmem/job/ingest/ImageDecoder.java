@@ -10,7 +10,6 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -44,6 +43,8 @@ final class ImageDecoder {
   private final int outHeight;
   private final long maxPixels;
   private final int minSide;
+  /** One reader per encoding, reused image after image (one decoder serves one thread: a subtask's). */
+  private final java.util.Map<ImageEncoding, ImageReader> kept = new java.util.EnumMap<>(ImageEncoding.class);
 
   ImageDecoder(int outWidth, int outHeight, long maxPixels, int minSide) {
     this.outWidth = outWidth;
@@ -112,12 +113,16 @@ final class ImageDecoder {
     }
     String want = enc == ImageEncoding.PNG ? "png" : "jpeg";
     List<String> warnings = new ArrayList<>();
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image bytes are not a " + enc + " image");
+    try (ImageInputStream in = new BytesImageInputStream(bytes)) {
+      ImageReader reader = kept.get(enc);
+      if (reader == null || !reader.getOriginatingProvider().canDecodeInput(in)) {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+          throw new RejectException(RejectReason.UNDECODABLE_IMAGE, "image bytes are not a " + enc + " image");
+        }
+        reader = readers.next();
       }
-      ImageReader reader = readers.next();
+      boolean keep = false;
       try {
         String format = reader.getFormatName().toLowerCase(Locale.ROOT);
         if (!format.equals(want) && !(want.equals("jpeg") && format.equals("jpg"))) {
@@ -140,12 +145,31 @@ final class ImageDecoder {
           throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image decoded to " + img.getWidth() + "x"
               + img.getHeight() + " but its header says " + w + "x" + h);
         }
-        return rgb(w == outWidth && h == outHeight ? img : resize(img));
+        byte[] rgb = rgb(w == outWidth && h == outHeight ? img : resize(img));
+        keep = true;
+        return rgb;
       } finally {
-        reader.dispose();
+        keep(enc, reader, keep);
       }
     } catch (IOException | RuntimeException e) {
       throw new RejectException(RejectReason.UNDECODABLE_IMAGE, enc + " image could not be decoded: " + e);
+    }
+  }
+
+  /**
+   * After a read: a reader that decoded an image is reset and kept for the next image of its encoding (finding and
+   * making one per image, through ImageIO's registry and a native decoder each, cost more than a tenth of the
+   * task thread's CPU: BENCHMARKS.md, section 10); after a failure it is disposed, and the next image gets a new one.
+   */
+  private void keep(ImageEncoding enc, ImageReader reader, boolean decoded) {
+    if (decoded) {
+      reader.reset(); // drops the input, the warning listener and the decoder's per-image state
+      kept.put(enc, reader);
+    } else {
+      if (kept.get(enc) == reader) {
+        kept.remove(enc);
+      }
+      reader.dispose();
     }
   }
 
@@ -213,5 +237,52 @@ final class ImageDecoder {
       out[p + 2] = (byte) argb[i];
     }
     return out;
+  }
+  /**
+   * The image bytes as an ImageInputStream, read in place. {@code ImageIO.createImageInputStream} asks every
+   * registered stream provider and returns a MemoryCacheImageInputStream, which copies the bytes into its own cache
+   * and registers each stream with the JDK's global Disposer (a synchronized table): about a tenth of the task
+   * thread's CPU in the steady benchmark's profile (BENCHMARKS.md, section 10).
+   */
+  static final class BytesImageInputStream extends javax.imageio.stream.ImageInputStreamImpl {
+    private final byte[] bytes;
+
+    BytesImageInputStream(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() {
+      bitOffset = 0;
+      return streamPos < bytes.length ? bytes[(int) streamPos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      bitOffset = 0;
+      if (len == 0) {
+        return 0;
+      }
+      if (streamPos >= bytes.length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, bytes.length - streamPos);
+      System.arraycopy(bytes, (int) streamPos, b, off, n);
+      streamPos += n;
+      return n;
+    }
+
+    @Override
+    public long length() {
+      return bytes.length;
+    }
+
+    /** Nothing to release; an empty finalize keeps the JVM from registering every stream for finalization. */
+    @Override
+    @SuppressWarnings({"deprecation", "removal"})
+    protected void finalize() {
+      // empty on purpose (as MemoryCacheImageInputStream's)
+    }
   }
 }

@@ -25,6 +25,15 @@ final class SafeFaceFrameReader {
 
   private static final long FINGERPRINT = SchemaNormalization.parsingFingerprint64(FaceFrame.getClassSchema());
 
+  /**
+   * Each thread's readers, one per writer schema: a datum reader resolves the writer schema against FaceFrame's and
+   * builds its field readers on its first record, which costs more than decoding one (a reader made per record did
+   * that for every frame: BENCHMARKS.md, section 10). A reader keeps that between records and is not shared between
+   * threads.
+   */
+  private static final ThreadLocal<java.util.Map<Long, SpecificDatumReader<FaceFrame>>> READERS =
+      ThreadLocal.withInitial(java.util.HashMap::new);
+
   private SafeFaceFrameReader() {}
 
   static FaceFrame read(byte[] value) throws IOException {
@@ -38,8 +47,8 @@ final class SafeFaceFrameReader {
           + " is not FaceFrame's " + Long.toHexString(FINGERPRINT) + " (nor v1's)");
     }
     BinaryDecoder in = DecoderFactory.get().binaryDecoder(value, 10, value.length - 10, null);
-    SpecificDatumReader<FaceFrame> reader = fingerprint == FINGERPRINT
-        ? new SpecificDatumReader<>(FaceFrame.class) : new SpecificDatumReader<>(writer, FaceFrame.getClassSchema());
+    SpecificDatumReader<FaceFrame> reader = READERS.get().computeIfAbsent(fingerprint, f -> f == FINGERPRINT
+        ? new SpecificDatumReader<>(FaceFrame.class) : new SpecificDatumReader<>(writer, FaceFrame.getClassSchema()));
     FaceFrame frame = reader.read(null, new Bounded(in));
     if (!in.isEnd()) {
       throw new IOException("trailing bytes after the FaceFrame");

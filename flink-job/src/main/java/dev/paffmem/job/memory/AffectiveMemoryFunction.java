@@ -6,6 +6,8 @@ import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.job.state.JobState;
+import dev.paffmem.job.state.WriteBackCache;
+import dev.paffmem.job.state.WritesBack;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
@@ -52,7 +54,8 @@ import org.apache.flink.util.Collector;
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
  * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
  */
-public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction> {
+public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction>
+    implements WritesBack {
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AffectiveMemoryFunction.class);
 
@@ -74,6 +77,19 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram endToEndLatency;
   private transient Histogram generationTime;
   private transient Counter memoriesDropped;
+  /** The persons' memories, next ordinals and last-seen times between checkpoints. */
+  private transient WriteBackCache<Person> persons;
+
+  /**
+   * One person's values on the heap: the trained memory as the object, not its Avro record (training the object gives
+   * the memory that training it restored from its record each frame gave: the record holds it bit for bit and the
+   * graph depends only on its neurons and edge set); null fields: none yet.
+   */
+  static final class Person {
+    AffectiveMemory memory;
+    Long nextOrdinal;
+    Long lastSeen;
+  }
 
   /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
   public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
@@ -100,6 +116,17 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
     memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
+    persons = new WriteBackCache<>(config.stateCachePersons(), new WriteBackCache.Store<>() {
+      @Override
+      public Person load(String person) throws Exception {
+        return AffectiveMemoryFunction.this.load(person);
+      }
+
+      @Override
+      public void write(Person p) throws Exception {
+        AffectiveMemoryFunction.this.write(p);
+      }
+    });
   }
 
   @Override
@@ -107,23 +134,22 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     Frame f = e.frame;
     String person = ctx.getCurrentKey();
     long now = ctx.timerService().currentProcessingTime();
-    Long next = nextOrdinal.value();
+    Person p = persons.get(person);
+    Long next = p.nextOrdinal;
     if (e.edits) {
       if (next == null || f.ordinal >= next) {
         pendingEdits.put(f.ordinal, e);
       }
       if (next != null) {
-        AffectiveMemory trained = trainInOrder(person, next, null, memoryOfThisModel(f), now, out);
-        if (trained != null) {
-          memory.update(model.stamp(AffectiveMemoryCodec.toState(trained)));
-        }
+        trainInOrder(person, next, null, p, now, out);
       }
+      persons.settle(person);
       return;
     }
 
     if (next != null && f.ordinal < next) {
       // the sequencer started the person over (its idle timer fired just before this one's): so does the memory
-      memory.clear();
+      p.memory = null;
       pendingFrames.clear();
       pendingEdits.clear();
       generationNanos.clear();
@@ -131,46 +157,81 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     }
     if (next == null) {
       next = f.ordinal; // a new person (0), or one restored from a state without this (it trains from here)
-      nextOrdinal.update(next);
+      p.nextOrdinal = next;
     }
-    lastSeen.update(now);
-    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, config.stateTtl()));
-    AffectiveMemoryState state = memoryOfThisModel(f);
-    AffectiveMemory gwr = trainInOrder(person, next, e, state, now, out);
-    boolean trained = nextOrdinal.value() > f.ordinal;
-    if (gwr != null) {
-      memory.update(model.stamp(AffectiveMemoryCodec.toState(gwr)));
+    // the person's idle timer: registered again only when it moves (it is rounded to a tenth of the TTL)
+    long timer = IdleTimers.nextTimer(now, config.stateTtl());
+    if (p.lastSeen == null || IdleTimers.nextTimer(p.lastSeen, config.stateTtl()) != timer) {
+      ctx.timerService().registerProcessingTimeTimer(timer);
     }
+    p.lastSeen = now;
+    persons.put(person, p);
+    trainInOrder(person, next, e, p, now, out);
+    AffectiveMemory gwr = p.memory;
+    boolean trained = p.nextOrdinal > f.ordinal;
     if (!trained) { // trained once the edits of every earlier generation frame are in
       pendingFrames.put(f.ordinal, waitForMemory ? e : slim(e));
       if (!waitForMemory) { // the memory is still being seeded: the PK's own prediction, at once
-        int size = gwr != null ? gwr.size() : state == null ? 0 : state.getNeuronCount();
-        emit(e, Phase.GENERATING, e.pkArousal, e.pkValence, size, 0f, now, out);
+        emit(e, Phase.GENERATING, e.pkArousal, e.pkValence, gwr == null ? 0 : gwr.size(), 0f, now, out);
       }
     } else if (!waitForMemory) { // the memory has learned every frame up to this one: it predicts
-      Prediction p = gwr.predict(e.z, e.pkArousal, e.pkValence);
-      emit(e, f.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+      Prediction pr = gwr.predict(e.z, e.pkArousal, e.pkValence);
+      emit(e, f.phase, pr.arousal(), pr.valence(), pr.memorySize(), pr.activation(), now, out);
     }
+    persons.settle(person);
   }
 
   /**
-   * The person's memory if this job's model built it. A memory of another model's z-space (or an unrecorded one) is
-   * never matched against this model's z: it is dropped, and the sequencer has put the person back into GENERATING
-   * for the same reason, so the new memory is seeded from the person's next frames.
+   * The current key's values from keyed state (a cache miss). A memory of another model's z-space (or an unrecorded
+   * one) is never matched against this model's z: it is dropped, and the sequencer has put the person back into
+   * GENERATING for the same reason, so the new memory is seeded from the person's next frames.
    */
-  private AffectiveMemoryState memoryOfThisModel(Frame f) throws Exception {
+  private Person load(String person) throws Exception {
+    Person p = new Person();
     AffectiveMemoryState state = memory.value();
     if (state != null && !model.built(state)) {
       if (memoriesDropped.getCount() == 0) {
         LOG.warn("The memory of person {} was built with {}, this job runs {}: dropping it, the person is onboarded"
-            + " again (so is every other such person; counted in memoriesDroppedAfterModelChange)", f.personId,
+            + " again (so is every other such person; counted in memoriesDroppedAfterModelChange)", person,
             ModelIdentity.describe(state), model);
       }
       memoriesDropped.inc();
       memory.clear();
-      return null;
+      state = null;
     }
-    return state;
+    p.memory = state == null ? null : AffectiveMemoryCodec.fromState(state, memoryConfig);
+    p.nextOrdinal = nextOrdinal.value();
+    p.lastSeen = lastSeen.value();
+    return p;
+  }
+
+  /** Writes the current key's values to keyed state (at checkpoints, and for persons the cache drops). */
+  private void write(Person p) throws Exception {
+    if (p.memory == null) {
+      memory.clear();
+    } else {
+      memory.update(model.stamp(AffectiveMemoryCodec.toState(p.memory)));
+    }
+    if (p.nextOrdinal == null) {
+      nextOrdinal.clear();
+    } else {
+      nextOrdinal.update(p.nextOrdinal);
+    }
+    if (p.lastSeen == null) {
+      lastSeen.clear();
+    } else {
+      lastSeen.update(p.lastSeen);
+    }
+  }
+
+  @Override
+  public void flush() throws Exception {
+    persons.flush();
+  }
+
+  @Override
+  public void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
+    persons.attach(setKey, getKey);
   }
 
   private void emit(EncodedFrame e, Phase phase, float arousal, float valence, int size, float activation, long now,
@@ -210,12 +271,11 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
    * (not in the pending state). Each frame trains exactly as the paper's schedule does, whenever its edits
    * arrive: its edited faces (labelled with their targets) and the frame (unlabelled), seeded by (person,
    * frame index); so the memory is the same whatever the timing of generation. With
-   * {@code --predictions-while-seeding WAIT} each frame is predicted right after it is trained. Returns the
-   * trained memory, or null when nothing could be trained; updates the next ordinal.
+   * {@code --predictions-while-seeding WAIT} each frame is predicted right after it is trained. Trains {@code
+   * p.memory} (made when the first frame trains) and advances {@code p.nextOrdinal}.
    */
-  private AffectiveMemory trainInOrder(String person, long next, EncodedFrame inHand, AffectiveMemoryState state,
+  private void trainInOrder(String person, long next, EncodedFrame inHand, Person p,
       long now, Collector<AffectPrediction> out) throws Exception {
-    AffectiveMemory gwr = null;
     long n = next;
     while (true) {
       EncodedFrame frame = inHand != null && inHand.frame.ordinal == n ? inHand : pendingFrames.get(n);
@@ -229,9 +289,10 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
           break;
         }
       }
-      if (gwr == null) {
-        gwr = state == null ? new AffectiveMemory(memoryConfig) : AffectiveMemoryCodec.fromState(state, memoryConfig);
+      if (p.memory == null) {
+        p.memory = new AffectiveMemory(memoryConfig);
       }
+      AffectiveMemory gwr = p.memory;
       List<Sample> samples = new ArrayList<>((edits == null ? 0 : edits.generatedCount()) + 1);
       if (edits != null) {
         for (int i = 0; i < edits.generatedCount(); i++) {
@@ -247,8 +308,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       samples.add(Sample.unlabelled(frame.z));
       gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
       if (waitForMemory) {
-        Prediction p = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
-        emit(frame, frame.frame.phase, p.arousal(), p.valence(), p.memorySize(), p.activation(), now, out);
+        Prediction pr = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
+        emit(frame, frame.frame.phase, pr.arousal(), pr.valence(), pr.memorySize(), pr.activation(), now, out);
       }
       if (frame != inHand) {
         pendingFrames.remove(n);
@@ -256,9 +317,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       n++;
     }
     if (n != next) {
-      nextOrdinal.update(n);
+      p.nextOrdinal = n;
+      persons.put(person, p);
     }
-    return gwr;
   }
 
   private void recordGenerationTime(long ordinal, long nanos) throws Exception {
@@ -287,8 +348,10 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<AffectPrediction> out) throws Exception {
-    Long seen = lastSeen.value();
+    String person = ctx.getCurrentKey();
+    Long seen = persons.contains(person) ? persons.peek(person).lastSeen : lastSeen.value();
     if (seen == null || IdleTimers.expired(seen, timestamp, config.stateTtl())) {
+      persons.remove(person);
       memory.clear();
       lastSeen.clear();
       generationNanos.clear();

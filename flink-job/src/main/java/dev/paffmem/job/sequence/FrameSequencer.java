@@ -6,6 +6,9 @@ import dev.paffmem.job.operators.PersonProgress;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.IdleTimers;
 import dev.paffmem.job.state.JobState;
+import dev.paffmem.job.state.WriteBackCache;
+import dev.paffmem.job.state.WriteBackOperator;
+import dev.paffmem.job.state.WritesBack;
 import dev.paffmem.schema.Phase;
 import dev.paffmem.schema.RejectReason;
 import java.time.Duration;
@@ -33,27 +36,55 @@ import org.apache.flink.util.Collector;
  *       memory (flink-job/README.md, "Model upgrades"). Duplicate detection keeps the last frame index.
  * </ul>
  */
-public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Frame> {
+public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Frame> implements WritesBack {
   private static final long serialVersionUID = 1L;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FrameSequencer.class);
 
   private final int generationFrames;
   private final Duration stateTtl;
   private final String model;
+  private final int cachePersons;
   private transient ValueState<PersonProgress> progress;
+  /** The persons' progress on the heap between checkpoints, written to {@link #progress} at each one. */
+  private transient WriteBackCache<PersonProgress> persons;
   private transient RejectCounters rejected;
   private transient Counter reonboarded;
 
-  /** {@code model}: {@code ModelIdentity.key()} of the job's model. */
+  /** {@code model}: {@code ModelIdentity.key()} of the job's model. Every frame reads and writes the person's state. */
   public FrameSequencer(int generationFrames, Duration stateTtl, String model) {
+    this(generationFrames, stateTtl, model, 0);
+  }
+
+  /**
+   * As above, keeping up to {@code cachePersons} persons' progress on the heap between checkpoints when run in a {@link
+   * WriteBackOperator} ({@code --state-cache-persons}).
+   */
+  public FrameSequencer(int generationFrames, Duration stateTtl, String model, int cachePersons) {
     this.generationFrames = generationFrames;
     this.stateTtl = stateTtl;
     this.model = model;
+    this.cachePersons = cachePersons;
   }
 
   @Override
   public void open(OpenContext openContext) {
     progress = getRuntimeContext().getState(JobState.progress(stateTtl));
+    persons = new WriteBackCache<>(cachePersons, new WriteBackCache.Store<>() {
+      @Override
+      public PersonProgress load(String person) throws Exception {
+        PersonProgress stored = progress.value();
+        return stored == null ? null : copy(stored); // changed in place below: never the heap backend's own object
+      }
+
+      @Override
+      public void write(PersonProgress p) throws Exception {
+        if (p == null) {
+          progress.clear();
+        } else {
+          progress.update(copy(p)); // the cached one changes with the next frame; the heap backend keeps this one
+        }
+      }
+    });
     rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
     reonboarded = getRuntimeContext().getMetricGroup().counter("personsReonboardedAfterModelChange");
   }
@@ -61,12 +92,14 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
   @Override
   public void processElement(Frame frame, Context ctx, Collector<Frame> out) throws Exception {
     long now = ctx.timerService().currentProcessingTime();
-    PersonProgress p = progress.value();
+    String person = ctx.getCurrentKey();
+    PersonProgress p = persons.get(person);
     if (p == null) {
       p = new PersonProgress();
       p.model = model;
     }
     if (frame.frameIndex <= p.lastFrameIndex) {
+      persons.settle(person);
       RejectReason reason = frame.frameIndex == p.lastFrameIndex ? RejectReason.DUPLICATE_FRAME : RejectReason.OUT_OF_ORDER_FRAME;
       rejected.inc(reason);
       ctx.output(Rejections.TAG, Rejections.of(reason, "frameIndex " + frame.frameIndex + " of person " + frame.personId
@@ -89,18 +122,44 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
     frame.ordinal = p.acceptedFrames;
     frame.originalKey = null; // accepted: the original bytes are no longer needed downstream
     frame.originalValue = null;
+    long timer = IdleTimers.nextTimer(now, stateTtl);
+    boolean timerMoves = p.lastSeen == 0 || IdleTimers.nextTimer(p.lastSeen, stateTtl) != timer;
     p.lastFrameIndex = frame.frameIndex;
     p.acceptedFrames++;
     p.lastSeen = now;
-    progress.update(p);
-    ctx.timerService().registerProcessingTimeTimer(IdleTimers.nextTimer(now, stateTtl));
+    persons.put(person, p);
+    if (timerMoves) { // the timer registered with the last frame is still pending: it is rounded to a tenth of the TTL
+      ctx.timerService().registerProcessingTimeTimer(timer);
+    }
+    persons.settle(person);
     out.collect(frame);
+  }
+
+  private static PersonProgress copy(PersonProgress p) {
+    PersonProgress c = new PersonProgress();
+    c.lastFrameIndex = p.lastFrameIndex;
+    c.acceptedFrames = p.acceptedFrames;
+    c.lastSeen = p.lastSeen;
+    c.model = p.model;
+    return c;
+  }
+
+  @Override
+  public void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
+    persons.attach(setKey, getKey);
+  }
+
+  @Override
+  public void flush() throws Exception {
+    persons.flush();
   }
 
   @Override
   public void onTimer(long timestamp, OnTimerContext ctx, Collector<Frame> out) throws Exception {
-    PersonProgress p = progress.value();
+    String person = ctx.getCurrentKey();
+    PersonProgress p = persons.contains(person) ? persons.peek(person) : progress.value();
     if (p == null || IdleTimers.expired(p.lastSeen, timestamp, stateTtl)) {
+      persons.remove(person);
       progress.clear();
     }
   }

@@ -121,4 +121,30 @@ class ImageDecoderTest {
     byte[] rgb = new ImageDecoder(96, 96, 1 << 20, 16).decode(frame);
     assertArrayEquals(expected, rgb);
   }
+  @Test
+  void oneDecoderKeepsItsReadersAcrossImagesFailuresAndEncodings() throws Exception {
+    byte[] colour = jpeg(gradient(96, BufferedImage.TYPE_INT_RGB));
+    byte[] large = jpeg(gradient(150, BufferedImage.TYPE_INT_RGB));
+    byte[] grey = jpeg(gradient(96, BufferedImage.TYPE_BYTE_GRAY));
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(gradient(120, BufferedImage.TYPE_INT_RGB), "png", png);
+    byte[] corrupt = colour.clone();
+    for (int i = corrupt.length / 2; i < corrupt.length / 2 + 64; i++) {
+      corrupt[i] = (byte) 0xff; // entropy-coded data destroyed, end marker kept: a warning, grey rows
+    }
+    ImageDecoder decoder = new ImageDecoder(96, 96, 1 << 20, 16); // the one a subtask keeps
+    for (int round = 0; round < 2; round++) {
+      assertArrayEquals(reference(colour, 96), decoder.decode(frame(colour)));
+      RejectException bad = org.junit.jupiter.api.Assertions.assertThrows(RejectException.class,
+          () -> decoder.decode(frame(corrupt)));
+      assertEquals(dev.paffmem.schema.RejectReason.UNDECODABLE_IMAGE, bad.reason);
+      assertArrayEquals(reference(large, 96), decoder.decode(frame(large)), "a reader used before, another size");
+      assertArrayEquals(reference(grey, 96), decoder.decode(frame(grey)));
+      assertArrayEquals(reference(png.toByteArray(), 96), decoder.decode(frame(png.toByteArray(), ImageEncoding.PNG)));
+      RejectException wrong = org.junit.jupiter.api.Assertions.assertThrows(RejectException.class,
+          () -> decoder.decode(frame(png.toByteArray(), ImageEncoding.JPEG)));
+      assertEquals(dev.paffmem.schema.RejectReason.UNDECODABLE_IMAGE, wrong.reason);
+      assertArrayEquals(reference(colour, 96), decoder.decode(frame(colour)), "after a failure");
+    }
+  }
 }

@@ -11,6 +11,7 @@ import dev.paffmem.job.inference.ModelIdentity;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.JobState;
+import dev.paffmem.job.state.WriteBackOperator;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;
@@ -21,7 +22,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -53,13 +53,14 @@ class AffectiveMemoryFunctionTest {
   static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> harness(JobConfig config,
       ModelIdentity model) throws Exception {
     return new KeyedOneInputStreamOperatorTestHarness<>(
-        new KeyedProcessOperator<>(new AffectiveMemoryFunction(config, Z, model)),
+        new WriteBackOperator<>(new AffectiveMemoryFunction(config, Z, model)),
         new PAffMemJob.EncodedPersonKey(), Types.STRING);
   }
 
   static AffectiveMemoryState memoryOf(KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> h,
       String person) throws Exception {
-    var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+    var operator = (WriteBackOperator<?, ?>) h.getOperator();
+    operator.flush(); // the operator writes its cached persons at checkpoints
     operator.setCurrentKey(person);
     return operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
         VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
@@ -151,6 +152,7 @@ class AffectiveMemoryFunctionTest {
       assertEquals(Phase.GENERATING, out.get(6).getPhase());
       // alice: memory, last-seen, next ordinal (nothing pending; the generation time sum is cleared after
       // generation); bob: last-seen, next ordinal, his frame 0 waiting for its edits
+      ((WriteBackOperator<?, ?>) h.getOperator()).flush();
       assertEquals(3 + 3, h.numKeyedStateEntries());
     }
   }
@@ -255,7 +257,8 @@ class AffectiveMemoryFunctionTest {
         frameAndEdits(h, "alice", i);
       }
       AffectPrediction last = h.extractOutputValues().get(3);
-      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
+      var operator = (WriteBackOperator<?, ?>) h.getOperator();
+      operator.flush();
       operator.setCurrentKey("alice");
       AffectiveMemoryState state = operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE,
           VoidNamespaceSerializer.INSTANCE, JobState.memory(CONFIG.stateTtl())).value();
@@ -374,23 +377,93 @@ class AffectiveMemoryFunctionTest {
 
   @Test
   void aMemoryThatRecordsNoModelIsDropped() throws Exception {
+    OperatorSubtaskState snapshot;
     try (var h = harness(WAIT, MODEL)) {
       h.open();
       for (long i = 0; i < 5; i++) {
         frameAndEdits(h, "alice", i);
       }
+      snapshot = h.snapshot(1L, 5L);
+    }
+    try (var h = harness(WAIT, MODEL)) {
+      h.initializeState(snapshot);
+      h.open();
       AffectiveMemoryState unrecorded = memoryOf(h, "alice");
       unrecorded.setModelId("");
       unrecorded.setModelVersion("");
       unrecorded.setEncoderSha256(""); // as a state written before the model was recorded reads
-      var operator = (KeyedProcessOperator<?, ?, ?>) h.getOperator();
-      operator.setCurrentKey("alice");
+      var operator = (WriteBackOperator<?, ?>) h.getOperator();
+      operator.setCurrentKey("alice"); // a restored operator has not read alice yet: she is loaded from this state
       operator.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
           JobState.memory(CONFIG.stateTtl())).update(unrecorded);
       reonboard(h, "alice", 5);
       AffectiveMemoryState now = memoryOf(h, "alice");
       assertEquals(3L * 9, now.getTrainingSteps(), "a fresh memory, trained on this frame only");
       assertEquals("tiny", now.getModelId());
+    }
+  }
+  /** Frames 0..9 of three persons, interleaved, with the generation frames' edits; a snapshot after {@code cut} rounds. */
+  static List<AffectPrediction> interleaved(JobConfig config, int cut) throws Exception {
+    List<String> persons = List.of("alice", "bob", "carol");
+    List<AffectPrediction> out = new java.util.ArrayList<>();
+    OperatorSubtaskState snapshot = null;
+    try (var h = harness(config)) {
+      h.open();
+      for (long i = 0; i < (cut < 0 ? 10 : cut); i++) {
+        for (String person : persons) {
+          frameAndEdits(h, person, i);
+        }
+      }
+      out.addAll(h.extractOutputValues());
+      if (cut >= 0) {
+        snapshot = h.snapshot(1L, cut);
+      }
+    }
+    if (snapshot != null) {
+      try (var restored = harness(config)) { // a new operator: an empty cache, everything from the checkpoint
+        restored.initializeState(snapshot);
+        restored.open();
+        for (long i = cut; i < 10; i++) {
+          for (String person : persons) {
+            frameAndEdits(restored, person, i);
+          }
+        }
+        out.addAll(restored.extractOutputValues());
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void cachedMemoriesPredictExactlyAsTheStateRoundTripAcrossCheckpointsAndEvictions() throws Exception {
+    JobConfig noCache = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8", "--state-ttl", "10min",
+        "--memory-epochs", "3", "--state-cache-persons", "0");
+    JobConfig onePerson = JobConfig.parse("--generation-frames", "3", "--generation-targets", "8", "--state-ttl", "10min",
+        "--memory-epochs", "3", "--state-cache-persons", "1");
+    List<AffectPrediction> reference = interleaved(noCache, -1); // every frame reads and writes the state
+    assertEquals(30, reference.size());
+    // the default cache, restored from a checkpoint taken mid-stream (after the generation phase, and inside it)
+    for (int cut : new int[] {5, 2}) {
+      assertSamePredictions(reference, interleaved(CONFIG, cut), "cached, restored after round " + cut);
+    }
+    // a cache of one person: every other person's frame writes back the one before it (under that one's key)
+    assertSamePredictions(reference, interleaved(onePerson, -1), "one cached person");
+    assertSamePredictions(reference, interleaved(onePerson, 4), "one cached person, restored");
+  }
+
+  static void assertSamePredictions(List<AffectPrediction> expected, List<AffectPrediction> actual, String what) {
+    assertEquals(expected.size(), actual.size(), what);
+    for (int i = 0; i < expected.size(); i++) {
+      AffectPrediction e = expected.get(i);
+      AffectPrediction a = actual.get(i);
+      String at = what + ", prediction " + i + " (" + e.getPersonId() + " " + e.getFrameIndex() + ")";
+      assertEquals(e.getPersonId(), a.getPersonId(), at);
+      assertEquals(e.getFrameIndex(), a.getFrameIndex(), at);
+      assertEquals(e.getPhase(), a.getPhase(), at);
+      assertEquals(e.getArousal(), a.getArousal(), at);
+      assertEquals(e.getValence(), a.getValence(), at);
+      assertEquals(e.getMemorySize(), a.getMemorySize(), at);
+      assertEquals(e.getBmuActivation(), a.getBmuActivation(), at);
     }
   }
 }
