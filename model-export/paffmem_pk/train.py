@@ -27,6 +27,15 @@ from .diagnose import edit_report
 from .losses import ABLATIONS, PAPER_WEIGHTS, LossConfig, PKTrainer, manifest_losses
 from .models import PK, PKConfig
 
+_REPOSITORY = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def portable_path(path: str) -> str:
+    """A path for the manifest: relative to the repository's root when inside it (data/...), so the record names
+    no machine's folders; absolute otherwise."""
+    full = os.path.abspath(path)
+    rel = os.path.relpath(full, _REPOSITORY)
+    return full if rel.startswith("..") else rel
 
 def build_parser():
     ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.train",
@@ -321,7 +330,7 @@ def main(argv=None):
             "model_id": args.model_id, "model_version": args.model_version,
             "losses": manifest_losses(lc, args.ablation),
             "training": {"kind": args.data_kind or ("synthetic" if "synth" in args.data else "affectnet"),
-                         "data": os.path.abspath(args.data), "image_root": os.path.abspath(data.root),
+                         "data": portable_path(args.data), "image_root": portable_path(data.root),
                          "train_csv": os.path.basename(data.train_csv), "crop": args.crop,
                          "count": len(data.train), "persons": data.train.n_persons(),
                          "csv_stats": data.train.stats.to_dict(),

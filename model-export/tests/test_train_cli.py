@@ -89,3 +89,14 @@ def test_device_auto_cpu_and_cuda():
     else:
         with pytest.raises(SystemExit, match="--device cuda"):
             resolve_device("cuda")
+
+
+def test_the_manifest_names_data_inside_the_repository_relative_to_it(tmp_path):
+    import os
+
+    from paffmem_pk.train import portable_path
+
+    here = os.path.dirname(os.path.abspath(__file__))  # model-export/tests
+    assert portable_path(os.path.join(here, "..", "..", "data", "synth-affectnet-v2")) == os.path.join(
+        "data", "synth-affectnet-v2")
+    assert portable_path(str(tmp_path)) == str(tmp_path)  # outside: as it is
