@@ -12,7 +12,9 @@ import dev.paffmem.memory.AffectiveMemoryCodec;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Sample;
 import dev.paffmem.schema.AffectiveMemoryState;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
@@ -25,6 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStreamImpl;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -90,6 +96,8 @@ public final class Stages {
         rgb[p + 2] = bgr[p];
       }
     }));
+
+    jpegReader(us, jpegs, n, calls);
 
     TypeSerializer<Frame> ser = TypeInformation.of(Frame.class).createSerializer(new SerializerConfigImpl());
     DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
@@ -180,5 +188,93 @@ public final class Stages {
       }));
     }
     return us;
+  }
+
+  /** R, G, B bytes, what {@code ImageDecoder} asks the JDK's JPEG reader for. */
+  private static final ImageTypeSpecifier RGB8 = ImageTypeSpecifier.createInterleaved(
+      ColorSpace.getInstance(ColorSpace.CS_sRGB), new int[] {0, 1, 2}, DataBuffer.TYPE_BYTE, false, false);
+
+  /**
+   * What the JPEG decode costs inside the JDK's reader, and what is left around it: the reader alone (kept reader,
+   * decoded into one reused R, G, B image, none of the job's checks), the same with a copy out of the reused image
+   * (what a decoder without a per-frame image would need: the frame keeps its pixels until its batch runs), and the
+   * reader's cost per scanline (the native decoder calls back into Java once per decoded row, which copies it into
+   * the image): two images of the same pixel count, 1536 x 6 (6 rows) and 6 x 1536 (1536 rows).
+   */
+  static void jpegReader(Map<String, Double> us, byte[][] jpegs, int n, int calls) throws Exception {
+    ImageReader reader = ImageIO.getImageReadersByFormatName("jpeg").next();
+    try {
+      BufferedImage first = read(reader, jpegs[0], null);
+      BufferedImage dest = RGB8.createBufferedImage(first.getWidth(), first.getHeight());
+      us.put("  of it: the JDK's JPEG reader alone (kept reader, one reused R, G, B image, no checks)", cpuMicros(calls,
+          i -> read(reader, jpegs[i % n], dest)));
+      us.put("  prototype: a reused R, G, B image + a copy of its bytes out (no new image per frame)", cpuMicros(calls,
+          i -> ((DataBufferByte) read(reader, jpegs[i % n], dest).getRaster().getDataBuffer()).getData().clone()));
+      byte[] wide = encode(1536, 6);
+      byte[] tall = encode(6, 1536);
+      int shapeCalls = Math.max(20, calls / 4);
+      double wideUs = cpuMicros(shapeCalls, i -> read(reader, wide, null));
+      double tallUs = cpuMicros(shapeCalls, i -> read(reader, tall, null));
+      us.put("  the JDK's JPEG reader per decoded row: native row work + callback (6 x 1536 minus 1536 x 6; a face has 96)",
+          (tallUs - wideUs) / (1536 - 6));
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  private static BufferedImage read(ImageReader reader, byte[] jpeg, BufferedImage dest) throws java.io.IOException {
+    reader.setInput(new BytesInput(jpeg), true, true);
+    try {
+      ImageReadParam p = reader.getDefaultReadParam();
+      p.setDestination(dest);
+      return reader.read(0, p);
+    } finally {
+      reader.reset();
+    }
+  }
+
+  private static byte[] encode(int w, int h) throws java.io.IOException {
+    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        img.setRGB(x, y, (x * 3 % 256) << 16 | (y * 5 % 256) << 8 | (r.nextInt(40) + (x + y) % 200));
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ImageIO.write(img, "jpeg", out);
+    return out.toByteArray();
+  }
+
+  /** Image bytes read in place (as the job's decoder reads them): no stream cache, no disposer registration. */
+  private static final class BytesInput extends ImageInputStreamImpl {
+    private final byte[] bytes;
+
+    BytesInput(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() {
+      bitOffset = 0;
+      return streamPos < bytes.length ? bytes[(int) streamPos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      bitOffset = 0;
+      if (streamPos >= bytes.length) {
+        return len == 0 ? 0 : -1;
+      }
+      int k = (int) Math.min(len, bytes.length - streamPos);
+      System.arraycopy(bytes, (int) streamPos, b, off, k);
+      streamPos += k;
+      return k;
+    }
+
+    @Override
+    public long length() {
+      return bytes.length;
+    }
   }
 }
