@@ -3,6 +3,7 @@ package dev.paffmem.benchmarks.job;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.ingest.BytesImageInputStream;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.job.records.Frame;
@@ -30,7 +31,6 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.stream.ImageInputStreamImpl;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -223,7 +223,7 @@ public final class Stages {
   }
 
   private static BufferedImage read(ImageReader reader, byte[] jpeg, BufferedImage dest) throws java.io.IOException {
-    reader.setInput(new BytesInput(jpeg), true, true);
+    reader.setInput(new BytesImageInputStream(jpeg), true, true); // as the job reads them
     try {
       ImageReadParam p = reader.getDefaultReadParam();
       p.setDestination(dest);
@@ -244,37 +244,5 @@ public final class Stages {
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     ImageIO.write(img, "jpeg", out);
     return out.toByteArray();
-  }
-
-  /** Image bytes read in place (as the job's decoder reads them): no stream cache, no disposer registration. */
-  private static final class BytesInput extends ImageInputStreamImpl {
-    private final byte[] bytes;
-
-    BytesInput(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public int read() {
-      bitOffset = 0;
-      return streamPos < bytes.length ? bytes[(int) streamPos++] & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) {
-      bitOffset = 0;
-      if (streamPos >= bytes.length) {
-        return len == 0 ? 0 : -1;
-      }
-      int k = (int) Math.min(len, bytes.length - streamPos);
-      System.arraycopy(bytes, (int) streamPos, b, off, k);
-      streamPos += k;
-      return k;
-    }
-
-    @Override
-    public long length() {
-      return bytes.length;
-    }
   }
 }
