@@ -206,6 +206,8 @@ def main(argv=None):
     configure_threads(2)
     from .editor import load_editor, load_frozen_pk
 
+    if args.reading and not args.latent:
+        ap.error("--reading feeds a latent generator (--latent); the other generators read the frame themselves")
     pk = load_frozen_pk(args.model_dir)
     if args.editor:
         ed = load_editor(args.editor, pk)

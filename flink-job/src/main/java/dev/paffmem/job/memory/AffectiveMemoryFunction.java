@@ -225,13 +225,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   }
 
   @Override
-  public void flush() throws Exception {
-    persons.flush();
-  }
-
-  @Override
-  public void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
-    persons.attach(setKey, getKey);
+  public WriteBackCache<?> writeBackCache() {
+    return persons;
   }
 
   private void emit(EncodedFrame e, Phase phase, float arousal, float valence, int size, float activation, long now,

@@ -145,13 +145,8 @@ public final class FrameSequencer extends KeyedProcessFunction<String, Frame, Fr
   }
 
   @Override
-  public void attach(java.util.function.Consumer<String> setKey, java.util.function.Supplier<String> getKey) {
-    persons.attach(setKey, getKey);
-  }
-
-  @Override
-  public void flush() throws Exception {
-    persons.flush();
+  public WriteBackCache<?> writeBackCache() {
+    return persons;
   }
 
   @Override

@@ -18,24 +18,24 @@ public final class WriteBackOperator<IN, OUT> extends KeyedProcessOperator<Strin
     super(function);
   }
 
-  private WritesBack cached() {
-    return (WritesBack) userFunction;
+  private WriteBackCache<?> cache() {
+    return ((WritesBack) userFunction).writeBackCache();
   }
 
   @Override
   public void open() throws Exception {
     super.open();
-    cached().attach(this::setCurrentKey, () -> (String) getCurrentKey());
+    cache().attach(this::setCurrentKey, () -> (String) getCurrentKey());
   }
 
   /** Writes every changed person to keyed state now (also done before each checkpoint; tests read state this way). */
   public void flush() throws Exception {
-    cached().flush();
+    cache().flush();
   }
 
   @Override
   public void snapshotState(StateSnapshotContext context) throws Exception {
-    cached().flush();
+    cache().flush();
     super.snapshotState(context);
   }
 }
