@@ -23,13 +23,26 @@ from avro_single_object import SingleObjectCodec  # noqa: E402
 SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "schemas", "src", "main", "avro")
 
 
-def face_frame(person, source, index, event_time, image_bytes, encoding):
-    """A FaceFrame as python-avro wants it: timestamp-millis as an aware datetime, enums as strings."""
+def face_frame(person, source, index, event_time, image_bytes, encoding, enrolment=None):
+    """A FaceFrame as python-avro wants it: timestamp-millis as an aware datetime, enums as strings. `enrolment`:
+    (arousal, valence) the face is known to show, or None."""
     return {
         "personId": person, "sourceId": source, "frameIndex": index, "eventTime": event_time,
         "encoding": encoding, "image": image_bytes, "width": None, "height": None,
         "arousal": None, "valence": None, "videoId": None, "utteranceId": None, "faceBox": None,
+        "enrolment": None if enrolment is None else {"arousal": enrolment[0], "valence": enrolment[1]},
     }
+
+
+def emotion(text):
+    """'AROUSAL,VALENCE', each in [-1, 1] (argparse type)."""
+    try:
+        a, v = (float(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected AROUSAL,VALENCE, e.g. 0.75,-0.75; was %r" % text)
+    if not (-1 <= a <= 1 and -1 <= v <= 1):
+        raise argparse.ArgumentTypeError("arousal and valence must be in [-1, 1], were %s" % text)
+    return a, v
 
 
 def main(argv=None):
@@ -41,6 +54,10 @@ def main(argv=None):
     ap.add_argument("--fps", type=float, default=25.0, help="event times are 1/fps apart")
     ap.add_argument("--start-time", help="event time of the first image, ISO-8601 (default: now)")
     ap.add_argument("--first-index", type=int, default=0, help="frame index of the first image")
+    ap.add_argument("--enrolment", type=emotion, metavar="AROUSAL,VALENCE",
+                    help="the images show the person at this known emotion: the job keeps them as enrolled faces "
+                         "(flink-job/README.md, Enrolment); send them before the person's stream, frame indices "
+                         "continuing from there")
     ap.add_argument("--schema", default=os.path.join(SCHEMAS, "FaceFrame.avsc"))
     ap.add_argument("images", nargs="+")
     args = ap.parse_args(argv)
@@ -68,7 +85,8 @@ def main(argv=None):
         with open(path, "rb") as f:
             image = f.read()
         event_time = start + datetime.timedelta(seconds=i / args.fps)
-        value = codec.encode(face_frame(args.person, args.source_id, args.first_index + i, event_time, image, encoding))
+        value = codec.encode(face_frame(args.person, args.source_id, args.first_index + i, event_time, image, encoding,
+                                      args.enrolment))
         producer.produce(args.topic, key=args.person.encode("utf-8"), value=value, on_delivery=delivered)
         producer.poll(0)
     left = producer.flush(30)

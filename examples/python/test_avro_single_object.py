@@ -18,15 +18,16 @@ def readme_fingerprints():
     rows = {}
     with open(os.path.join(SCHEMAS, "README.md"), encoding="utf-8") as f:
         for line in f:
-            m = re.match(r"^\| `(\w+)`( v1)?[^|]*\| `([0-9a-f]{16})` \|", line)
+            m = re.match(r"^\| `(\w+)`( v[12])?[^|]*\| `([0-9a-f]{16})` \|", line)
             if m:
                 rows[m.group(1) + (m.group(2) or "")] = int(m.group(3), 16)
     return rows
 
 
 def schema_text(name):
-    if name == "FaceFrame v1":
-        path = os.path.join(SCHEMAS, "src", "main", "resources", "dev", "paffmem", "schema", "FaceFrame-v1.avsc")
+    if name in ("FaceFrame v1", "FaceFrame v2"):
+        path = os.path.join(SCHEMAS, "src", "main", "resources", "dev", "paffmem", "schema",
+                            name.replace(" ", "-") + ".avsc")
     else:
         path = os.path.join(AVRO, name + ".avsc")
     with open(path, encoding="utf-8") as f:
@@ -35,7 +36,7 @@ def schema_text(name):
 
 def test_fingerprints_match_the_java_ones_listed_in_the_readme():
     listed = readme_fingerprints()
-    assert set(listed) == {"FaceFrame", "FaceFrame v1", "AffectPrediction", "RejectedFrame", "AffectiveMemoryState"}
+    assert set(listed) == {"FaceFrame", "FaceFrame v1", "FaceFrame v2", "AffectPrediction", "RejectedFrame", "AffectiveMemoryState"}
     for name, expected in listed.items():
         assert so.fingerprint(schema_text(name)) == expected, name
 
@@ -62,7 +63,8 @@ def test_face_frame_round_trip_and_header():
               "image": b"\xff\xd8\xff", "width": 96, "height": 96, "arousal": None, "valence": 0.5,
               "videoId": None, "utteranceId": None,
               "faceBox": {"x": 1, "y": 2, "width": 3, "height": 4, "frameWidth": 640, "frameHeight": 480,
-                          "detected": True}}
+                          "detected": True},
+              "enrolment": {"arousal": 0.5, "valence": -0.25}}
     value = codec.encode(record)
     assert value[:2] == b"\xc3\x01"
     assert int.from_bytes(value[2:10], "little") == readme_fingerprints()["FaceFrame"]
@@ -70,6 +72,7 @@ def test_face_frame_round_trip_and_header():
     assert back["personId"] == "alice" and back["frameIndex"] == 3
     assert back["eventTime"] == t
     assert back["faceBox"]["frameWidth"] == 640
+    assert back["enrolment"] == {"arousal": 0.5, "valence": -0.25}
 
 
 def test_a_foreign_fingerprint_is_refused():
@@ -78,8 +81,23 @@ def test_a_foreign_fingerprint_is_refused():
     value = frame_codec.encode({"personId": "p", "sourceId": "s", "frameIndex": 0,
                                 "eventTime": datetime.datetime.now(datetime.timezone.utc), "encoding": "PNG",
                                 "image": b"", "width": None, "height": None, "arousal": None, "valence": None,
-                                "videoId": None, "utteranceId": None, "faceBox": None})
+                                "videoId": None, "utteranceId": None, "faceBox": None,
+                                "enrolment": None})
     with pytest.raises(ValueError, match="fingerprint"):
         codec.decode(value)
     with pytest.raises(ValueError, match="marker"):
         codec.decode(b"\x00" * 12)
+
+
+def test_the_producer_writes_an_enrolment_label_and_checks_it():
+    import argparse
+    import face_frame_producer as producer
+    codec = so.SingleObjectCodec(os.path.join(AVRO, "FaceFrame.avsc"))
+    t = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    back = codec.decode(codec.encode(producer.face_frame("p", "s", 0, t, b"", "PNG", producer.emotion("0.75,-0.75"))))
+    assert back["enrolment"] == {"arousal": 0.75, "valence": -0.75}
+    assert codec.decode(codec.encode(producer.face_frame("p", "s", 1, t, b"", "PNG")))["enrolment"] is None
+    with pytest.raises(argparse.ArgumentTypeError, match="in \\[-1, 1\\]"):
+        producer.emotion("1.5,0")
+    with pytest.raises(argparse.ArgumentTypeError, match="AROUSAL,VALENCE"):
+        producer.emotion("happy")

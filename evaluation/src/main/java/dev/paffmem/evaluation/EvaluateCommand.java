@@ -94,6 +94,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       description = "Video of the running-CCC plot (repeatable; default: the first typical video, and the first atypical one if any).")
   List<String> figureVideos = new ArrayList<>();
 
+  @Option(names = "--enrolment", defaultValue = "none", paramLabel = "none|5|3x3|5x5",
+      description = {"Before each video, send the person's own face at these known emotions as enrolled faces (taken",
+          "from the dataset's calibration.csv; not scored): none (the paper's unsupervised setting), 5, 3x3 (nine",
+          "faces, arousal and valence in -0.75/0/0.75) or 5x5 (default: ${DEFAULT-VALUE})."})
+  String enrolment;
+
   @Option(names = "--bootstrap-servers", description = "Use this Kafka instead of starting one in-process (topics get a unique run suffix).")
   String bootstrapServers;
 
@@ -146,6 +152,14 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.err.println("paffmem evaluate: no video with frames in " + dataset);
       return 2;
     }
+    Map<String, List<Enrolment.Face>> enrolled;
+    try {
+      enrolled = Enrolment.parse(enrolment).faces(ds.root(), ds.videos().stream().map(OmgDataset.Video::id).toList());
+    } catch (IllegalArgumentException | java.io.IOException e) {
+      System.err.println("paffmem evaluate: --enrolment: " + e.getMessage());
+      return 2;
+    }
+    int offset = JobRun.frameOffset(enrolled);
     String subset = subsetDescription();
     log.printf(Locale.ROOT, "Dataset %s (%s): %d videos, %d utterances, %d frames%n", dataset, subset, ds.videos().size(),
         ds.utterances().size(), ds.frameCount());
@@ -186,12 +200,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 2;
       }
       createTopics(bootstrap, cfg, broker);
-      long sent = JobRun.feed(bootstrap, cfg.kafkaProperties(), cfg.inputTopic(), ds, fps, crop, log);
+      long sent = JobRun.feed(bootstrap, cfg.kafkaProperties(), cfg.inputTopic(), ds, fps, crop, enrolled, log);
       log.printf("Model %s %s (%s); generation: first %d frames x %d targets per video; parallelism %d%n",
           manifest.modelId(), manifest.modelVersion(), model, cfg.generationFrames(), cfg.generationTargets(), parallelism);
       JobRun.Outcome outcome = JobRun.run(cfg, manifest, parallelism, sent, dev.paffmem.job.config.Durations.parse(timeout), log);
 
-      List<FramePrediction> predictions = framePredictions(ds, outcome.predictions());
+      List<FramePrediction> predictions = framePredictions(ds, outcome.predictions(), offset);
       Results results = Scoring.score(predictions);
       Files.createDirectories(out);
       List<String> missing = PredictionCsv.write(out.resolve("predictions_paffmem.csv"), ds, predictions,
@@ -222,7 +236,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (!missing.isEmpty()) {
         log.printf("%d utterances have no prediction (see results.json missing_utterances)%n", missing.size());
       }
-      return outcome.predictions().size() == ds.frameCount() ? 0 : 1;
+      return outcome.predictions().size() == ds.frameCount() + (long) offset * ds.videos().size() ? 0 : 1;
     } finally {
       if (broker != null) {
         broker.close();
@@ -236,6 +250,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         : "videos " + String.join(" ", videoIds));
     parts.add(maxSeconds > 0 ? "whole utterances ending by " + fmt(maxSeconds) + " s" : "whole videos");
     parts.add("face box " + FaceCrop.parse(faceBox));
+    Enrolment e = Enrolment.parse(enrolment);
+    if (e.size() > 0) {
+      parts.add("enrolment " + e);
+    }
     return String.join(", ", parts);
   }
 
@@ -259,8 +277,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Joins the job's predictions with the dataset's frames; in dataset video order, each video in frame order. */
-  static List<FramePrediction> framePredictions(OmgDataset ds, List<AffectPrediction> predictions) {
+  /**
+   * Joins the job's predictions with the dataset's frames; in dataset video order, each video in frame order. The
+   * video's frame f was sent as frame index f + {@code offset} (after the person's enrolled faces, which are not
+   * scored).
+   */
+  static List<FramePrediction> framePredictions(OmgDataset ds, List<AffectPrediction> predictions, int offset) {
     Map<String, Map<Long, OmgDataset.FrameRef>> frames = new HashMap<>();
     for (OmgDataset.Video v : ds.videos()) {
       Map<Long, OmgDataset.FrameRef> m = new HashMap<>();
@@ -271,11 +293,11 @@ public final class EvaluateCommand implements Callable<Integer> {
     ds.videos().forEach(v -> byVideo.put(v.id(), new HashMap<>()));
     for (AffectPrediction p : predictions) {
       String video = p.getVideoId() != null ? p.getVideoId() : p.getPersonId();
-      OmgDataset.FrameRef f = frames.getOrDefault(video, Map.of()).get(p.getFrameIndex());
+      OmgDataset.FrameRef f = frames.getOrDefault(video, Map.of()).get(p.getFrameIndex() - offset);
       if (f == null) {
-        continue; // not ours (a shared external topic)
+        continue; // an enrolled face, or not ours (a shared external topic)
       }
-      byVideo.get(video).put(p.getFrameIndex(), new FramePrediction(video, f.utterance(), f.frame(),
+      byVideo.get(video).put(f.frame(), new FramePrediction(video, f.utterance(), f.frame(),
           ds.video(video).personType(), p.getPhase().name(), p.getMemorySize(), p.getBmuActivation(), f.arousal(),
           f.valence(), p.getPkArousal(), p.getPkValence(), p.getArousal(), p.getValence()));
     }

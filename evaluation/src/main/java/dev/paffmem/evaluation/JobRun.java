@@ -4,6 +4,7 @@ import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.EnrolmentLabel;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectedFrame;
@@ -51,9 +52,14 @@ final class JobRun {
 
   private JobRun() {}
 
-  /** Writes the dataset's frames to {@code topic}: frame i of every video, then frame i + 1, ...; returns the count. */
+  /**
+   * Writes the dataset's frames to {@code topic}: frame i of every video, then frame i + 1, ...; returns the count.
+   * With enrolled faces ({@code enrolled}: per video, the same number for every video), each video's enrolled faces
+   * go first, as frame indices 0 .. E - 1 captured just before the video, and the video's frame f is sent as frame
+   * index f + E ({@link #frameOffset}).
+   */
   static long feed(String bootstrap, java.util.Map<String, String> clientProperties, String topic, OmgDataset dataset,
-      double fps, FaceCrop crop, PrintStream log)
+      double fps, FaceCrop crop, Map<String, List<Enrolment.Face>> enrolled, PrintStream log)
       throws Exception {
     Properties p = new Properties();
     p.putAll(clientProperties); // the job's --kafka-property settings (SASL/SSL)
@@ -67,24 +73,21 @@ final class JobRun {
     long sent = 0;
     long t0 = System.nanoTime();
     List<CompletableFuture<Void>> acks = new ArrayList<>();
+    int offset = frameOffset(enrolled);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (OmgDataset.Video v : videos) {
+        List<Enrolment.Face> faces = enrolled.getOrDefault(v.id(), List.of());
+        for (int j = 0; j < faces.size(); j++) {
+          acks.add(send(producer, topic, v.id(), enrolmentFrame(v.id(), faces.get(j), j, offset, fps)));
+          sent++;
+        }
+      }
       for (int i = 0; i < longest; i++) {
         for (OmgDataset.Video v : videos) {
           if (i >= v.frames().size()) {
             continue;
           }
-          OmgDataset.FrameRef f = v.frames().get(i);
-          FaceFrame frame = faceFrame(f, fps, crop);
-          CompletableFuture<Void> ack = new CompletableFuture<>();
-          producer.send(new ProducerRecord<>(topic, v.id().getBytes(StandardCharsets.UTF_8), dev.paffmem.schema.WireFormat.encode(frame::toByteBuffer)),
-              (md, e) -> {
-                if (e != null) {
-                  ack.completeExceptionally(e);
-                } else {
-                  ack.complete(null);
-                }
-              });
-          acks.add(ack);
+          acks.add(send(producer, topic, v.id(), faceFrame(v.frames().get(i), fps, crop, offset)));
           sent++;
         }
       }
@@ -96,8 +99,49 @@ final class JobRun {
     return sent;
   }
 
-  /** The FaceFrame of one dataset frame: the image file's bytes as they are, the truth, video and utterance ids. */
-  static FaceFrame faceFrame(OmgDataset.FrameRef f, double fps, FaceCrop crop) throws IOException {
+  /** The frame index offset of the videos' frames: the number of enrolled faces per person (0 without). */
+  static int frameOffset(Map<String, List<Enrolment.Face>> enrolled) {
+    return enrolled.values().stream().mapToInt(List::size).max().orElse(0);
+  }
+
+  private static CompletableFuture<Void> send(KafkaProducer<byte[], byte[]> producer, String topic, String key,
+      FaceFrame frame) {
+    CompletableFuture<Void> ack = new CompletableFuture<>();
+    producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+            dev.paffmem.schema.WireFormat.encode(frame::toByteBuffer)),
+        (md, e) -> {
+          if (e != null) {
+            ack.completeExceptionally(e);
+          } else {
+            ack.complete(null);
+          }
+        });
+    return ack;
+  }
+
+  /**
+   * Enrolled face {@code j} (0 .. {@code offset} - 1) of a video's person: frame index j, captured {@code offset - j}
+   * frames before the video's frame 0, labelled with the emotion it shows; no truth, utterance or video id
+   * (it is no frame of the video, so the scoring never sees its prediction).
+   */
+  static FaceFrame enrolmentFrame(String video, Enrolment.Face face, int j, int offset, double fps) throws IOException {
+    String name = face.file().getFileName().toString().toLowerCase(Locale.ROOT);
+    return FaceFrame.newBuilder()
+        .setPersonId(video)
+        .setSourceId("omg-evaluation-enrolment")
+        .setFrameIndex(j)
+        .setEventTime(EPOCH.plusMillis(Math.round((j - offset) * 1000.0 / fps)))
+        .setEncoding(name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG)
+        .setImage(ByteBuffer.wrap(Files.readAllBytes(face.file())))
+        .setEnrolment(new EnrolmentLabel((float) face.arousal(), (float) face.valence()))
+        .build();
+  }
+
+  /**
+   * The FaceFrame of one dataset frame: the image file's bytes as they are, the truth, video and utterance ids; frame
+   * index {@code f.frame() + offset}.
+   */
+  static FaceFrame faceFrame(OmgDataset.FrameRef f, double fps, FaceCrop crop, int offset) throws IOException {
     String name = f.file().getFileName().toString().toLowerCase(Locale.ROOT);
     ImageEncoding encoding = name.endsWith(".png") ? ImageEncoding.PNG : ImageEncoding.JPEG;
     byte[] image = Files.readAllBytes(f.file());
@@ -109,7 +153,7 @@ final class JobRun {
     return FaceFrame.newBuilder()
         .setPersonId(f.video())
         .setSourceId("omg-evaluation")
-        .setFrameIndex(f.frame())
+        .setFrameIndex(f.frame() + offset)
         .setEventTime(EPOCH.plusMillis(Math.round(f.frame() * 1000.0 / fps)))
         .setEncoding(encoding)
         .setImage(ByteBuffer.wrap(image))

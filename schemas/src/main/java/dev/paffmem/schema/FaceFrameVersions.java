@@ -8,17 +8,22 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 
 /**
- * The FaceFrame writer schemas a reader accepts, by their single-object fingerprint: the current one and v1 (before
- * the optional {@code faceBox}), so producers built against v1 keep working. Read v1 data with
- * {@code new SpecificDatumReader<>(v1, FaceFrame.getClassSchema())} (the new field takes its default, null).
+ * The FaceFrame writer schemas a reader accepts, by their single-object fingerprint: the current one (v3, with the
+ * optional {@code enrolment}), v2 (before it) and v1 (before the optional {@code faceBox}), so producers built against
+ * an older version keep working. Read old data with {@code new SpecificDatumReader<>(old, FaceFrame.getClassSchema())}
+ * (the newer fields take their defaults, null).
  */
 public final class FaceFrameVersions {
 
   /** FaceFrame as released in v1 (a copy of released/v1/FaceFrame.avsc, checked by a test). */
   public static final Schema V1 = load("FaceFrame-v1.avsc");
 
+  /** FaceFrame as released in v2, with {@code faceBox} (a copy of released/v2/FaceFrame.avsc, checked by a test). */
+  public static final Schema V2 = load("FaceFrame-v2.avsc");
+
   private static final Map<Long, Schema> BY_FINGERPRINT = Map.of(
       fingerprint(FaceFrame.getClassSchema()), FaceFrame.getClassSchema(),
+      fingerprint(V2), V2,
       fingerprint(V1), V1);
 
   private FaceFrameVersions() {}

@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every schema as released (kept under {@code src/test/resources/released/vN}: v1 all four, v2 the
- * RejectedFrame that carries capped original bytes with their length and sha256, v3 the
+ * RejectedFrame that carries capped original bytes with their length and sha256 and the FaceFrame with the optional
+ * faceBox (FaceFrame v2), v3 the
  * AffectiveMemoryState that records the model that built it) must stay mutually
  * compatible with the current one: new readers read old data, old readers read new data.
  */

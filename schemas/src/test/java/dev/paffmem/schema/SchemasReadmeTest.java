@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The fingerprints and header bytes that schemas/README.md lists are the schemas' own. */
 class SchemasReadmeTest {
 
-  private static final Pattern ROW = Pattern.compile("^\\| `(\\w+)`( v1)?[^|]*\\| `([0-9a-f]{16})` \\| (.*) \\|$");
+  private static final Pattern ROW = Pattern.compile("^\\| `(\\w+)`( v[12])?[^|]*\\| `([0-9a-f]{16})` \\| (.*) \\|$");
 
   @Test
   void readmeFingerprintsMatchTheSchemas() throws Exception {
@@ -27,6 +27,7 @@ class SchemasReadmeTest {
       actual.put(name, SchemaNormalization.parsingFingerprint64(s));
     }
     actual.put("FaceFrame v1", SchemaNormalization.parsingFingerprint64(FaceFrameVersions.V1));
+    actual.put("FaceFrame v2", SchemaNormalization.parsingFingerprint64(FaceFrameVersions.V2));
     Map<String, Long> listed = new HashMap<>();
     for (String line : Files.readAllLines(Path.of("README.md"))) {
       Matcher m = ROW.matcher(line);

@@ -2,6 +2,7 @@ package dev.paffmem.job.ingest;
 
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.KafkaRecordBytes;
+import dev.paffmem.schema.EnrolmentLabel;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.RejectReason;
 import dev.paffmem.schema.RejectedFrame;
@@ -102,6 +103,11 @@ public final class FrameDecoder implements Serializable {
     }
     checkLabel("arousal", f.getArousal());
     checkLabel("valence", f.getValence());
+    EnrolmentLabel enrolment = f.getEnrolment();
+    if (enrolment != null) {
+      checkLabel("enrolment.arousal", enrolment.getArousal());
+      checkLabel("enrolment.valence", enrolment.getValence());
+    }
     if (images == null) {
       images = new ImageDecoder(outWidth, outHeight, maxPixels, minSide);
     }
@@ -120,6 +126,10 @@ public final class FrameDecoder implements Serializable {
     frame.utteranceId = f.getUtteranceId();
     frame.trueArousal = f.getArousal();
     frame.trueValence = f.getValence();
+    if (enrolment != null) {
+      frame.enrolmentArousal = enrolment.getArousal();
+      frame.enrolmentValence = enrolment.getValence();
+    }
     frame.sourceTopic = record.topic;
     frame.sourcePartition = record.partition;
     frame.sourceOffset = record.offset;

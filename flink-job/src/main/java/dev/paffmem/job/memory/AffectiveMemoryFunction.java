@@ -47,12 +47,16 @@ import org.apache.flink.util.Collector;
  * evaluation) a frame's prediction waits instead until the memory has trained on it, and is the memory's,
  * as in the paper's schedule.
  *
+ * <p>A frame with an enrolment label (FaceFrame's {@code enrolment}: a face at a known emotion) trains like any other and
+ * is then kept by the memory as an enrolled face ({@link AffectiveMemory#enrol}); once a person has one, the memory
+ * predicts from the enrolled faces (flink-job/README.md, Enrolment).
+ *
  * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
  * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
  *
  * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
- * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase).
+ * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase), {@code facesEnrolled}.
  */
 public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction>
     implements WritesBack {
@@ -77,6 +81,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram endToEndLatency;
   private transient Histogram generationTime;
   private transient Counter memoriesDropped;
+  private transient Counter facesEnrolled;
   /** The persons' memories, next ordinals and last-seen times between checkpoints. */
   private transient WriteBackCache<Person> persons;
 
@@ -116,6 +121,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     endToEndLatency = group.histogram("endToEndLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
     memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
+    facesEnrolled = group.counter("facesEnrolled");
     persons = new WriteBackCache<>(config.stateCachePersons(), new WriteBackCache.Store<>() {
       @Override
       public Person load(String person) throws Exception {
@@ -302,6 +308,11 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       }
       samples.add(Sample.unlabelled(frame.z));
       gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
+      if (frame.frame.enrolled()) { // a face at a known emotion: kept as it is, and read from then on
+        gwr.enrol(frame.z, frame.frame.enrolmentArousal, frame.frame.enrolmentValence, frame.pkArousal,
+            frame.pkValence);
+        facesEnrolled.inc();
+      }
       if (waitForMemory) {
         Prediction pr = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
         emit(frame, frame.frame.phase, pr.arousal(), pr.valence(), pr.memorySize(), pr.activation(), now, out);
@@ -328,7 +339,10 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     }
   }
 
-  /** What the memory needs of a frame it cannot train yet (and has predicted): its z, frame index, ordinal and phase. */
+  /**
+   * What the memory needs of a frame it cannot train yet (and has predicted): its z, frame index, ordinal, phase, and for
+   * an enrolled face its label and the PK's reading.
+   */
   private static EncodedFrame slim(EncodedFrame e) {
     EncodedFrame s = new EncodedFrame();
     Frame f = new Frame();
@@ -336,8 +350,12 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     f.frameIndex = e.frame.frameIndex;
     f.ordinal = e.frame.ordinal;
     f.phase = e.frame.phase;
+    f.enrolmentArousal = e.frame.enrolmentArousal;
+    f.enrolmentValence = e.frame.enrolmentValence;
     s.frame = f;
     s.z = e.z;
+    s.pkArousal = e.pkArousal;
+    s.pkValence = e.pkValence;
     return s;
   }
 

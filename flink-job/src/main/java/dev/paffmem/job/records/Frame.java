@@ -23,6 +23,12 @@ public class Frame {
   public String utteranceId;
   public Float trueArousal;
   public Float trueValence;
+  /**
+   * The emotion this face is known to show (FaceFrame's {@code enrolment}), both null if it is none: the person's memory
+   * keeps it as an enrolled face.
+   */
+  public Float enrolmentArousal;
+  public Float enrolmentValence;
 
   /** GENERATING for the person's first generation frames, ONLINE after; set by the sequencer. */
   public Phase phase = Phase.UNKNOWN;
@@ -37,6 +43,11 @@ public class Frame {
   public byte[] originalValue;
 
   public Frame() {}
+
+  /** Whether this face carries an enrolment label (its arousal and valence are known and the memory learns them). */
+  public boolean enrolled() {
+    return enrolmentArousal != null && enrolmentValence != null;
+  }
 
   /** The raw record this frame was decoded from (for a dead letter). */
   public KafkaRecordBytes source() {

@@ -2,6 +2,7 @@ package dev.paffmem.job.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.KafkaRecordBytes;
+import dev.paffmem.schema.EnrolmentLabel;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectReason;
@@ -157,6 +159,17 @@ class FrameDecoderTest {
     rejected(TestFrames.raw("p", 0).setValence(Float.POSITIVE_INFINITY).build(), RejectReason.NON_FINITE_LABEL);
     rejected(TestFrames.raw("p", 0).setValence(1.5f).build(), RejectReason.LABEL_OUT_OF_RANGE);
     assertTrue(decode(TestFrames.raw("p", 0).setArousal(null).setValence(null).build()).accepted());
+  }
+
+  @Test
+  void anEnrolmentLabelIsCheckedLikeTheTruthAndCarriedOnTheFrame() {
+    rejected(TestFrames.raw("p", 0).setEnrolment(new EnrolmentLabel(Float.NaN, 0f)).build(), RejectReason.NON_FINITE_LABEL);
+    rejected(TestFrames.raw("p", 0).setEnrolment(new EnrolmentLabel(0f, -1.01f)).build(), RejectReason.LABEL_OUT_OF_RANGE);
+    Frame enrolled = decode(TestFrames.raw("p", 0).setEnrolment(new EnrolmentLabel(0.5f, -1f)).build()).frame();
+    assertTrue(enrolled.enrolled());
+    assertEquals(0.5f, enrolled.enrolmentArousal);
+    assertEquals(-1f, enrolled.enrolmentValence);
+    assertFalse(decode(TestFrames.raw("p", 0).build()).frame().enrolled(), "no enrolment: an ordinary frame");
   }
 
   @Test

@@ -195,6 +195,48 @@ class AffectiveMemoryFunctionTest {
   }
 
   @Test
+  void anEnrolledFaceIsKeptThroughPendingFramesAndCheckpointsAndFromThenOnTheMemoryAddsItsResidual() throws Exception {
+    OperatorSubtaskState snapshot;
+    float gwrArousal;
+    try (var h = harness()) {
+      h.open();
+      // generation lags: frames 0-2 wait for their edits, so frame 1, a face at a known emotion, waits slimmed
+      h.processElement(encoded("alice", 0), 0);
+      EncodedFrame enrolled = encoded("alice", 1);
+      enrolled.frame.enrolmentArousal = 0.6f; // the PK reads (0.1, -0.1): residual (0.5, 0.4)
+      enrolled.frame.enrolmentValence = 0.3f;
+      h.processElement(enrolled, 1);
+      h.processElement(encoded("alice", 2), 2);
+      for (long i = 0; i < 3; i++) {
+        h.processElement(edits("alice", i), i);
+      }
+      h.processElement(encoded("alice", 3), 3);
+      AffectPrediction online = h.extractOutputValues().get(3);
+      assertEquals(Phase.ONLINE, online.getPhase());
+      assertEquals(0.6f, online.getArousal(), 1e-6f, "the only enrolled face's residual on the PK's reading");
+      assertEquals(0.3f, online.getValence(), 1e-6f);
+      assertTrue(online.getMemorySize() >= 2, "the edits still train the GWR: " + online.getMemorySize());
+      snapshot = h.snapshot(1L, 3L);
+    }
+    try (var h = harness()) { // the same person without the enrolment: the GWR's edits answer
+      h.open();
+      for (long i = 0; i < 4; i++) {
+        frameAndEdits(h, "alice", i);
+      }
+      gwrArousal = h.extractOutputValues().get(3).getArousal();
+      assertTrue(Math.abs(gwrArousal - 0.6f) > 1e-3, "without enrolment the memory's answer differs: " + gwrArousal);
+    }
+    try (var h = harness()) { // restored: the enrolled face is in the memory's state
+      h.initializeState(snapshot);
+      h.open();
+      h.processElement(encoded("alice", 4), 4);
+      AffectPrediction p = h.extractOutputValues().get(0);
+      assertEquals(0.6f, p.getArousal(), 1e-6f);
+      assertEquals(0.3f, p.getValence(), 1e-6f);
+    }
+  }
+
+  @Test
   void waitingForTheMemoryGivesThePapersPredictionsWhateverTheTiming() throws Exception {
     List<AffectPrediction> inStep;
     try (var h = harness(WAIT)) {
