@@ -20,6 +20,8 @@ import java.util.Objects;
  *       the generated faces as {@link Sample#labelled} and the real frame as
  *       {@link Sample#unlabelled}.</li>
  *   <li>{@code Prediction p = memory.predict(z);} reads the best-matching unit's labels.</li>
+ *   <li>Optionally, {@code memory.enrol(z, arousal, valence, pkArousal, pkValence);} for a face of the person
+ *       at a known emotion: from then on predictions come from the enrolled faces (below).</li>
  *   <li>{@link AffectiveMemoryCodec#toState} / {@link AffectiveMemoryCodec#fromState} keep it in Flink
  *       state; {@link AffectiveMemoryCodec#toBytes} gives the Avro binary form.</li>
  * </ol>
@@ -48,6 +50,18 @@ import java.util.Objects;
  *       left without edges are removed (never below two; b and s always keep their edge).</li>
  * </ul>
  *
+ * <h2>Enrolled faces (beyond the paper)</h2>
+ * A camera or app may send a few of the person's own faces at known emotions (prompted expressions at sign-up,
+ * a labelled moment): {@link #enrol} keeps each as an <em>enrolled face</em> (a copy of z, its label, and its
+ * residual = label minus the PK's reading of it). They are not neurons: {@link #train} never sees, moves, merges
+ * or removes them. Once a memory has any, <b>every read-out answers from them alone</b> (the GWR's neurons keep
+ * training but are not read): {@code RESIDUAL} = PK + the activation-weighted mean residual of the
+ * {@link MemoryConfig#enrolledK()} nearest enrolled faces, {@code NEAREST} = the same weighting of their labels,
+ * {@code BLEND} = that blended with the PK by the nearest face's activation against a_T, {@code PAPER} = the
+ * nearest face's label. They are read on their own because mixing the generator's edits into the same
+ * nearest-neighbour pool halved the gain measured offline (docs/evaluation/RESULTS.md, enrolment). At most
+ * {@link MemoryConfig#maxEnrolled()} are kept, oldest replaced first (0 = enrolment off).
+ *
  * <h2>Representation</h2>
  * The neurons and edges are a {@link NeuronGraph} (dense arrays, sorted symmetric adjacency lists, correct by
  * construction); this class holds the rules. Training allocates nothing per sample (adjacency lists grow
@@ -66,6 +80,8 @@ public final class AffectiveMemory {
 
   /** The neurons and edges this memory's rules train. */
   final NeuronGraph graph;
+  /** The enrolled faces, which the rules never touch and the read-outs prefer. */
+  final EnrolledFaces enrolled;
   private long trainingSteps;
 
   // Scratch reused across calls so that a training step allocates nothing.
@@ -88,6 +104,7 @@ public final class AffectiveMemory {
     this.dim = config.dimension();
     this.habituationFloor = 1f - 1f / config.kappa();
     this.graph = new NeuronGraph(dim, capacity, config.maxNeurons());
+    this.enrolled = new EnrolledFaces(dim, config.maxEnrolled());
   }
 
   public MemoryConfig config() {
@@ -107,6 +124,40 @@ public final class AffectiveMemory {
   /** Single-sample training steps taken so far (samples times epochs), for monitoring. */
   public long trainingSteps() {
     return trainingSteps;
+  }
+
+  /** Number of enrolled faces ({@link #enrol}); once it is above 0 every read-out answers from them. */
+  public int enrolledCount() {
+    return enrolled.count;
+  }
+
+  /**
+   * Keeps one of the person's own faces at a known emotion as an enrolled face: a copy of z, the label and its
+   * residual (label minus the PK's reading of this face). Enrolled faces are not GWR neurons ({@link #train} never
+   * sees or changes them); once the memory has any, every read-out answers from them alone (class comment).
+   * At most {@link MemoryConfig#maxEnrolled()} are kept: when full, the new face replaces the oldest, so a person
+   * who enrols again replaces their old faces in order. With {@code maxEnrolled() == 0} (enrolment off) a valid
+   * face is checked and then ignored.
+   *
+   * @param z the encoder's latent vector of the face; copied
+   * @param arousal the emotion the face shows, in [-1, 1]
+   * @param valence likewise, in [-1, 1]
+   * @param pkArousal the PK's (D_em's) arousal reading of this face, finite
+   * @param pkValence the PK's valence reading of this face, finite
+   * @throws IllegalArgumentException if z has the wrong length or is not finite, a label is outside [-1, 1] (or
+   *     NaN), or a PK reading is not finite; nothing is kept then
+   */
+  public void enrol(float[] z, float arousal, float valence, float pkArousal, float pkValence) {
+    checkVector(z, "enrolled face z");
+    if (!(arousal >= -1f && arousal <= 1f && valence >= -1f && valence <= 1f)) {
+      throw new IllegalArgumentException("an enrolled face's label must be in [-1, 1], was arousal=" + arousal
+          + ", valence=" + valence);
+    }
+    if (!(Float.isFinite(pkArousal) && Float.isFinite(pkValence))) {
+      throw new IllegalArgumentException("an enrolled face needs the PK's (finite) reading of it, was ("
+          + pkArousal + ", " + pkValence + ")");
+    }
+    enrolled.add(z, arousal, valence, arousal - pkArousal, valence - pkValence);
   }
 
   /**
@@ -142,7 +193,8 @@ public final class AffectiveMemory {
   /**
    * The best-matching unit's labels for z, its activation and the memory size (the paper's read-out,
    * whatever {@link MemoryConfig#readout()} says). An empty memory predicts (0, 0) with activation 0; a
-   * one-neuron memory answers with that neuron.
+   * one-neuron memory answers with that neuron. With enrolled faces: the nearest enrolled face's label and
+   * activation (and still the neuron count as memory size).
    *
    * @throws IllegalArgumentException if z has the wrong length or is not finite
    */
@@ -153,7 +205,10 @@ public final class AffectiveMemory {
   /**
    * The prediction for z under the configured read-out ({@link MemoryConfig#readout()}), given the PK's
    * own prediction for the same frame (D_em of z), which the BLEND and RESIDUAL read-outs use. An empty memory
-   * predicts the PK's values (or (0, 0) without them) with activation 0.
+   * predicts the PK's values (or (0, 0) without them) with activation 0. A memory with enrolled faces
+   * ({@link #enrolledCount()} &gt; 0) answers from them alone, over the {@link MemoryConfig#enrolledK()} nearest
+   * (class comment); the prediction's activation is then the nearest enrolled face's, exp(-distance), and its
+   * memory size stays the number of GWR neurons.
    *
    * @throws IllegalArgumentException if z has the wrong length or is not finite, or the read-out needs the PK's
    *     prediction and it is not finite
@@ -170,6 +225,9 @@ public final class AffectiveMemory {
       throw new IllegalArgumentException("the " + readout + " read-out needs the PK's prediction, was ("
           + pkArousal + ", " + pkValence + ")");
     }
+    if (enrolled.count > 0) {
+      return predictFromEnrolled(z, pkArousal, pkValence, readout);
+    }
     if (graph.size == 0) {
       return needsPk ? new Prediction(clampLabel(pkArousal), clampLabel(pkValence), 0f, 0)
           : new Prediction(0f, 0f, 0f, 0);
@@ -180,7 +238,29 @@ public final class AffectiveMemory {
       return new Prediction(graph.arousal[bestIndex], graph.valence[bestIndex], activation, graph.size);
     }
     // one pass over the neurons: the k nearest, the first of them the best-matching unit (same tie rule)
-    int k = findNearest(z, Math.min(config.readoutK(), graph.size));
+    int k = findNearest(z, graph.weights, graph.size, Math.min(config.readoutK(), graph.size));
+    return readNearest(readout, k, graph.arousal, graph.valence, graph.residualArousal, graph.residualValence,
+        pkArousal, pkValence);
+  }
+
+  /** The read-outs over the enrolled faces alone (at least one), the nearest first (same tie rule: the older). */
+  private Prediction predictFromEnrolled(float[] z, float pkArousal, float pkValence, MemoryConfig.Readout readout) {
+    EnrolledFaces e = enrolled;
+    if (readout == MemoryConfig.Readout.PAPER) {
+      findNearest(z, e.weights, e.count, 1);
+      float activation = (float) StrictMath.exp(-Math.sqrt(nearestDistance2[0]));
+      return new Prediction(e.arousal[nearest[0]], e.valence[nearest[0]], activation, graph.size);
+    }
+    int k = findNearest(z, e.weights, e.count, Math.min(config.enrolledK(), e.count));
+    return readNearest(readout, k, e.arousal, e.valence, e.residualArousal, e.residualValence, pkArousal, pkValence);
+  }
+
+  /**
+   * NEAREST, BLEND or RESIDUAL over the k entries found by {@link #findNearest} (nearest[0] the closest) of the
+   * given label and residual arrays (the neurons' or the enrolled faces'); activation = the closest one's.
+   */
+  private Prediction readNearest(MemoryConfig.Readout readout, int k, float[] arousal, float[] valence,
+      float[] residualArousal, float[] residualValence, float pkArousal, float pkValence) {
     float activation = (float) StrictMath.exp(-Math.sqrt(nearestDistance2[0]));
     double wSum = 0;
     double la = 0;
@@ -191,10 +271,10 @@ public final class AffectiveMemory {
       int n = nearest[i];
       double w = StrictMath.exp(-Math.sqrt(nearestDistance2[i]));
       wSum += w;
-      la += w * graph.arousal[n];
-      lv += w * graph.valence[n];
-      ra += w * graph.residualArousal[n];
-      rv += w * graph.residualValence[n];
+      la += w * arousal[n];
+      lv += w * valence[n];
+      ra += w * residualArousal[n];
+      rv += w * residualValence[n];
     }
     float a;
     float v;
@@ -217,15 +297,18 @@ public final class AffectiveMemory {
     return new Prediction(clampLabel(a), clampLabel(v), activation, graph.size);
   }
 
-  /** Fills nearest[0..k) with the k nearest neurons (ascending distance, lower index on ties); returns k. */
-  private int findNearest(float[] x, int k) {
+  /**
+   * Fills nearest[0..k) with the k nearest of the first {@code count} vectors of {@code weights} (the neurons or
+   * the enrolled faces; ascending distance, lower index on ties); returns k.
+   */
+  private int findNearest(float[] x, float[] weights, int count, int k) {
     if (nearest.length < k) {
       nearest = new int[k];
       nearestDistance2 = new float[k];
     }
     int filled = 0;
-    for (int i = 0, off = 0; i < graph.size; i++, off += dim) {
-      float d = distance2(x, graph.weights, off, dim);
+    for (int i = 0, off = 0; i < count; i++, off += dim) {
+      float d = distance2(x, weights, off, dim);
       if (filled < k || d < nearestDistance2[filled - 1]) {
         int at = filled < k ? filled++ : filled - 1;
         while (at > 0 && nearestDistance2[at - 1] > d) {

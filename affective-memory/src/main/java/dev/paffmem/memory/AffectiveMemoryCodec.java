@@ -33,9 +33,13 @@ public final class AffectiveMemoryCodec {
   private static final SpecificDatumReader<AffectiveMemoryState> STATE_READER =
       new SpecificDatumReader<>(AffectiveMemoryState.class);
 
-  /** The memory as its Avro state record (weights, counters and labels packed float32 little-endian). */
+  /**
+   * The memory as its Avro state record (weights, counters and labels packed float32 little-endian; the enrolled
+   * faces oldest first).
+   */
   public static AffectiveMemoryState toState(AffectiveMemory memory) {
     NeuronGraph g = memory.graph;
+    EnrolledFaces e = memory.enrolled;
     int size = g.size;
     int dim = g.dim;
     List<Integer> sources = new ArrayList<>();
@@ -64,15 +68,21 @@ public final class AffectiveMemoryCodec {
         .setEdgeTargets(targets)
         .setEdgeAges(ages)
         .setTrainingSteps(memory.trainingSteps())
+        .setEnrolledWeights(FloatPacking.pack(e.weights, 0, e.count * dim))
+        .setEnrolledLabels(FloatPacking.packPairs(e.arousal, e.valence, e.count))
+        .setEnrolledResiduals(FloatPacking.packPairs(e.residualArousal, e.residualValence, e.count))
         .build();
   }
 
   /**
    * Restores a memory from its state record. A state holding more neurons than
-   * {@code config.maxNeurons()} (written under a larger cap) is kept whole and simply does not grow.
+   * {@code config.maxNeurons()} (written under a larger cap) is kept whole and simply does not grow. A state
+   * holding more enrolled faces than {@code config.maxEnrolled()} keeps the newest {@code maxEnrolled()} (none
+   * with enrolment off); a state without the enrolled fields (written before they existed) has none.
    *
    * @throws IllegalArgumentException if the state's format version or dimension does not match,
-   *     or the state is malformed (lengths, indices, duplicate edges, non-finite values)
+   *     or the state is malformed (lengths, indices, duplicate edges, non-finite values, enrolled labels
+   *     outside [-1, 1])
    */
   public static AffectiveMemory fromState(AffectiveMemoryState state, MemoryConfig config) {
     Objects.requireNonNull(state, "state");
@@ -140,7 +150,53 @@ public final class AffectiveMemoryCodec {
       g.connect(i, j, age);
     }
     memory.setTrainingSteps(state.getTrainingSteps());
+    restoreEnrolled(state, memory.enrolled);
     return memory;
+  }
+
+  /** Reads the enrolled faces (all three fields empty = none), keeping the newest {@code faces.max}. */
+  private static void restoreEnrolled(AffectiveMemoryState state, EnrolledFaces faces) {
+    int dim = faces.dim;
+    int weightBytes = state.getEnrolledWeights().remaining();
+    if (weightBytes % (4L * dim) != 0) {
+      throw new IllegalArgumentException("state enrolledWeights has " + weightBytes
+          + " bytes, not a whole number of " + dim + "-dimensional float32 vectors");
+    }
+    int count = (int) (weightBytes / (4L * dim));
+    requireCount(state.getEnrolledLabels().remaining(), 8L * count, "enrolledLabels (" + count + " enrolled faces)");
+    requireCount(state.getEnrolledResiduals().remaining(), 8L * count,
+        "enrolledResiduals (" + count + " enrolled faces)");
+    float[] weights = new float[count * dim];
+    float[] arousal = new float[count];
+    float[] valence = new float[count];
+    float[] residualArousal = new float[count];
+    float[] residualValence = new float[count];
+    FloatPacking.unpack(state.getEnrolledWeights(), weights, 0, count * dim);
+    FloatPacking.unpackPairs(state.getEnrolledLabels(), arousal, valence, count);
+    FloatPacking.unpackPairs(state.getEnrolledResiduals(), residualArousal, residualValence, count);
+    for (int i = 0; i < count * dim; i++) {
+      if (!Float.isFinite(weights[i])) {
+        throw new IllegalArgumentException("state enrolledWeights contain a non-finite value at " + i);
+      }
+    }
+    for (int j = 0; j < count; j++) {
+      if (!(Math.abs(arousal[j]) <= 1f && Math.abs(valence[j]) <= 1f)) {
+        throw new IllegalArgumentException("state enrolledLabels of enrolled face " + j + " are not in [-1, 1]");
+      }
+      if (!(Float.isFinite(residualArousal[j]) && Float.isFinite(residualValence[j]))) {
+        throw new IllegalArgumentException("state enrolledResiduals of enrolled face " + j + " are not finite");
+      }
+    }
+    // written under a larger maxEnrolled: keep the newest, as enrolling them one by one would have
+    int skip = Math.max(0, count - faces.max);
+    int kept = count - skip;
+    faces.grow(kept);
+    System.arraycopy(weights, skip * dim, faces.weights, 0, kept * dim);
+    System.arraycopy(arousal, skip, faces.arousal, 0, kept);
+    System.arraycopy(valence, skip, faces.valence, 0, kept);
+    System.arraycopy(residualArousal, skip, faces.residualArousal, 0, kept);
+    System.arraycopy(residualValence, skip, faces.residualValence, 0, kept);
+    faces.count = kept;
   }
 
   /** Whether any neuron carries a non-zero residual (else the state omits them: 8 bytes per neuron saved). */
@@ -161,7 +217,8 @@ public final class AffectiveMemoryCodec {
 
   /** The state record in Avro binary encoding (no header or schema), e.g. to measure its size. */
   public static byte[] toBytes(AffectiveMemory memory) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + memory.size() * (4 * memory.graph.dim + 20));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + memory.size() * (4 * memory.graph.dim + 20)
+        + memory.enrolledCount() * (4 * memory.graph.dim + 16));
     BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
     try {
       STATE_WRITER.write(toState(memory), encoder);

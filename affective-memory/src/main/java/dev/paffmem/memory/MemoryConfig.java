@@ -24,6 +24,13 @@ import java.util.Objects;
  *   <tr><td>{@link #maxNeurons()}</td><td>(none)</td><td>{@value #DEFAULT_MAX_NEURONS}</td>
  *       <td>[2, 1000000], and maxNeurons * dimension &lt;= 2^31 - 16</td></tr>
  *   <tr><td>{@link #dimension()}</td><td>n (size of z)</td><td>50</td><td>[1, 65536]</td></tr>
+ *   <tr><td>{@link #readout()}</td><td>(BMU label)</td><td>PAPER</td><td>{@link Readout}</td></tr>
+ *   <tr><td>{@link #readoutK()}</td><td>(none)</td><td>5</td><td>[1, 1000]</td></tr>
+ *   <tr><td>{@link #unlabelledRate()}</td><td>(none)</td><td>1</td><td>[0, 1]</td></tr>
+ *   <tr><td>{@link #unlabelledInserts()}</td><td>(none)</td><td>true</td><td>true, false</td></tr>
+ *   <tr><td>{@link #enrolledK()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_K}</td><td>[1, 1000]</td></tr>
+ *   <tr><td>{@link #maxEnrolled()}</td><td>(none)</td><td>{@value #DEFAULT_MAX_ENROLLED}</td>
+ *       <td>[0, 100000] (0 = enrolment off), and maxEnrolled * dimension &lt;= 2^31 - 16</td></tr>
  * </table>
  *
  * <p><b>Reading of Table 1.</b> The paper lists "habituation modulation (tau_i and kappa) 0.087,
@@ -46,11 +53,21 @@ import java.util.Objects;
  * {@link #unlabelledRate()} scales the learning rates for unlabelled (real) frames (1 = the paper; below
  * 1 real frames drag label-carrying prototypes less) and {@link #unlabelledInserts()} whether real
  * frames may insert neurons (the paper: yes, with the best-matching unit's label).
+ *
+ * <p><b>Beyond the paper: enrolled faces</b> ({@link AffectiveMemory#enrol}): {@link #maxEnrolled()} is how many
+ * of the person's own faces at known emotions a memory keeps (the oldest is replaced when full; 0 turns enrolment
+ * off) and {@link #enrolledK()} how many of the nearest of them every read-out pools once a memory has any.
  */
 public final class MemoryConfig {
 
   /** Default neuron cap; see the class comment for the measurements behind it. */
   public static final int DEFAULT_MAX_NEURONS = 300;
+
+  /** Default number of nearest enrolled faces the read-outs pool (the 3 of the offline measurement). */
+  public static final int DEFAULT_ENROLLED_K = 3;
+
+  /** Default number of enrolled faces kept per person (room for several 3x3 enrolment lattices). */
+  public static final int DEFAULT_MAX_ENROLLED = 64;
 
   private static final MemoryConfig DEFAULTS = builder().build();
 
@@ -70,6 +87,8 @@ public final class MemoryConfig {
   private final int readoutK;
   private final float unlabelledRate;
   private final boolean unlabelledInserts;
+  private final int enrolledK;
+  private final int maxEnrolled;
 
   /**
    * How {@link AffectiveMemory#predict(float[], float, float)} turns the neurons into (arousal, valence).
@@ -106,6 +125,8 @@ public final class MemoryConfig {
     this.readoutK = b.readoutK;
     this.unlabelledRate = b.unlabelledRate;
     this.unlabelledInserts = b.unlabelledInserts;
+    this.enrolledK = b.enrolledK;
+    this.maxEnrolled = b.maxEnrolled;
   }
 
   /** A builder holding the defaults. */
@@ -125,7 +146,8 @@ public final class MemoryConfig {
         .epsilonB(epsilonB).epsilonN(epsilonN).tauB(tauB).tauN(tauN).kappa(kappa)
         .labelRate(labelRate).epochs(epochs).maxEdgeAge(maxEdgeAge)
         .maxNeurons(maxNeurons).dimension(dimension).readout(readout).readoutK(readoutK)
-        .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts);
+        .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts)
+        .enrolledK(enrolledK).maxEnrolled(maxEnrolled);
   }
 
   /** a_T: a neuron is inserted when the best-matching unit's activation exp(-distance) is below this. */
@@ -176,6 +198,12 @@ public final class MemoryConfig {
   /** Whether an unlabelled (real) frame may insert a neuron; the paper: true. */
   public boolean unlabelledInserts() { return unlabelledInserts; }
 
+  /** Nearest enrolled faces pooled by every read-out once the memory has enrolled faces (capped at their count). */
+  public int enrolledK() { return enrolledK; }
+
+  /** Enrolled faces kept per person; when full, a new one replaces the oldest. 0 = enrolment off. */
+  public int maxEnrolled() { return maxEnrolled; }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -191,14 +219,15 @@ public final class MemoryConfig {
         && Float.compare(kappa, c.kappa) == 0 && Float.compare(labelRate, c.labelRate) == 0
         && epochs == c.epochs && maxEdgeAge == c.maxEdgeAge && maxNeurons == c.maxNeurons
         && dimension == c.dimension && readout == c.readout && readoutK == c.readoutK
-        && Float.compare(unlabelledRate, c.unlabelledRate) == 0 && unlabelledInserts == c.unlabelledInserts;
+        && Float.compare(unlabelledRate, c.unlabelledRate) == 0 && unlabelledInserts == c.unlabelledInserts
+        && enrolledK == c.enrolledK && maxEnrolled == c.maxEnrolled;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(activityThreshold, habituationThreshold, epsilonB, epsilonN, tauB, tauN,
         kappa, labelRate, epochs, maxEdgeAge, maxNeurons, dimension, readout, readoutK, unlabelledRate,
-        unlabelledInserts);
+        unlabelledInserts, enrolledK, maxEnrolled);
   }
 
   @Override
@@ -210,7 +239,8 @@ public final class MemoryConfig {
         + ", labelRate=" + labelRate + ", epochs=" + epochs + ", maxEdgeAge=" + maxEdgeAge
         + ", maxNeurons=" + maxNeurons + ", dimension=" + dimension + ", readout=" + readout
         + ", readoutK=" + readoutK + ", unlabelledRate=" + unlabelledRate
-        + ", unlabelledInserts=" + unlabelledInserts + "}";
+        + ", unlabelledInserts=" + unlabelledInserts + ", enrolledK=" + enrolledK
+        + ", maxEnrolled=" + maxEnrolled + "}";
   }
 
   /** Mutable builder; {@link #build()} validates every field. */
@@ -231,6 +261,8 @@ public final class MemoryConfig {
     private int readoutK = 5;
     private float unlabelledRate = 1f;
     private boolean unlabelledInserts = true;
+    private int enrolledK = DEFAULT_ENROLLED_K;
+    private int maxEnrolled = DEFAULT_MAX_ENROLLED;
 
     private Builder() {}
 
@@ -250,6 +282,8 @@ public final class MemoryConfig {
     public Builder readoutK(int v) { readoutK = v; return this; }
     public Builder unlabelledRate(float v) { unlabelledRate = v; return this; }
     public Builder unlabelledInserts(boolean v) { unlabelledInserts = v; return this; }
+    public Builder enrolledK(int v) { enrolledK = v; return this; }
+    public Builder maxEnrolled(int v) { maxEnrolled = v; return this; }
 
     /**
      * Validates and builds.
@@ -272,9 +306,15 @@ public final class MemoryConfig {
       closed("maxNeurons", maxNeurons, 2, 1_000_000);
       closed("readoutK", readoutK, 1, 1_000);
       closed("unlabelledRate", unlabelledRate, 0f, 1f);
+      closed("enrolledK", enrolledK, 1, 1_000);
+      closed("maxEnrolled", maxEnrolled, 0, 100_000);
       if ((long) maxNeurons * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxNeurons * dimension must be <= " + (Integer.MAX_VALUE - 16)
             + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);
+      }
+      if ((long) maxEnrolled * dimension > Integer.MAX_VALUE - 16) {
+        throw new IllegalArgumentException("maxEnrolled * dimension must be <= " + (Integer.MAX_VALUE - 16)
+            + " (one float array holds all enrolled faces), was " + maxEnrolled + " * " + dimension);
       }
       return new MemoryConfig(this);
     }

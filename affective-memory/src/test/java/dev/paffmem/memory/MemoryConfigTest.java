@@ -28,13 +28,19 @@ class MemoryConfigTest {
     assertEquals(600, c.maxEdgeAge());
     assertEquals(MemoryConfig.DEFAULT_MAX_NEURONS, c.maxNeurons());
     assertEquals(50, c.dimension());
+    assertEquals(3, c.enrolledK(), "enrolled faces: the 3 nearest, as measured offline");
+    assertEquals(64, c.maxEnrolled());
   }
 
   @Test
   void toBuilderCopiesEveryField() {
-    MemoryConfig c = MemoryConfig.builder().dimension(7).maxNeurons(33).epochs(2).kappa(1.2f).tauB(0.5f).build();
+    MemoryConfig c = MemoryConfig.builder().dimension(7).maxNeurons(33).epochs(2).kappa(1.2f).tauB(0.5f)
+        .enrolledK(4).maxEnrolled(9).build();
     assertEquals(c, c.toBuilder().build());
     assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
+    assertEquals(9, c.toBuilder().build().maxEnrolled());
+    assertTrue(!c.equals(c.toBuilder().enrolledK(5).build()) && !c.equals(c.toBuilder().maxEnrolled(8).build()));
+    assertTrue(c.toString().contains("enrolledK=4, maxEnrolled=9"), c.toString());
   }
 
   static Stream<Arguments> invalid() {
@@ -52,7 +58,12 @@ class MemoryConfigTest {
         bad("maxEdgeAge", "[1, 1000000000]", b -> b.maxEdgeAge(0)),
         bad("maxNeurons", "[2, 1000000]", b -> b.maxNeurons(1)),
         bad("dimension", "[1, 65536]", b -> b.dimension(0)),
-        bad("maxNeurons * dimension", "<=", b -> b.maxNeurons(1_000_000).dimension(65_536)));
+        bad("maxNeurons * dimension", "<=", b -> b.maxNeurons(1_000_000).dimension(65_536)),
+        bad("enrolledK", "[1, 1000]", b -> b.enrolledK(0)),
+        bad("enrolledK", "[1, 1000]", b -> b.enrolledK(1001)),
+        bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(-1)),
+        bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(100_001)),
+        bad("maxEnrolled * dimension", "<=", b -> b.maxEnrolled(100_000).dimension(65_536)));
   }
 
   static Arguments bad(String field, String range, UnaryOperator<MemoryConfig.Builder> change) {
@@ -72,7 +83,7 @@ class MemoryConfigTest {
   void boundaryValuesAreAccepted() {
     MemoryConfig c = MemoryConfig.builder().activityThreshold(1f).habituationThreshold(1f).epsilonB(0f)
         .epsilonN(1f).kappa(1f).tauB(1f).tauN(1f).labelRate(0f).epochs(1).maxEdgeAge(1).maxNeurons(2)
-        .dimension(1).build();
+        .dimension(1).enrolledK(1).maxEnrolled(0).build();
     assertEquals(2, c.maxNeurons());
   }
 }
