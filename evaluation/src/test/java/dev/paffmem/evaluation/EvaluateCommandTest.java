@@ -93,6 +93,39 @@ class EvaluateCommandTest {
   }
 
   @Test
+  void enrolledFacesGoFirstAsTheirOwnFramesAndAreNotScored() throws Exception {
+    Path data = tmp.resolve("omg-enrol");
+    new OmgWriter(new OmgWriter.Options(12, 2, 2, 0.5, 0.0, 3, Images.Format.PNG, 1, false)).write(data);
+    Path out = tmp.resolve("out-enrol");
+    Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int code = new CommandLine(new EvaluateCommand(new PrintStream(log, true, StandardCharsets.UTF_8)))
+        .setUnmatchedOptionsArePositionalParams(false)
+        .execute("--dataset", data.toString(), "--out", out.toString(), "--model-dir", model.toString(),
+            "--enrolment", "5", "--device", "CPU", "--generation-frames", "3", "--generation-targets", "4",
+            "--memory-epochs", "2", "--batch-max-size", "16", "--checkpoint-interval", "1s", "--timeout", "3min");
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    OmgDataset ds = OmgDataset.load(data, OmgDataset.DEFAULT_LABELS_CSV);
+    JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+    assertEquals(ds.frameCount() + 2 * 5, json.get("run").get("predictions").asLong(), "every frame and enrolled face");
+    assertTrue(Files.readString(out.resolve("results.md")).contains("enrolment 5 (5 faces per person"));
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(out.resolve("frame_predictions.csv.gz"))), StandardCharsets.UTF_8))) {
+      List<String> lines = r.lines().toList();
+      assertEquals(ds.frameCount() + 1, lines.size(), "only the videos' frames are scored");
+      // the five enrolled faces took the person's three generation frames: the video's frame 0 is online
+      assertTrue(lines.get(1).startsWith("eval-00000,utterance_1.mp4,0,typical,ONLINE,"), lines.get(1));
+    }
+    // unknown designs and a dataset without calibration faces are refused before anything runs
+    assertEquals(2, new CommandLine(new EvaluateCommand(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8))).execute("--dataset", data.toString(), "--enrolment", "7x7"));
+    Files.delete(data.resolve("calibration.csv"));
+    assertEquals(2, new CommandLine(new EvaluateCommand(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8))).execute("--dataset", data.toString(), "--enrolment", "3x3"));
+  }
+
+  @Test
   void helpListsTheFlags() {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     CommandLine cl = new CommandLine(new EvaluateCommand());
