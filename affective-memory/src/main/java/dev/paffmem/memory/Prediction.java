@@ -9,7 +9,8 @@ package dev.paffmem.memory;
  *
  * @param arousal predicted arousal, in [-1, 1]
  * @param valence predicted valence, in [-1, 1]
- * @param activation exp(-||z - w_b||) in [0, 1]; low means the memory has not seen such a face
- * @param memorySize number of neurons of the memory
+ * @param activation exp(-||z - w_b||) in [0, 1]; low means the memory has not seen such a face (with enrolled
+ *     faces, {@link AffectiveMemory#enrol}: the nearest enrolled face's activation)
+ * @param memorySize number of neurons of the memory (GWR neurons only, also when enrolled faces answer)
  */
 public record Prediction(float arousal, float valence, float activation, int memorySize) {}

@@ -72,6 +72,16 @@ public final class MemoryOptions implements Serializable {
           + "chosen on tuning persons).")
   private boolean unlabelledInserts = JOB_DEFAULTS.unlabelledInserts();
 
+  @Option(names = "--memory-enrolled-k",
+      description = "Nearest enrolled faces (the person's own faces at known emotions) pooled by every read-out once "
+          + "a person has any (default: ${DEFAULT-VALUE}).")
+  private int enrolledK = JOB_DEFAULTS.enrolledK();
+
+  @Option(names = "--memory-max-enrolled",
+      description = "Enrolled faces kept per person; when full a new one replaces the oldest; 0 = enrolment off "
+          + "(default: ${DEFAULT-VALUE}).")
+  private int maxEnrolled = JOB_DEFAULTS.maxEnrolled();
+
   /** The memory configuration for z vectors of the given length (the model's z_dim); throws on invalid values. */
   MemoryConfig toConfig(int dimension) {
     return MemoryConfig.builder()
@@ -80,6 +90,7 @@ public final class MemoryOptions implements Serializable {
         .kappa(kappa).labelRate(labelRate).epochs(epochs).maxEdgeAge(maxEdgeAge)
         .maxNeurons(maxNeurons).dimension(dimension).readout(readout).readoutK(readoutK)
         .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts)
+        .enrolledK(enrolledK).maxEnrolled(maxEnrolled)
         .build();
   }
 }
