@@ -165,6 +165,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         ds.utterances().size(), ds.frameCount());
 
     EmbeddedKafkaBroker broker = null;
+    Path checkpoints = null;
     try {
       String bootstrap = bootstrapServers;
       if (bootstrap == null) {
@@ -186,6 +187,12 @@ public final class EvaluateCommand implements Callable<Integer> {
           // generation), not by the PK while the memory is seeded
           "--predictions-while-seeding", "WAIT",
           "--generation-cpu-share", "1")); // offline: nobody waits for online predictions
+      if (jobArgs.stream().noneMatch(a -> a.equals("--checkpoint-dir") || a.startsWith("--checkpoint-dir="))) {
+        // checkpoints in files: JobManager memory takes 5 MB per subtask, less than 50 persons' pending generation
+        // (each queued generation frame keeps its pixels in state until its edits are out)
+        checkpoints = Files.createTempDirectory("paffmem-evaluation-checkpoints-");
+        args.addAll(List.of("--checkpoint-dir", checkpoints.toString(), "--retain-checkpoints", "false"));
+      }
       args.addAll(jobArgs); // the user's job flags win
       args.add("--stop-at-latest"); // always bounded: the job ends after the frames written below
       JobConfig cfg;
@@ -241,6 +248,18 @@ public final class EvaluateCommand implements Callable<Integer> {
       if (broker != null) {
         broker.close();
       }
+      if (checkpoints != null) {
+        deleteTree(checkpoints);
+      }
+    }
+  }
+
+  /** Deletes a folder and what is in it, as far as it can (a leftover temporary folder is no failure). */
+  private static void deleteTree(Path root) {
+    try (var paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      System.err.println("paffmem evaluate: could not delete " + root + ": " + e.getMessage());
     }
   }
 
