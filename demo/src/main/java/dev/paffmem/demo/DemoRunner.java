@@ -79,6 +79,11 @@ public final class DemoRunner implements Callable<Integer> {
   @Option(names = "--persons", defaultValue = "4", description = "Synthetic persons (default: ${DEFAULT-VALUE}).")
   int persons;
 
+  @Option(names = "--enrolment", defaultValue = "none", paramLabel = "none|5|3x3|5x5",
+      description = {"Each synthetic person first shows their face at these known emotions, sent as enrolled faces",
+          "(flink-job/README.md, Enrolment): 3x3 = nine faces; none = the paper's unsupervised memory (default: ${DEFAULT-VALUE})."})
+  String enrolment;
+
   @Option(names = "--frames-per-person", defaultValue = "150",
       description = "Frames per person at 25 fps (default: ${DEFAULT-VALUE}).")
   int framesPerPerson;
@@ -124,6 +129,18 @@ public final class DemoRunner implements Callable<Integer> {
     int parallelism = job.parallelism();
     Path model = job.modelDir();
     long t0 = System.nanoTime();
+    List<double[]> enrolmentPoints;
+    try {
+      enrolmentPoints = dev.paffmem.evaluation.Enrolment.parse(enrolment).points();
+    } catch (IllegalArgumentException e) {
+      System.err.println("paffmem-demo: --enrolment: " + e.getMessage());
+      return 2;
+    }
+    if (!enrolmentPoints.isEmpty() && video != null) {
+      System.err.println("paffmem-demo: --enrolment works with synthetic persons, not with --video (a video's persons"
+          + " have no faces at known emotions)");
+      return 2;
+    }
     EmbeddedKafkaBroker broker = null;
     DashboardServer board = null;
     try {
@@ -177,11 +194,13 @@ public final class DemoRunner implements Callable<Integer> {
         // both what personalization corrects and what it cannot
         StreamOptions options = StreamOptions.defaults().withPersons(persons).withFramesPerPerson(framesPerPerson)
             .withEncoding(encoding).withMix(0.25, 0.5);
-        new dev.paffmem.faces.stream.FaceFrameGenerator(options).persons().forEach(p -> kinds.put(p.id(), p.typeLabel()));
-        total = options.totalFrames();
-        System.out.printf("Writing %d synthetic persons x %d frames (%s) to %s ...%n", persons, framesPerPerson,
-            encoding, cfg.inputTopic());
-        new FaceFrameStream(options).run(bootstrap, cfg.kafkaProperties(), cfg.inputTopic());
+        var generator = new dev.paffmem.faces.stream.FaceFrameGenerator(options, enrolmentPoints);
+        generator.persons().forEach(p -> kinds.put(p.id(), p.typeLabel()));
+        total = generator.totalRecords();
+        System.out.printf("Writing %d synthetic persons x %d frames (%s%s) to %s ...%n", persons, framesPerPerson,
+            encoding, enrolmentPoints.isEmpty() ? "" : ", after " + enrolmentPoints.size() + " enrolled faces each",
+            cfg.inputTopic());
+        new FaceFrameStream(generator).run(bootstrap, cfg.kafkaProperties(), cfg.inputTopic());
       }
 
       System.out.printf("Model %s %s (%s); generation: first %d frames x %d targets per person; parallelism %d%n",
@@ -223,11 +242,12 @@ public final class DemoRunner implements Callable<Integer> {
       if (video != null) {
         videoSummary(progress.byPerson());
       } else {
-        summary(progress.byPerson(), kinds);
+        summary(progress.byPerson(), kinds, enrolmentPoints.size());
       }
       System.out.printf("Done in %.0f s.%n", (System.nanoTime() - t0) / 1e9);
       if (progress.count() + progress.rejected() < total && video == null) {
-        System.out.println("Frames without a committed prediction or dead letter: " + progress.missing(framesPerPerson));
+        System.out.println("Frames without a committed prediction or dead letter: "
+            + progress.missing(framesPerPerson + enrolmentPoints.size()));
       }
       if (progress.rejected() > 0) {
         System.out.println("Dead letters by reason: " + progress.rejectedByReason());
@@ -450,7 +470,7 @@ public final class DemoRunner implements Callable<Integer> {
     }
   }
 
-  static void summary(Map<String, List<AffectPrediction>> byPerson, Map<String, String> kinds) {
+  static void summary(Map<String, List<AffectPrediction>> byPerson, Map<String, String> kinds, int enrolled) {
     System.out.println("CCC against the synthetic ground truth over each person's ONLINE frames (higher is better):");
     System.out.printf("%-14s %-19s %6s %7s | %9s %10s | %9s %10s%n", "person", "kind", "frames", "neurons", "PK aro",
         "memory aro", "PK val", "memory val");
@@ -485,6 +505,11 @@ public final class DemoRunner implements Callable<Integer> {
         + "angry, tired or alarmed at rest (what the memory can learn from the generator's edits); anything else = an "
         + "atypical expression style (no unsupervised method can tell it from real emotion). "
         + "CCC over 150 frames is an anecdote: docs/evaluation/RESULTS.md has the evaluation.");
+    System.out.println(enrolled > 0
+        ? "memory = the PK corrected by each person's " + enrolled + " enrolled faces (their own face at known emotions, "
+            + "sent first and not scored; flink-job/README.md, Enrolment)."
+        : "memory = the paper's unsupervised memory (the PK corrected by its generator's edits of the person); "
+            + "try --enrolment 3x3 to give each person nine faces at known emotions.");
     notes.forEach(System.out::println);
   }
 

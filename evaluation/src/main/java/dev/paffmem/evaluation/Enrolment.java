@@ -20,10 +20,10 @@ import java.util.Map;
  * in -0.75, 0, 0.75: nine faces, the tuned default of docs/evaluation/RESULTS.md); {@code 5x5} (each in -1, -0.5, 0,
  * 0.5, 1).
  */
-final class Enrolment {
+public final class Enrolment {
 
   /** One enrolled face: its image file and the emotion it shows. */
-  record Face(Path file, double arousal, double valence) {}
+  public record Face(Path file, double arousal, double valence) {}
 
   private final String name;
   private final List<double[]> points;
@@ -33,7 +33,12 @@ final class Enrolment {
     this.points = points;
   }
 
-  static Enrolment parse(String design) {
+  /**
+   * The design called {@code none}, {@code 5}, {@code 3x3} or {@code 5x5}.
+   *
+   * @throws IllegalArgumentException for any other name
+   */
+  public static Enrolment parse(String design) {
     String d = design.trim().toLowerCase(Locale.ROOT);
     return switch (d) {
       case "none" -> new Enrolment(d, List.of());
@@ -56,8 +61,13 @@ final class Enrolment {
   }
 
   /** Faces per person. */
-  int size() {
+  public int size() {
     return points.size();
+  }
+
+  /** The design's (arousal, valence) points, in order. */
+  public List<double[]> points() {
+    return points.stream().map(double[]::clone).toList();
   }
 
   @Override

@@ -34,7 +34,12 @@ public final class FaceFrameStream {
     private LongConsumer progress = n -> { };
 
     public FaceFrameStream(StreamOptions options) {
-        this.generator = new FaceFrameGenerator(options);
+        this(new FaceFrameGenerator(options));
+    }
+
+    /** Writes this generator's records (e.g. one with an enrolment). */
+    public FaceFrameStream(FaceFrameGenerator generator) {
+        this.generator = generator;
     }
 
     /** Records per second over all persons; 0 or less = unthrottled. */
@@ -125,7 +130,7 @@ public final class FaceFrameStream {
 
     /** Sends the whole stream through the given producer (not closed here) and flushes it. */
     public long run(Producer<byte[], byte[]> producer, String topic) {
-        long total = generator.options().totalFrames();
+        long total = generator.totalRecords();
         AtomicLong acked = new AtomicLong();
         AtomicReference<Exception> failure = new AtomicReference<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
