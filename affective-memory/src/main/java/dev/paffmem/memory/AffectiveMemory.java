@@ -59,7 +59,8 @@ import java.util.Objects;
  * {@link MemoryConfig#enrolledK()} nearest enrolled faces, {@code NEAREST} = the same weighting of their labels,
  * {@code BLEND} = that blended with the PK by the nearest face's activation against a_T, {@code PAPER} = the
  * nearest face's label. They are read on their own because mixing the generator's edits into the same
- * nearest-neighbour pool halved the gain measured offline (docs/evaluation/RESULTS.md, enrolment). At most
+ * nearest-neighbour pool cut the gain measured offline by a fifth to a half (docs/evaluation/RESULTS.md, "With
+ * enrolment"). At most
  * {@link MemoryConfig#maxEnrolled()} are kept, oldest replaced first (0 = enrolment off).
  *
  * <h2>Representation</h2>
