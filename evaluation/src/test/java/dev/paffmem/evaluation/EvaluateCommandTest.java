@@ -37,16 +37,7 @@ class EvaluateCommandTest {
     Path data = tmp.resolve("omg");
     new OmgWriter(new OmgWriter.Options(11, 2, 3, 0.5, 0.0, 0, Images.Format.PNG, 1, false)).write(data);
     Path out = tmp.resolve("out");
-    Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
-
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int code = new CommandLine(new EvaluateCommand(new PrintStream(log, true, StandardCharsets.UTF_8)))
-        .setUnmatchedOptionsArePositionalParams(false)
-        .execute("--dataset", data.toString(), "--out", out.toString(), "--model-dir", model.toString(),
-            "--device", "CPU", "--generation-frames", "3", "--generation-targets", "4", "--memory-epochs", "2",
-            "--batch-max-size", "16", "--checkpoint-interval", "1s", "--timeout", "3min");
-    String printed = log.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, printed);
+    String printed = evaluate(data, out);
     assertTrue(printed.contains("Official CCC"), printed);
 
     OmgDataset ds = OmgDataset.load(data, OmgDataset.DEFAULT_LABELS_CSV);
@@ -97,15 +88,7 @@ class EvaluateCommandTest {
     Path data = tmp.resolve("omg-enrol");
     new OmgWriter(new OmgWriter.Options(12, 2, 2, 0.5, 0.0, 3, Images.Format.PNG, 1, false)).write(data);
     Path out = tmp.resolve("out-enrol");
-    Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int code = new CommandLine(new EvaluateCommand(new PrintStream(log, true, StandardCharsets.UTF_8)))
-        .setUnmatchedOptionsArePositionalParams(false)
-        .execute("--dataset", data.toString(), "--out", out.toString(), "--model-dir", model.toString(),
-            "--enrolment", "5", "--device", "CPU", "--generation-frames", "3", "--generation-targets", "4",
-            "--memory-epochs", "2", "--batch-max-size", "16", "--checkpoint-interval", "1s", "--timeout", "3min");
-    String printed = log.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, printed);
+    evaluate(data, out, "--enrolment", "5");
     OmgDataset ds = OmgDataset.load(data, OmgDataset.DEFAULT_LABELS_CSV);
     JsonNode json = new ObjectMapper().readTree(out.resolve("results.json").toFile());
     assertEquals(ds.frameCount() + 2 * 5, json.get("run").get("predictions").asLong(), "every frame and enrolled face");
@@ -123,6 +106,25 @@ class EvaluateCommandTest {
     Files.delete(data.resolve("calibration.csv"));
     assertEquals(2, new CommandLine(new EvaluateCommand(new PrintStream(new ByteArrayOutputStream(), true,
         StandardCharsets.UTF_8))).execute("--dataset", data.toString(), "--enrolment", "3x3"));
+  }
+
+  /**
+   * Runs the evaluate command on {@code data} with the random width-0.25 model and small generation settings (plus
+   * {@code more} flags), asserts it succeeded, and returns what it printed.
+   */
+  private static String evaluate(Path data, Path out, String... more) {
+    Path model = Path.of(System.getProperty("paffmem.modelsDir", "../models"), "random-w025");
+    List<String> args = new java.util.ArrayList<>(List.of("--dataset", data.toString(), "--out", out.toString(),
+        "--model-dir", model.toString(), "--device", "CPU", "--generation-frames", "3", "--generation-targets", "4",
+        "--memory-epochs", "2", "--batch-max-size", "16", "--checkpoint-interval", "1s", "--timeout", "3min"));
+    args.addAll(List.of(more));
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int code = new CommandLine(new EvaluateCommand(new PrintStream(log, true, StandardCharsets.UTF_8)))
+        .setUnmatchedOptionsArePositionalParams(false)
+        .execute(args.toArray(String[]::new));
+    String printed = log.toString(StandardCharsets.UTF_8);
+    assertEquals(0, code, printed);
+    return printed;
   }
 
   @Test
