@@ -1,6 +1,7 @@
 // Over 400 lines: the hostile-input corpus, one short method per kind of bad record: a list, not logic.
 package dev.paffmem.e2e;
 
+import dev.paffmem.schema.EnrolmentLabel;
 import dev.paffmem.schema.FaceFrame;
 import dev.paffmem.schema.ImageEncoding;
 import dev.paffmem.schema.RejectReason;
@@ -346,6 +347,11 @@ final class HostileCorpus {
     bad("valence just below -1", valid(person()).setValence(Math.nextDown(-1f)).build(), RejectReason.LABEL_OUT_OF_RANGE);
     bad("arousal NaN", valid(person()).setArousal(Float.NaN).build(), RejectReason.NON_FINITE_LABEL);
     bad("valence -infinity", valid(person()).setValence(Float.NEGATIVE_INFINITY).build(), RejectReason.NON_FINITE_LABEL);
+    ok("an enrolled face at (1, -1)", valid(person()).setEnrolment(new EnrolmentLabel(1f, -1f)).build());
+    bad("enrolment arousal NaN", valid(person()).setEnrolment(new EnrolmentLabel(Float.NaN, 0f)).build(),
+        RejectReason.NON_FINITE_LABEL);
+    bad("enrolment valence just above 1", valid(person()).setEnrolment(new EnrolmentLabel(0f, Math.nextUp(1f))).build(),
+        RejectReason.LABEL_OUT_OF_RANGE);
     ok("frame index Long.MAX_VALUE", valid(person()).setFrameIndex(Long.MAX_VALUE).build());
     bad("frame index -1", valid(person()).setFrameIndex(-1).build(), RejectReason.OTHER);
     bad("frame index Long.MIN_VALUE", valid(person()).setFrameIndex(Long.MIN_VALUE).build(), RejectReason.OTHER);
