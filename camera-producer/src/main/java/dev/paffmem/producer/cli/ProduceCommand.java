@@ -6,6 +6,7 @@ import dev.paffmem.producer.detect.CascadeFaceDetector;
 import dev.paffmem.producer.detect.DetectorConfig;
 import dev.paffmem.producer.kafka.FaceFramePublisher;
 import dev.paffmem.producer.pipeline.CameraConfig;
+import dev.paffmem.producer.pipeline.OnePerson;
 import dev.paffmem.producer.pipeline.ProducerRun;
 import dev.paffmem.producer.track.TrackerConfig;
 import dev.paffmem.schema.FaceBox;
@@ -57,6 +58,17 @@ public final class ProduceCommand implements Callable<Integer> {
 
   @Option(names = "--progress-seconds", defaultValue = "2", description = "progress line interval (default: ${DEFAULT-VALUE})")
   double progressSeconds;
+
+  @Option(names = "--person", paramLabel = "ID",
+      description = {"one known person in view (one INPUT): of each frame's faces the largest is sent as person ID, its",
+          "frame index the frame's event time in epoch ms (a later run for the same person continues above it)"})
+  String person;
+
+  @Option(names = "--enrolment-script", paramLabel = "FILE",
+      description = {"with --person: CSV of start_s,end_s,arousal,valence; faces in a window (seconds from the stream's",
+          "first frame) are sent as enrolled faces at that emotion (a sign-up clip recorded while the person follows",
+          "prompts; flink-job/README.md, Enrolment)"})
+  Path enrolmentScript;
 
   @Option(names = "--faces-csv", paramLabel = "FILE",
       description = "also write one line per FaceFrame: source_id, person_id, frame_index, event_time (epoch ms),"
@@ -178,30 +190,58 @@ public final class ProduceCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), "give at least one INPUT (or a subcommand)");
     }
     List<CameraConfig> configs = camera.configs(inputs);
+    if (person != null && inputs.size() != 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--person takes one INPUT (one camera)");
+    }
+    if (enrolmentScript != null && person == null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--enrolment-script needs --person");
+    }
+    List<OnePerson.Window> script = enrolmentScript == null ? List.of() : OnePerson.readScript(enrolmentScript);
     long progressMillis = Math.round(progressSeconds * 1000);
     try (PrintWriter csv = facesCsv == null ? null : new PrintWriter(Files.newBufferedWriter(facesCsv))) {
       if (csv != null) {
         csv.println("source_id,person_id,frame_index,event_time_ms,x,y,width,height,detected");
       }
-      return produce(configs, progressMillis, csv);
+      return produce(configs, progressMillis, csv, script);
     }
   }
 
-  private int produce(List<CameraConfig> configs, long progressMillis, PrintWriter csv) throws Exception {
+  private int produce(List<CameraConfig> configs, long progressMillis, PrintWriter csv, List<OnePerson.Window> script)
+      throws Exception {
     if (dryRun) {
       AtomicLong bytes = new AtomicLong();
-      ProducerRun run = new ProducerRun(configs, logged(f -> bytes.addAndGet(f.getImage().remaining()), csv),
-          System.out, progressMillis, () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
-      return finish(run, run.run(), null);
+      Consumer<FaceFrame> sink = logged(f -> bytes.addAndGet(f.getImage().remaining()), csv);
+      OnePerson one = onePerson(sink, script);
+      ProducerRun run = new ProducerRun(configs, one != null ? one : sink, System.out, progressMillis,
+          () -> "dry run: " + bytes.get() / 1024 + " KiB of JPEG crops, nothing sent");
+      double seconds = run.run();
+      flush(one);
+      return finish(run, seconds, null);
     }
     try (FaceFramePublisher kafka = new FaceFramePublisher(kafkaOptions.bootstrapServers(), topic,
         kafkaOptions.kafkaProperties())) {
-      ProducerRun run = new ProducerRun(configs, logged(kafka::send, csv), System.out, progressMillis,
-          () -> String.format("kafka %s: sent %d, acknowledged %d, failed %d, %.1f MiB", topic, kafka.sent(),
-              kafka.acked(), kafka.failed(), kafka.bytes() / 1048576.0));
+      Consumer<FaceFrame> sink = logged(kafka::send, csv);
+      OnePerson one = onePerson(sink, script);
+      ProducerRun run = new ProducerRun(configs, one != null ? one : sink, System.out,
+          progressMillis, () -> String.format("kafka %s: sent %d, acknowledged %d, failed %d, %.1f MiB", topic,
+              kafka.sent(), kafka.acked(), kafka.failed(), kafka.bytes() / 1048576.0));
       double seconds = run.run();
+      flush(one);
       kafka.flush();
       return finish(run, seconds, kafka);
+    }
+  }
+
+  /** With --person: the sink that keeps one face per frame as that person (null without). */
+  private OnePerson onePerson(Consumer<FaceFrame> sink, List<OnePerson.Window> script) {
+    return person == null ? null : new OnePerson(person, script, sink);
+  }
+
+  private void flush(OnePerson one) {
+    if (one != null) {
+      one.flush();
+      System.out.printf("person %s: %d faces sent as enrolled faces%s%n", person, one.enrolled(),
+          enrolmentScript == null ? "" : " (" + enrolmentScript + ")");
     }
   }
 
