@@ -311,7 +311,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       if (frame.frame.enrolled()) { // a face at a known emotion: kept as it is, and read from then on
         gwr.enrol(frame.z, frame.frame.enrolmentArousal, frame.frame.enrolmentValence, frame.pkArousal,
             frame.pkValence);
-        facesEnrolled.inc();
+        if (memoryConfig.maxEnrolled() > 0) { // 0: enrolment off, the label is ignored
+          facesEnrolled.inc();
+        }
       }
       if (waitForMemory) {
         Prediction pr = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
