@@ -22,6 +22,9 @@ final class OmgCommand implements Callable<Integer> {
     double confoundShare;
     @Option(names = "--calibration-grid", defaultValue = "9", description = "Per person, render a GxG arousal/valence grid of known emotions (0 = none; default: ${DEFAULT-VALUE}).")
     int calibrationGrid;
+    @Option(names = "--calibration-conditions", defaultValue = "FIRST_FRAME",
+            description = "${COMPLETION-CANDIDATES}: the calibration faces under the video's first frame's capture conditions, or one other random session per person (pose, light, colour, blur, noise, compression: an enrolment elsewhere) (default: ${DEFAULT-VALUE}).")
+    OmgWriter.CalibrationConditions calibrationConditions;
     @Mixin
     RenderOptions render = new RenderOptions(); // --seed, --format, --threads, --quiet
 
@@ -29,7 +32,7 @@ final class OmgCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
         new OmgWriter(new OmgWriter.Options(render.seed, persons, seconds, atypicalShare, confoundShare, calibrationGrid,
-                render.format, render.threads(), render.progress()))
+                render.format, render.threads(), render.progress(), calibrationConditions))
                 .write(out);
         System.out.printf(java.util.Locale.ROOT, "wrote %d videos of %.0f s to %s in %.1f s%n", persons, seconds, out,
                 (System.nanoTime() - t0) / 1e9);

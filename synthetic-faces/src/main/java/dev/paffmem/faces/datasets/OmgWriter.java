@@ -6,6 +6,7 @@ import dev.paffmem.faces.persons.Split;
 import dev.paffmem.faces.render.FaceRenderer;
 import dev.paffmem.faces.render.Images;
 import dev.paffmem.faces.render.Nuisance;
+import dev.paffmem.faces.render.Rng;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -40,7 +41,16 @@ public final class OmgWriter {
      * @param confoundShare share of typical expressers with identity-level confounds ({@code identity_confound})
      */
     public record Options(long seed, int persons, double seconds, double atypicalShare, double confoundShare,
-                          int calibrationGrid, Images.Format format, int threads, boolean progress) {
+                          int calibrationGrid, Images.Format format, int threads, boolean progress,
+                          CalibrationConditions calibrationConditions) {
+
+        /** The calibration faces under the video's first frame's capture conditions. */
+        public Options(long seed, int persons, double seconds, double atypicalShare, double confoundShare,
+                       int calibrationGrid, Images.Format format, int threads, boolean progress) {
+            this(seed, persons, seconds, atypicalShare, confoundShare, calibrationGrid, format, threads, progress,
+                    CalibrationConditions.FIRST_FRAME);
+        }
+
         /** The documented evaluation mix: 40 % typical, 40 % identity confound, 20 % atypical expressers. */
         public static final double MIX_ATYPICAL = 0.2;
         public static final double MIX_CONFOUND = 0.4;
@@ -50,6 +60,13 @@ public final class OmgWriter {
                     Runtime.getRuntime().availableProcessors(), true);
         }
     }
+
+    /**
+     * Under which capture conditions the calibration grid is rendered: the video's first frame's ({@code FIRST_FRAME},
+     * the faces as the video's camera shows them), or one other random session per person ({@code OTHER_SESSION}:
+     * other pose, light, colour, blur, noise and compression, as a sign-up elsewhere would give them).
+     */
+    public enum CalibrationConditions { FIRST_FRAME, OTHER_SESSION }
 
     private final Options options;
     private final FaceRenderer renderer = new FaceRenderer();
@@ -107,6 +124,7 @@ public final class OmgWriter {
             {"confound_share", Double.toString(options.confoundShare())},
             {"anatomy_spread_ordinary", Double.toString(Population.NARROW_ANATOMY)},
             {"calibration_grid", Integer.toString(grid)},
+            {"calibration_conditions", options.calibrationConditions().name().toLowerCase(java.util.Locale.ROOT)},
             {"arousal_scale", "omg csv and arousal_omg: (a+1)/2 in [0,1]; frames.csv arousal: [-1,1]"},
             {"image_format", options.format().name()}});
         Files.writeString(out.resolve("READY"), "complete\n");
@@ -163,7 +181,8 @@ public final class OmgWriter {
         Person p = tl.person();
         double a = 1 - 2.0 * (k / grid) / (grid - 1);
         double v = -1 + 2.0 * (k % grid) / (grid - 1);
-        Nuisance n = tl.frame(0).nuisance();
+        Nuisance n = options.calibrationConditions() == CalibrationConditions.FIRST_FRAME ? tl.frame(0).nuisance()
+                : Nuisance.random(Rng.of(options.seed(), 0x5E55_1011L ^ p.id().hashCode())); // one session per person
         FaceRenderer.Rendered r = p.render(renderer, a, v, n);
         String rel = "calibration/" + p.id() + "/" + String.format("%03d.%s", k, options.format().extension);
         save(out.resolve(rel), r);

@@ -1,6 +1,8 @@
 package dev.paffmem.faces.datasets;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.faces.persons.Population;
@@ -75,6 +77,27 @@ class OmgWriterTest {
         }
         assertEquals(Set.of("typical", "identity_confound", "resting_offset", "inverted_valence"), types);
         assertEquals(4 * 9 + 1, Files.readAllLines(dir.resolve("calibration.csv")).size());
+    }
+
+    @Test
+    void calibrationFacesFromAnotherSessionDifferOnlyInTheirCaptureConditions(@TempDir Path other) throws IOException {
+        Path first = other.resolve("first");
+        Path session = other.resolve("session");
+        new OmgWriter(new OmgWriter.Options(7, 2, 1, 0, 0.5, 2, Images.Format.PNG, 1, false)).write(first);
+        new OmgWriter(new OmgWriter.Options(7, 2, 1, 0, 0.5, 2, Images.Format.PNG, 1, false,
+                OmgWriter.CalibrationConditions.OTHER_SESSION)).write(session);
+        assertEquals(Files.readAllLines(first.resolve("calibration.csv")),
+                Files.readAllLines(session.resolve("calibration.csv")), "same faces, same emotions");
+        assertEquals(Files.readAllLines(first.resolve("frames.csv")), Files.readAllLines(session.resolve("frames.csv")));
+        String frame = Files.readAllLines(first.resolve("frames.csv")).get(1).split(",")[3];
+        assertArrayEquals(Files.readAllBytes(first.resolve(frame)), Files.readAllBytes(session.resolve(frame)),
+                "the videos are the same");
+        for (String row : Files.readAllLines(first.resolve("calibration.csv")).subList(1, 9)) {
+            String file = row.split(",")[1];
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(first.resolve(file)),
+                    Files.readAllBytes(session.resolve(file))), "another session's capture conditions: " + file);
+        }
+        assertTrue(Files.readString(session.resolve("manifest.json")).contains("other_session"));
     }
 
     @Test
