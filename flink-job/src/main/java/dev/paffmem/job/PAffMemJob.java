@@ -124,7 +124,8 @@ public final class PAffMemJob {
     // so the inference operator keeps pending generation in keyed state, which moves with its person
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.modelPrecision(), cfg.intraOpThreads(),
         cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
-        cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ());
+        cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ())
+        .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0);
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)

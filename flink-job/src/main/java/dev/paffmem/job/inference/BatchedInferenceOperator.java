@@ -27,7 +27,9 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.metrics.Counter;
@@ -82,12 +84,14 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   /** A person's frames waiting for their edits, by ordinal. */
   static final MapStateDescriptor<Long, GenerationWork> PENDING_GENERATION = JobState.pendingGeneration();
   static final ListStateDescriptor<float[]> EDITED_Z = JobState.editedZ();
+  static final ValueStateDescriptor<Boolean> ENROLLED_IN_GENERATION = JobState.enrolledInGeneration();
 
   private final ModelManifest manifest;
   private final Device device;
   private final ModelPrecision precision;
   private final int generationFrames;
   private final double skipNearZ;
+  private boolean skipEnrolled;
   private final int intraOpThreads;
   private final int batchMaxSize;
   private final long batchMaxWaitMs;
@@ -124,6 +128,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Counter framesSkipped;
   /** The z of each frame edited for the person so far (only with the near-duplicate option; cleared after generation). */
   private transient ListState<float[]> editedZ;
+  private transient ValueState<Boolean> enrolledInGeneration;
+  private transient Counter framesNotEditedEnrolled;
 
   public BatchedInferenceOperator(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads,
       int batchMaxSize,
@@ -155,6 +161,17 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     this.asyncInference = asyncInference;
   }
 
+  /**
+   * Whether a person's generation frames from their first enrolled face on (FaceFrame's {@code enrolment}) go unedited:
+   * once a person has enrolled faces the memory answers from them alone and never reads the edits
+   * (flink-job/README.md, Enrolment), so generating them would be onboarding work for nothing. On when enrolment is
+   * (the job's {@code --memory-max-enrolled} above 0). Call before the job starts.
+   */
+  public BatchedInferenceOperator skipGenerationOnceEnrolled(boolean on) {
+    this.skipEnrolled = on;
+    return this;
+  }
+
   @Override
   public void setMailboxExecutor(MailboxExecutor mailboxExecutor) {
     this.mailbox = mailboxExecutor;
@@ -166,6 +183,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     generation = new GenerationQueue(generationTargets, manifest.zDim(), generationChunk, generationCpuShare);
     pendingGeneration = getPartitionedState(PENDING_GENERATION);
     editedZ = getPartitionedState(EDITED_Z);
+    enrolledInGeneration = getPartitionedState(ENROLLED_IN_GENERATION);
     if (context.isRestored()) {
       List<GenerationWork> restored = new ArrayList<>();
       getKeyedStateBackend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
@@ -201,6 +219,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     chunkWall = g.histogram("generationChunkMs", new DescriptiveStatisticsHistogram(1000));
     framesEncoded = g.counter("framesEncoded");
     framesSkipped = g.counter("generationFramesSkipped");
+    framesNotEditedEnrolled = g.counter("generationFramesSkippedEnrolled");
     g.gauge("generationQueue", () -> generation.size());
     scheduleGeneration(); // work restored from a checkpoint
   }
@@ -332,7 +351,13 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       EncodedFrame skipped = null;
       if (frame.phase == Phase.GENERATING) {
         setCurrentKey(frame.personId);
-        if (skipNearZ > 0 && NearDuplicateEdits.nearAnEdited(editedZ.get(), e.z, skipNearZ)) {
+        if (skipEnrolled && frame.enrolled() && enrolledInGeneration.value() == null) {
+          enrolledInGeneration.update(true);
+        }
+        if (skipEnrolled && enrolledInGeneration.value() != null) { // the memory will read enrolled faces only
+          skipped = noEdits(frame.personId, frame.frameIndex, frame.ordinal, 0L);
+          framesNotEditedEnrolled.inc();
+        } else if (skipNearZ > 0 && NearDuplicateEdits.nearAnEdited(editedZ.get(), e.z, skipNearZ)) {
           skipped = noEdits(frame.personId, frame.frameIndex, frame.ordinal, 0L);
           framesSkipped.inc();
         } else {
@@ -343,8 +368,13 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
             editedZ.add(e.z.clone());
           }
         }
-        if (skipNearZ > 0 && frame.ordinal + 1 >= generationFrames) {
-          editedZ.clear(); // the person's generation phase is over
+        if (frame.ordinal + 1 >= generationFrames) { // the person's generation phase is over
+          if (skipNearZ > 0) {
+            editedZ.clear();
+          }
+          if (skipEnrolled) {
+            enrolledInGeneration.clear();
+          }
         }
       }
       frame.rgb = null; // pixels are not needed downstream

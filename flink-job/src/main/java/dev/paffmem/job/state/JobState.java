@@ -45,6 +45,8 @@ public final class JobState {
   public static final String PENDING_GENERATION = "pending-generation";
   /** Inference: the edited z's of the person's generation frames (near-duplicate ones are skipped against them). */
   public static final String EDITED_Z = "edited-z";
+  /** Inference: the person sent an enrolled face during their generation frames (the rest are not edited). */
+  public static final String ENROLLED_IN_GENERATION = "enrolled-in-generation";
 
   private JobState() {}
 
@@ -83,6 +85,10 @@ public final class JobState {
 
   public static ListStateDescriptor<float[]> editedZ() {
     return new ListStateDescriptor<>(EDITED_Z, PrimitiveArrayTypeInfo.FLOAT_PRIMITIVE_ARRAY_TYPE_INFO);
+  }
+
+  public static ValueStateDescriptor<Boolean> enrolledInGeneration() {
+    return new ValueStateDescriptor<>(ENROLLED_IN_GENERATION, Types.BOOLEAN);
   }
 
   private static <D extends StateDescriptor<?, ?>> D expiring(D descriptor, Duration ttl) {

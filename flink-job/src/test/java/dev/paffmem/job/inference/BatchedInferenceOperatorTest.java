@@ -312,6 +312,36 @@ class BatchedInferenceOperatorTest {
     }
   }
 
+  @ParameterizedTest(name = "skip once enrolled: {0}")
+  @ValueSource(booleans = {false, true})
+  void generationFramesFromAPersonsFirstEnrolledFaceOnAreNotEditedWhenAsked(boolean skip) throws Exception {
+    var op = new BatchedInferenceOperator(MODEL, Device.CPU, ModelPrecision.FP32, 1, 1, Duration.ofMillis(20), 4, 4,
+        1.0, false, 4, 0.0).skipGenerationOnceEnrolled(skip);
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new PAffMemJob.PersonKey(), Types.STRING)) {
+      h.open();
+      for (int i = 0; i < 4; i++) { // a: frame 1 is an enrolled face; b: never enrolled
+        for (String person : List.of("a", "b")) {
+          Frame f = frame(person, i, Phase.GENERATING);
+          f.ordinal = i;
+          if (person.equals("a") && i == 1) {
+            f.enrolmentArousal = 0.5f;
+            f.enrolmentValence = -0.5f;
+          }
+          h.processElement(f, i);
+        }
+      }
+      h.getOneInputOperator().finish();
+      List<EncodedFrame> edits = h.extractOutputValues().stream().filter(e -> e.edits)
+          .sorted(Comparator.comparing((EncodedFrame e) -> e.frame.personId).thenComparingLong(e -> e.frame.ordinal))
+          .toList();
+      assertEquals(8, edits.size(), "every generation frame still gets its edits record");
+      assertEquals(skip ? List.of(4, 0, 0, 0, 4, 4, 4, 4) : List.of(4, 4, 4, 4, 4, 4, 4, 4),
+          edits.stream().map(EncodedFrame::generatedCount).toList(),
+          "a's frames from its enrolled face on are not edited; b's are");
+      assertEquals(0, h.numKeyedStateEntries(), "the flag is cleared after the person's generation frames");
+    }
+  }
+
   @Test
   void allSubtasksShareOneModelWhichClosesWithTheLast() throws Exception {
     int before = SharedPkModel.openCount();
