@@ -249,17 +249,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         broker.close();
       }
       if (checkpoints != null) {
-        deleteTree(checkpoints);
+        org.apache.flink.util.FileUtils.deleteDirectoryQuietly(checkpoints.toFile()); // a leftover is no failure
       }
-    }
-  }
-
-  /** Deletes a folder and what is in it, as far as it can (a leftover temporary folder is no failure). */
-  private static void deleteTree(Path root) {
-    try (var paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException | java.io.UncheckedIOException e) {
-      System.err.println("paffmem evaluate: could not delete " + root + ": " + e.getMessage());
     }
   }
 

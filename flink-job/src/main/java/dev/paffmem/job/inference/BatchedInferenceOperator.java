@@ -351,10 +351,20 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       EncodedFrame skipped = null;
       if (frame.phase == Phase.GENERATING) {
         setCurrentKey(frame.personId);
-        if (skipEnrolled && frame.enrolled() && enrolledInGeneration.value() == null) {
-          enrolledInGeneration.update(true);
+        if (frame.ordinal == 0 && skipNearZ > 0) {
+          editedZ.clear(); // the person starts (over): nothing of an earlier, cut-short onboarding counts
         }
-        if (skipEnrolled && enrolledInGeneration.value() != null) { // the memory will read enrolled faces only
+        boolean enrolledPerson = false;
+        if (skipEnrolled) {
+          boolean earlier = frame.ordinal > 0 && enrolledInGeneration.value() != null;
+          enrolledPerson = earlier || frame.enrolled();
+          if (enrolledPerson && !earlier) {
+            enrolledInGeneration.update(true);
+          } else if (!enrolledPerson && frame.ordinal == 0) {
+            enrolledInGeneration.clear();
+          }
+        }
+        if (enrolledPerson) { // the memory will read enrolled faces only
           skipped = noEdits(frame.personId, frame.frameIndex, frame.ordinal, 0L);
           framesNotEditedEnrolled.inc();
         } else if (skipNearZ > 0 && NearDuplicateEdits.nearAnEdited(editedZ.get(), e.z, skipNearZ)) {

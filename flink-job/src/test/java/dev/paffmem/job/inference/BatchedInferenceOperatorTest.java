@@ -330,14 +330,29 @@ class BatchedInferenceOperatorTest {
           h.processElement(f, i);
         }
       }
+      // c enrols at its frame 0, is cut short (say, expired) and starts over at ordinal 0 without enrolling
+      int[] ordinals = {0, 0, 1, 2, 3};
+      for (int k = 0; k < ordinals.length; k++) {
+        Frame f = frame("c", 100 + k, Phase.GENERATING);
+        f.ordinal = ordinals[k];
+        if (k == 0) {
+          f.enrolmentArousal = 0.5f;
+          f.enrolmentValence = -0.5f;
+        }
+        h.processElement(f, 10 + k);
+      }
       h.getOneInputOperator().finish();
       List<EncodedFrame> edits = h.extractOutputValues().stream().filter(e -> e.edits)
           .sorted(Comparator.comparing((EncodedFrame e) -> e.frame.personId).thenComparingLong(e -> e.frame.ordinal))
           .toList();
-      assertEquals(8, edits.size(), "every generation frame still gets its edits record");
+      assertEquals(13, edits.size(), "every generation frame still gets its edits record");
       assertEquals(skip ? List.of(4, 0, 0, 0, 4, 4, 4, 4) : List.of(4, 4, 4, 4, 4, 4, 4, 4),
-          edits.stream().map(EncodedFrame::generatedCount).toList(),
+          edits.subList(0, 8).stream().map(EncodedFrame::generatedCount).toList(),
           "a's frames from its enrolled face on are not edited; b's are");
+      assertEquals(skip ? List.of(0, 4, 4, 4, 4) : List.of(4, 4, 4, 4, 4),
+          edits.subList(8, 13).stream().sorted(Comparator.comparingLong(e -> e.frame.frameIndex))
+              .map(EncodedFrame::generatedCount).toList(),
+          "c's enrolled frame is not edited; started over without enrolling, c is edited again");
       assertEquals(0, h.numKeyedStateEntries(), "the flag is cleared after the person's generation frames");
     }
   }
