@@ -25,3 +25,32 @@ def test_readout_is_the_pk_plus_the_weighted_residuals_of_the_k_nearest():
     np.testing.assert_allclose(enrolled_readout(z, pk, z_enrolled, residuals, 1).numpy(), [[0.3, 0.0]], rtol=1e-6)
     all3 = enrolled_readout(z, pk, z_enrolled, residuals, 99).numpy()
     assert all3[0, 0] < expect[0, 0]  # the far face's negative residual pulls it down a little
+
+
+def test_affine_readout_recovers_a_linear_miscalibration_and_its_ridge_pulls_towards_the_pk():
+    from paffmem_pk.enrolment import affine_readout
+
+    pk_enrolled = torch.tensor([[a, v] for a in (-0.75, 0.0, 0.75) for v in (-0.75, 0.0, 0.75)])
+    labels = pk_enrolled * torch.tensor([0.5, 1.5]) + torch.tensor([0.2, -0.1])  # a person the PK misreads linearly
+    pk = torch.tensor([[0.4, -0.2], [-0.6, 0.3]])
+    expect = pk * torch.tensor([0.5, 1.5]) + torch.tensor([0.2, -0.1])
+    np.testing.assert_allclose(affine_readout(pk, pk_enrolled, labels, 1e-9).numpy(), expect.numpy(), atol=1e-5)
+    # a huge ridge leaves the PK's reading as it is
+    np.testing.assert_allclose(affine_readout(pk, pk_enrolled, labels, 1e9).numpy(), pk.numpy(), atol=1e-5)
+
+
+def test_pk_and_label_space_readouts_take_the_residual_of_the_face_read_or_labelled_alike():
+    from paffmem_pk.enrolment import label_space_readout, pk_space_readout
+
+    pk_enrolled = torch.tensor([[-0.5, 0.0], [0.5, 0.0]])
+    residuals = torch.tensor([[0.3, 0.0], [-0.3, 0.1]])
+    pk = torch.tensor([[-0.5, 0.0], [0.5, 0.0]])
+    out = pk_space_readout(pk, pk_enrolled, residuals, 1)
+    np.testing.assert_allclose(out.numpy(), (pk + residuals).numpy(), atol=1e-6)
+    # label space: a start at the first face's label reads (mostly) its residual; clamped to [-1, 1]
+    labels = pk_enrolled + residuals
+    y = label_space_readout(torch.tensor([[-0.5, 0.0]]), torch.tensor([[-0.2, 0.0]]), labels, residuals,
+                            bandwidth=0.05, iterations=1)
+    np.testing.assert_allclose(y.numpy(), [[-0.2, 0.0]], atol=1e-4)
+    y = label_space_readout(torch.tensor([[0.9, 0.0]]), torch.tensor([[0.9, 0.0]]), labels, -residuals * 2, 0.05, 1)
+    assert y[0, 0] == 1.0
