@@ -5,6 +5,8 @@ import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.inference.ModelManifest;
 import dev.paffmem.kafka.EmbeddedKafkaBroker;
 import dev.paffmem.schema.AffectPrediction;
+import dev.paffmem.schema.EnrolmentLabel;
+import dev.paffmem.schema.FaceFrame;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,6 +46,16 @@ public final class SavepointFixture {
   public static final List<String> PERSONS = List.of("ana", "ben", "chloe");
   public static final int FRAMES = 10;
   public static final int GENERATION_FRAMES = 3;
+  /**
+   * This person's first {@link #ENROLLED_FRAMES} frames carry an enrolment label (their own truth), so the fixture
+   * holds enrolled faces in the memory's state and the enrolment flag of the inference operator (since the
+   * "current" fixture written after enrolment; "pre-enrolment" has neither). The label is far from anything the PK
+   * reads on these test images, so the enrolled faces' residuals (recorded in fixture.properties) are large.
+   */
+  public static final String ENROLLED_PERSON = "chloe";
+  public static final int ENROLLED_FRAMES = 3;
+  public static final float ENROLLED_AROUSAL = 0.9f;
+  public static final float ENROLLED_VALENCE = -0.9f;
   public static final String INPUT_TOPIC = "face-frames";
   public static final int INPUT_PARTITIONS = 2;
 
@@ -92,7 +104,11 @@ public final class SavepointFixture {
     try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(bootstrap)) {
       for (int i = from; i < to; i++) {
         for (String p : persons) {
-          producer.send(new ProducerRecord<>(topic, TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
+          FaceFrame frame = TestStream.frame(p, i);
+          if (p.equals(ENROLLED_PERSON) && i < ENROLLED_FRAMES) {
+            frame.setEnrolment(new EnrolmentLabel(ENROLLED_AROUSAL, ENROLLED_VALENCE));
+          }
+          producer.send(new ProducerRecord<>(topic, TestStream.key(p), TestStream.bytes(frame)));
         }
       }
       producer.flush();
@@ -133,11 +149,18 @@ public final class SavepointFixture {
         about.setProperty("model", seen.get(0).getModelId() + " " + seen.get(0).getModelVersion());
         about.setProperty("frames", String.valueOf(FRAMES));
         about.setProperty("persons", String.join(",", PERSONS));
+        StringBuilder residuals = new StringBuilder();
         for (AffectPrediction p : seen) {
+          if (p.getPersonId().equals(ENROLLED_PERSON) && p.getFrameIndex() < ENROLLED_FRAMES) {
+            // what the memory keeps for the enrolled face: label minus the PK's reading of the frame
+            residuals.append(residuals.length() == 0 ? "" : ";").append(ENROLLED_AROUSAL - p.getPkArousal()).append(' ')
+                .append(ENROLLED_VALENCE - p.getPkValence());
+          }
           if (p.getFrameIndex() == FRAMES - 1) {
             about.setProperty("memorySize." + p.getPersonId(), String.valueOf(p.getMemorySize()));
           }
         }
+        about.setProperty("enrolledResiduals." + ENROLLED_PERSON, residuals.toString());
         savepoint = job.stopWithSavepoint(false, work.toUri().toString(), SavepointFormatType.CANONICAL).get();
       } catch (Exception e) {
         job.cancel();

@@ -119,6 +119,55 @@ class SavepointRestoreTest {
       assertEquals("paffmem-pk-demo-synth", byFrame.get(p + "/" + SavepointFixture.FRAMES).getModelId());
     }
     assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
+    assertTheEnrolledPersonReadsFromTheirEnrolledFaces(byFrame);
+  }
+
+  /**
+   * The fixture's enrolled person: once a memory has enrolled faces it answers with the PK's reading plus a weighted
+   * mean of their residuals (label minus the PK's reading, recorded when the fixture was written), so after the
+   * restore every one of their predictions minus its PK reading lies within those residuals' range. A memory that
+   * lost them would answer from its GWR, whose residuals (unlabelled frames only) are near zero: outside the range.
+   */
+  static void assertTheEnrolledPersonReadsFromTheirEnrolledFaces(Map<String, AffectPrediction> byFrame) throws Exception {
+    java.util.Properties about = new java.util.Properties();
+    try (var r = Files.newBufferedReader(fixture("current").resolve("fixture.properties"))) {
+      about.load(r);
+    }
+    String recorded = about.getProperty("enrolledResiduals." + SavepointFixture.ENROLLED_PERSON);
+    assertTrue(recorded != null && !recorded.isBlank(), "fixture.properties records the enrolled faces' residuals");
+    double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
+    double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
+    String[] faces = recorded.split(";");
+    assertEquals(SavepointFixture.ENROLLED_FRAMES, faces.length, recorded);
+    for (String face : faces) {
+      String[] av = face.trim().split(" ");
+      for (int d = 0; d < 2; d++) {
+        lo[d] = Math.min(lo[d], Double.parseDouble(av[d]));
+        hi[d] = Math.max(hi[d], Double.parseDouble(av[d]));
+      }
+    }
+    // the precondition that makes the check bite: zero (a GWR's answer) is outside the residuals' range
+    assertTrue(lo[0] > 0.05 && hi[1] < -0.05, "enrolled residuals far from zero: " + recorded);
+    for (int i = SavepointFixture.FRAMES; i < SavepointFixture.FRAMES + MORE_FRAMES; i++) {
+      AffectPrediction p = byFrame.get(SavepointFixture.ENROLLED_PERSON + "/" + i);
+      double da = p.getArousal() - p.getPkArousal();
+      double dv = p.getValence() - p.getPkValence();
+      assertTrue(da >= lo[0] - 1e-4 && da <= hi[0] + 1e-4 && dv >= lo[1] - 1e-4 && dv <= hi[1] + 1e-4,
+          "frame " + i + ": memory minus PK (" + da + ", " + dv + ") not within the enrolled residuals " + recorded);
+    }
+  }
+
+  /**
+   * A savepoint of the release before enrolment (no enrolled faces in the memory's Avro state, no enrolment flag in
+   * the inference operator): it restores, its persons continue online with their memories, a new person is onboarded.
+   */
+  @Test
+  void aSavepointFromBeforeEnrolmentRestoresWithItsMemories() throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-enrolment", model("demo-pk"));
+    for (String p : SavepointFixture.PERSONS) {
+      assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
+    }
+    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
   }
 
   /**
