@@ -45,12 +45,13 @@ def pick(grid_labels, points):
 
 def enrolled_readout(z, pk, z_enrolled, residuals, k):
     """The Java memory's read-out with enrolled faces: pk + the exp(-distance)-weighted mean of the residuals of the k
-    nearest enrolled faces (k capped at their number). z: n x Z, pk: n x 2, z_enrolled: m x Z, residuals: m x 2."""
+    nearest enrolled faces (k capped at their number), clamped to [-1, 1] as the job's prediction is. z: n x Z,
+    pk: n x 2, z_enrolled: m x Z, residuals: m x 2."""
     d = torch.cdist(z, z_enrolled)
     k = min(k, len(z_enrolled))
     dist, idx = torch.topk(d, k, largest=False)
     w = torch.exp(-dist)
-    return pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True)
+    return torch.clamp(pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True), -1.0, 1.0)
 
 
 def pk_space_readout(pk, pk_enrolled, residuals, k, bandwidth=0.25):
@@ -60,7 +61,7 @@ def pk_space_readout(pk, pk_enrolled, residuals, k, bandwidth=0.25):
     k = min(k, len(pk_enrolled))
     dist, idx = torch.topk(d, k, largest=False)
     w = torch.exp(-dist / bandwidth)
-    return pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True)
+    return torch.clamp(pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True), -1.0, 1.0)
 
 
 def affine_readout(pk, pk_enrolled, labels, ridge):
@@ -71,7 +72,7 @@ def affine_readout(pk, pk_enrolled, labels, ridge):
     prior = torch.eye(3, 2, dtype=torch.float64)
     coef = torch.linalg.solve(x.T @ x + ridge * torch.eye(3, dtype=torch.float64),
                               x.T @ labels.double() + ridge * prior)
-    return (q @ coef).float()
+    return torch.clamp((q @ coef).float(), -1.0, 1.0)
 
 
 def label_space_readout(pk, start, labels, residuals, bandwidth=0.3, iterations=3):
@@ -143,7 +144,7 @@ def measure(dataset, pk, designs, ks, stride=3, with_edits=True, generation_fram
                         if label.startswith("all calibration"):
                             out = enrolled_readout(z, pred, zt, res, 3)
                         elif label.startswith("oracle"):
-                            out = pred + res[torch.cdist(truth, ys, p=1).argmin(1)]
+                            out = torch.clamp(pred + res[torch.cdist(truth, ys, p=1).argmin(1)], -1.0, 1.0)
                         outs[f"{name} k{k}: {label}"] = out
                 if with_edits:
                     outs[f"{name} k{k} + edits"] = enrolled_readout(z, pred, torch.cat([zt[sel], ze]),

@@ -54,3 +54,10 @@ def test_pk_and_label_space_readouts_take_the_residual_of_the_face_read_or_label
     np.testing.assert_allclose(y.numpy(), [[-0.2, 0.0]], atol=1e-4)
     y = label_space_readout(torch.tensor([[0.9, 0.0]]), torch.tensor([[0.9, 0.0]]), labels, -residuals * 2, 0.05, 1)
     assert y[0, 0] == 1.0
+
+
+def test_readout_is_clamped_to_the_label_range_as_the_jobs_prediction_is():
+    z_enrolled = torch.tensor([[0.0, 0.0]])
+    residuals = torch.tensor([[0.8, -0.9]])
+    out = enrolled_readout(torch.tensor([[0.0, 0.0]]), torch.tensor([[0.5, -0.5]]), z_enrolled, residuals, 1)
+    np.testing.assert_allclose(out.numpy(), [[1.0, -1.0]])
