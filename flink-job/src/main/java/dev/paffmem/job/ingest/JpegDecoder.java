@@ -31,7 +31,12 @@ public enum JpegDecoder {
     }
     String forced = System.getProperty(PROPERTY, "auto").trim().toUpperCase(Locale.ROOT);
     if (!forced.equals("AUTO")) {
-      return valueOf(forced).resolve();
+      try {
+        return valueOf(forced).resolve();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, turbojpeg or imageio, was '"
+            + System.getProperty(PROPERTY) + "'", e);
+      }
     }
     return TurboJpeg.available() ? TURBOJPEG : IMAGEIO;
   }

@@ -307,6 +307,24 @@ class TurboJpegTest {
   }
 
   @Test
+  void theSystemPropertyChoosesTheDecoderForAuto() {
+    assumeTrue(System.getProperty(JpegDecoder.PROPERTY) == null, "the JPEG decoder is forced by " + JpegDecoder.PROPERTY);
+    try {
+      System.setProperty(JpegDecoder.PROPERTY, "imageio");
+      assertEquals(JpegDecoder.IMAGEIO, new ImageDecoder(96, 96, 1 << 20, 16).jpegDecoder());
+      System.setProperty(JpegDecoder.PROPERTY, "ImageIO ");
+      assertEquals(JpegDecoder.IMAGEIO, JpegDecoder.AUTO.resolve());
+      System.setProperty(JpegDecoder.PROPERTY, "libjpeg");
+      IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          JpegDecoder.AUTO::resolve);
+      assertTrue(e.getMessage().contains("auto, turbojpeg or imageio"), e.getMessage());
+      assertEquals(JpegDecoder.IMAGEIO, JpegDecoder.IMAGEIO.resolve(), "an explicit choice ignores the property");
+    } finally {
+      System.clearProperty(JpegDecoder.PROPERTY);
+    }
+  }
+
+  @Test
   void aDecoderThatAsksForTurboJpegFailsWithoutIt() {
     assumeTrue(!JpegDecoder.turboJpegAvailable(), "libturbojpeg is installed");
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
