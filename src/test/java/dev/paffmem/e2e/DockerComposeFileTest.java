@@ -61,8 +61,20 @@ class DockerComposeFileTest {
   void imagesAreTheBuildsVersions() throws Exception {
     Map<String, Object> compose = compose();
     String flinkImage = "flink:" + pomProperty("flink.version") + "-java17";
-    for (String s : List.of("flink-data-init", "jobmanager", "taskmanager-1", "taskmanager-2", "job")) {
+    for (String s : List.of("flink-data-init", "jobmanager", "job")) {
       assertEquals(flinkImage, service(compose, s).get("image"), s);
+    }
+    // the TaskManagers run Flink's image plus libturbojpeg (docker/flink-taskmanager/Dockerfile)
+    String dockerfile = Files.readString(ROOT.resolve("docker/flink-taskmanager/Dockerfile"));
+    assertTrue(dockerfile.contains("ARG FLINK_IMAGE=" + flinkImage), dockerfile);
+    assertTrue(dockerfile.contains("libturbojpeg"), dockerfile);
+    for (String s : List.of("taskmanager-1", "taskmanager-2")) {
+      Map<String, Object> tm = service(compose, s);
+      assertEquals("paffmem-flink-taskmanager:" + pomProperty("flink.version") + "-java17", tm.get("image"), s);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> build = (Map<String, Object>) tm.get("build");
+      assertEquals("flink-taskmanager", build.get("context"), s);
+      assertEquals(Map.of("FLINK_IMAGE", flinkImage), build.get("args"), s);
     }
     String kafkaImage = "apache/kafka:" + pomProperty("kafka.version");
     assertEquals(kafkaImage, service(compose, "kafka").get("image"));

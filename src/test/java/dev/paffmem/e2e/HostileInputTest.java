@@ -2,9 +2,11 @@ package dev.paffmem.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.paffmem.job.config.JobConfig;
 import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.ingest.JpegDecoder;
 import dev.paffmem.job.records.KafkaRecordBytes;
 import dev.paffmem.job.sink.DeadLetters;
 import dev.paffmem.schema.AffectPrediction;
@@ -28,6 +30,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The hostile-input corpus ({@link HostileCorpus}) through the real job on the in-JVM broker: every record
@@ -41,9 +45,13 @@ class HostileInputTest {
   @RegisterExtension
   static final JobOnKafka E2E = JobOnKafka.withBroker(b -> b.property("message.max.bytes", "4194304"));
 
-  @Test
-  void everyCaseOfTheCorpusIsDecidedAsExpectedByTheDecoder() {
-    FrameDecoder decoder = new FrameDecoder(HostileCorpus.MAX_RECORD_BYTES, HostileCorpus.MAX_PIXELS, 16, 96, 96);
+  /** With either JPEG decoder (TurboJPEG only where libturbojpeg is installed; the job takes it when it is). */
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void everyCaseOfTheCorpusIsDecidedAsExpectedByTheDecoder(JpegDecoder jpeg) {
+    assumeTrue(jpeg != JpegDecoder.TURBOJPEG || JpegDecoder.turboJpegAvailable(), "libturbojpeg is not installed");
+    FrameDecoder decoder = new FrameDecoder(HostileCorpus.MAX_RECORD_BYTES, HostileCorpus.MAX_PIXELS, 16, 96, 96, jpeg);
+    assertEquals(jpeg, decoder.jpegDecoder());
     List<String> wrong = new ArrayList<>();
     long offset = 0;
     for (HostileCorpus.Case c : HostileCorpus.build()) {

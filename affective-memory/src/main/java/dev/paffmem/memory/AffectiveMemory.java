@@ -94,6 +94,19 @@ public final class AffectiveMemory {
   private int[] nearest = new int[0];
   private float[] nearestDistance2 = new float[0];
 
+  /**
+   * The distance cache of a one-sample {@link #train} call (an online frame: {@code epochs} passes over the same z):
+   * each neuron's squared distance to the sample, measured again only for neurons moved, inserted or moved into
+   * another's slot since the last pass, with the same {@link #distance2} arithmetic, so every result is
+   * bit-identical to measuring all of them each pass (DistanceCacheTest). False: the reference path, which
+   * measures every neuron every pass (tests compare the two).
+   */
+  boolean distanceCache = true;
+  /** True inside a one-sample train call: the cache below describes its sample. */
+  private boolean cacheArmed;
+  private float[] cachedDistance2 = new float[0];
+  private boolean[] cached = new boolean[0];
+
   /** An empty memory; its first two training samples become its first two neurons. */
   public AffectiveMemory(MemoryConfig config) {
     this(config, 16);
@@ -183,11 +196,19 @@ public final class AffectiveMemory {
       order[i] = i;
     }
     SplitMix64 random = new SplitMix64(seed);
-    for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      random.shuffle(order, n);
-      for (int k = 0; k < n; k++) {
-        step(batch[order[k]]);
+    cacheArmed = distanceCache && n == 1;
+    if (cacheArmed) {
+      Arrays.fill(cached, false); // a new sample: nothing measured yet
+    }
+    try {
+      for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        random.shuffle(order, n);
+        for (int k = 0; k < n; k++) {
+          step(batch[order[k]]);
+        }
       }
+    } finally {
+      cacheArmed = false;
     }
   }
 
@@ -350,12 +371,17 @@ public final class AffectiveMemory {
         graph.residualArousal[r] = sample.arousal() - sample.pkArousal();
         graph.residualValence[r] = sample.valence() - sample.pkValence();
       }
+      uncache(r);
       if (graph.size == 2) {
         graph.connect(0, 1, 0);
       }
       return;
     }
-    findBestTwo(x);
+    if (cacheArmed) {
+      findBestTwoCached(x);
+    } else {
+      findBestTwo(x);
+    }
     int b = bestIndex;
     int s = secondIndex;
     double a = StrictMath.exp(-Math.sqrt(bestDistance2));
@@ -382,6 +408,7 @@ public final class AffectiveMemory {
     graph.residualArousal[r] = residual ? sample.arousal() - sample.pkArousal() : graph.residualArousal[b];
     graph.residualValence[r] = residual ? sample.valence() - sample.pkValence() : graph.residualValence[b];
     graph.degree[r] = 0;
+    uncache(r);
     graph.disconnect(b, s);
     graph.connect(b, r, 0);
     graph.connect(r, s, 0);
@@ -395,7 +422,8 @@ public final class AffectiveMemory {
     int[] nb = graph.neighbours[b];
     for (int k = 0, deg = graph.degree[b]; k < deg; k++) {
       int n = nb[k];
-      double an = StrictMath.exp(-Math.sqrt(distance2(x, graph.weights, n * dim, dim)));
+      double an = StrictMath.exp(-Math.sqrt(cacheArmed && cached[n] ? cachedDistance2[n]
+          : distance2(x, graph.weights, n * dim, dim))); // n has not moved since this step's search
       float hn = graph.habituation[n];
       moveTowards(n, x, (float) (rate * config.epsilonN() * hn * (1.0 - an)));
       graph.habituation[n] = habituate(hn, config.tauN());
@@ -416,6 +444,7 @@ public final class AffectiveMemory {
   }
 
   private void moveTowards(int neuron, float[] x, float rate) {
+    uncache(neuron);
     int off = neuron * dim;
     for (int i = 0; i < dim; i++) {
       graph.weights[off + i] += rate * (x[i] - graph.weights[off + i]);
@@ -461,7 +490,13 @@ public final class AffectiveMemory {
     for (int i = dropCount - 1; i >= 0; i--) {
       int n = dropped[i];
       if (graph.degree[n] == 0 && graph.size > 2) {
+        int last = graph.size - 1;
         graph.removeNeuron(n);
+        if (cacheArmed) { // the last neuron's weights now sit, bit for bit, in slot n
+          cached[n] = cached[last];
+          cachedDistance2[n] = cachedDistance2[last];
+          cached[last] = false;
+        }
       }
     }
   }
@@ -491,6 +526,53 @@ public final class AffectiveMemory {
     bestIndex = b;
     secondIndex = s;
     bestDistance2 = db;
+  }
+
+  /**
+   * {@link #findBestTwo} through the distance cache of a one-sample train call: the same distances (each measured
+   * by {@link #distance2} from the same weights), compared in the same order, so the same result.
+   */
+  private void findBestTwoCached(float[] x) {
+    if (cached.length < graph.size) {
+      int grown = Math.max(graph.size, graph.habituation.length);
+      cached = Arrays.copyOf(cached, grown); // new slots: not measured
+      cachedDistance2 = Arrays.copyOf(cachedDistance2, grown);
+    }
+    int b = -1;
+    int s = -1;
+    float db = Float.POSITIVE_INFINITY;
+    float ds = Float.POSITIVE_INFINITY;
+    final float[] w = graph.weights;
+    final int d = dim;
+    for (int i = 0, off = 0; i < graph.size; i++, off += d) {
+      float dist;
+      if (cached[i]) {
+        dist = cachedDistance2[i];
+      } else {
+        dist = distance2(x, w, off, d);
+        cachedDistance2[i] = dist;
+        cached[i] = true;
+      }
+      if (dist < db) {
+        s = b;
+        ds = db;
+        b = i;
+        db = dist;
+      } else if (dist < ds) {
+        s = i;
+        ds = dist;
+      }
+    }
+    bestIndex = b;
+    secondIndex = s;
+    bestDistance2 = db;
+  }
+
+  /** Neuron i's weights changed (or slot i holds a new neuron): measure it again in the next cached search. */
+  private void uncache(int i) {
+    if (cacheArmed && i < cached.length) {
+      cached[i] = false;
+    }
   }
 
   /** Squared Euclidean distance; four partial sums break the add dependency chain. */

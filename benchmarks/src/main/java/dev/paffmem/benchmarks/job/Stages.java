@@ -3,6 +3,7 @@ package dev.paffmem.benchmarks.job;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.ingest.JpegDecoder;
 import dev.paffmem.job.ingest.BytesImageInputStream;
 import dev.paffmem.job.inference.ImageTensors;
 import dev.paffmem.job.inference.ModelManifest;
@@ -77,9 +78,13 @@ public final class Stages {
     }
     FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, m.imageWidth(), m.imageHeight());
     Frame[] frames = new Frame[n];
-    us.put("validate: Avro + JPEG decode into an RGB raster (FrameDecoder, as in the job)", cpuMicros(calls, i -> {
-      frames[i % n] = decoder.decode(records[i % n], 0L).frame();
-    }));
+    us.put("validate: Avro + JPEG decode into an RGB raster (FrameDecoder, as in the job: " + decoder.jpegDecoder() + ")",
+        cpuMicros(calls, i -> {
+          frames[i % n] = decoder.decode(records[i % n], 0L).frame();
+        }));
+    FrameDecoder jdk = new FrameDecoder(1 << 20, 1 << 20, 16, m.imageWidth(), m.imageHeight(), JpegDecoder.IMAGEIO);
+    us.put("  the same with the JDK's ImageIO reader (JpegDecoder.IMAGEIO, the job's fallback without libturbojpeg)",
+        cpuMicros(calls, i -> jdk.decode(records[i % n], 0L)));
     byte[][] jpegs = new byte[n][];
     for (int i = 0; i < n; i++) {
       ByteBuffer b = dev.paffmem.schema.FaceFrame.fromByteBuffer(ByteBuffer.wrap(records[i].value)).getImage();

@@ -44,9 +44,16 @@ public final class FrameDecoder implements Serializable {
   private final int minSide;
   private final int outWidth;
   private final int outHeight;
+  private final JpegDecoder jpeg;
   private transient ImageDecoder images;
 
   public FrameDecoder(int maxRecordBytes, long maxPixels, int minSide, int outWidth, int outHeight) {
+    this(maxRecordBytes, maxPixels, minSide, outWidth, outHeight, JpegDecoder.AUTO);
+  }
+
+  /** With JPEG frames read by {@code jpeg} ({@link JpegDecoder#AUTO} in the job). */
+  public FrameDecoder(int maxRecordBytes, long maxPixels, int minSide, int outWidth, int outHeight, JpegDecoder jpeg) {
+    this.jpeg = jpeg;
     this.maxRecordBytes = maxRecordBytes;
     this.maxPixels = maxPixels;
     this.minSide = minSide;
@@ -108,10 +115,7 @@ public final class FrameDecoder implements Serializable {
       checkLabel("enrolment.arousal", enrolment.getArousal());
       checkLabel("enrolment.valence", enrolment.getValence());
     }
-    if (images == null) {
-      images = new ImageDecoder(outWidth, outHeight, maxPixels, minSide);
-    }
-    byte[] rgb = images.decode(f);
+    byte[] rgb = images().decode(f);
 
     Frame frame = new Frame();
     frame.personId = person;
@@ -136,6 +140,18 @@ public final class FrameDecoder implements Serializable {
     frame.originalKey = record.key;
     frame.originalValue = record.value;
     return frame;
+  }
+
+  private ImageDecoder images() {
+    if (images == null) {
+      images = new ImageDecoder(outWidth, outHeight, maxPixels, minSide, jpeg);
+    }
+    return images;
+  }
+
+  /** TURBOJPEG or IMAGEIO: which decoder reads this decoder's JPEG frames (made on first use). */
+  public JpegDecoder jpegDecoder() {
+    return images().jpegDecoder();
   }
 
   private static void checkLength(String field, String v, int max) throws RejectException {

@@ -15,7 +15,8 @@ import org.apache.flink.util.Collector;
  * Flink adapter of {@link FrameDecoder}: valid frames go on, the rest to the {@link Rejections#TAG}
  * side output. Keyed by {@link RoutingKey} (stateless): it runs after the keyBy, so a frame crosses the
  * network as its raw record (about the size of its JPEG) and is decoded on the subtask that owns its person.
- * Metrics: {@code framesIn}, and {@code framesRejected} per {@code reason}.
+ * Metrics: {@code framesIn}, {@code framesRejected} per {@code reason}, and {@code turboJpeg}: 1 when JPEG frames
+ * are decoded by libjpeg-turbo's TurboJPEG API, 0 when by the JDK's ImageIO reader ({@link JpegDecoder}).
  */
 public final class FrameValidator extends KeyedProcessFunction<String, KafkaRecordBytes, Frame> {
   private static final long serialVersionUID = 1L;
@@ -32,6 +33,8 @@ public final class FrameValidator extends KeyedProcessFunction<String, KafkaReco
   public void open(OpenContext openContext) {
     framesIn = getRuntimeContext().getMetricGroup().counter("framesIn");
     rejected = new RejectCounters(getRuntimeContext().getMetricGroup());
+    int turbo = decoder.jpegDecoder() == JpegDecoder.TURBOJPEG ? 1 : 0;
+    getRuntimeContext().getMetricGroup().<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge("turboJpeg", () -> turbo);
   }
 
   @Override

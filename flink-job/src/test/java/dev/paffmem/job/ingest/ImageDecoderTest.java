@@ -12,14 +12,28 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The JPEG fast path (decoded straight into an R, G, B raster whose array is returned) must give exactly
- * what ImageIO's default decoding read through getRGB gives, also when the image is resized, and grey
- * JPEGs must still decode.
+ * The JPEG fast paths (decoded straight into an R, G, B raster whose array is returned, or by TurboJPEG) must give
+ * exactly what ImageIO's default decoding read through getRGB gives, also when the image is resized, and grey
+ * JPEGs must still decode. Every test runs with both JPEG decoders; the TurboJPEG runs are skipped where libturbojpeg
+ * is not installed ({@link TurboJpegTest} fails if it is installed but not used).
  */
 class ImageDecoderTest {
+
+  static ImageDecoder decoder(JpegDecoder jpeg) {
+    if (jpeg == JpegDecoder.TURBOJPEG) {
+      return TurboJpegTest.turbo();
+    }
+    return new ImageDecoder(96, 96, 1 << 20, 16, jpeg);
+  }
+
+  /** Colour JPEGs must have gone through the decoder the test asked for. */
+  static void decodedBy(JpegDecoder jpeg, ImageDecoder d, int colourJpegs) {
+    assertEquals(jpeg == JpegDecoder.TURBOJPEG ? colourJpegs : 0, d.turboJpegImages, "JPEGs through TurboJPEG");
+  }
 
   static byte[] jpeg(BufferedImage img) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -68,24 +82,31 @@ class ImageDecoderTest {
     return src;
   }
 
-  @Test
-  void resizedJpegMatchesTheReference() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void resizedJpegMatchesTheReference(JpegDecoder jpeg) throws Exception {
     byte[] bytes = jpeg(gradient(150, BufferedImage.TYPE_INT_RGB));
-    assertArrayEquals(reference(bytes, 96), new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes)));
+    ImageDecoder d = decoder(jpeg);
+    assertArrayEquals(reference(bytes, 96), d.decode(frame(bytes)));
+    decodedBy(jpeg, d, 1);
   }
 
-  @Test
-  void rgbPngTakesTheSamePathAndMatchesTheReference() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void rgbPngTakesTheSamePathAndMatchesTheReference(JpegDecoder jpeg) throws Exception {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     ImageIO.write(gradient(96, BufferedImage.TYPE_INT_RGB), "png", png);
     byte[] bytes = png.toByteArray();
-    assertArrayEquals(reference(bytes, 96), new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes, ImageEncoding.PNG)));
+    assertArrayEquals(reference(bytes, 96), decoder(jpeg).decode(frame(bytes, ImageEncoding.PNG)));
   }
 
-  @Test
-  void greyJpegDecodesToEqualChannels() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void greyJpegDecodesToEqualChannels(JpegDecoder jpeg) throws Exception {
     byte[] bytes = jpeg(gradient(96, BufferedImage.TYPE_BYTE_GRAY));
-    byte[] rgb = new ImageDecoder(96, 96, 1 << 20, 16).decode(frame(bytes));
+    ImageDecoder d = decoder(jpeg);
+    byte[] rgb = d.decode(frame(bytes));
+    assertEquals(1, d.imageIoJpegImages, "grey JPEGs go to ImageIO");
     assertArrayEquals(reference(bytes, 96), rgb);
     for (int p = 0; p < rgb.length; p += 3) {
       assertEquals(rgb[p], rgb[p + 1]);
@@ -93,8 +114,9 @@ class ImageDecoderTest {
     }
   }
 
-  @Test
-  void jpegFastPathMatchesGetRgb() throws Exception {
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void jpegFastPathMatchesGetRgb(JpegDecoder decoding) throws Exception {
     BufferedImage src = new BufferedImage(96, 96, BufferedImage.TYPE_INT_RGB);
     SplittableRandom random = new SplittableRandom(7);
     for (int y = 0; y < 96; y++) {
@@ -118,11 +140,15 @@ class ImageDecoderTest {
     FaceFrame frame = FaceFrame.newBuilder().setPersonId("p").setSourceId("s").setFrameIndex(0)
         .setEventTime(Instant.EPOCH).setEncoding(ImageEncoding.JPEG)
         .setImage(ByteBuffer.wrap(jpeg.toByteArray())).build();
-    byte[] rgb = new ImageDecoder(96, 96, 1 << 20, 16).decode(frame);
+    ImageDecoder d = decoder(decoding);
+    byte[] rgb = d.decode(frame);
     assertArrayEquals(expected, rgb);
+    decodedBy(decoding, d, 1);
   }
-  @Test
-  void oneDecoderKeepsItsReadersAcrossImagesFailuresAndEncodings() throws Exception {
+
+  @ParameterizedTest
+  @EnumSource(value = JpegDecoder.class, names = {"IMAGEIO", "TURBOJPEG"})
+  void oneDecoderKeepsItsReadersAcrossImagesFailuresAndEncodings(JpegDecoder jpeg) throws Exception {
     byte[] colour = jpeg(gradient(96, BufferedImage.TYPE_INT_RGB));
     byte[] large = jpeg(gradient(150, BufferedImage.TYPE_INT_RGB));
     byte[] grey = jpeg(gradient(96, BufferedImage.TYPE_BYTE_GRAY));
@@ -132,7 +158,7 @@ class ImageDecoderTest {
     for (int i = corrupt.length / 2; i < corrupt.length / 2 + 64; i++) {
       corrupt[i] = (byte) 0xff; // entropy-coded data destroyed, end marker kept: a warning, grey rows
     }
-    ImageDecoder decoder = new ImageDecoder(96, 96, 1 << 20, 16); // the one a subtask keeps
+    ImageDecoder decoder = decoder(jpeg); // the one a subtask keeps
     for (int round = 0; round < 2; round++) {
       assertArrayEquals(reference(colour, 96), decoder.decode(frame(colour)));
       RejectException bad = org.junit.jupiter.api.Assertions.assertThrows(RejectException.class,
@@ -146,5 +172,6 @@ class ImageDecoderTest {
       assertEquals(dev.paffmem.schema.RejectReason.UNDECODABLE_IMAGE, wrong.reason);
       assertArrayEquals(reference(colour, 96), decoder.decode(frame(colour)), "after a failure");
     }
+    decodedBy(jpeg, decoder, 6);
   }
 }
