@@ -157,6 +157,12 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "predictions are still measured).")
   Double mixedCapacity;
 
+  @Option(names = "--steady-profile", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Job runs: record JFR samples and poll Flink's REST API for task times in the measurement window "
+          + "(default: ${DEFAULT-VALUE}); --no-steady-profile measures CPU without these instruments, whose own CPU "
+          + "(JFR's sampler and recorder, the REST handlers) otherwise counts as the job's.")
+  boolean steadyProfile;
+
   @Option(names = "--mixed-reference", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "mixed: run each delivery's case with no one arriving (default: ${DEFAULT-VALUE}).")
   boolean mixedReference;
@@ -484,12 +490,13 @@ public final class JobBenchmarks implements Callable<Integer> {
           throw new IllegalStateException(name + ": no progress");
         }
         int startCount = follower.count();
-        Profile profile = Profile.start(jfr);
-        TaskTimes taskTimes = TaskTimes.start(job);
+        Profile profile = Profile.start(steadyProfile ? jfr : null);
+        TaskTimes taskTimes = steadyProfile ? TaskTimes.start(job) : null;
         follower.awaitCount((long) (0.95 * total), Duration.ofSeconds(timeout));
         int endCount = follower.count();
         Profile.Result prof = profile.stop();
-        String tasks = TaskTimes.table(taskTimes.stop(), taskTimes.failure());
+        String tasks = taskTimes == null ? "    task times: not polled (--no-steady-profile)\n"
+            : TaskTimes.table(taskTimes.stop(), taskTimes.failure());
         follower.awaitCount(total, Duration.ofSeconds(timeout));
         List<Out> outs = follower.snapshot();
         if (outs.size() < total) {

@@ -141,6 +141,10 @@ public final class Profile {
       sb.append("    the busiest threads, ms per frame:\n");
       cpuByThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(16)
           .forEach(e -> sb.append(String.format("      %-100.100s %7.4f%n", e.getKey(), 1000 * e.getValue() / frames)));
+      sb.append("    the busiest of \"Flink runtime (other threads)\", ms per frame:\n");
+      cpuByThread.entrySet().stream().filter(e -> Profile.category(-1, e.getKey()).startsWith("Flink runtime"))
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
+          .forEach(e -> sb.append(String.format("      %-100.100s %7.4f%n", e.getKey(), 1000 * e.getValue() / frames)));
       return sb.toString();
     }
 
