@@ -49,14 +49,16 @@ import org.apache.flink.util.Collector;
  *
  * <p>A frame with an enrolment label (FaceFrame's {@code enrolment}: a face at a known emotion) trains like any other and
  * is then kept by the memory as an enrolled face ({@link AffectiveMemory#enrol}); once a person has one, the memory
- * predicts from the enrolled faces (flink-job/README.md, Enrolment).
+ * predicts from the enrolled faces, and its GWR, never read again, is no longer trained (flink-job/README.md,
+ * Enrolment).
  *
  * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
  * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
  *
  * <p>Idle persons expire after the TTL ({@link IdleTimers}). Metrics: {@code framesOut},
  * {@code memorySize}, {@code endToEndLatencyMs} (Kafka timestamp of the input to emission),
- * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase), {@code facesEnrolled}.
+ * {@code generationTimePerPersonMs} (inference time of a person's whole generation phase), {@code facesEnrolled},
+ * {@code framesNotTrainedEnrolled} (frames of enrolled persons: their GWR is not trained, as it is never read).
  */
 public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, EncodedFrame, AffectPrediction>
     implements WritesBack {
@@ -82,6 +84,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient Histogram generationTime;
   private transient Counter memoriesDropped;
   private transient Counter facesEnrolled;
+  private transient Counter framesNotTrainedEnrolled;
   /** The persons' memories, next ordinals and last-seen times between checkpoints. */
   private transient WriteBackCache<Person> persons;
 
@@ -122,6 +125,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     generationTime = group.histogram("generationTimePerPersonMs", new DescriptiveStatisticsHistogram(1000));
     memoriesDropped = group.counter("memoriesDroppedAfterModelChange");
     facesEnrolled = group.counter("facesEnrolled");
+    framesNotTrainedEnrolled = group.counter("framesNotTrainedEnrolled");
     persons = new WriteBackCache<>(config.stateCachePersons(), new WriteBackCache.Store<>() {
       @Override
       public Person load(String person) throws Exception {
@@ -307,7 +311,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         recordGenerationTime(n, edits.generationNanos);
       }
       samples.add(Sample.unlabelled(frame.z));
-      gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
+      if (gwr.enrolledCount() == 0) {
+        gwr.train(samples, AffectiveMemory.seed(person, frame.frame.frameIndex));
+      } else {
+        // once a person has enrolled faces every read-out answers from them alone and the GWR is never read
+        // again (enrolled faces are replaced, never dropped): training it would be work nobody sees
+        framesNotTrainedEnrolled.inc();
+      }
       if (frame.frame.enrolled()) { // a face at a known emotion: kept as it is, and read from then on
         gwr.enrol(frame.z, frame.frame.enrolmentArousal, frame.frame.enrolmentValence, frame.pkArousal,
             frame.pkValence);

@@ -215,8 +215,16 @@ class AffectiveMemoryFunctionTest {
       assertEquals(Phase.ONLINE, online.getPhase());
       assertEquals(0.6f, online.getArousal(), 1e-6f, "the only enrolled face's residual on the PK's reading");
       assertEquals(0.3f, online.getValence(), 1e-6f);
-      assertTrue(online.getMemorySize() >= 2, "the edits still train the GWR: " + online.getMemorySize());
-      snapshot = h.snapshot(1L, 3L);
+      assertTrue(online.getMemorySize() >= 2, "frame 0 and its edits trained the GWR: " + online.getMemorySize());
+      // from the first enrolled face on the GWR is never read, so it is not trained any more
+      AffectiveMemoryState atEnrolment = memoryOf(h, "alice");
+      h.processElement(encoded("alice", 4), 4);
+      h.processElement(encoded("alice", 5), 5);
+      AffectiveMemoryState later = memoryOf(h, "alice");
+      assertEquals(atEnrolment.getTrainingSteps(), later.getTrainingSteps(), "online frames of an enrolled person");
+      assertEquals(atEnrolment.getWeights(), later.getWeights());
+      assertEquals(0.6f, h.extractOutputValues().get(5).getArousal(), 1e-6f);
+      snapshot = h.snapshot(1L, 5L);
     }
     try (var h = harness()) { // the same person without the enrolment: the GWR's edits answer
       h.open();
@@ -229,7 +237,7 @@ class AffectiveMemoryFunctionTest {
     try (var h = harness()) { // restored: the enrolled face is in the memory's state
       h.initializeState(snapshot);
       h.open();
-      h.processElement(encoded("alice", 4), 4);
+      h.processElement(encoded("alice", 6), 6);
       AffectPrediction p = h.extractOutputValues().get(0);
       assertEquals(0.6f, p.getArousal(), 1e-6f);
       assertEquals(0.3f, p.getValence(), 1e-6f);
