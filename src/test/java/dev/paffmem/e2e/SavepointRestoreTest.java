@@ -158,27 +158,16 @@ class SavepointRestoreTest {
   }
 
   /**
-   * A savepoint of the release before enrolment (no enrolled faces in the memory's Avro state, no enrolment flag in
-   * the inference operator): it restores, its persons continue online with their memories, a new person is onboarded.
+   * Savepoints of earlier releases that kept the memories: {@code pre-enrolment} (no enrolled faces in the memory's
+   * Avro state, no enrolment flag in the inference operator) and {@code pre-generation-queue} (the inference operator
+   * did not yet keep its generation queue in keyed state: no EncodedFrame / GenerationWork state). Each restores, its
+   * persons continue online with their memories, and a new person is onboarded. (The "current" fixture has all these
+   * states, so their class names, which Flink's POJO serializer writes into every savepoint, are held to from now on.)
    */
-  @Test
-  void aSavepointFromBeforeEnrolmentRestoresWithItsMemories() throws Exception {
-    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-enrolment", model("demo-pk"));
-    for (String p : SavepointFixture.PERSONS) {
-      assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
-    }
-    assertPhases(byFrame, NEW_PERSON, 0, SavepointFixture.GENERATION_FRAMES);
-  }
-
-  /**
-   * A savepoint of the release before the inference operator kept its generation queue in keyed state (no
-   * EncodedFrame / GenerationWork state in it): it restores, its persons continue online with their memories, and a
-   * new person is onboarded. (The "current" fixture has those states, so their class names, which Flink's POJO
-   * serializer writes into every savepoint, are held to from now on.)
-   */
-  @Test
-  void aSavepointFromBeforeTheGenerationQueueWasStateRestoresWithItsMemories() throws Exception {
-    Map<String, AffectPrediction> byFrame = restoreAndRun("pre-generation-queue", model("demo-pk"));
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"pre-enrolment", "pre-generation-queue"})
+  void anEarlierReleasesSavepointRestoresWithItsMemories(String fixture) throws Exception {
+    Map<String, AffectPrediction> byFrame = restoreAndRun(fixture, model("demo-pk"));
     for (String p : SavepointFixture.PERSONS) {
       assertPhases(byFrame, p, SavepointFixture.FRAMES, 0);
     }

@@ -377,11 +377,7 @@ public final class AffectiveMemory {
       }
       return;
     }
-    if (cacheArmed) {
-      findBestTwoCached(x);
-    } else {
-      findBestTwo(x);
-    }
+    findBestTwo(x);
     int b = bestIndex;
     int s = secondIndex;
     double a = StrictMath.exp(-Math.sqrt(bestDistance2));
@@ -503,37 +499,14 @@ public final class AffectiveMemory {
 
   // ---------------------------------------------------------------- best-matching units
 
-  /** Sets bestIndex/bestDistance2 and secondIndex (-1 if size is 1); lower index wins ties. */
-  private void findBestTwo(float[] x) {
-    int b = -1;
-    int s = -1;
-    float db = Float.POSITIVE_INFINITY;
-    float ds = Float.POSITIVE_INFINITY;
-    final float[] w = graph.weights;
-    final int d = dim;
-    for (int i = 0, off = 0; i < graph.size; i++, off += d) {
-      float dist = distance2(x, w, off, d);
-      if (dist < db) {
-        s = b;
-        ds = db;
-        b = i;
-        db = dist;
-      } else if (dist < ds) {
-        s = i;
-        ds = dist;
-      }
-    }
-    bestIndex = b;
-    secondIndex = s;
-    bestDistance2 = db;
-  }
-
   /**
-   * {@link #findBestTwo} through the distance cache of a one-sample train call: the same distances (each measured
-   * by {@link #distance2} from the same weights), compared in the same order, so the same result.
+   * Sets bestIndex/bestDistance2 and secondIndex (-1 if size is 1); lower index wins ties. Inside a one-sample train
+   * call it goes through the distance cache: the same distances (each measured by {@link #distance2} from the same
+   * weights), compared in the same order, so the same result.
    */
-  private void findBestTwoCached(float[] x) {
-    if (cached.length < graph.size) {
+  private void findBestTwo(float[] x) {
+    final boolean useCache = cacheArmed;
+    if (useCache && cached.length < graph.size) {
       int grown = Math.max(graph.size, graph.habituation.length);
       cached = Arrays.copyOf(cached, grown); // new slots: not measured
       cachedDistance2 = Arrays.copyOf(cachedDistance2, grown);
@@ -546,12 +519,14 @@ public final class AffectiveMemory {
     final int d = dim;
     for (int i = 0, off = 0; i < graph.size; i++, off += d) {
       float dist;
-      if (cached[i]) {
+      if (useCache && cached[i]) {
         dist = cachedDistance2[i];
       } else {
         dist = distance2(x, w, off, d);
-        cachedDistance2[i] = dist;
-        cached[i] = true;
+        if (useCache) {
+          cachedDistance2[i] = dist;
+          cached[i] = true;
+        }
       }
       if (dist < db) {
         s = b;
