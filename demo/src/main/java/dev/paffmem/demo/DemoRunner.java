@@ -507,7 +507,8 @@ public final class DemoRunner implements Callable<Integer> {
         + "CCC over 150 frames is an anecdote: docs/evaluation/RESULTS.md has the evaluation.");
     System.out.println(enrolled > 0
         ? "memory = the PK corrected by each person's " + enrolled + " enrolled faces (their own face at known emotions, "
-            + "sent first and not scored; flink-job/README.md, Enrolment)."
+            + "sent first and not scored; flink-job/README.md, Enrolment); neurons = its GWR's, which is not "
+            + "trained once a person has enrolled faces, as nothing reads it."
         : "memory = the paper's unsupervised memory (the PK corrected by its generator's edits of the person); "
             + "try --enrolment 3x3 to give each person nine faces at known emotions.");
     notes.forEach(System.out::println);
