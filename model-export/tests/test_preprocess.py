@@ -64,7 +64,8 @@ def test_export_writes_encoder_u8_and_records_it(exported):
     inp = model.graph.input[0]
     assert inp.type.tensor_type.elem_type == onnx.TensorProto.UINT8
     assert inp.type.tensor_type.shape.dim[0].dim_param == "batch"
-    assert [n.op_type for n in model.graph.node[:4]] == ["Transpose", "Cast", "Mul", "Add"]
+    # the encoder starts with a plain convolution: it reads the bytes in place, no transpose
+    assert [n.op_type for n in model.graph.node[:5]] == ["Reshape", "Cast", "Mul", "Add", "Conv"]
     validate_model_dir(out)
 
 
@@ -76,6 +77,57 @@ def test_u8_network_equals_the_encoder_on_normalized_images(exported):
     assert got.shape == (3, 50)
     assert np.abs(want).max() > 1e-3  # not a degenerate constant
     assert np.abs(got - want).max() < 1e-5
+
+
+def _one_conv_encoder(path, kernel, strides, pads, dilations=(1, 1), seed=3):
+    """An encoder of one convolution (8 channels out) and a flatten, as onnx builds it: z = conv(image)."""
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(seed)
+    w = rng.normal(size=(8, 3, *kernel)).astype(np.float32)
+    b = rng.normal(size=(8,)).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["image", "w", "b"], ["c"], kernel_shape=list(kernel), strides=list(strides),
+                              pads=list(pads), dilations=list(dilations)),
+             helper.make_node("Flatten", ["c"], ["z"], axis=1)]
+    graph = helper.make_graph(nodes, "enc", [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["n", 3, 96, 96])],
+                              [helper.make_tensor_value_info("z", TensorProto.FLOAT, ["n", "d"])],
+                              initializer=[numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+    return path
+
+
+_IMAGE = {"height": 96, "width": 96, "channels": 3, "value_range": [-1.0, 1.0], "channel_order": "RGB",
+          "layout": "NCHW"}
+
+
+@pytest.mark.parametrize("kernel,strides,pads", [((5, 5), (2, 2), (2, 2, 2, 2)), ((3, 2), (1, 3), (1, 0, 1, 0)),
+                                                 ((1, 1), (1, 1), (0, 0, 0, 0)), ((4, 6), (2, 1), (0, 3, 0, 3))])
+def test_the_first_convolution_reads_the_bytes_in_place(tmp_path, kernel, strides, pads):
+    """Kernels, strides and pads of every shape: the rewritten convolution computes encoder.onnx's sums."""
+    enc = _one_conv_encoder(str(tmp_path / "enc.onnx"), kernel, strides, pads)
+    model = build_encoder_u8(enc, _IMAGE)
+    assert [n.op_type for n in model.graph.node[:5]] == ["Reshape", "Cast", "Mul", "Add", "Conv"]
+    u8 = str(tmp_path / "u8.onnx")
+    onnx.save(model, u8)
+    rgb = _frames(2)
+    want = run(enc, {"image": _normalize(rgb)})["z"]
+    got = run(u8, {INPUT: rgb})["z"]
+    assert got.shape == want.shape
+    assert np.abs(got - want).max() < 1e-4 * max(1.0, np.abs(want).max())
+
+
+def test_a_first_node_the_view_cannot_feed_keeps_the_transpose(tmp_path):
+    """A dilated first convolution (or any other first node) is fed the transposed image, as before."""
+    enc = _one_conv_encoder(str(tmp_path / "enc.onnx"), (3, 3), (1, 1), (2, 2, 2, 2), dilations=(2, 2))
+    model = build_encoder_u8(enc, _IMAGE)
+    assert [n.op_type for n in model.graph.node[:5]] == ["Transpose", "Cast", "Mul", "Add", "Conv"]
+    u8 = str(tmp_path / "u8.onnx")
+    onnx.save(model, u8)
+    rgb = _frames(2)
+    want = run(enc, {"image": _normalize(rgb)})["z"]
+    assert np.abs(run(u8, {INPUT: rgb})["z"] - want).max() < 1e-4 * max(1.0, np.abs(want).max())
 
 
 def test_only_the_contracts_rgb_nchw_is_built(exported):

@@ -84,7 +84,7 @@ final class TurboJpeg {
   /** The TurboJPEG handle, in a box the cleaner shares: a handle that failed is replaced (see {@link #error}). */
   private final Pointer[] handle = new Pointer[1];
   private ByteBuffer in = ByteBuffer.allocateDirect(16 * 1024);
-  private ByteBuffer out = ByteBuffer.allocateDirect(96 * 96 * 3);
+  private ByteBuffer out = outputBuffer(96 * 96 * 3);
   private final int[] width = new int[1];
   private final int[] height = new int[1];
   private final int[] subsampling = new int[1];
@@ -105,6 +105,19 @@ final class TurboJpeg {
       throw new IllegalStateException("tjInitDecompress failed");
     }
     return h;
+  }
+
+  /**
+   * A native buffer for decoded pixels whose address is 16 bytes past a 32-byte boundary. libjpeg-turbo's AVX2 colour
+   * conversion writes an output row that starts on a 32-byte boundary with non-temporal stores, which bypass the cache:
+   * the copy into the frame's array that follows then reads every pixel from memory. A 96x96 face (rows of 288 bytes,
+   * a multiple of 32, so every row is aligned as the first one is) took about 29 µs into an aligned buffer and 24.5 µs
+   * into one 8, 16 or 48 bytes off, whatever the input's alignment; with the copy, 43 against 33 µs. The JDK's
+   * {@code allocateDirect} returns malloc's 16-byte alignment, so which of the two a JVM got was chance: the
+   * JVM-to-JVM "modes" of the decode's cost (BENCHMARKS.md, section 10).
+   */
+  static ByteBuffer outputBuffer(int bytes) {
+    return ByteBuffer.allocateDirect(bytes + 64).alignedSlice(32).slice(16, bytes);
   }
 
   /**
@@ -188,7 +201,7 @@ final class TurboJpeg {
     }
     int bytes = 3 * w * h;
     if (out.capacity() < bytes) {
-      out = ByteBuffer.allocateDirect(bytes);
+      out = outputBuffer(bytes);
     }
     if (Lib.tjDecompress2(handle[0], in, size, out, w, 0, h, TJPF_RGB, FLAGS) != 0) {
       throw error("image");
