@@ -117,6 +117,15 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--batch-max-size", defaultValue = "64", description = "Job and baseline batch (default: ${DEFAULT-VALUE}, the job's).")
   int batchMaxSize;
 
+  @Option(names = "--online-call-rows", defaultValue = "16",
+      description = "Rows per E and D_em call of the job's online batches, and of bare ORT's (default: ${DEFAULT-VALUE}, the job's).")
+  int onlineCallRows;
+
+  /** The rows of one online E / D_em call, the job's and bare ORT's. */
+  int onlineCall() {
+    return Math.min(onlineCallRows, batchMaxSize);
+  }
+
   @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")
   List<Integer> scalePersons;
 
@@ -246,7 +255,8 @@ public final class JobBenchmarks implements Callable<Integer> {
   /** Job flags every run shares (the job's defaults except where the benchmark must differ). */
   List<String> jobFlags() {
     List<String> flags = new ArrayList<>(List.of("--intra-op-threads", String.valueOf(intraOpThreads),
-        "--batch-max-size", String.valueOf(batchMaxSize), "--generation-frames", String.valueOf(generationFrames()),
+        "--batch-max-size", String.valueOf(batchMaxSize), "--online-call-rows", String.valueOf(onlineCallRows),
+        "--generation-frames", String.valueOf(generationFrames()),
         "--generation-targets", String.valueOf(targets())));
     if (bufferTimeout != null) {
       flags.addAll(List.of("--buffer-timeout", bufferTimeout));
@@ -283,8 +293,8 @@ public final class JobBenchmarks implements Callable<Integer> {
     flops = Flops.of(modelDir);
     header.append(String.format("- model: %s (%s, width %s): E %.4f GFLOP, G %.4f GFLOP per image%n", modelDir,
         manifest.modelId(), flops.width(), flops.encoder() / 1e9, flops.generator() / 1e9));
-    header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d, generation %d frames x %d targets%s%n",
-        parallelism, intraOpThreads, batchMaxSize, generationFrames(), targets(),
+    header.append(String.format("- job: parallelism %d, %d intra-op thread(s), batch %d in model calls of %d rows, generation %d frames x %d targets%s%n",
+        parallelism, intraOpThreads, batchMaxSize, onlineCall(), generationFrames(), targets(),
         ", buffer timeout " + JobConfig.parse(jobFlags().toArray(String[]::new)).bufferTimeout().toMillis() + " ms"));
     results.detail(header.toString());
     broker = EmbeddedKafkaBroker.builder().property("transaction.max.timeout.ms", "900000").start();

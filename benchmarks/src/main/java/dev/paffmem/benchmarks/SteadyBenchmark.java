@@ -62,11 +62,11 @@ final class SteadyBenchmark {
     String w = label + " (w " + Flops.of(model).width() + ")";
     try (BareOrt bare = new BareOrt(m, suite.intraOpThreads)) {
       awaitQuietJit();
-      BareOrt.Rate before = bare.onlineFramesPerSecond(images, suite.batchMaxSize, suite.parallelism, seconds);
+      BareOrt.Rate before = bare.onlineFramesPerSecond(images, suite.onlineCall(), suite.parallelism, seconds);
       long framesPerPerson = Math.max(5, Math.round(before.framesPerSecond() * backlog * suite.windowSeconds() / persons));
       Throughput job = suite.throughputRun("steady", model, persons, framesPerPerson, List.of(), suite.clusterOptions);
       awaitQuietJit();
-      BareOrt.Rate after = bare.onlineFramesPerSecond(images, suite.batchMaxSize, suite.parallelism, seconds);
+      BareOrt.Rate after = bare.onlineFramesPerSecond(images, suite.onlineCall(), suite.parallelism, seconds);
       double bareRate = (before.framesPerSecond() + after.framesPerSecond()) / 2;
       double bareCpu = (before.cpuSecondsPerFrame() + after.cpuSecondsPerFrame()) / 2;
       Profile.Result p = job.profile();
@@ -75,8 +75,8 @@ final class SteadyBenchmark {
       if (label.equals("shipped")) {
         suite.steadyRate = job.framesPerSecond();
       }
-      suite.results.detail(String.format("  %s: bare ORT E + D_em, batch %d, %d threads x %d intra-op: %.1f frames/s before, %.1f after; %.3f / %.3f ms CPU per frame",
-          w, suite.batchMaxSize, suite.parallelism, suite.intraOpThreads, before.framesPerSecond(), after.framesPerSecond(),
+      suite.results.detail(String.format("  %s: bare ORT E + D_em, calls of %d rows (the job's), %d threads x %d intra-op: %.1f frames/s before, %.1f after; %.3f / %.3f ms CPU per frame",
+          w, suite.onlineCall(), suite.parallelism, suite.intraOpThreads, before.framesPerSecond(), after.framesPerSecond(),
           1000 * before.cpuSecondsPerFrame(), 1000 * after.cpuSecondsPerFrame()));
       suite.results.detail(String.format("  %s: job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames, %.3f ms job CPU per frame (%.3f of it JIT)",
           w, persons, framesPerPerson, job.framesPerSecond(), job.frames(), 1000 * jobCpu, 1000 * jit));

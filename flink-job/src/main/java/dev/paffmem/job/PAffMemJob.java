@@ -125,7 +125,8 @@ public final class PAffMemJob {
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.modelPrecision(), cfg.intraOpThreads(),
         cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
         cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ())
-        .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0);
+        .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0)
+        .onlineCallRows(cfg.onlineCallRows());
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
         .transform("PK inference (batched)", TypeInformation.of(EncodedFrame.class), inference)

@@ -172,6 +172,12 @@ public final class JobConfig implements Serializable {
       description = "Most rows (faces) per model call; a batch is flushed when this many are buffered (default: ${DEFAULT-VALUE}).")
   private int batchMaxSize;
 
+  @Option(names = "--online-call-rows", defaultValue = "16",
+      description = "A micro-batch's frames go through E and D_em in ONNX Runtime calls of at most this many rows: the"
+          + " same work runs faster in calls of 16 than of 64 on a 2-core x86 machine, whose caches hold a call of 16"
+          + " frames' tensors (BENCHMARKS.md, section 10) (default: ${DEFAULT-VALUE}).")
+  private int onlineCallRows;
+
   @Option(names = "--batch-max-wait", defaultValue = "20ms", converter = Durations.Converter.class,
       description = "Longest a frame waits in the micro-batch buffer before the batch is flushed (default: ${DEFAULT-VALUE}).")
   private Duration batchMaxWait;
@@ -356,6 +362,7 @@ public final class JobConfig implements Serializable {
     requireAtLeast("--min-image-side", minImageSide, 1);
     requireAtLeast("--intra-op-threads", intraOpThreads, 1);
     requireAtLeast("--batch-max-size", batchMaxSize, 1);
+    requireAtLeast("--online-call-rows", onlineCallRows, 1);
     requireAtLeast("--generation-frames", generationFrames, 0);
     requireAtLeast("--generation-targets", generationTargets, 1);
     requireAtLeast("--generation-chunk", generationChunk, 1);
@@ -446,6 +453,8 @@ public final class JobConfig implements Serializable {
   public ModelPrecision modelPrecision() { return modelPrecision; }
   public int intraOpThreads() { return intraOpThreads; }
   public int batchMaxSize() { return batchMaxSize; }
+
+  public int onlineCallRows() { return onlineCallRows; }
   public Duration batchMaxWait() { return batchMaxWait; }
   public boolean asyncInference() { return asyncInference; }
   public int generationFrames() { return generationFrames; }
@@ -479,7 +488,7 @@ public final class JobConfig implements Serializable {
     return "JobConfig{bootstrapServers=" + kafka.bootstrapServers() + ", inputTopic=" + inputTopic + ", outputTopic=" + outputTopic
         + ", deadLetterTopic=" + deadLetterTopic + ", groupId=" + groupId + ", delivery=" + delivery
         + ", modelDir=" + modelDir + ", device=" + device + ", modelPrecision=" + modelPrecision
-        + ", batchMaxSize=" + batchMaxSize
+        + ", batchMaxSize=" + batchMaxSize + ", onlineCallRows=" + onlineCallRows
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
         + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl

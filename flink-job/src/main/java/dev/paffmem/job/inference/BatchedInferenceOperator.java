@@ -94,6 +94,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private boolean skipEnrolled;
   private final int intraOpThreads;
   private final int batchMaxSize;
+  private int onlineCallRows;
   private final long batchMaxWaitMs;
   private final int generationTargets;
   private final int generationChunk;
@@ -154,11 +155,25 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     this.precision = precision;
     this.intraOpThreads = intraOpThreads;
     this.batchMaxSize = batchMaxSize;
+    this.onlineCallRows = batchMaxSize;
     this.batchMaxWaitMs = batchMaxWait.toMillis();
     this.generationTargets = generationTargets;
     this.generationChunk = generationChunk;
     this.generationCpuShare = generationCpuShare;
     this.asyncInference = asyncInference;
+  }
+
+  /**
+   * The most rows of one E or D_em call within an online batch ({@code --online-call-rows}; by default the batch's
+   * size, i.e. one call per batch). The batch is still handed to the model thread, and emitted, as one. Call before
+   * the job starts.
+   */
+  public BatchedInferenceOperator onlineCallRows(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("online call rows must be at least 1, was " + rows);
+    }
+    this.onlineCallRows = rows;
+    return this;
   }
 
   /**
@@ -333,7 +348,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       rgb.add(r.getValue().rgb);
     }
     handOver.submit("PK inference of a batch of " + batch.size() + " frames",
-        () -> InferenceSteps.online(model, rgb, batchMaxSize), result -> emitOnline(batch, result));
+        () -> InferenceSteps.online(model, rgb, onlineCallRows), result -> emitOnline(batch, result));
   }
 
   /** Emits a batch's frames (task thread) and queues the generation of its GENERATING frames. */
