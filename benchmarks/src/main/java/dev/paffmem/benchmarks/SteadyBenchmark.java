@@ -84,7 +84,7 @@ final class SteadyBenchmark {
       suite.results.detail(p.perFrame(job.frames()));
       suite.results.detail(job.taskTimes());
       suite.results.add("steady", w + ": job throughput, online phase (" + persons + " persons past onboarding)", job.framesPerSecond(), "frames/s");
-      suite.results.add("steady", w + ": bare ORT E + D_em, same batch and threads", bareRate, "frames/s");
+      suite.results.add("steady", w + ": bare ORT E + D_em, same model calls and threads", bareRate, "frames/s");
       suite.results.addRatio("steady", w + ": job / bare ORT throughput (wall)", job.framesPerSecond() / bareRate, 0.9);
       suite.results.add("steady", w + ": job CPU per frame (without JIT compilation)", 1000 * (jobCpu - jit), "ms");
       suite.results.add("steady", w + ": bare ORT CPU per frame", 1000 * bareCpu, "ms");
