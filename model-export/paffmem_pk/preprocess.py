@@ -16,9 +16,9 @@ them in place, kernel KH x (KW*3) with column stride and pads times 3, its weigh
     Reshape [N, 1, H, W*3] -> Cast float32 -> Mul -> Add -> the rewritten convolution -> the rest of encoder.onnx
 
 It computes the same sums (the zero padding lands on whole pixels, as before) in another order, so z agrees with
-encoder.onnx on normalized images to float rounding (about 3e-7 for the shipped model), and saves about 11 µs of
-CPU per 96x96 frame in ONNX Runtime (the transpose of 27,648 bytes per frame, and a first convolution that runs
-faster on one wide channel; BENCHMARKS.md, section 10). It is built from an exported encoder.onnx with onnx.compose (the
+encoder.onnx on normalized images to float rounding (about 3e-7 for the shipped model), and saves about 8 µs of
+CPU per 96x96 frame in ONNX Runtime with two threads at batch 64 (10-13 µs with one; the transpose of 27,648 bytes
+per frame, and a first convolution that runs faster on one wide channel; BENCHMARKS.md, section 10). It is built from an exported encoder.onnx with onnx.compose (the
 PyTorch model is not needed) and recorded in manifest.json as ``models.encoder_u8`` (format_version
 stays 1: the entry is optional and readers that do not know it ignore it).
 

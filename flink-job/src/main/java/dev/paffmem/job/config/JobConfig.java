@@ -453,7 +453,6 @@ public final class JobConfig implements Serializable {
   public ModelPrecision modelPrecision() { return modelPrecision; }
   public int intraOpThreads() { return intraOpThreads; }
   public int batchMaxSize() { return batchMaxSize; }
-
   public int onlineCallRows() { return onlineCallRows; }
   public Duration batchMaxWait() { return batchMaxWait; }
   public boolean asyncInference() { return asyncInference; }
