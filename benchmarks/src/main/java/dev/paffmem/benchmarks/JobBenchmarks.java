@@ -118,7 +118,8 @@ public final class JobBenchmarks implements Callable<Integer> {
   int batchMaxSize;
 
   @Option(names = "--online-call-rows", defaultValue = "16",
-      description = "Rows per E and D_em call of the job's online batches, and of bare ORT's (default: ${DEFAULT-VALUE}, the job's).")
+      description = "Rows per E and D_em call of the job's online batches, and of bare ORT's (default: ${DEFAULT-VALUE},"
+          + " what the job's default means on the CPU).")
   int onlineCallRows;
 
   /** The rows of one online E / D_em call, the job's and bare ORT's. */

@@ -95,6 +95,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final int intraOpThreads;
   private final int batchMaxSize;
   private int onlineCallRows;
+  /** Rows per online E / D_em call, resolved in {@link #open} from {@link #onlineCallRows} and the device used. */
+  private transient int callRows;
   private final long batchMaxWaitMs;
   private final int generationTargets;
   private final int generationChunk;
@@ -163,17 +165,25 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     this.asyncInference = asyncInference;
   }
 
+  /** The rows of an online call on the CPU when {@code --online-call-rows} is 0 (BENCHMARKS.md, section 10). */
+  static final int CPU_CALL_ROWS = 16;
+
   /**
-   * The most rows of one E or D_em call within an online batch ({@code --online-call-rows}; by default the batch's
-   * size, i.e. one call per batch). The batch is still handed to the model thread, and emitted, as one. Call before
-   * the job starts.
+   * The most rows of one E or D_em call within an online batch ({@code --online-call-rows}; without this call the
+   * batch's size, i.e. one call per batch). 0: {@link #CPU_CALL_ROWS} when the model runs on the CPU, the batch's
+   * size on CUDA. The batch is still handed to the model thread, and emitted, as one. Call before the job starts.
    */
   public BatchedInferenceOperator onlineCallRows(int rows) {
-    if (rows < 1) {
-      throw new IllegalArgumentException("online call rows must be at least 1, was " + rows);
+    if (rows < 0) {
+      throw new IllegalArgumentException("online call rows must be at least 0, was " + rows);
     }
     this.onlineCallRows = rows;
     return this;
+  }
+
+  /** Rows per online call as resolved when the operator opened (tests). */
+  int callRows() {
+    return callRows;
   }
 
   /**
@@ -216,6 +226,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     super.open();
     lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads);
     model = lease.model();
+    callRows = onlineCallRows > 0 ? onlineCallRows
+        : "CUDA".equals(model.deviceUsed()) ? batchMaxSize : Math.min(CPU_CALL_ROWS, batchMaxSize);
     targets = GenerationTargets.halton(generationTargets);
     long warm = System.nanoTime();
     InferenceSteps.warmUp(model, targets, generationChunk); // the first run of each session before any frame waits for it
@@ -348,7 +360,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       rgb.add(r.getValue().rgb);
     }
     handOver.submit("PK inference of a batch of " + batch.size() + " frames",
-        () -> InferenceSteps.online(model, rgb, onlineCallRows), result -> emitOnline(batch, result));
+        () -> InferenceSteps.online(model, rgb, callRows), result -> emitOnline(batch, result));
   }
 
   /** Emits a batch's frames (task thread) and queues the generation of its GENERATING frames. */

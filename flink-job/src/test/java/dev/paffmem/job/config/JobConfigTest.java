@@ -104,7 +104,7 @@ class JobConfigTest {
   @Test
   void invalidValuesSayWhichFlagToFix() {
     assertMessage("--batch-max-size must be at least 1", "--batch-max-size", "0");
-    assertMessage("--online-call-rows must be at least 1", "--online-call-rows", "0");
+    assertMessage("--online-call-rows must be at least 0", "--online-call-rows", "-1");
     assertMessage("--generation-targets", "--generation-targets", "-1");
     assertMessage("--device", "--device", "tpu");
     assertMessage("--batch-max-wait", "--batch-max-wait", "soon");

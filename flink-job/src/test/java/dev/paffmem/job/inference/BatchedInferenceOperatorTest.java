@@ -103,6 +103,23 @@ class BatchedInferenceOperatorTest {
     }
   }
 
+  @Test
+  void onlineCallsAreOfTheGivenRowsOrOnTheCpuOf16WhenLeftToTheJob() throws Exception {
+    for (int[] c : new int[][] {{-1, 64, 64}, {0, 64, BatchedInferenceOperator.CPU_CALL_ROWS}, {0, 8, 8}, {5, 64, 5}}) {
+      var op = new BatchedInferenceOperator(MODEL, Device.CPU, ModelPrecision.FP32, 1, c[1], Duration.ofMillis(20), 8, 4,
+          1.0, false);
+      if (c[0] >= 0) {
+        op.onlineCallRows(c[0]); // -1: not called, one call per batch
+      }
+      try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new PAffMemJob.PersonKey(), Types.STRING)) {
+        h.open();
+        assertEquals(c[2], op.callRows(), java.util.Arrays.toString(c));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> new BatchedInferenceOperator(MODEL, Device.CPU,
+        ModelPrecision.FP32, 1, 64, Duration.ofMillis(20), 8, 4, 1.0, false).onlineCallRows(-1));
+  }
+
   @ParameterizedTest(name = "async inference {0}")
   @ValueSource(booleans = {false, true})
   void flushesAfterTheMaximumWait(boolean async) throws Exception {
