@@ -108,26 +108,26 @@ def build_encoder_u8(encoder_path: str, image: dict):
 
 def _first_conv(graph):
     """The encoder's first node if it is a convolution the view can feed (see the module's doc), with its weight
-    initializer; else (None, None): the front end then keeps its transpose."""
+    initializer and attributes; else (None, None, None): the front end then keeps its transpose."""
     from onnx import helper, numpy_helper
 
     users = [n for n in graph.node if _FLOAT_IMAGE in n.input]
     if len(users) != 1 or users[0].op_type != "Conv" or list(users[0].input).index(_FLOAT_IMAGE) != 0:
-        return None, None
+        return None, None, None
     conv = users[0]
     a = {x.name: helper.get_attribute_value(x) for x in conv.attribute}
     auto_pad = a.get("auto_pad", b"NOTSET")
     if (a.get("group", 1) != 1 or list(a.get("dilations", [1, 1])) != [1, 1]
             or (auto_pad.decode() if isinstance(auto_pad, bytes) else auto_pad) != "NOTSET"
             or len(a.get("strides", [1, 1])) != 2 or len(a.get("pads", [0, 0, 0, 0])) != 4):
-        return None, None
+        return None, None, None
     weights = [i for i in graph.initializer if i.name == conv.input[1]]
     if len(weights) != 1 or sum(conv.input[1] in n.input for n in graph.node) != 1:
-        return None, None  # weights computed in the graph, or shared with another node
+        return None, None, None  # weights computed in the graph, or shared with another node
     w = numpy_helper.to_array(weights[0])
     if w.ndim != 4 or w.shape[1] != 3 or w.dtype != np.float32:
-        return None, None
-    return conv, weights[0]
+        return None, None, None
+    return conv, weights[0], a
 
 
 def _read_bytes_in_place(model, h: int, w: int):
@@ -137,11 +137,10 @@ def _read_bytes_in_place(model, h: int, w: int):
     from onnx import helper, numpy_helper
 
     g = model.graph
-    conv, weight = _first_conv(g)
+    conv, weight, a = _first_conv(g)
     if conv is None:
         return False
     transpose = next(n for n in g.node if n.op_type == "Transpose" and list(n.input) == [INPUT])
-    a = {x.name: helper.get_attribute_value(x) for x in conv.attribute}
     wt = numpy_helper.to_array(weight)
     out_ch, c, kh, kw = wt.shape
     sh, sw = a.get("strides", [1, 1])

@@ -117,14 +117,14 @@ public final class JobBenchmarks implements Callable<Integer> {
   @Option(names = "--batch-max-size", defaultValue = "64", description = "Job and baseline batch (default: ${DEFAULT-VALUE}, the job's).")
   int batchMaxSize;
 
-  @Option(names = "--online-call-rows", defaultValue = "16",
-      description = "Rows per E and D_em call of the job's online batches, and of bare ORT's (default: ${DEFAULT-VALUE},"
-          + " what the job's default means on the CPU).")
+  @Option(names = "--online-call-rows", defaultValue = "0",
+      description = "Rows per E and D_em call of the job's online batches, and of bare ORT's; 0 as the job reads it on"
+          + " the CPU (default: ${DEFAULT-VALUE}, the job's).")
   int onlineCallRows;
 
-  /** The rows of one online E / D_em call, the job's and bare ORT's. */
+  /** The rows of one online E / D_em call, the job's (on the CPU) and bare ORT's. */
   int onlineCall() {
-    return Math.min(onlineCallRows, batchMaxSize);
+    return dev.paffmem.job.inference.BatchedInferenceOperator.callRowsOnCpu(onlineCallRows, batchMaxSize);
   }
 
   @Option(names = "--scale-persons", split = ",", description = "Persons for scale (default: 1,100,10000; quick: 1,10,200).")

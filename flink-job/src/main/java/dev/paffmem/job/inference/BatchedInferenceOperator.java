@@ -166,7 +166,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   }
 
   /** The rows of an online call on the CPU when {@code --online-call-rows} is 0 (BENCHMARKS.md, section 10). */
-  static final int CPU_CALL_ROWS = 16;
+  public static final int CPU_CALL_ROWS = 16;
 
   /**
    * The most rows of one E or D_em call within an online batch ({@code --online-call-rows}; without this call the
@@ -179,6 +179,11 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
     this.onlineCallRows = rows;
     return this;
+  }
+
+  /** Rows per online call on the CPU for {@code --online-call-rows} {@code rows} and batches of {@code batchMaxSize}. */
+  public static int callRowsOnCpu(int rows, int batchMaxSize) {
+    return Math.min(rows > 0 ? rows : CPU_CALL_ROWS, batchMaxSize);
   }
 
   /** Rows per online call as resolved when the operator opened (tests). */
@@ -226,8 +231,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     super.open();
     lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads);
     model = lease.model();
-    callRows = onlineCallRows > 0 ? onlineCallRows
-        : "CUDA".equals(model.deviceUsed()) ? batchMaxSize : Math.min(CPU_CALL_ROWS, batchMaxSize);
+    callRows = "CUDA".equals(model.deviceUsed()) && onlineCallRows == 0 ? batchMaxSize
+        : callRowsOnCpu(onlineCallRows, batchMaxSize);
     targets = GenerationTargets.halton(generationTargets);
     long warm = System.nanoTime();
     InferenceSteps.warmUp(model, targets, generationChunk); // the first run of each session before any frame waits for it
