@@ -24,7 +24,6 @@ import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -101,18 +100,17 @@ public final class SavepointFixture {
   }
 
   public static void writeFrames(String bootstrap, String topic, List<String> persons, int from, int to) {
-    try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(bootstrap)) {
-      for (int i = from; i < to; i++) {
-        for (String p : persons) {
-          FaceFrame frame = TestStream.frame(p, i);
-          if (p.equals(ENROLLED_PERSON) && i < ENROLLED_FRAMES) {
-            frame.setEnrolment(new EnrolmentLabel(ENROLLED_AROUSAL, ENROLLED_VALENCE));
-          }
-          producer.send(new ProducerRecord<>(topic, TestStream.key(p), TestStream.bytes(frame)));
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      for (String p : persons) {
+        FaceFrame frame = TestStream.frame(p, i);
+        if (p.equals(ENROLLED_PERSON) && i < ENROLLED_FRAMES) {
+          frame.setEnrolment(new EnrolmentLabel(ENROLLED_AROUSAL, ENROLLED_VALENCE));
         }
+        records.add(new ProducerRecord<>(topic, TestStream.key(p), TestStream.bytes(frame)));
       }
-      producer.flush();
     }
+    TestStream.sendChecked(bootstrap, records);
   }
 
   /** The job on a fresh local MiniCluster (127.0.0.1), from {@code savepoint} when given. */
