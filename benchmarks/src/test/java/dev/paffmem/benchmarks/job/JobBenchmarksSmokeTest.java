@@ -46,6 +46,11 @@ class JobBenchmarksSmokeTest {
     }
     assertTrue(r.value("state/checkpoint size, 20 persons past onboarding") > 0);
     assertTrue(r.value("stages/inference: frame bytes into encoder_u8's input buffer (PkModel.encodeRgb, as in the job)") > 0);
+    String step = "stages/online model step (E + D_em on frame bytes, calls of 16 rows), 2 model threads";
+    for (String beside : new String[] {" alone", ", 2 threads beside them working 50 µs every 300 µs over 64 KB",
+        ", the same over 2 MB"}) {
+      assertTrue(r.value(step + beside) > 0, "model step" + beside);
+    }
     assertTrue(r.value("scale/1 concurrent persons (past onboarding)") > 0);
     assertTrue(r.value("scale/20 concurrent persons (past onboarding)") > 0);
     assertTrue(Files.readString(tmp.resolve("out/results.md")).contains("| steady | shipped (w 0.25): job / bare ORT throughput (wall) |"));

@@ -13,6 +13,7 @@ import dev.paffmem.job.inference.SharedPkModel;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.GenerationWork;
+import dev.paffmem.job.records.PixelArrays;
 import dev.paffmem.job.inference.scheduling.GenerationQueue;
 import dev.paffmem.job.inference.scheduling.GenerationQueue.Chunk;
 import dev.paffmem.job.inference.scheduling.GenerationQueue.Pending;
@@ -404,6 +405,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
           framesSkipped.inc();
         } else {
           GenerationWork work = new GenerationWork(frame.personId, frame.frameIndex, frame.ordinal, frame.rgb, e.z.clone());
+          frame.rgb = null; // the generation work owns the pixels now
           pendingGeneration.put(frame.ordinal, work);
           generation.add(work);
           if (skipNearZ > 0) {
@@ -419,6 +421,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
           }
         }
       }
+      PixelArrays.giveBack(frame.rgb); // the model has read them and nothing keeps them: the decoder's next frame
       frame.rgb = null; // pixels are not needed downstream
       e.frame = frame;
       framesEncoded.inc();

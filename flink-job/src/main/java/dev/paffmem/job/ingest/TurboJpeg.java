@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
+import dev.paffmem.job.records.PixelArrays;
 import dev.paffmem.schema.RejectReason;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
@@ -206,7 +207,7 @@ final class TurboJpeg {
     if (Lib.tjDecompress2(handle[0], in, size, out, w, 0, h, TJPF_RGB, FLAGS) != 0) {
       throw error("image");
     }
-    byte[] rgb = new byte[bytes];
+    byte[] rgb = PixelArrays.take(bytes); // every byte is overwritten below
     out.get(0, rgb);
     return rgb;
   }

@@ -2,6 +2,7 @@ package dev.paffmem.job.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +13,17 @@ import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.records.PixelArrays;
 import dev.paffmem.job.sequence.FrameSequencerTest;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
@@ -172,6 +178,41 @@ class BatchedInferenceOperatorTest {
         mail.get().run();
       } else {
         Thread.sleep(1);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "async inference {0}")
+  @ValueSource(booleans = {false, true})
+  void onlinePixelsGoBackToTheTaskThreadWhileAGenerationFrameKeepsItsOwn(boolean async) throws Exception {
+    try (var h = harness(3, 8, 5, 1.0, async)) {
+      h.open();
+      h.setProcessingTime(0);
+      Frame online1 = frame("a", 0, Phase.ONLINE);
+      Frame generating = frame("b", 0, Phase.GENERATING);
+      Frame online2 = frame("c", 0, Phase.ONLINE);
+      byte[] generatingRgb = generating.rgb;
+      byte[] generatingCopy = generatingRgb.clone();
+      List<byte[]> onlineRgb = List.of(online1.rgb, online2.rgb);
+      h.processElement(online1, 1);
+      h.processElement(generating, 1);
+      h.processElement(online2, 1);
+      output(h, 3); // the batch's emission ran here, on the thread that runs the task's mails
+      Set<byte[]> pooled = Collections.newSetFromMap(new IdentityHashMap<>());
+      for (int i = 0; i < 64; i++) {
+        byte[] a = PixelArrays.take(generatingRgb.length);
+        pooled.add(a);
+        Arrays.fill(a, (byte) 7); // as the decoder would overwrite it
+      }
+      for (byte[] a : onlineRgb) {
+        assertTrue(pooled.contains(a), "an online frame's pixels are given back for the next decoded frame");
+      }
+      assertFalse(pooled.contains(generatingRgb), "a generation frame's pixels stay with its generation work");
+      List<EncodedFrame> out = generated(h, 4);
+      assertArrayEquals(generatingCopy, generatingRgb, "pixels the generation still reads are never reused");
+      try (PkModel model = PkModel.open(MODEL, Device.CPU, 1)) {
+        float[] whole = model.generateAndEncode(generatingCopy, out.get(1).z, GenerationTargets.halton(8), (r, n) -> { });
+        assertArrayEquals(whole, out.get(3).generatedZ, 1e-5f);
       }
     }
   }
