@@ -106,6 +106,12 @@ public final class AffectiveMemory {
   private boolean cacheArmed;
   private float[] cachedDistance2 = new float[0];
   private boolean[] cached = new boolean[0];
+  /**
+   * After a one-sample train call, until the memory changes again: that sample's z (a copy), whose cached distances
+   * {@link #predict} then reads for the neurons the last pass did not move (the online frame's train-then-predict);
+   * null when no such cache is valid.
+   */
+  private float[] cacheZ;
 
   /** An empty memory; its first two training samples become its first two neurons. */
   public AffectiveMemory(MemoryConfig config) {
@@ -171,6 +177,7 @@ public final class AffectiveMemory {
       throw new IllegalArgumentException("an enrolled face needs the PK's (finite) reading of it, was ("
           + pkArousal + ", " + pkValence + ")");
     }
+    cacheZ = null;
     enrolled.add(z, arousal, valence, arousal - pkArousal, valence - pkValence);
   }
 
@@ -196,10 +203,12 @@ public final class AffectiveMemory {
       order[i] = i;
     }
     SplitMix64 random = new SplitMix64(seed);
+    cacheZ = null; // the neurons move from here on
     cacheArmed = distanceCache && n == 1;
     if (cacheArmed) {
       Arrays.fill(cached, false); // a new sample: nothing measured yet
     }
+    boolean completed = false;
     try {
       for (int epoch = 0; epoch < config.epochs(); epoch++) {
         random.shuffle(order, n);
@@ -207,7 +216,11 @@ public final class AffectiveMemory {
           step(batch[order[k]]);
         }
       }
+      completed = true;
     } finally {
+      if (cacheArmed && completed && config.epochs() > 0) {
+        cacheZ = batch[0].z().clone(); // valid for predict until the next change
+      }
       cacheArmed = false;
     }
   }
@@ -254,13 +267,19 @@ public final class AffectiveMemory {
       return needsPk ? new Prediction(clampLabel(pkArousal), clampLabel(pkValence), 0f, 0)
           : new Prediction(0f, 0f, 0f, 0);
     }
+    boolean trainedOnZ = cacheZ != null && Arrays.equals(cacheZ, z); // its distances are cached: no re-measuring
     if (readout == MemoryConfig.Readout.PAPER) {
-      findBestTwo(z);
+      cacheArmed = trainedOnZ; // findBestTwo reads the cache (and keeps it: nothing moves here)
+      try {
+        findBestTwo(z);
+      } finally {
+        cacheArmed = false;
+      }
       float activation = (float) StrictMath.exp(-Math.sqrt(bestDistance2));
       return new Prediction(graph.arousal[bestIndex], graph.valence[bestIndex], activation, graph.size);
     }
     // one pass over the neurons: the k nearest, the first of them the best-matching unit (same tie rule)
-    int k = findNearest(z, graph.weights, graph.size, Math.min(config.readoutK(), graph.size));
+    int k = findNearest(z, graph.weights, graph.size, Math.min(config.readoutK(), graph.size), trainedOnZ);
     return readNearest(readout, k, graph.arousal, graph.valence, graph.residualArousal, graph.residualValence,
         pkArousal, pkValence);
   }
@@ -269,11 +288,11 @@ public final class AffectiveMemory {
   private Prediction predictFromEnrolled(float[] z, float pkArousal, float pkValence, MemoryConfig.Readout readout) {
     EnrolledFaces e = enrolled;
     if (readout == MemoryConfig.Readout.PAPER) {
-      findNearest(z, e.weights, e.count, 1);
+      findNearest(z, e.weights, e.count, 1, false);
       float activation = (float) StrictMath.exp(-Math.sqrt(nearestDistance2[0]));
       return new Prediction(e.arousal[nearest[0]], e.valence[nearest[0]], activation, graph.size);
     }
-    int k = findNearest(z, e.weights, e.count, Math.min(config.enrolledK(), e.count));
+    int k = findNearest(z, e.weights, e.count, Math.min(config.enrolledK(), e.count), false);
     return readNearest(readout, k, e.arousal, e.valence, e.residualArousal, e.residualValence, pkArousal, pkValence);
   }
 
@@ -321,16 +340,18 @@ public final class AffectiveMemory {
 
   /**
    * Fills nearest[0..k) with the k nearest of the first {@code count} vectors of {@code weights} (the neurons or
-   * the enrolled faces; ascending distance, lower index on ties); returns k.
+   * the enrolled faces; ascending distance, lower index on ties); returns k. With {@code fromCache} (the neurons,
+   * x the sample of the last one-sample train call, nothing changed since) a neuron the distance cache holds is
+   * not measured again: the same float, so the same result.
    */
-  private int findNearest(float[] x, float[] weights, int count, int k) {
+  private int findNearest(float[] x, float[] weights, int count, int k, boolean fromCache) {
     if (nearest.length < k) {
       nearest = new int[k];
       nearestDistance2 = new float[k];
     }
     int filled = 0;
     for (int i = 0, off = 0; i < count; i++, off += dim) {
-      float d = distance2(x, weights, off, dim);
+      float d = fromCache && i < cached.length && cached[i] ? cachedDistance2[i] : distance2(x, weights, off, dim);
       if (filled < k || d < nearestDistance2[filled - 1]) {
         int at = filled < k ? filled++ : filled - 1;
         while (at > 0 && nearestDistance2[at - 1] > d) {
@@ -364,6 +385,7 @@ public final class AffectiveMemory {
   /** One training step on one sample (the rules in the class comment). */
   void step(Sample sample) {
     float[] x = sample.z();
+    cacheZ = null; // train() sets it again after its last pass
     trainingSteps++;
     if (graph.size < 2) {
       int r = graph.addNeuron(x, 1f, sample.labelled() ? sample.arousal() : 0f, sample.labelled() ? sample.valence() : 0f);

@@ -77,6 +77,44 @@ class DistanceCacheTest {
   }
 
   @Test
+  void aReadAfterTrainingUsesTheCacheOnlyForTheTrainedSampleAndOnlyUntilTheMemoryChanges() {
+    // the online frame's order (train on z, then predict z) reads cached distances; any other z, a caller's array
+    // changed in place after training, an enrolled face, or a step of training in between must not
+    Random r = new Random(11);
+    for (int memory = 0; memory < 40; memory++) {
+      MemoryConfig cfg = config(r);
+      List<TestData.Cluster> clusters = TestData.randomClusters(2 + r.nextInt(5), DIM, 1.0, 0.05 + 0.3 * r.nextDouble(), r);
+      AffectiveMemory cached = new AffectiveMemory(cfg);
+      AffectiveMemory reference = new AffectiveMemory(cfg);
+      reference.distanceCache = false;
+      for (int call = 0; call < 40; call++) {
+        TestData.Cluster c = clusters.get(r.nextInt(clusters.size()));
+        float[] z = c.draw(r);
+        float[] trained = z.clone();
+        float[] other = c.draw(r);
+        cached.train(List.of(Sample.unlabelled(z)), call);
+        reference.train(List.of(Sample.unlabelled(z)), call);
+        for (MemoryConfig.Readout readout : MemoryConfig.Readout.values()) {
+          assertEquals(reference.predict(z, 0.3f, 0.1f, readout), cached.predict(z, 0.3f, 0.1f, readout), "trained z");
+          assertEquals(reference.predict(other, 0.3f, 0.1f, readout), cached.predict(other, 0.3f, 0.1f, readout), "another z");
+        }
+        z[r.nextInt(DIM)] += 0.5f; // the caller reuses its array: the copy kept by the memory is not fooled
+        assertEquals(reference.predict(z, 0.3f, 0.1f), cached.predict(z, 0.3f, 0.1f), "changed in place");
+        if (call % 7 == 6) { // a step outside train() (package access) moves neurons: then a read of the trained z
+          Sample s = Sample.unlabelled(other);
+          cached.step(s);
+          reference.step(s);
+          for (MemoryConfig.Readout readout : MemoryConfig.Readout.values()) {
+            assertEquals(reference.predict(trained, 0.3f, 0.1f, readout), cached.predict(trained, 0.3f, 0.1f, readout),
+                "after a step");
+          }
+        }
+      }
+      assertArrayEquals(AffectiveMemoryCodec.toBytes(reference), AffectiveMemoryCodec.toBytes(cached));
+    }
+  }
+
+  @Test
   void theCacheDoesNotOutliveItsCall() {
     // the same memory trained on one sample, then on another, then read: each call measures its own sample
     Random r = new Random(5);
