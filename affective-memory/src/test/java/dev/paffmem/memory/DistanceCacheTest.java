@@ -30,6 +30,13 @@ class DistanceCacheTest {
         .unlabelledRate(r.nextBoolean() ? 1f : r.nextFloat()).readoutK(1 + r.nextInt(6)).build();
   }
 
+  /** The reference path: every neuron measured every pass and every read. */
+  static AffectiveMemory uncached(MemoryConfig cfg) {
+    AffectiveMemory m = new AffectiveMemory(cfg);
+    m.distanceCache = false;
+    return m;
+  }
+
   @Test
   void cachedTrainingIsBitIdenticalToMeasuringEveryNeuronEveryPass() {
     Random r = new Random(20261130L);
@@ -40,8 +47,7 @@ class DistanceCacheTest {
       MemoryConfig cfg = config(r);
       List<TestData.Cluster> clusters = TestData.randomClusters(2 + r.nextInt(6), DIM, 1.0, 0.05 + 0.4 * r.nextDouble(), r);
       AffectiveMemory cached = new AffectiveMemory(cfg);
-      AffectiveMemory reference = new AffectiveMemory(cfg);
-      reference.distanceCache = false;
+      AffectiveMemory reference = uncached(cfg);
       for (int call = 0; call < 60; call++) {
         List<Sample> samples = new ArrayList<>();
         int kind = r.nextInt(10);
@@ -85,8 +91,7 @@ class DistanceCacheTest {
       MemoryConfig cfg = config(r);
       List<TestData.Cluster> clusters = TestData.randomClusters(2 + r.nextInt(5), DIM, 1.0, 0.05 + 0.3 * r.nextDouble(), r);
       AffectiveMemory cached = new AffectiveMemory(cfg);
-      AffectiveMemory reference = new AffectiveMemory(cfg);
-      reference.distanceCache = false;
+      AffectiveMemory reference = uncached(cfg);
       for (int call = 0; call < 40; call++) {
         TestData.Cluster c = clusters.get(r.nextInt(clusters.size()));
         float[] z = c.draw(r);
@@ -110,6 +115,16 @@ class DistanceCacheTest {
           }
         }
       }
+      // last: train, enrol a face, read the trained z (from then on the enrolled faces answer)
+      float[] z = clusters.get(0).draw(r);
+      cached.train(List.of(Sample.unlabelled(z)), 99);
+      reference.train(List.of(Sample.unlabelled(z)), 99);
+      float[] face = clusters.get(0).draw(r);
+      cached.enrol(face, 0.4f, -0.2f, 0.1f, 0.1f);
+      reference.enrol(face, 0.4f, -0.2f, 0.1f, 0.1f);
+      for (MemoryConfig.Readout readout : MemoryConfig.Readout.values()) {
+        assertEquals(reference.predict(z, 0.3f, 0.1f, readout), cached.predict(z, 0.3f, 0.1f, readout), "after enrol");
+      }
       assertArrayEquals(AffectiveMemoryCodec.toBytes(reference), AffectiveMemoryCodec.toBytes(cached));
     }
   }
@@ -121,8 +136,7 @@ class DistanceCacheTest {
     MemoryConfig cfg = MemoryConfig.builder().dimension(DIM).build();
     List<TestData.Cluster> clusters = TestData.randomClusters(4, DIM, 1.0, 0.2, r);
     AffectiveMemory cached = new AffectiveMemory(cfg);
-    AffectiveMemory reference = new AffectiveMemory(cfg);
-    reference.distanceCache = false;
+    AffectiveMemory reference = uncached(cfg);
     List<Sample> batch = TestData.labelledFrame(clusters, 50, r);
     cached.train(batch, 1);
     reference.train(batch, 1);
