@@ -16,6 +16,7 @@ discriminators are not part of an exported model and start afresh in the fine-tu
     /usr/bin/python3 -m paffmem_pk.widen --model-dir ../models/demo-pk --width 1.0 --out ../data/pk-wide-w1
 """
 import argparse
+import dataclasses
 import json
 import os
 
@@ -65,9 +66,7 @@ def widen_pk(small: PK, width: float, seed: int = 0, noise: float = 0.0) -> PK:
     """A PK at `width` that computes what `small`'s E, G and D_em compute (exactly when noise is 0)."""
     if width < small.cfg.width:
         raise ValueError(f"width {width} is below the model's {small.cfg.width}")
-    cfg = PKConfig(width=width, z_dim=small.cfg.z_dim, label_repeat=small.cfg.label_repeat,
-                   dem_hidden=small.cfg.dem_hidden, prior_hidden=small.cfg.prior_hidden)
-    big = PK(cfg)
+    big = PK(dataclasses.replace(small.cfg, width=width))
     rng = np.random.default_rng(seed)
     wd = _Widener(rng, noise)
 
