@@ -1,9 +1,10 @@
 """Enrolment designs on a tuning set: how much a few faces of the person at known emotions correct the PK (issue 12).
 
 An enrolled face is the person's own face at a known emotion (a prompted expression at sign-up); the job keeps it in
-the person's memory (`AffectiveMemory.enrol`) and, once a person has any, predicts the PK's reading plus the
-activation-weighted mean residual (label minus the PK's reading) of the k nearest enrolled faces in z, the same
-read-out as the Java memory's. This replays that read-out offline on an OMG-layout set with a calibration grid (the
+the person's memory (`AffectiveMemory.enrol`) and, once a person has any, predicts the PK's reading plus a residual
+(label minus the PK's reading) read from the enrolled faces: by default a Gaussian-kernel ridge regression over z
+(`kernel_readout`, the Java memory's default), or the activation-weighted mean of the k nearest (`enrolled_readout`,
+its `enrolledLengthScale` 0). This replays that read-out offline on an OMG-layout set with a calibration grid (the
 person's face at known emotions, rendered with the first frame's capture conditions), for several designs (which
 grid faces are enrolled) and k, with and without the generator's edits in the same pool, and prints official CCC
 gains over the PK per person group. Choose a design and k here on tuning seeds only; `./paffmem evaluate
@@ -52,6 +53,24 @@ def enrolled_readout(z, pk, z_enrolled, residuals, k):
     dist, idx = torch.topk(d, k, largest=False)
     w = torch.exp(-dist)
     return torch.clamp(pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True), -1.0, 1.0)
+
+
+def kernel_readout(z, pk, z_enrolled, residuals, length_scale=0.5, ridge=0.1):
+    """The Java memory's default read-out with enrolled faces (`enrolledLengthScale` 0.5, `enrolledRidge` 0.1): pk +
+    the mean residual m + a Gaussian-kernel ridge regression of (residual - m) over z through the enrolled faces,
+    length scale = length_scale x the lower median distance between enrolled faces that are apart (none apart: pk +
+    m), clamped to [-1, 1]."""
+    mean = residuals.double().mean(0, keepdim=True)
+    d = torch.cdist(z_enrolled.double(), z_enrolled.double())
+    apart = torch.sort(d[torch.triu(torch.ones_like(d, dtype=torch.bool), 1)]).values
+    apart = apart[apart > 0]
+    out = pk.double() + mean
+    if len(apart):
+        two_l2 = 2 * (length_scale * apart[(len(apart) - 1) // 2]) ** 2
+        k = torch.exp(-d ** 2 / two_l2) + ridge * torch.eye(len(d), dtype=torch.float64)
+        alpha = torch.linalg.solve(k, residuals.double() - mean)
+        out = out + torch.exp(-torch.cdist(z.double(), z_enrolled.double()) ** 2 / two_l2) @ alpha
+    return torch.clamp(out.float(), -1.0, 1.0)
 
 
 def pk_space_readout(pk, pk_enrolled, residuals, k, bandwidth=0.25):
@@ -137,6 +156,7 @@ def measure(dataset, pk, designs, ks, stride=3, with_edits=True, generation_fram
                 pred + res[torch.cdist(truth, ys, p=1).argmin(1)], -1.0, 1.0)
         for name in designs:
             sel = torch.tensor(pick(ys.numpy(), DESIGNS[name]))
+            outs[f"{name} kernel (the job's)"] = kernel_readout(z, pred, zt[sel], res[sel])
             for k in ks:
                 outs[f"{name} k{k}"] = enrolled_readout(z, pred, zt[sel], res[sel], k)
                 if compare_readouts:

@@ -61,3 +61,31 @@ def test_readout_is_clamped_to_the_label_range_as_the_jobs_prediction_is():
     residuals = torch.tensor([[0.8, -0.9]])
     out = enrolled_readout(torch.tensor([[0.0, 0.0]]), torch.tensor([[0.5, -0.5]]), z_enrolled, residuals, 1)
     np.testing.assert_allclose(out.numpy(), [[1.0, -1.0]])
+
+
+def test_kernel_readout_matches_its_closed_form_and_the_java_memory():
+    from paffmem_pk.enrolment import kernel_readout
+
+    z_enrolled = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 2.0]])
+    residuals = torch.tensor([[0.3, -0.1], [-0.2, 0.4], [0.1, 0.25]])
+    z = torch.tensor([[0.5, 0.5], [3.0, -1.0]])
+    pk = torch.tensor([[0.1, -0.2], [0.0, 0.0]])
+    # closed form: distances 1, 2, sqrt 5 -> lower median 2, l = 0.5 * 2 = 1
+    e, r = z_enrolled.double().numpy(), residuals.double().numpy()
+    d2 = ((e[:, None] - e[None]) ** 2).sum(-1)
+    mean = r.mean(0)
+    alpha = np.linalg.solve(np.exp(-d2 / 2) + 0.1 * np.eye(3), r - mean)
+    q2 = ((z.double().numpy()[:, None] - e[None]) ** 2).sum(-1)
+    expect = pk.double().numpy() + mean + np.exp(-q2 / 2) @ alpha
+    got = kernel_readout(z, pk, z_enrolled, residuals).numpy()
+    np.testing.assert_allclose(got, expect, atol=1e-6)
+    # the values affective-memory's EnrolmentTest asserts for the same faces (the two must stay one read-out)
+    np.testing.assert_allclose(got, [[0.15292044, -0.03016716], [0.02761558, 0.21963769]], atol=1e-6)
+    # a tiny ridge interpolates the faces; far from all of them: the PK plus the mean residual
+    np.testing.assert_allclose(kernel_readout(z_enrolled, torch.zeros(3, 2), z_enrolled, residuals, ridge=1e-6).numpy(),
+                               r, atol=1e-4)
+    far = kernel_readout(torch.tensor([[100.0, 100.0]]), torch.tensor([[0.1, -0.2]]), z_enrolled, residuals).numpy()
+    np.testing.assert_allclose(far, [[0.1 + mean[0], -0.2 + mean[1]]], atol=1e-6)
+    # one face (no distance to scale by): the PK plus its residual
+    one = kernel_readout(z, pk, z_enrolled[:1], residuals[:1]).numpy()
+    np.testing.assert_allclose(one, pk.numpy() + residuals[0].numpy(), atol=1e-6)

@@ -58,7 +58,14 @@ import java.util.Objects;
  * training but are not read): {@code RESIDUAL} = PK + the activation-weighted mean residual of the
  * {@link MemoryConfig#enrolledK()} nearest enrolled faces, {@code NEAREST} = the same weighting of their labels,
  * {@code BLEND} = that blended with the PK by the nearest face's activation against a_T, {@code PAPER} = the
- * nearest face's label. They are read on their own because mixing the generator's edits into the same
+ * nearest face's label. With {@link MemoryConfig#enrolledLengthScale()} above 0 (the default) {@code RESIDUAL}
+ * instead reads the residual as a smooth function of z through all m enrolled faces e_j with residuals r_j, a
+ * Gaussian-kernel ridge regression around their mean residual r&#772;:
+ * PK + r&#772; + sum_j exp(-||z - e_j||^2 / (2 l^2)) alpha_j, alpha = (K + ridge I)^-1 (r - r&#772;),
+ * K_ij = exp(-||e_i - e_j||^2 / (2 l^2)), l = enrolledLengthScale times the (lower) median distance between enrolled
+ * faces that are apart (one face, or all at one point: PK + r&#772;); fitted once per change of the faces, in double.
+ * Unlike the k nearest it has no steps where the nearest faces change, and far from every enrolled face it
+ * returns the PK plus the mean residual. They are read on their own because mixing the generator's edits into the same
  * nearest-neighbour pool cut the gain measured offline by a fifth to a half (docs/evaluation/RESULTS.md, "With
  * enrolment"). At most
  * {@link MemoryConfig#maxEnrolled()} are kept, oldest replaced first (0 = enrolment off).
@@ -292,8 +299,32 @@ public final class AffectiveMemory {
       float activation = (float) StrictMath.exp(-Math.sqrt(nearestDistance2[0]));
       return new Prediction(e.arousal[nearest[0]], e.valence[nearest[0]], activation, graph.size);
     }
+    if (readout == MemoryConfig.Readout.RESIDUAL && config.enrolledLengthScale() > 0f) {
+      return predictFromEnrolledKernel(z, pkArousal, pkValence);
+    }
     int k = findNearest(z, e.weights, e.count, Math.min(config.enrolledK(), e.count), false);
     return readNearest(readout, k, e.arousal, e.valence, e.residualArousal, e.residualValence, pkArousal, pkValence);
+  }
+
+  /** RESIDUAL over the enrolled faces by kernel regression (class comment); activation = the nearest face's. */
+  private Prediction predictFromEnrolledKernel(float[] z, float pkArousal, float pkValence) {
+    EnrolledFaces e = enrolled;
+    e.fit(config.enrolledLengthScale(), config.enrolledRidge());
+    double ra = e.meanArousal;
+    double rv = e.meanValence;
+    float nearest2 = Float.POSITIVE_INFINITY;
+    for (int j = 0, off = 0; j < e.count; j++, off += dim) {
+      float d = distance2(z, e.weights, off, dim);
+      nearest2 = Math.min(nearest2, d);
+      if (e.inverseTwoLengthScale2 > 0) {
+        double k = StrictMath.exp(-d * e.inverseTwoLengthScale2);
+        ra += k * e.alphaArousal[j];
+        rv += k * e.alphaValence[j];
+      }
+    }
+    float activation = (float) StrictMath.exp(-Math.sqrt(nearest2));
+    return new Prediction(clampLabel((float) (pkArousal + ra)), clampLabel((float) (pkValence + rv)), activation,
+        graph.size);
   }
 
   /**

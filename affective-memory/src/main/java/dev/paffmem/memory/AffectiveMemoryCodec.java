@@ -197,6 +197,7 @@ public final class AffectiveMemoryCodec {
     System.arraycopy(residualArousal, skip, faces.residualArousal, 0, kept);
     System.arraycopy(residualValence, skip, faces.residualValence, 0, kept);
     faces.count = kept;
+    faces.changed();
   }
 
   /** Whether any neuron carries a non-zero residual (else the state omits them: 8 bytes per neuron saved). */

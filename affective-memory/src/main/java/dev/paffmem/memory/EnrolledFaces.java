@@ -22,6 +22,17 @@ final class EnrolledFaces {
   float[] residualArousal = new float[0];
   float[] residualValence = new float[0];
 
+  // the kernel read-out's fit (AffectiveMemory's class comment), derived from the faces: never stored in state,
+  // refitted on the first read after any change
+  private boolean fitted;
+  /** Mean residual of the faces (the regression's constant). */
+  double meanArousal;
+  double meanValence;
+  /** 1 / (2 l^2); 0 when no two faces are apart (then the read-out is the mean residual). */
+  double inverseTwoLengthScale2;
+  double[] alphaArousal = new double[0];
+  double[] alphaValence = new double[0];
+
   EnrolledFaces(int dim, int max) {
     this.dim = dim;
     this.max = max;
@@ -43,6 +54,7 @@ final class EnrolledFaces {
       grow(Math.min(max, Math.max(4, 2 * count)));
     }
     int i = count++;
+    fitted = false;
     System.arraycopy(z, 0, weights, i * dim, dim);
     arousal[i] = a;
     valence[i] = v;
@@ -60,6 +72,107 @@ final class EnrolledFaces {
     valence = Arrays.copyOf(valence, capacity);
     residualArousal = Arrays.copyOf(residualArousal, capacity);
     residualValence = Arrays.copyOf(residualValence, capacity);
+  }
+
+  /** Marks the fit stale after the arrays were filled directly (the state codec). */
+  void changed() {
+    fitted = false;
+  }
+
+  /**
+   * Fits the kernel read-out to the current faces unless already fitted: the mean residual m, the length scale l =
+   * {@code lengthScaleFactor} times the lower median of the distances between faces that are apart, and alpha =
+   * (K + ridge I)^-1 (r - m) with K_ij = exp(-||e_i - e_j||^2 / (2 l^2)), solved by Cholesky in double (K is
+   * positive semi-definite, so K + ridge I is positive definite). O(count^3) once per change: 9 faces, microseconds.
+   */
+  void fit(double lengthScaleFactor, double ridge) {
+    if (fitted) {
+      return;
+    }
+    int m = count;
+    double sa = 0;
+    double sv = 0;
+    for (int i = 0; i < m; i++) {
+      sa += residualArousal[i];
+      sv += residualValence[i];
+    }
+    meanArousal = sa / m;
+    meanValence = sv / m;
+    double[] d2 = new double[m * m];
+    double[] apart = new double[m * (m - 1) / 2];
+    int n = 0;
+    for (int i = 0; i < m; i++) {
+      float[] face = Arrays.copyOfRange(weights, i * dim, (i + 1) * dim);
+      for (int j = i + 1; j < m; j++) {
+        double d = AffectiveMemory.distance2(face, weights, j * dim, dim);
+        d2[i * m + j] = d;
+        d2[j * m + i] = d;
+        if (d > 0) {
+          apart[n++] = Math.sqrt(d);
+        }
+      }
+    }
+    if (alphaArousal.length < m) {
+      alphaArousal = new double[arousal.length];
+      alphaValence = new double[arousal.length];
+    }
+    if (n == 0) { // one face, or all at one point: no scale to measure; the read-out is their mean residual
+      inverseTwoLengthScale2 = 0;
+      Arrays.fill(alphaArousal, 0.0);
+      Arrays.fill(alphaValence, 0.0);
+      fitted = true;
+      return;
+    }
+    Arrays.sort(apart, 0, n);
+    double l = lengthScaleFactor * apart[(n - 1) / 2];
+    inverseTwoLengthScale2 = 1.0 / (2 * l * l);
+    double[] k = new double[m * m];
+    for (int i = 0; i < m * m; i++) {
+      k[i] = StrictMath.exp(-d2[i] * inverseTwoLengthScale2);
+    }
+    for (int i = 0; i < m; i++) {
+      k[i * m + i] += ridge;
+      alphaArousal[i] = residualArousal[i] - meanArousal;
+      alphaValence[i] = residualValence[i] - meanValence;
+    }
+    choleskySolve(k, m, alphaArousal, alphaValence);
+    fitted = true;
+  }
+
+  /** Solves a x = b in place for two right-hand sides; a (m x m, row-major, symmetric positive definite) is
+   *  overwritten by its Cholesky factor. */
+  static void choleskySolve(double[] a, int m, double[] b1, double[] b2) {
+    for (int j = 0; j < m; j++) {
+      double s = a[j * m + j];
+      for (int p = 0; p < j; p++) {
+        s -= a[j * m + p] * a[j * m + p];
+      }
+      double diag = Math.sqrt(s);
+      a[j * m + j] = diag;
+      for (int i = j + 1; i < m; i++) {
+        double t = a[i * m + j];
+        for (int p = 0; p < j; p++) {
+          t -= a[i * m + p] * a[j * m + p];
+        }
+        a[i * m + j] = t / diag;
+      }
+    }
+    for (double[] b : new double[][] {b1, b2}) {
+      for (int i = 0; i < m; i++) { // L y = b
+        double t = b[i];
+        for (int p = 0; p < i; p++) {
+          t -= a[i * m + p] * b[p];
+        }
+        b[i] = t / a[i * m + i];
+      }
+      for (int i = m - 1; i >= 0; i--) { // L^T x = y
+        double t = b[i];
+        for (int p = i + 1; p < m; p++) {
+          t -= a[p * m + i] * b[p];
+        }
+        b[i] = t / a[i * m + i];
+      }
+    }
   }
 
   private void shiftDown(float[] a) {

@@ -31,6 +31,9 @@ import java.util.Objects;
  *   <tr><td>{@link #enrolledK()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_K}</td><td>[1, 1000]</td></tr>
  *   <tr><td>{@link #maxEnrolled()}</td><td>(none)</td><td>{@value #DEFAULT_MAX_ENROLLED}</td>
  *       <td>[0, 100000] (0 = enrolment off), and maxEnrolled * dimension &lt;= 2^31 - 16</td></tr>
+ *   <tr><td>{@link #enrolledLengthScale()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_LENGTH_SCALE}</td>
+ *       <td>[0, 100] (0 = the k nearest instead of the kernel)</td></tr>
+ *   <tr><td>{@link #enrolledRidge()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_RIDGE}</td><td>(0, 100]</td></tr>
  * </table>
  *
  * <p><b>Reading of Table 1.</b> The paper lists "habituation modulation (tau_i and kappa) 0.087,
@@ -56,7 +59,11 @@ import java.util.Objects;
  *
  * <p><b>Beyond the paper: enrolled faces</b> ({@link AffectiveMemory#enrol}): {@link #maxEnrolled()} is how many
  * of the person's own faces at known emotions a memory keeps (the oldest is replaced when full; 0 turns enrolment
- * off) and {@link #enrolledK()} how many of the nearest of them every read-out pools once a memory has any.
+ * off) and {@link #enrolledK()} how many of the nearest of them every read-out pools once a memory has any, except
+ * {@link Readout#RESIDUAL} with {@link #enrolledLengthScale()} above 0: that one reads the residual as a smooth
+ * function of z fitted through all enrolled faces (a Gaussian-kernel ridge regression around their mean residual,
+ * length scale = {@link #enrolledLengthScale()} times the median distance between enrolled faces, ridge
+ * {@link #enrolledRidge()}; {@link AffectiveMemory}'s class comment has the formula).
  */
 public final class MemoryConfig {
 
@@ -68,6 +75,13 @@ public final class MemoryConfig {
 
   /** Default number of enrolled faces kept per person (room for several 3x3 enrolment lattices). */
   public static final int DEFAULT_MAX_ENROLLED = 64;
+
+  /** Default kernel length scale of the enrolled faces' RESIDUAL read-out, in median enrolled-face distances
+   *  (chosen on the tuning seeds: docs/evaluation/RESULTS.md, "A smoother read-out of the same nine faces"). */
+  public static final float DEFAULT_ENROLLED_LENGTH_SCALE = 0.5f;
+
+  /** Default ridge of that kernel regression (the same measurement). */
+  public static final float DEFAULT_ENROLLED_RIDGE = 0.1f;
 
   private static final MemoryConfig DEFAULTS = builder().build();
 
@@ -89,6 +103,8 @@ public final class MemoryConfig {
   private final boolean unlabelledInserts;
   private final int enrolledK;
   private final int maxEnrolled;
+  private final float enrolledLengthScale;
+  private final float enrolledRidge;
 
   /**
    * How {@link AffectiveMemory#predict(float[], float, float)} turns the neurons into (arousal, valence).
@@ -127,6 +143,8 @@ public final class MemoryConfig {
     this.unlabelledInserts = b.unlabelledInserts;
     this.enrolledK = b.enrolledK;
     this.maxEnrolled = b.maxEnrolled;
+    this.enrolledLengthScale = b.enrolledLengthScale;
+    this.enrolledRidge = b.enrolledRidge;
   }
 
   /** A builder holding the defaults. */
@@ -147,7 +165,8 @@ public final class MemoryConfig {
         .labelRate(labelRate).epochs(epochs).maxEdgeAge(maxEdgeAge)
         .maxNeurons(maxNeurons).dimension(dimension).readout(readout).readoutK(readoutK)
         .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts)
-        .enrolledK(enrolledK).maxEnrolled(maxEnrolled);
+        .enrolledK(enrolledK).maxEnrolled(maxEnrolled)
+        .enrolledLengthScale(enrolledLengthScale).enrolledRidge(enrolledRidge);
   }
 
   /** a_T: a neuron is inserted when the best-matching unit's activation exp(-distance) is below this. */
@@ -204,6 +223,13 @@ public final class MemoryConfig {
   /** Enrolled faces kept per person; when full, a new one replaces the oldest. 0 = enrolment off. */
   public int maxEnrolled() { return maxEnrolled; }
 
+  /** Kernel length scale of the enrolled faces' {@link Readout#RESIDUAL} read-out, as a multiple of the median
+   *  distance between enrolled faces; 0 = the activation-weighted {@link #enrolledK()} nearest instead. */
+  public float enrolledLengthScale() { return enrolledLengthScale; }
+
+  /** Ridge of the enrolled faces' kernel regression (how much it smooths rather than interpolates). */
+  public float enrolledRidge() { return enrolledRidge; }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -220,14 +246,16 @@ public final class MemoryConfig {
         && epochs == c.epochs && maxEdgeAge == c.maxEdgeAge && maxNeurons == c.maxNeurons
         && dimension == c.dimension && readout == c.readout && readoutK == c.readoutK
         && Float.compare(unlabelledRate, c.unlabelledRate) == 0 && unlabelledInserts == c.unlabelledInserts
-        && enrolledK == c.enrolledK && maxEnrolled == c.maxEnrolled;
+        && enrolledK == c.enrolledK && maxEnrolled == c.maxEnrolled
+        && Float.compare(enrolledLengthScale, c.enrolledLengthScale) == 0
+        && Float.compare(enrolledRidge, c.enrolledRidge) == 0;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(activityThreshold, habituationThreshold, epsilonB, epsilonN, tauB, tauN,
         kappa, labelRate, epochs, maxEdgeAge, maxNeurons, dimension, readout, readoutK, unlabelledRate,
-        unlabelledInserts, enrolledK, maxEnrolled);
+        unlabelledInserts, enrolledK, maxEnrolled, enrolledLengthScale, enrolledRidge);
   }
 
   @Override
@@ -240,7 +268,8 @@ public final class MemoryConfig {
         + ", maxNeurons=" + maxNeurons + ", dimension=" + dimension + ", readout=" + readout
         + ", readoutK=" + readoutK + ", unlabelledRate=" + unlabelledRate
         + ", unlabelledInserts=" + unlabelledInserts + ", enrolledK=" + enrolledK
-        + ", maxEnrolled=" + maxEnrolled + "}";
+        + ", maxEnrolled=" + maxEnrolled + ", enrolledLengthScale=" + enrolledLengthScale
+        + ", enrolledRidge=" + enrolledRidge + "}";
   }
 
   /** Mutable builder; {@link #build()} validates every field. */
@@ -263,6 +292,8 @@ public final class MemoryConfig {
     private boolean unlabelledInserts = true;
     private int enrolledK = DEFAULT_ENROLLED_K;
     private int maxEnrolled = DEFAULT_MAX_ENROLLED;
+    private float enrolledLengthScale = DEFAULT_ENROLLED_LENGTH_SCALE;
+    private float enrolledRidge = DEFAULT_ENROLLED_RIDGE;
 
     private Builder() {}
 
@@ -284,6 +315,8 @@ public final class MemoryConfig {
     public Builder unlabelledInserts(boolean v) { unlabelledInserts = v; return this; }
     public Builder enrolledK(int v) { enrolledK = v; return this; }
     public Builder maxEnrolled(int v) { maxEnrolled = v; return this; }
+    public Builder enrolledLengthScale(float v) { enrolledLengthScale = v; return this; }
+    public Builder enrolledRidge(float v) { enrolledRidge = v; return this; }
 
     /**
      * Validates and builds.
@@ -308,6 +341,8 @@ public final class MemoryConfig {
       closed("unlabelledRate", unlabelledRate, 0f, 1f);
       closed("enrolledK", enrolledK, 1, 1_000);
       closed("maxEnrolled", maxEnrolled, 0, 100_000);
+      closed("enrolledLengthScale", enrolledLengthScale, 0f, 100f);
+      openClosed("enrolledRidge", enrolledRidge, 0f, 100f);
       if ((long) maxNeurons * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxNeurons * dimension must be <= " + (Integer.MAX_VALUE - 16)
             + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);

@@ -30,8 +30,72 @@ class EnrolmentTest {
 
   static final double TOL = 1e-5;
 
+  /** The k-nearest read-outs ({@code enrolledLengthScale} 0); {@link #kernel} for RESIDUAL's default. */
   static MemoryConfig config(Readout readout) {
-    return MemoryConfig.builder().dimension(2).readout(readout).readoutK(2).build();
+    return MemoryConfig.builder().dimension(2).readout(readout).readoutK(2).enrolledLengthScale(0f).build();
+  }
+
+  static MemoryConfig kernel(float lengthScale, float ridge) {
+    return MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).enrolledLengthScale(lengthScale)
+        .enrolledRidge(ridge).build();
+  }
+
+  /** Three faces: (0, 0) residual (0.3, -0.1), (1, 0) residual (-0.2, 0.4), (0, 2) residual (0.1, 0.25). */
+  static AffectiveMemory threeFaces(MemoryConfig c) {
+    var m = new AffectiveMemory(c);
+    m.enrol(v(0, 0), 0.5f, 0.1f, 0.2f, 0.2f);
+    m.enrol(v(1, 0), -0.2f, 0.4f, 0f, 0f);
+    m.enrol(v(0, 2), 0.1f, 0.5f, 0f, 0.25f);
+    return m;
+  }
+
+  @Test
+  void residualDefaultsToAKernelRegressionThroughAllEnrolledFaces() {
+    // reference values: model-export's kernel_readout (the offline replay the default was chosen with) on the same
+    // faces; distances between faces 1, 2, sqrt 5: median 2, l = 0.5 x 2 = 1
+    var m = threeFaces(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).build());
+    Prediction p = m.predict(v(0.5, 0.5), 0.1f, -0.2f);
+    assertEquals(0.15292044, p.arousal(), TOL);
+    assertEquals(-0.03016716, p.valence(), TOL);
+    assertEquals(Math.exp(-Math.sqrt(0.5)), p.activation(), TOL, "the nearest enrolled face's activation");
+    Prediction far = m.predict(v(3, -1), 0f, 0f);
+    assertEquals(0.02761558, far.arousal(), TOL);
+    assertEquals(0.21963769, far.valence(), TOL);
+    // another length scale and ridge
+    Prediction q = threeFaces(kernel(1f, 0.5f)).predict(v(0.5, 0.5), 0.1f, -0.2f);
+    assertEquals(0.15639369, q.arousal(), TOL);
+    assertEquals(-0.01728348, q.valence(), TOL);
+  }
+
+  @Test
+  void theKernelInterpolatesTheFacesAndFallsBackToTheirMeanResidualFarAway() {
+    var m = threeFaces(kernel(0.5f, 1e-6f));
+    assertEquals(0.3, m.predict(v(0, 0), 0f, 0f).arousal(), 1e-4, "a tiny ridge: each face's own residual");
+    assertEquals(0.4, m.predict(v(1, 0), 0f, 0f).valence(), 1e-4);
+    Prediction far = threeFaces(kernel(0.5f, 0.1f)).predict(v(100, 100), 0.1f, -0.2f);
+    assertEquals(0.1 + (0.3 - 0.2 + 0.1) / 3, far.arousal(), TOL, "far from all: PK + the mean residual");
+    assertEquals(-0.2 + (-0.1 + 0.4 + 0.25) / 3, far.valence(), TOL);
+
+    var one = new AffectiveMemory(kernel(0.5f, 0.1f));
+    one.enrol(v(0, 1), 0.5f, 0.5f, 0.2f, 0.1f);
+    assertEquals(0.3f + 0.1f, one.predict(v(5, 5), 0.1f, -0.2f).arousal(), TOL, "one face: PK + its residual");
+    one.enrol(v(0, 1), -0.5f, 0.5f, 0f, 0f); // a second face at the same point: no distance to scale by
+    assertEquals(0.1 + (0.3 - 0.5) / 2, one.predict(v(0, 1), 0.1f, -0.2f).arousal(), TOL, "then their mean");
+  }
+
+  @Test
+  void theKernelIsRefittedWhenFacesChangeAndAfterARestore() {
+    var m = threeFaces(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).build());
+    Prediction before = m.predict(v(0.5, 0.5), 0.1f, -0.2f);
+    var back = AffectiveMemoryCodec.fromBytes(AffectiveMemoryCodec.toBytes(m), m.config());
+    assertEquals(before, back.predict(v(0.5, 0.5), 0.1f, -0.2f), "the fit is derived, not stored: same after restore");
+    m.enrol(v(0.5, 0.5), 1f, 1f, 0f, 0f); // residual (1, 1) right at the query
+    Prediction after = m.predict(v(0.5, 0.5), 0.1f, -0.2f);
+    assertTrue(after.arousal() > before.arousal() + 0.3, "the new face is read at once: " + before + " -> " + after);
+    assertNotEquals(after, back.predict(v(0.5, 0.5), 0.1f, -0.2f));
+    // the other read-outs keep the k nearest whatever the length scale
+    var nearest = threeFaces(MemoryConfig.builder().dimension(2).readout(Readout.NEAREST).enrolledK(1).build());
+    assertEquals(0.5f, nearest.predict(v(0.1, 0), 0f, 0f).arousal(), TOL);
   }
 
   /** ReadoutTest's three neurons on the x axis (0, 1, 3) with their labels: what the memory says without enrolment. */
@@ -120,7 +184,8 @@ class EnrolmentTest {
 
   @Test
   void kIsCappedAtTheNumberOfEnrolledFacesAndAMemoryWithoutNeuronsAnswersFromThem() {
-    var m = new AffectiveMemory(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).enrolledK(5).build());
+    var m = new AffectiveMemory(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).enrolledK(5)
+        .enrolledLengthScale(0f).build());
     m.enrol(v(0, 1), 0.5f, 0.5f, 0.2f, 0.1f); // residual (0.3, 0.4)
     m.enrol(v(0, 2), -0.5f, 0.8f, 0f, 0f); // residual (-0.5, 0.8)
     Prediction p = m.predict(v(0, 1.25), 0f, 0f);
@@ -128,7 +193,8 @@ class EnrolmentTest {
     assertEquals(0, p.memorySize());
     assertEquals(0, m.size());
 
-    var one = new AffectiveMemory(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).enrolledK(1).build());
+    var one = new AffectiveMemory(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).enrolledK(1)
+        .enrolledLengthScale(0f).build());
     one.enrol(v(0, 1), 0.5f, 0.5f, 0.2f, 0.1f);
     one.enrol(v(0, 2), -0.5f, 0.8f, 0f, 0f);
     assertEquals(0.3f, one.predict(v(0, 1.25), 0f, 0f).arousal(), TOL, "k = 1: the nearest face's residual");

@@ -30,17 +30,22 @@ class MemoryConfigTest {
     assertEquals(50, c.dimension());
     assertEquals(3, c.enrolledK(), "enrolled faces: the 3 nearest, as measured offline");
     assertEquals(64, c.maxEnrolled());
+    assertEquals(0.5f, c.enrolledLengthScale(), "the kernel read-out chosen on the tuning seeds");
+    assertEquals(0.1f, c.enrolledRidge());
   }
 
   @Test
   void toBuilderCopiesEveryField() {
     MemoryConfig c = MemoryConfig.builder().dimension(7).maxNeurons(33).epochs(2).kappa(1.2f).tauB(0.5f)
-        .enrolledK(4).maxEnrolled(9).build();
+        .enrolledK(4).maxEnrolled(9).enrolledLengthScale(0.7f).enrolledRidge(0.3f).build();
     assertEquals(c, c.toBuilder().build());
     assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
     assertEquals(9, c.toBuilder().build().maxEnrolled());
     assertTrue(!c.equals(c.toBuilder().enrolledK(5).build()) && !c.equals(c.toBuilder().maxEnrolled(8).build()));
-    assertTrue(c.toString().contains("enrolledK=4, maxEnrolled=9"), c.toString());
+    assertTrue(!c.equals(c.toBuilder().enrolledLengthScale(0.5f).build())
+        && !c.equals(c.toBuilder().enrolledRidge(0.1f).build()));
+    assertTrue(c.toString().contains("enrolledK=4, maxEnrolled=9, enrolledLengthScale=0.7, enrolledRidge=0.3"),
+        c.toString());
   }
 
   static Stream<Arguments> invalid() {
@@ -62,6 +67,9 @@ class MemoryConfigTest {
         bad("enrolledK", "[1, 1000]", b -> b.enrolledK(0)),
         bad("enrolledK", "[1, 1000]", b -> b.enrolledK(1001)),
         bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(-1)),
+        bad("enrolledLengthScale", "[0.0, 100.0]", b -> b.enrolledLengthScale(-0.1f)),
+        bad("enrolledLengthScale", "[0.0, 100.0]", b -> b.enrolledLengthScale(Float.NaN)),
+        bad("enrolledRidge", "(0.0, 100.0]", b -> b.enrolledRidge(0f)),
         bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(100_001)),
         bad("maxEnrolled * dimension", "<=", b -> b.maxEnrolled(100_000).dimension(65_536)));
   }

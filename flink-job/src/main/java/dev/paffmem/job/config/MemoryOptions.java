@@ -74,13 +74,23 @@ public final class MemoryOptions implements Serializable {
 
   @Option(names = "--memory-enrolled-k",
       description = "Nearest enrolled faces (the person's own faces at known emotions) pooled by every read-out once "
-          + "a person has any (default: ${DEFAULT-VALUE}).")
+          + "a person has any, except RESIDUAL with a kernel length scale above 0 (default: ${DEFAULT-VALUE}).")
   private int enrolledK = JOB_DEFAULTS.enrolledK();
 
   @Option(names = "--memory-max-enrolled",
       description = "Enrolled faces kept per person; when full a new one replaces the oldest; 0 = enrolment off "
           + "(default: ${DEFAULT-VALUE}).")
   private int maxEnrolled = JOB_DEFAULTS.maxEnrolled();
+
+  @Option(names = "--memory-enrolled-length-scale",
+      description = "RESIDUAL with enrolled faces: kernel regression of the residual over z through all of them, with "
+          + "this length scale in median enrolled-face distances; 0 = the k nearest instead (default: "
+          + "${DEFAULT-VALUE}, chosen on tuning persons).")
+  private float enrolledLengthScale = JOB_DEFAULTS.enrolledLengthScale();
+
+  @Option(names = "--memory-enrolled-ridge",
+      description = "Ridge of that kernel regression (default: ${DEFAULT-VALUE}).")
+  private float enrolledRidge = JOB_DEFAULTS.enrolledRidge();
 
   /** The memory configuration for z vectors of the given length (the model's z_dim); throws on invalid values. */
   MemoryConfig toConfig(int dimension) {
@@ -91,6 +101,7 @@ public final class MemoryOptions implements Serializable {
         .maxNeurons(maxNeurons).dimension(dimension).readout(readout).readoutK(readoutK)
         .unlabelledRate(unlabelledRate).unlabelledInserts(unlabelledInserts)
         .enrolledK(enrolledK).maxEnrolled(maxEnrolled)
+        .enrolledLengthScale(enrolledLengthScale).enrolledRidge(enrolledRidge)
         .build();
   }
 }

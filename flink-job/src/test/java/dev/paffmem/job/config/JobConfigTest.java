@@ -65,6 +65,11 @@ class JobConfigTest {
     assertEquals(0.1f, m.unlabelledRate());
     assertEquals(false, m.unlabelledInserts());
     assertMessage("readoutK", "--memory-readout-k", "0");
+    var e = JobConfig.parse("--memory-enrolled-length-scale", "0", "--memory-enrolled-ridge", "0.3").memoryConfig(50);
+    assertEquals(0f, e.enrolledLengthScale(), "0 = the k nearest enrolled faces");
+    assertEquals(0.3f, e.enrolledRidge());
+    assertEquals(0.5f, JobConfig.parse().memoryConfig(50).enrolledLengthScale(), "the kernel by default");
+    assertMessage("enrolledRidge", "--memory-enrolled-ridge", "0");
   }
 
   @Test
