@@ -55,8 +55,8 @@ def enrolled_readout(z, pk, z_enrolled, residuals, k):
     return torch.clamp(pk + (w.unsqueeze(2) * residuals[idx]).sum(1) / w.sum(1, keepdim=True), -1.0, 1.0)
 
 
-def kernel_readout(z, pk, z_enrolled, residuals, length_scale=0.5, ridge=0.1):
-    """The Java memory's default read-out with enrolled faces (`enrolledLengthScale` 0.5, `enrolledRidge` 0.1): pk +
+def kernel_readout(z, pk, z_enrolled, residuals, length_scale=1.0, ridge=0.1):
+    """The Java memory's default read-out with enrolled faces (`enrolledLengthScale` 1, `enrolledRidge` 0.1): pk +
     the mean residual m + a Gaussian-kernel ridge regression of (residual - m) over z through the enrolled faces,
     length scale = length_scale x the lower median distance between enrolled faces that are apart (none apart: pk +
     m), clamped to [-1, 1]."""

@@ -77,10 +77,13 @@ def test_kernel_readout_matches_its_closed_form_and_the_java_memory():
     alpha = np.linalg.solve(np.exp(-d2 / 2) + 0.1 * np.eye(3), r - mean)
     q2 = ((z.double().numpy()[:, None] - e[None]) ** 2).sum(-1)
     expect = pk.double().numpy() + mean + np.exp(-q2 / 2) @ alpha
-    got = kernel_readout(z, pk, z_enrolled, residuals).numpy()
+    got = kernel_readout(z, pk, z_enrolled, residuals, length_scale=0.5).numpy()
     np.testing.assert_allclose(got, expect, atol=1e-6)
-    # the values affective-memory's EnrolmentTest asserts for the same faces (the two must stay one read-out)
+    # the values affective-memory's EnrolmentTest asserts for the same faces (the two must stay one read-out), at
+    # length scale 0.5 and at the default 1
     np.testing.assert_allclose(got, [[0.15292044, -0.03016716], [0.02761558, 0.21963769]], atol=1e-6)
+    np.testing.assert_allclose(kernel_readout(z, pk, z_enrolled, residuals).numpy(),
+                               [[0.14108971, -0.00615841], [-0.22152032, 0.43545017]], atol=1e-6)
     # a tiny ridge interpolates the faces; far from all of them: the PK plus the mean residual
     np.testing.assert_allclose(kernel_readout(z_enrolled, torch.zeros(3, 2), z_enrolled, residuals, ridge=1e-6).numpy(),
                                r, atol=1e-4)

@@ -77,8 +77,8 @@ public final class MemoryConfig {
   public static final int DEFAULT_MAX_ENROLLED = 64;
 
   /** Default kernel length scale of the enrolled faces' RESIDUAL read-out, in median enrolled-face distances
-   *  (chosen on the tuning seeds: docs/evaluation/RESULTS.md, "A smoother read-out of the same nine faces"). */
-  public static final float DEFAULT_ENROLLED_LENGTH_SCALE = 0.5f;
+   *  (chosen on the tuning seeds: docs/evaluation/RESULTS.md, "A smoother read-out of the nine faces"). */
+  public static final float DEFAULT_ENROLLED_LENGTH_SCALE = 1f;
 
   /** Default ridge of that kernel regression (the same measurement). */
   public static final float DEFAULT_ENROLLED_RIDGE = 0.1f;

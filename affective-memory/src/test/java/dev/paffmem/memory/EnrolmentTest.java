@@ -52,15 +52,19 @@ class EnrolmentTest {
   @Test
   void residualDefaultsToAKernelRegressionThroughAllEnrolledFaces() {
     // reference values: model-export's kernel_readout (the offline replay the default was chosen with) on the same
-    // faces; distances between faces 1, 2, sqrt 5: median 2, l = 0.5 x 2 = 1
+    // faces; distances between faces 1, 2, sqrt 5: median 2, l = 1 x 2 = 2 by default
     var m = threeFaces(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).build());
     Prediction p = m.predict(v(0.5, 0.5), 0.1f, -0.2f);
-    assertEquals(0.15292044, p.arousal(), TOL);
-    assertEquals(-0.03016716, p.valence(), TOL);
+    assertEquals(0.14108971, p.arousal(), TOL);
+    assertEquals(-0.00615841, p.valence(), TOL);
     assertEquals(Math.exp(-Math.sqrt(0.5)), p.activation(), TOL, "the nearest enrolled face's activation");
     Prediction far = m.predict(v(3, -1), 0f, 0f);
-    assertEquals(0.02761558, far.arousal(), TOL);
-    assertEquals(0.21963769, far.valence(), TOL);
+    assertEquals(-0.22152032, far.arousal(), TOL);
+    assertEquals(0.43545017, far.valence(), TOL);
+    // l = 0.5 x 2 = 1
+    Prediction half = threeFaces(kernel(0.5f, 0.1f)).predict(v(0.5, 0.5), 0.1f, -0.2f);
+    assertEquals(0.15292044, half.arousal(), TOL);
+    assertEquals(-0.03016716, half.valence(), TOL);
     // another length scale and ridge
     Prediction q = threeFaces(kernel(1f, 0.5f)).predict(v(0.5, 0.5), 0.1f, -0.2f);
     assertEquals(0.15639369, q.arousal(), TOL);

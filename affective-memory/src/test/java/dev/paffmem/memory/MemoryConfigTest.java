@@ -30,7 +30,7 @@ class MemoryConfigTest {
     assertEquals(50, c.dimension());
     assertEquals(3, c.enrolledK(), "enrolled faces: the 3 nearest, as measured offline");
     assertEquals(64, c.maxEnrolled());
-    assertEquals(0.5f, c.enrolledLengthScale(), "the kernel read-out chosen on the tuning seeds");
+    assertEquals(1f, c.enrolledLengthScale(), "the kernel read-out chosen on the tuning seeds");
     assertEquals(0.1f, c.enrolledRidge());
   }
 
@@ -42,7 +42,7 @@ class MemoryConfigTest {
     assertEquals(c.hashCode(), c.toBuilder().build().hashCode());
     assertEquals(9, c.toBuilder().build().maxEnrolled());
     assertTrue(!c.equals(c.toBuilder().enrolledK(5).build()) && !c.equals(c.toBuilder().maxEnrolled(8).build()));
-    assertTrue(!c.equals(c.toBuilder().enrolledLengthScale(0.5f).build())
+    assertTrue(!c.equals(c.toBuilder().enrolledLengthScale(1f).build())
         && !c.equals(c.toBuilder().enrolledRidge(0.1f).build()));
     assertTrue(c.toString().contains("enrolledK=4, maxEnrolled=9, enrolledLengthScale=0.7, enrolledRidge=0.3"),
         c.toString());

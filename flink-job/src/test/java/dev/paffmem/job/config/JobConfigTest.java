@@ -68,7 +68,7 @@ class JobConfigTest {
     var e = JobConfig.parse("--memory-enrolled-length-scale", "0", "--memory-enrolled-ridge", "0.3").memoryConfig(50);
     assertEquals(0f, e.enrolledLengthScale(), "0 = the k nearest enrolled faces");
     assertEquals(0.3f, e.enrolledRidge());
-    assertEquals(0.5f, JobConfig.parse().memoryConfig(50).enrolledLengthScale(), "the kernel by default");
+    assertEquals(1f, JobConfig.parse().memoryConfig(50).enrolledLengthScale(), "the kernel by default");
     assertMessage("enrolledRidge", "--memory-enrolled-ridge", "0");
   }
 
