@@ -135,17 +135,26 @@ final class EnrolledFaces {
       alphaArousal[i] = residualArousal[i] - meanArousal;
       alphaValence[i] = residualValence[i] - meanValence;
     }
-    choleskySolve(k, m, alphaArousal, alphaValence);
+    if (!choleskySolve(k, m, alphaArousal, alphaValence)) {
+      // not positive definite in floating point (a ridge far below the faces' rounding, near-coincident faces):
+      // answer with the mean residual rather than with what a failed factorization would give
+      inverseTwoLengthScale2 = 0;
+      Arrays.fill(alphaArousal, 0.0);
+      Arrays.fill(alphaValence, 0.0);
+    }
     fitted = true;
   }
 
-  /** Solves a x = b in place for two right-hand sides; a (m x m, row-major, symmetric positive definite) is
-   *  overwritten by its Cholesky factor. */
-  static void choleskySolve(double[] a, int m, double[] b1, double[] b2) {
+  /** Solves a x = b in place for two right-hand sides; a (m x m, row-major, symmetric) is overwritten by its
+   *  Cholesky factor. False (b1, b2 then undefined) if a is not positive definite in floating point. */
+  static boolean choleskySolve(double[] a, int m, double[] b1, double[] b2) {
     for (int j = 0; j < m; j++) {
       double s = a[j * m + j];
       for (int p = 0; p < j; p++) {
         s -= a[j * m + p] * a[j * m + p];
+      }
+      if (!(s > 0) || !Double.isFinite(s)) {
+        return false;
       }
       double diag = Math.sqrt(s);
       a[j * m + j] = diag;
@@ -173,6 +182,7 @@ final class EnrolledFaces {
         b[i] = t / a[i * m + i];
       }
     }
+    return true;
   }
 
   private void shiftDown(float[] a) {

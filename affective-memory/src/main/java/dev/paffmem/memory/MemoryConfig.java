@@ -32,7 +32,8 @@ import java.util.Objects;
  *   <tr><td>{@link #maxEnrolled()}</td><td>(none)</td><td>{@value #DEFAULT_MAX_ENROLLED}</td>
  *       <td>[0, 100000] (0 = enrolment off), and maxEnrolled * dimension &lt;= 2^31 - 16</td></tr>
  *   <tr><td>{@link #enrolledLengthScale()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_LENGTH_SCALE}</td>
- *       <td>[0, 100] (0 = the k nearest instead of the kernel)</td></tr>
+ *       <td>[0, 100] (0 = the k nearest instead of the kernel); above 0, maxEnrolled &lt;=
+ *       {@value #MAX_KERNEL_ENROLLED}</td></tr>
  *   <tr><td>{@link #enrolledRidge()}</td><td>(none)</td><td>{@value #DEFAULT_ENROLLED_RIDGE}</td><td>(0, 100]</td></tr>
  * </table>
  *
@@ -82,6 +83,10 @@ public final class MemoryConfig {
 
   /** Default ridge of that kernel regression (the same measurement). */
   public static final float DEFAULT_ENROLLED_RIDGE = 0.1f;
+
+  /** Most enrolled faces a memory may keep with the kernel read-out: each new face costs a refit of about
+   *  maxEnrolled^3 / 3 multiply-adds on the next frame (a few ms at 256; about 0.1 ms at the default 64). */
+  public static final int MAX_KERNEL_ENROLLED = 256;
 
   private static final MemoryConfig DEFAULTS = builder().build();
 
@@ -346,6 +351,11 @@ public final class MemoryConfig {
       if ((long) maxNeurons * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxNeurons * dimension must be <= " + (Integer.MAX_VALUE - 16)
             + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);
+      }
+      if (enrolledLengthScale > 0f && maxEnrolled > MAX_KERNEL_ENROLLED) {
+        throw new IllegalArgumentException("maxEnrolled must be <= " + MAX_KERNEL_ENROLLED + " with the kernel read-out "
+            + "of enrolled faces (enrolledLengthScale > 0: each new face costs a refit of maxEnrolled^3 / 3 operations), "
+            + "was " + maxEnrolled + "; set enrolledLengthScale 0 (the k nearest) to keep more");
       }
       if ((long) maxEnrolled * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxEnrolled * dimension must be <= " + (Integer.MAX_VALUE - 16)

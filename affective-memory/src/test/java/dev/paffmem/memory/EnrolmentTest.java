@@ -88,6 +88,26 @@ class EnrolmentTest {
   }
 
   @Test
+  void aKernelThatDoesNotFactorizeAnswersWithTheMeanResidualNotNaN() {
+    // two coincident faces and a ridge far below 1's rounding: K + ridge I is singular in double
+    var m = new AffectiveMemory(kernel(1f, Float.MIN_VALUE));
+    m.enrol(v(0, 0), 0.5f, 0.1f, 0.2f, 0.2f); // residual (0.3, -0.1)
+    m.enrol(v(0, 0), -0.2f, 0.4f, 0f, 0f); // (-0.2, 0.4)
+    m.enrol(v(0, 2), 0.1f, 0.5f, 0f, 0.25f); // (0.1, 0.25)
+    Prediction p = m.predict(v(0, 1), 0.1f, -0.2f);
+    assertEquals(0.1 + (0.3 - 0.2 + 0.1) / 3, p.arousal(), TOL);
+    assertEquals(-0.2 + (-0.1 + 0.4 + 0.25) / 3, p.valence(), TOL);
+    // and the solver itself on a small positive definite system: [[4, 2], [2, 3]] x = [2, 1] -> x = [0.5, 0]
+    double[] b1 = {2, 1};
+    double[] b2 = {4, 2};
+    assertTrue(EnrolledFaces.choleskySolve(new double[] {4, 2, 2, 3}, 2, b1, b2));
+    assertArrayEquals(new double[] {0.5, 0}, b1, 1e-12);
+    assertArrayEquals(new double[] {1, 0}, b2, 1e-12);
+    assertTrue(!EnrolledFaces.choleskySolve(new double[] {1, 2, 2, 1}, 2, new double[2], new double[2]),
+        "indefinite");
+  }
+
+  @Test
   void theKernelIsRefittedWhenFacesChangeAndAfterARestore() {
     var m = threeFaces(MemoryConfig.builder().dimension(2).readout(Readout.RESIDUAL).build());
     Prediction before = m.predict(v(0.5, 0.5), 0.1f, -0.2f);

@@ -70,8 +70,9 @@ class MemoryConfigTest {
         bad("enrolledLengthScale", "[0.0, 100.0]", b -> b.enrolledLengthScale(-0.1f)),
         bad("enrolledLengthScale", "[0.0, 100.0]", b -> b.enrolledLengthScale(Float.NaN)),
         bad("enrolledRidge", "(0.0, 100.0]", b -> b.enrolledRidge(0f)),
-        bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(100_001)),
-        bad("maxEnrolled * dimension", "<=", b -> b.maxEnrolled(100_000).dimension(65_536)));
+        bad("maxEnrolled", "[0, 100000]", b -> b.maxEnrolled(100_001).enrolledLengthScale(0f)),
+        bad("maxEnrolled", "<= 256 with the kernel read-out", b -> b.maxEnrolled(257)),
+        bad("maxEnrolled * dimension", "<=", b -> b.maxEnrolled(100_000).dimension(65_536).enrolledLengthScale(0f)));
   }
 
   static Arguments bad(String field, String range, UnaryOperator<MemoryConfig.Builder> change) {
@@ -93,5 +94,8 @@ class MemoryConfigTest {
         .epsilonN(1f).kappa(1f).tauB(1f).tauN(1f).labelRate(0f).epochs(1).maxEdgeAge(1).maxNeurons(2)
         .dimension(1).enrolledK(1).maxEnrolled(0).build();
     assertEquals(2, c.maxNeurons());
+    assertEquals(256, MemoryConfig.builder().maxEnrolled(256).build().maxEnrolled(), "the kernel's limit");
+    assertEquals(100_000, MemoryConfig.builder().maxEnrolled(100_000).enrolledLengthScale(0f).build().maxEnrolled(),
+        "the k nearest have none but the array size");
   }
 }
