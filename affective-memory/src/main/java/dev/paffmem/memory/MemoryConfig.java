@@ -85,7 +85,8 @@ public final class MemoryConfig {
   public static final float DEFAULT_ENROLLED_RIDGE = 0.1f;
 
   /** Most enrolled faces a memory may keep with the kernel read-out: each new face costs a refit of about
-   *  maxEnrolled^3 / 3 multiply-adds on the next frame (a few ms at 256; about 0.1 ms at the default 64). */
+   *  maxEnrolled^3 / 3 multiply-adds on the next frame (5 ms at 256, 0.2 ms at the default 64: benchmarks'
+   *  EnrolmentBenchmark). */
   public static final int MAX_KERNEL_ENROLLED = 256;
 
   private static final MemoryConfig DEFAULTS = builder().build();
