@@ -77,8 +77,9 @@ public final class MemoryConfig {
   /** Default number of enrolled faces kept per person (room for several 3x3 enrolment lattices). */
   public static final int DEFAULT_MAX_ENROLLED = 64;
 
-  /** Default kernel length scale of the enrolled faces' RESIDUAL read-out, in median enrolled-face distances
-   *  (chosen on the tuning seeds: docs/evaluation/RESULTS.md, "A smoother read-out of the nine faces"). */
+  /** Default kernel length scale of the enrolled faces' RESIDUAL read-out, in median enrolled-face distances (chosen
+   *  on the tuning seeds: docs/evaluation/RESULTS.md, "The current read-out: a kernel regression over the enrolled
+   *  faces"). */
   public static final float DEFAULT_ENROLLED_LENGTH_SCALE = 1f;
 
   /** Default ridge of that kernel regression (the same measurement). */
@@ -354,9 +355,10 @@ public final class MemoryConfig {
             + " (one float array holds all weights), was " + maxNeurons + " * " + dimension);
       }
       if (enrolledLengthScale > 0f && maxEnrolled > MAX_KERNEL_ENROLLED) {
-        throw new IllegalArgumentException("maxEnrolled must be <= " + MAX_KERNEL_ENROLLED + " with the kernel read-out "
-            + "of enrolled faces (enrolledLengthScale > 0: each new face costs a refit of maxEnrolled^3 / 3 operations), "
-            + "was " + maxEnrolled + "; set enrolledLengthScale 0 (the k nearest) to keep more");
+        throw new IllegalArgumentException("maxEnrolled must be <= " + MAX_KERNEL_ENROLLED
+            + " with the kernel read-out of enrolled faces (enrolledLengthScale > 0: each new face costs a refit of "
+            + "maxEnrolled^3 / 3 operations), was " + maxEnrolled + "; set enrolledLengthScale 0 (the k nearest) to "
+            + "keep more");
       }
       if ((long) maxEnrolled * dimension > Integer.MAX_VALUE - 16) {
         throw new IllegalArgumentException("maxEnrolled * dimension must be <= " + (Integer.MAX_VALUE - 16)
