@@ -55,9 +55,13 @@ final class CsvLines {
     }
   }
 
+  /** Reads a CSV file; one whose name ends in {@code .gz} is gunzipped on the way. */
   static Table read(Path file) throws IOException {
     List<List<String>> all = new ArrayList<>();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    try (Reader in = file.getFileName().toString().endsWith(".gz")
+            ? new java.io.BufferedReader(new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))
+            : Files.newBufferedReader(file, StandardCharsets.UTF_8);
         MappingIterator<List<String>> it = MAPPER.readerFor(List.class).with(CsvSchema.emptySchema()).readValues(in)) {
       while (it.hasNext()) {
         List<String> row = it.next();

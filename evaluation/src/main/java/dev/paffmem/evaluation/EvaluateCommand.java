@@ -53,7 +53,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "paffmem evaluate", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs an OMG-Emotion-layout dataset through the P-AffMem job (in-process Kafka + Flink MiniCluster)",
         "and writes CCCs of the PK alone and of P-AffMem (official utterance-pooled, frame-level, mean per video),",
-        "prediction CSVs for the official script, and plots. Unknown flags are passed to the job (see its --help)."})
+        "prediction CSVs for the official script, and plots. Unknown flags are passed to the job (see its --help).",
+        "`paffmem evaluate pool --out DIR RUN_DIR...` scores finished runs together as one set of persons."})
 public final class EvaluateCommand implements Callable<Integer> {
 
   @Option(names = "--dataset", required = true, paramLabel = "DIR",
@@ -126,6 +127,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** Parses and runs; returns the exit code (0 = every frame has a prediction). */
   public static int execute(String... args) {
+    if (args.length > 0 && args[0].equals("pool")) {
+      return PoolCommand.execute(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     EvaluateCommand cmd = new EvaluateCommand();
     cmd.commandLine = "paffmem evaluate " + String.join(" ", args);
     return new CommandLine(cmd).setUnmatchedOptionsArePositionalParams(false).execute(args);

@@ -75,6 +75,27 @@ public final class PredictionCsv {
     Files.writeString(file, sb, StandardCharsets.UTF_8);
   }
 
+  /**
+   * Reads back what {@link #writeFrames} wrote (a run's {@code frame_predictions.csv.gz}), in the file's order, with
+   * {@code videoPrefix} put before every video id (to pool runs whose videos share ids).
+   *
+   * @throws IllegalArgumentException naming the file, row and column of a missing column or a cell that is not a number
+   */
+  public static List<FramePrediction> readFrames(Path file, String videoPrefix) throws IOException {
+    CsvLines.Table t = CsvLines.read(file);
+    List<FramePrediction> out = new ArrayList<>(t.rows().size());
+    int n = 1;
+    for (List<String> r : t.rows()) {
+      n++;
+      out.add(new FramePrediction(videoPrefix + t.get(r, "video"), t.get(r, "utterance"),
+          (long) t.getDouble(r, "frame", n), t.get(r, "person_type"), t.get(r, "phase"),
+          (int) t.getDouble(r, "memory_size", n), t.getDouble(r, "bmu_activation", n),
+          t.getDouble(r, "true_arousal", n), t.getDouble(r, "true_valence", n), t.getDouble(r, "pk_arousal", n),
+          t.getDouble(r, "pk_valence", n), t.getDouble(r, "paffmem_arousal", n), t.getDouble(r, "paffmem_valence", n)));
+    }
+    return out;
+  }
+
   /** Every frame's prediction (arousal in [-1, 1]), gzip-compressed CSV. */
   public static void writeFrames(Path file, List<FramePrediction> ps) throws IOException {
     try (OutputStream os = new GZIPOutputStream(Files.newOutputStream(file));

@@ -57,6 +57,13 @@ public final class ResultsJson {
     r.put("arousal_scale", "CCCs are computed with arousal in [-1, 1]; equal to the official script's on [0, 1] "
         + "(CCC is invariant to the same affine map of prediction and truth); prediction CSVs hold (a + 1) / 2");
     root.put("run", r);
+    root.putAll(scores(results));
+    return root;
+  }
+
+  /** The scores alone: {@code groups} (per group, both models, Δ and its interval) and {@code videos}. */
+  public static Map<String, Object> scores(Results results) {
+    Map<String, Object> root = new LinkedHashMap<>();
     List<Object> groups = new ArrayList<>();
     for (GroupScores g : results.groups()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -90,7 +97,12 @@ public final class ResultsJson {
   }
 
   public static void write(Path file, RunInfo run, Results results) throws IOException {
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), tree(run, results));
+    write(file, tree(run, results));
+  }
+
+  /** Writes a tree (indented JSON). */
+  public static void write(Path file, Map<String, Object> tree) throws IOException {
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), tree);
   }
 
   private static Map<String, Object> model(ModelScores s) {

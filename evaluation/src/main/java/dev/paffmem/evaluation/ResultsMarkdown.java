@@ -30,6 +30,14 @@ public final class ResultsMarkdown {
         + "over all utterances); **frame** = one CCC over all frames; **mean/video** = the mean of each video's "
         + "frame-level CCC. Higher is better; 1 is perfect agreement.\n\n");
 
+    sb.append(tables(results));
+    appendRun(sb, run);
+    return sb.toString();
+  }
+
+  /** The summary table (official CCC, Δ with its interval) and one table of every flavour per group. */
+  static String tables(Results results) {
+    StringBuilder sb = new StringBuilder();
     sb.append("## Summary (official CCC)\n\n");
     sb.append("Δ = P-AffMem minus PK, with its bootstrap 95 % interval over videos in brackets (" + Bootstrap.REPLICATES
         + " replicates, videos resampled with replacement, both models on the same draw).\n\n");
@@ -62,7 +70,10 @@ public final class ResultsMarkdown {
       }
       sb.append('\n');
     }
+    return sb.toString();
+  }
 
+  private static void appendRun(StringBuilder sb, RunInfo run) {
     sb.append("## Run\n\n");
     sb.append("- command: `").append(run.command()).append("`\n");
     sb.append("- commit: `").append(run.commit()).append("`; dataset seed ").append(run.datasetSeed())
@@ -79,7 +90,6 @@ public final class ResultsMarkdown {
         .append("; utterances without predictions: ").append(run.missingUtterances().size())
         .append("; frames without predictions: ").append(run.missingFrames().size())
         .append(run.missingFrames().isEmpty() ? "" : " " + run.missingFrames()).append('\n');
-    return sb.toString();
   }
 
   static String interval(Bootstrap.Interval i) {
