@@ -75,7 +75,8 @@ public final class PoolCommand implements Callable<Integer> {
     md.append("The persons of every run below scored as one set (videos named run/video). ")
         .append(results.groups().get(0).videos()).append(" videos, ").append(results.groups().get(0).utterances())
         .append(" utterances, ").append(all.size()).append(" frames.\n\n");
-    md.append(ResultsMarkdown.tables(results));
+    String tables = ResultsMarkdown.tables(results);
+    md.append(tables);
     md.append("## Runs\n\n- command: `").append(commandLine).append("`\n");
     provenance.forEach((name, line) -> md.append("- `").append(name).append("`: ").append(line).append('\n'));
     Files.writeString(out.resolve("results.md"), md, StandardCharsets.UTF_8);
@@ -86,8 +87,7 @@ public final class PoolCommand implements Callable<Integer> {
     json.put("run", run);
     json.putAll(ResultsJson.scores(results));
     ResultsJson.write(out.resolve("results.json"), json);
-    System.out.print(ResultsMarkdown.tables(results).lines().takeWhile(l -> !l.startsWith("## all"))
-        .reduce("", (a, b) -> a + b + "\n"));
+    System.out.print(tables.substring(0, tables.indexOf("\n## all")) + "\n"); // the summary table
     System.out.println("Wrote " + out + " (results.md, results.json)");
     return 0;
   }
