@@ -30,6 +30,8 @@ class SavepointRestoreTest {
 
   static final String NEW_PERSON = "dora";
   static final int MORE_FRAMES = 5;
+  /** --state-ttl of the restored jobs: longer than any fixture's age (see restoreAndRun). */
+  static final String RESTORE_TTL = "3650d";
 
   EmbeddedKafkaBroker kafka;
 
@@ -69,6 +71,9 @@ class SavepointRestoreTest {
         SavepointFixture.FRAMES + MORE_FRAMES);
     int expected = all.size() * MORE_FRAMES;
     List<String> flags = new ArrayList<>(SavepointFixture.jobFlags(kafka.bootstrapServers(), out, modelDir));
+    // the fixtures' persons were last seen when the fixture was written: with the default TTL (24 h) the idle timers
+    // restored with them would forget every one of them a day later, so the restored job keeps persons ten years
+    flags.addAll(List.of("--state-ttl", RESTORE_TTL));
     flags.addAll(moreFlags);
     JobClient job = SavepointFixture.start(flags, Optional.of(fixture(fixture)));
     List<AffectPrediction> predictions;
