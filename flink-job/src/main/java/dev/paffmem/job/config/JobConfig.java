@@ -204,7 +204,7 @@ public final class JobConfig implements Serializable {
           + " interleaved between online batches: an online batch waits at most one chunk (default: ${DEFAULT-VALUE}).")
   private int generationChunk;
 
-  @Option(names = "--generation-skip-near-z", defaultValue = "0",
+  @Option(names = "--generation-skip-near-z", defaultValue = "0.1",
       description = "Skip editing a generation frame whose z is within this Euclidean distance of a frame already "
           + "edited for the person (consecutive video frames are near-identical; z lies in [-1, 1]^50 for every model"
           + " model-export makes); the memory then trains on the frame alone. 0.1 about halves a new person's"

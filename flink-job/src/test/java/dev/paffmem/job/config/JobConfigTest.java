@@ -27,8 +27,8 @@ class JobConfigTest {
     assertEquals(10, c.memoryConfig(50).epochs());
     assertEquals(dev.paffmem.memory.MemoryConfig.Readout.RESIDUAL, c.memoryConfig(50).readout());
     assertEquals(false, c.memoryConfig(50).unlabelledInserts());
-    assertEquals(0.0, c.generationSkipNearZ()); // every generation frame edited, as the paper (BENCHMARKS.md, section 9)
-    assertEquals(0.1, JobConfig.parse("--generation-skip-near-z", "0.1").generationSkipNearZ());
+    assertEquals(0.1, c.generationSkipNearZ()); // near-duplicate generation frames skipped (BENCHMARKS.md, section 9)
+    assertEquals(0.0, JobConfig.parse("--generation-skip-near-z", "0").generationSkipNearZ()); // the paper: edit all
   }
 
   @Test
