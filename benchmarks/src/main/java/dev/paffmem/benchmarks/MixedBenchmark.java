@@ -186,6 +186,8 @@ final class MixedBenchmark {
       long sent = established.sent() + (newcomers == null ? 0 : newcomers.sent());
       follower.awaitCount(sent, Duration.ofSeconds(suite.quick ? 20 : 60));
       double maxCheckpoint = job.rest("/checkpoints").path("summary").path("end_to_end_duration").path("max").asDouble(Double.NaN);
+      suite.results.detail(String.format("    %s, %s, %d new persons: checkpoints' parts per task (ms):%s", delivery,
+          interval, arrivals, checkpointParts(job)));
       Map<String, Out> byKey = new java.util.HashMap<>();
       Map<String, Out> firstOut = new java.util.HashMap<>();
       Map<String, Out> firstOnline = new java.util.HashMap<>();
@@ -240,6 +242,49 @@ final class MixedBenchmark {
       }
     }
     return ready.size();
+  }
+
+  /**
+   * Where the checkpoints' time went, per task (Flink's REST checkpoint details, the completed checkpoints Flink still
+   * keeps in its history): the synchronous part (on the task thread: frames wait meanwhile) and the asynchronous one,
+   * each as the median and the largest of the checkpoints' slowest subtask.
+   */
+  static String checkpointParts(Running job) {
+    StringBuilder sb = new StringBuilder();
+    try {
+      List<Long> ids = new ArrayList<>();
+      for (com.fasterxml.jackson.databind.JsonNode h : job.rest("/checkpoints").path("history")) {
+        if ("COMPLETED".equals(h.path("status").asText())) {
+          ids.add(h.path("id").asLong());
+        }
+      }
+      for (com.fasterxml.jackson.databind.JsonNode v : job.rest("").path("vertices")) {
+        List<Double> sync = new ArrayList<>();
+        List<Double> async = new ArrayList<>();
+        for (long id : ids) {
+          com.fasterxml.jackson.databind.JsonNode d = job.rest("/checkpoints/details/" + id + "/subtasks/"
+              + v.path("id").asText()).path("summary").path("checkpoint_duration");
+          sync.add(d.path("sync").path("max").asDouble(Double.NaN));
+          async.add(d.path("async").path("max").asDouble(Double.NaN));
+        }
+        String name = v.path("name").asText();
+        sb.append(String.format("%n      %-60.60s sync p50 %s / max %s, async p50 %s / max %s (%d checkpoints)", name,
+            median(sync), max(sync), median(async), max(async), ids.size()));
+      }
+    } catch (Exception e) {
+      sb.append(" not read: ").append(e);
+    }
+    return sb.toString();
+  }
+
+  private static String median(List<Double> xs) {
+    double[] a = xs.stream().mapToDouble(Double::doubleValue).filter(x -> !Double.isNaN(x)).sorted().toArray();
+    return a.length == 0 ? "-" : String.format("%.0f", a[a.length / 2]);
+  }
+
+  private static String max(List<Double> xs) {
+    return xs.stream().mapToDouble(Double::doubleValue).filter(x -> !Double.isNaN(x)).max()
+        .stream().mapToObj(x -> String.format("%.0f", x)).findFirst().orElse("-");
   }
 
   /**
