@@ -57,6 +57,19 @@ def corrections(pred, truth, population_mean, first_frames, weights=(0.25, 0.5, 
     return out
 
 
+def print_gains(res, first_column):
+    """Prints official_ccc's result as a table: a row per kind, a column per person group, CCC a/v and the gain
+    over the PK ("pk")."""
+    groups = [g for g in ("all", "typical", "identity_confound", "atypical") if g in res]
+    print(f"{first_column} | " + " | ".join(groups) + "   (official CCC a/v, gain over the PK)")
+    for name in res["all"]:
+        cells = []
+        for g in groups:
+            (a, v), (pa, pv) = res[g][name], res[g]["pk"]
+            cells.append(f"{a:.3f}/{v:.3f} ({a - pa:+.3f}/{v - pv:+.3f})")
+        print(f"{name} | " + " | ".join(cells))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.offsets", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model-dir", required=True)
@@ -80,15 +93,7 @@ def main(argv=None):
     for kind, rows, pred, truth in videos:
         add_utterances(per_utt, kind, rows, corrections(pred, truth, population_mean, first))
         spread[_group(kind)].append(np.concatenate([(pred - truth).mean(0), truth.mean(0)]))
-    res = official_ccc(per_utt)
-    groups = [g for g in ("all", "typical", "identity_confound", "atypical") if g in res]
-    print("correction | " + " | ".join(groups) + "   (official CCC a/v, gain over the PK)")
-    for name in res["all"]:
-        cells = []
-        for g in groups:
-            (a, v), (pa, pv) = res[g][name], res[g]["pk"]
-            cells.append(f"{a:.3f}/{v:.3f} ({a - pa:+.3f}/{v - pv:+.3f})")
-        print(f"{name} | " + " | ".join(cells))
+    print_gains(official_ccc(per_utt), "correction")
     print(f"\npopulation mean reading {population_mean[0]:+.3f}/{population_mean[1]:+.3f}")
     print("group | videos | PK's mean error per video: mean a/v, sd a/v | true mean emotion per video: sd a/v")
     for g, rows in sorted(spread.items()):

@@ -79,6 +79,7 @@ def main(argv=None):
     configure_threads(2)
     from .editor import load_frozen_pk
     from .fidelity import add_utterances, official_ccc
+    from .offsets import print_gains
 
     pk = load_frozen_pk(args.model_dir)
     population = encode_videos(pk, args.population, 2 * args.stride)
@@ -96,15 +97,7 @@ def main(argv=None):
             outs[f"{name}, w 1"] = read(normalized(z, mean_pop, proj, 1.0))
             outs[f"{name}, whole video"] = read(normalized(z, mean_pop, proj, 1.0, whole_video=True))
         add_utterances(per_utt, kind, rows, outs)
-    res = official_ccc(per_utt)
-    groups = [g for g in ("all", "typical", "identity_confound", "atypical") if g in res]
-    print("normalization outside | " + " | ".join(groups) + "   (official CCC a/v, gain over the PK)")
-    for name in res["all"]:
-        cells = []
-        for g in groups:
-            (a, v), (pa, pv) = res[g][name], res[g]["pk"]
-            cells.append(f"{a:.3f}/{v:.3f} ({a - pa:+.3f}/{v - pv:+.3f})")
-        print(f"{name} | " + " | ".join(cells))
+    print_gains(official_ccc(per_utt), "normalization outside")
 
 
 if __name__ == "__main__":
