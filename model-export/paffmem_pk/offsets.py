@@ -26,8 +26,8 @@ from . import configure_threads
 
 
 @torch.no_grad()
-def read_videos(pk, dataset, stride=3):
-    """Per video (file order): (person_type, frames.csv rows scored, PK reading (n x 2), truth (n x 2))."""
+def encode_videos(pk, dataset, stride=3):
+    """Per video (file order): (person_type, frames.csv rows used, E's z (n x Z), truth (n x 2))."""
     from .data import to_tensor
     from .fidelity import _by_video, _load
 
@@ -35,10 +35,17 @@ def read_videos(pk, dataset, stride=3):
     for video, rows in sorted(_by_video(dataset, "frames.csv").items()):
         sub = rows[::stride]
         x = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in sub]))
-        pred = torch.cat([pk.dem(pk.encoder(x[i:i + 128])) for i in range(0, len(x), 128)]).numpy()
+        z = torch.cat([pk.encoder(x[i:i + 128]) for i in range(0, len(x), 128)]).numpy()
         truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
-        out.append((rows[0]["person_type"], sub, pred, truth))
+        out.append((rows[0]["person_type"], sub, z, truth))
     return out
+
+
+@torch.no_grad()
+def read_videos(pk, dataset, stride=3):
+    """Per video (file order): (person_type, frames.csv rows scored, PK reading (n x 2), truth (n x 2))."""
+    return [(kind, rows, pk.dem(torch.from_numpy(z)).numpy(), truth)
+            for kind, rows, z, truth in encode_videos(pk, dataset, stride)]
 
 
 def running_mean(pred):

@@ -14,29 +14,12 @@ expression cannot be told apart without labels.
         --population ../data/pop-7001
 """
 import argparse
-import os
 from collections import defaultdict
 
 import numpy as np
 import torch
 
 from . import configure_threads
-
-
-@torch.no_grad()
-def encode_videos(pk, dataset, stride):
-    """Per video (file order): (person_type, frames.csv rows used, z (n x Z), truth (n x 2))."""
-    from .data import to_tensor
-    from .fidelity import _by_video, _load
-
-    out = []
-    for video, rows in sorted(_by_video(dataset, "frames.csv").items()):
-        sub = rows[::stride]
-        x = to_tensor(np.stack([_load(os.path.join(dataset, r["file"])) for r in sub]))
-        z = torch.cat([pk.encoder(x[i:i + 128]) for i in range(0, len(x), 128)]).numpy()
-        y = np.array([[float(r["arousal"]), float(r["valence"])] for r in sub])
-        out.append((rows[0]["person_type"], sub, z, y))
-    return out
 
 
 def complement(basis, dim):
@@ -79,7 +62,7 @@ def main(argv=None):
     configure_threads(2)
     from .editor import load_frozen_pk
     from .fidelity import add_utterances, official_ccc
-    from .offsets import print_gains
+    from .offsets import encode_videos, print_gains
 
     pk = load_frozen_pk(args.model_dir)
     population = encode_videos(pk, args.population, 2 * args.stride)
