@@ -200,6 +200,11 @@ public final class JobBenchmarks implements Callable<Integer> {
       description = "mixed: checkpoint interval of the exactly-once arrival cases (default: ${DEFAULT-VALUE}).")
   String mixedInterval;
 
+  @Option(names = "--mixed-alo-checkpoint-interval", defaultValue = "10s",
+      description = "mixed: checkpoint interval of the at-least-once cases (default: ${DEFAULT-VALUE}; the job's own default"
+          + " is 1s, chosen for exactly-once).")
+  String mixedAloInterval;
+
   @Option(names = "--mixed-state-persons", defaultValue = "10000",
       description = "mixed: persons' state in the checkpoint-interval sweep (default: ${DEFAULT-VALUE}; quick: 200).")
   int mixedStatePersons;

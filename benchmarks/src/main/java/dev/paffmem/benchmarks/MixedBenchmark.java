@@ -64,7 +64,7 @@ final class MixedBenchmark {
       // the JVM's first job runs cold (JIT, class loading) for its first tens of seconds: a discarded case first, as
       // the suite does before its first steady run (without it the burst's first predictions measured 1.9-3.4 s)
       long t0 = System.nanoTime();
-      mixedCase("AT_LEAST_ONCE", "10s", persons, savepoint, rate, 0, 0, 20, false);
+      mixedCase("AT_LEAST_ONCE", suite.mixedAloInterval, persons, savepoint, rate, 0, 0, 20, false);
       suite.results.detail(String.format("  JVM warm-up: a discarded case without arrivals, %.0f s", (System.nanoTime() - t0) / 1e9));
     }
     // onboarding capacity: a burst of new persons under the established load, at-least-once
@@ -75,7 +75,7 @@ final class MixedBenchmark {
       suite.results.detail(String.format("  capacity given: %.2f persons/min (burst not run)", capacity));
     } else {
       boolean measure = suite.mixedCapacity == null;
-      Mixed cap = mixedCase("AT_LEAST_ONCE", "10s", persons, savepoint, rate, 0, burst,
+      Mixed cap = mixedCase("AT_LEAST_ONCE", suite.mixedAloInterval, persons, savepoint, rate, 0, burst,
           measure ? Math.max(window, suite.quick ? 60 : 240) : window, measure);
       double measured = cap.memoryReady().length == burst
           ? 60.0 * burst / (cap.memoryReady()[burst - 1] / 1000.0)
@@ -99,8 +99,9 @@ final class MixedBenchmark {
       if (delivery.equals("none")) {
         continue; // --mixed-deliveries none: no arrival cases
       }
-      String interval = delivery.equals("EXACTLY_ONCE") ? suite.mixedInterval : "10s";
-      String d = delivery.equals("EXACTLY_ONCE") ? "exactly-once (checkpoint " + interval + ")" : "at-least-once";
+      String interval = delivery.equals("EXACTLY_ONCE") ? suite.mixedInterval : suite.mixedAloInterval;
+      String d = delivery.equals("EXACTLY_ONCE") ? "exactly-once (checkpoint " + interval + ")"
+          : "at-least-once" + (interval.equals("10s") ? "" : " (checkpoint " + interval + ")");
       List<Double> fractions = new ArrayList<>(suite.mixedReference ? List.of(0.0) : List.of());
       fractions.addAll(suite.mixedArrivals);
       for (double fraction : fractions) {
@@ -245,6 +246,35 @@ final class MixedBenchmark {
   }
 
   /**
+   * The write-back's share of the synchronous part (the job's {@code writeBackMs} and {@code writeBackPersons} per
+   * operator, the slowest subtask's median and max over its last 100 checkpoints) and the early writes ({@code
+   * writeBackEarly}, {@code writeBackEarlyWasted}: counts since the job started, the subtask with the most); empty for
+   * a task without a write-back cache.
+   */
+  static String writeBack(Running job, String vertex) throws Exception {
+    List<String> wanted = new ArrayList<>();
+    for (com.fasterxml.jackson.databind.JsonNode m : job.rest("/vertices/" + vertex + "/subtasks/metrics")) {
+      String id = m.path("id").asText();
+      if (id.matches(".*writeBack((Ms|Persons)_(median|max)|Early|EarlyWasted)")) {
+        wanted.add(id);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return "";
+    }
+    java.util.TreeMap<String, String> values = new java.util.TreeMap<>();
+    for (String id : wanted) { // one at a time: an operator's name may hold a comma
+      for (com.fasterxml.jackson.databind.JsonNode m : job.rest("/vertices/" + vertex + "/subtasks/metrics?agg=max&get="
+          + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8))) {
+        values.put(m.path("id").asText(), String.format("%.0f", m.path("max").asDouble()));
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    values.forEach((id, v) -> sb.append(String.format("%n        %s %s", id, v)));
+    return sb.toString();
+  }
+
+  /**
    * Where the checkpoints' time went, per task (Flink's REST checkpoint details, the completed checkpoints Flink still
    * keeps in its history): the synchronous part (on the task thread: frames wait meanwhile) and the asynchronous one,
    * each as the median and the largest of the checkpoints' slowest subtask.
@@ -270,6 +300,7 @@ final class MixedBenchmark {
         String name = v.path("name").asText();
         sb.append(String.format("%n      %-60.60s sync p50 %s / max %s, async p50 %s / max %s (%d checkpoints)", name,
             median(sync), max(sync), median(async), max(async), ids.size()));
+        sb.append(writeBack(job, v.path("id").asText()));
       }
     } catch (Exception e) {
       sb.append(" not read: ").append(e);

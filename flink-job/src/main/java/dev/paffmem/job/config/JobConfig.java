@@ -240,10 +240,12 @@ public final class JobConfig implements Serializable {
 
   // ---- Flink ---------------------------------------------------------------------------------
 
-  @Option(names = "--checkpoint-interval", defaultValue = "1s", converter = Durations.Converter.class,
-      description = "Checkpoint interval; exactly-once predictions become visible to read_committed consumers at each"
-          + " checkpoint, so it bounds their latency (p99 about the interval; default: ${DEFAULT-VALUE}, what a live"
-          + " dashboard needs; longer intervals commit fewer Kafka transactions).")
+  @Option(names = "--checkpoint-interval", converter = Durations.Converter.class,
+      description = "Checkpoint interval (default: 1s with --delivery EXACTLY_ONCE, 10s with AT_LEAST_ONCE). Exactly-once"
+          + " predictions become visible to read_committed consumers at each checkpoint, so it bounds their latency (p99"
+          + " about the interval; 1s is what a live dashboard needs; longer intervals commit fewer Kafka transactions)."
+          + " At-least-once predictions are visible at once: the interval only bounds the frames read again after a"
+          + " failure, and each checkpoint holds the task thread for a moment (BENCHMARKS.md, section 7), so it is longer.")
   private Duration checkpointInterval;
 
   @Option(names = "--checkpoint-dir", defaultValue = "",
@@ -349,7 +351,15 @@ public final class JobConfig implements Serializable {
     return cli;
   }
 
+  /** The checkpoint interval when none is given: 1 s for exactly-once, 10 s for at-least-once (--checkpoint-interval). */
+  public static Duration defaultCheckpointInterval(Delivery delivery) {
+    return delivery == Delivery.EXACTLY_ONCE ? Duration.ofSeconds(1) : Duration.ofSeconds(10);
+  }
+
   private void validate() {
+    if (checkpointInterval == null) {
+      checkpointInterval = defaultCheckpointInterval(delivery);
+    }
     requireText("--bootstrap-servers", kafka.bootstrapServers());
     requireText("--input-topic", inputTopic);
     requireText("--output-topic", outputTopic);

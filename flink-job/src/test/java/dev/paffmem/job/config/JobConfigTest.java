@@ -88,6 +88,15 @@ class JobConfigTest {
   }
 
   @Test
+  void theCheckpointIntervalDefaultsByDeliveryAndAGivenOneWins() {
+    assertEquals(Duration.ofSeconds(1), JobConfig.defaults().checkpointInterval(), "exactly-once: visible each second");
+    assertEquals(Duration.ofSeconds(10), JobConfig.parse("--delivery", "AT_LEAST_ONCE").checkpointInterval());
+    assertEquals(Duration.ofSeconds(2),
+        JobConfig.parse("--delivery", "AT_LEAST_ONCE", "--checkpoint-interval", "2s").checkpointInterval());
+    assertEquals(Duration.ofMinutes(1), JobConfig.parse("--checkpoint-interval", "1min").checkpointInterval());
+  }
+
+  @Test
   void bufferTimeoutIsZeroOrMoreWholeMilliseconds() {
     assertEquals(Duration.ZERO, JobConfig.parse("--buffer-timeout", "0").bufferTimeout()); // flush every record
     assertEquals(Duration.ZERO, JobConfig.parse("--buffer-timeout", "0ms").bufferTimeout());

@@ -470,18 +470,24 @@ class AffectiveMemoryFunctionTest {
       }
     }
     if (snapshot != null) {
-      try (var restored = harness(config)) { // a new operator: an empty cache, everything from the checkpoint
-        restored.initializeState(snapshot);
-        restored.open();
-        for (long i = cut; i < 10; i++) {
-          for (String person : persons) {
-            frameAndEdits(restored, person, i);
-          }
-        }
-        out.addAll(restored.extractOutputValues());
-      }
+      out.addAll(restoredRounds(config, snapshot, cut, persons));
     }
     return out;
+  }
+
+  /** A new operator (an empty cache, everything from the checkpoint) restored from {@code snapshot}: rounds from..9. */
+  static List<AffectPrediction> restoredRounds(JobConfig config, OperatorSubtaskState snapshot, long from,
+      List<String> persons) throws Exception {
+    try (var restored = harness(config)) {
+      restored.initializeState(snapshot);
+      restored.open();
+      for (long i = from; i < 10; i++) {
+        for (String person : persons) {
+          frameAndEdits(restored, person, i);
+        }
+      }
+      return restored.extractOutputValues();
+    }
   }
 
   @Test
@@ -499,6 +505,41 @@ class AffectiveMemoryFunctionTest {
     // a cache of one person: every other person's frame writes back the one before it (under that one's key)
     assertSamePredictions(reference, interleaved(onePerson, -1), "one cached person");
     assertSamePredictions(reference, interleaved(onePerson, 4), "one cached person, restored");
+  }
+
+  /**
+   * Frames 0..9 of three persons, one per person every second of processing time, and a checkpoint every second:
+   * so each person is written back early, after its frame (its next one comes after the next checkpoint), and the
+   * checkpoints find nothing to write. Restored from the checkpoint after {@code cut} rounds, the predictions must not
+   * change.
+   */
+  @Test
+  void personsWrittenBackEarlyAreInTheCheckpoint() throws Exception {
+    List<AffectPrediction> reference = interleaved(JobConfig.parse("--generation-frames", "3", "--generation-targets",
+        "8", "--state-ttl", "10min", "--memory-epochs", "3", "--state-cache-persons", "0"), -1);
+    List<String> persons = List.of("alice", "bob", "carol");
+    int cut = 6;
+    List<AffectPrediction> out = new java.util.ArrayList<>();
+    OperatorSubtaskState snapshot = null;
+    try (var h = harness()) {
+      h.open();
+      for (long i = 0; i < cut; i++) {
+        h.setProcessingTime(1_000 * (i + 1));
+        for (String person : persons) {
+          frameAndEdits(h, person, i);
+        }
+        snapshot = h.snapshot(i + 1, i);
+      }
+      var cache = ((dev.paffmem.job.state.WritesBack) ((WriteBackOperator<?, ?>) h.getOperator()).getUserFunction())
+          .writeBackCache();
+      // from the third round on (two checkpoints give the interval, two frames a person's gap) every change is early:
+      // the frame, and in round 2 (a generation frame) the edits that train the memory after it once more
+      assertEquals(3L * (cut - 2) + 3, cache.earlyWrites(), "persons written back early");
+      assertEquals(0, cache.flush(), "the last checkpoint found every person written already");
+      out.addAll(h.extractOutputValues());
+    }
+    out.addAll(restoredRounds(CONFIG, snapshot, cut, persons));
+    assertSamePredictions(reference, out, "written back early, restored after round " + cut);
   }
 
   static void assertSamePredictions(List<AffectPrediction> expected, List<AffectPrediction> actual, String what) {
