@@ -83,8 +83,9 @@ class SavepointRestoreTest {
     } finally {
       job.cancel().get();
     }
-    assertEquals(expected, predictions.size(),
-        "one prediction per frame after the savepoint, none for the frames before it: " + predictions);
+    assertEquals(expected, predictions.size(), () -> "one prediction per frame after the savepoint, none for the"
+        + " frames before it: " + predictions + "; " + TestStream.inputFrames(kafka.bootstrapServers(),
+        SavepointFixture.INPUT_TOPIC));
     return TestStream.byFrame(predictions);
   }
 
@@ -100,7 +101,8 @@ class SavepointRestoreTest {
     try {
       List<AffectPrediction> predictions = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(),
           topic + "-out", expected, Duration.ofSeconds(300)));
-      assertEquals(expected, predictions.size());
+      assertEquals(expected, predictions.size(), () -> "one prediction per frame: " + predictions + "; "
+          + TestStream.inputFrames(kafka.bootstrapServers(), topic));
       return TestStream.byFrame(predictions);
     } finally {
       job.cancel().get();

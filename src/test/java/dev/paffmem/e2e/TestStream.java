@@ -194,6 +194,44 @@ final class TestStream {
     return out;
   }
 
+  /**
+   * What an input topic holds, for a failure message: each partition's frames in log order as "person:frameIndex"
+   * (read_uncommitted, to the end offsets at the time of the call).
+   */
+  static String inputFrames(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    StringBuilder sb = new StringBuilder("input topic " + topic + ":");
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (PartitionInfo info : c.partitionsFor(topic)) {
+        parts.add(new TopicPartition(topic, info.partition()));
+      }
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      Map<Integer, List<String>> frames = new java.util.TreeMap<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          String frame;
+          try {
+            FaceFrame f = FaceFrame.fromByteBuffer(ByteBuffer.wrap(r.value()));
+            frame = f.getPersonId() + ":" + f.getFrameIndex();
+          } catch (Exception e) {
+            frame = "(not a FaceFrame)";
+          }
+          frames.computeIfAbsent(r.partition(), k -> new ArrayList<>()).add(r.offset() + "=" + frame);
+        }
+      }
+      frames.forEach((partition, list) -> sb.append(" [").append(partition).append("] ").append(list));
+    } catch (RuntimeException e) {
+      sb.append(" not read: ").append(e);
+    }
+    return sb.toString();
+  }
+
   static List<AffectPrediction> predictions(List<ConsumerRecord<byte[], byte[]>> records) {
     List<AffectPrediction> out = new ArrayList<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
