@@ -176,12 +176,7 @@ final class TestStream {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo info : c.partitionsFor(topic)) {
-        parts.add(new TopicPartition(topic, info.partition()));
-      }
-      c.assign(parts);
-      c.seekToBeginning(parts);
+      fromTheBeginning(c, topic);
       long deadline = System.nanoTime() + timeout.toNanos();
       long quietUntil = Long.MAX_VALUE;
       while (System.nanoTime() < Math.min(deadline, quietUntil)) {
@@ -194,6 +189,17 @@ final class TestStream {
     return out;
   }
 
+  /** Assigns every partition of {@code topic} to {@code c}, at its beginning; returns them. */
+  static List<TopicPartition> fromTheBeginning(KafkaConsumer<byte[], byte[]> c, String topic) {
+    List<TopicPartition> parts = new ArrayList<>();
+    for (PartitionInfo info : c.partitionsFor(topic)) {
+      parts.add(new TopicPartition(topic, info.partition()));
+    }
+    c.assign(parts);
+    c.seekToBeginning(parts);
+    return parts;
+  }
+
   /**
    * What an input topic holds, for a failure message: each partition's frames in log order as "person:frameIndex"
    * (read_uncommitted, to the end offsets at the time of the call).
@@ -204,12 +210,7 @@ final class TestStream {
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     StringBuilder sb = new StringBuilder("input topic " + topic + ":");
     try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts = new ArrayList<>();
-      for (PartitionInfo info : c.partitionsFor(topic)) {
-        parts.add(new TopicPartition(topic, info.partition()));
-      }
-      c.assign(parts);
-      c.seekToBeginning(parts);
+      List<TopicPartition> parts = fromTheBeginning(c, topic);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       Map<Integer, List<String>> frames = new java.util.TreeMap<>();
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
