@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * those of a failure-free run (within 1e-3; micro-batches differ between runs, so ONNX Runtime
  * may round differently). Generation runs off the online path, its pending work in state across the
  * restart; with {@code --predictions-while-seeding WAIT} every prediction is the memory's, so the
- * comparison covers the generated faces the memories were trained on.
+ * comparison covers the generated faces the memories were trained on. ({@link ChangelogRecoveryTest}: the same with
+ * the changelog state backend.)
  */
 class ExactlyOnceUnderFailureTest {
 
@@ -41,8 +42,7 @@ class ExactlyOnceUnderFailureTest {
 
   @BeforeAll
   static void writeInput() {
-    E2E.kafka().createTopic("eo-frames", 2);
-    BAD_RECORDS = TestStream.writeInput(E2E.kafka().bootstrapServers(), "eo-frames", PERSONS, FRAMES).size();
+    writeInput(E2E.kafka());
   }
 
   /** Throws once, in one subtask, after a checkpoint has completed and some more records went through. */
@@ -67,17 +67,27 @@ class ExactlyOnceUnderFailureTest {
     }
   }
 
-  /** Runs the job until every prediction and dead letter is committed (and 2 s more), then cancels it. */
-  private static Map<String, AffectPrediction> run(String name, UnaryOperator<DataStream<KafkaRecordBytes>> hook)
-      throws Exception {
-    EmbeddedKafkaBroker kafka = E2E.kafka();
+  /** Submits a job: on the class's shared MiniCluster, or on one of its own. */
+  interface Starter {
+    JobClient start(JobConfig cfg, String name, UnaryOperator<DataStream<KafkaRecordBytes>> hook) throws Exception;
+  }
+
+  /**
+   * Runs the job on {@code kafka}'s "eo-frames" until every prediction and dead letter is committed (and 2 s more),
+   * then cancels it.
+   */
+  static Map<String, AffectPrediction> run(EmbeddedKafkaBroker kafka, Starter starter, String name,
+      UnaryOperator<DataStream<KafkaRecordBytes>> hook, String... flags) throws Exception {
     kafka.createTopic(name + "-predictions", 2);
     kafka.createTopic(name + "-rejected", 1);
-    JobConfig cfg = E2E.config(name, "--input-topic", "eo-frames",
+    List<String> args = new java.util.ArrayList<>(List.of("--input-topic", "eo-frames",
         // every prediction the memory's, whatever the timing of generation: the two runs compare frame by frame
         "--predictions-while-seeding", "WAIT",
-        "--checkpoint-interval", "300ms", "--restart-strategy", "FIXED_DELAY", "--restart-attempts", "3");
-    JobClient job = JobOnKafka.start(cfg, name, hook);
+        "--checkpoint-interval", "300ms", "--restart-strategy", "FIXED_DELAY", "--restart-attempts", "3"));
+    args.addAll(List.of(flags));
+    JobConfig cfg = JobConfig.parse(JobOnKafka.flags(kafka.bootstrapServers(), name, args.toArray(String[]::new))
+        .toArray(String[]::new));
+    JobClient job = starter.start(cfg, name, hook);
     try {
       Map<String, AffectPrediction> predictions = TestStream.byFrame(TestStream.predictions(TestStream.readCommitted(
           kafka.bootstrapServers(), name + "-predictions", PERSONS.size() * FRAMES, Duration.ofSeconds(120))));
@@ -90,25 +100,41 @@ class ExactlyOnceUnderFailureTest {
     }
   }
 
-  @Test
-  void aRecoveredRunWritesExactlyOnePredictionPerFrameEqualToAFailureFreeRun() throws Exception {
-    Map<String, AffectPrediction> clean = run("clean", UnaryOperator.identity());
+  /** The input: {@link #FRAMES} frames of each of {@link #PERSONS} and the bad records; sets {@link #BAD_RECORDS}. */
+  static void writeInput(EmbeddedKafkaBroker kafka) {
+    kafka.createTopic("eo-frames", 2);
+    BAD_RECORDS = TestStream.writeInput(kafka.bootstrapServers(), "eo-frames", PERSONS, FRAMES).size();
+  }
+
+  /**
+   * A run with a task failing once after a checkpoint wrote exactly one committed prediction per frame, equal to
+   * {@code clean}'s.
+   */
+  static void assertRecoveredEquals(EmbeddedKafkaBroker kafka, Starter starter, Map<String, AffectPrediction> clean,
+      String name, String... flags) throws Exception {
     FailOnceAfterCheckpoint.FAILED.set(false);
     FailOnceAfterCheckpoint.CHECKPOINTS.set(0);
-    Map<String, AffectPrediction> recovered = run("failed",
-        s -> s.map(new FailOnceAfterCheckpoint(), TypeInformation.of(KafkaRecordBytes.class)).name("fail once"));
-    assertTrue(FailOnceAfterCheckpoint.FAILED.get(), "the failure was injected");
+    Map<String, AffectPrediction> recovered = run(kafka, starter, name,
+        s -> s.map(new FailOnceAfterCheckpoint(), TypeInformation.of(KafkaRecordBytes.class)).name("fail once"), flags);
+    assertTrue(FailOnceAfterCheckpoint.FAILED.get(), name + ": the failure was injected");
 
     int expected = PERSONS.size() * FRAMES;
     assertEquals(expected, clean.size());
-    assertEquals(expected, recovered.size(), "exactly one committed prediction per frame after recovery");
+    assertEquals(expected, recovered.size(), name + ": exactly one committed prediction per frame after recovery");
     for (Map.Entry<String, AffectPrediction> e : clean.entrySet()) {
       AffectPrediction a = e.getValue();
       AffectPrediction b = recovered.get(e.getKey());
-      assertEquals(a.getArousal(), b.getArousal(), 1e-3, e.getKey());
-      assertEquals(a.getValence(), b.getValence(), 1e-3, e.getKey());
-      assertEquals(a.getPkArousal(), b.getPkArousal(), 1e-4, e.getKey());
-      assertEquals(a.getMemorySize(), b.getMemorySize(), e.getKey());
+      String where = name + " " + e.getKey();
+      assertEquals(a.getArousal(), b.getArousal(), 1e-3, where);
+      assertEquals(a.getValence(), b.getValence(), 1e-3, where);
+      assertEquals(a.getPkArousal(), b.getPkArousal(), 1e-4, where);
+      assertEquals(a.getMemorySize(), b.getMemorySize(), where);
     }
+  }
+
+  @Test
+  void aRecoveredRunWritesExactlyOnePredictionPerFrameEqualToAFailureFreeRun() throws Exception {
+    Map<String, AffectPrediction> clean = run(E2E.kafka(), JobOnKafka::start, "clean", UnaryOperator.identity());
+    assertRecoveredEquals(E2E.kafka(), JobOnKafka::start, clean, "failed");
   }
 }

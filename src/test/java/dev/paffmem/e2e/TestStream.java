@@ -106,37 +106,38 @@ final class TestStream {
   }
 
   /**
-   * Writes {@code records} and checks that the broker acknowledged each one: a record the producer gave up on is sent
-   * again by a new producer, up to three times, else this throws. (Twice in CI runs the embedded broker answered a
-   * retried first batch with OutOfOrderSequenceException until the producer's delivery timeout, and the unchecked
-   * send lost a frame: the test then waited its whole timeout for a prediction. A record sent again that the broker
-   * had kept after all arrives twice; the job rejects the copy as a duplicate frame.)
+   * Writes {@code records} in their order and checks that the broker acknowledged each one before the next is sent: a
+   * record the producer gave up on is sent again by a new producer, up to three times, else this throws. (Twice in CI
+   * runs the embedded broker answered a retried batch with OutOfOrderSequenceException until the producer's delivery
+   * timeout. An unchecked send lost a frame, and an earlier version that sent the failed records again after the
+   * whole list could put a person's frame behind a later one that had been kept: the job rejects such a frame as out
+   * of order, so its prediction never came. One record at a time keeps each person's frames in order in the log; a
+   * record sent again that the broker had kept after all arrives twice, and the job rejects the copy as a duplicate.)
    */
   static void sendChecked(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
-    List<ProducerRecord<byte[], byte[]>> pending = records;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
-      Exception last = null;
-      try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap,
-          Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000", ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000"))) {
-        List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> r : pending) {
-          acks.add(producer.send(r));
-        }
-        producer.flush();
-        for (int i = 0; i < acks.size(); i++) {
+    Map<String, String> timeouts = Map.of(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "20000",
+        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000", ProducerConfig.LINGER_MS_CONFIG, "0");
+    KafkaProducer<byte[], byte[]> producer = producer(bootstrap, timeouts);
+    try {
+      for (ProducerRecord<byte[], byte[]> r : records) {
+        for (int attempt = 1; ; attempt++) {
           try {
-            acks.get(i).get();
-          } catch (Exception e) {
-            failed.add(pending.get(i));
-            last = e;
+            producer.send(r).get();
+            break;
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing " + r.topic(), e);
+          } catch (java.util.concurrent.ExecutionException e) {
+            if (attempt == 3) {
+              throw new IllegalStateException("a record to " + r.topic() + " not acknowledged after 3 attempts", e);
+            }
+            producer.close(); // its sequence numbers are unusable now: a new producer id starts afresh
+            producer = producer(bootstrap, timeouts);
           }
         }
       }
-      if (!failed.isEmpty() && attempt == 3) {
-        throw new IllegalStateException(failed.size() + " records not acknowledged after 3 attempts", last);
-      }
-      pending = failed;
+    } finally {
+      producer.close();
     }
   }
 

@@ -150,7 +150,7 @@ public final class JobBenchmarks implements Callable<Integer> {
   List<String> extraJobFlags;
 
   @Option(names = "--cluster-option", paramLabel = "KEY=VALUE", description = "A Flink configuration entry for the "
-      + "MiniCluster of the steady runs, e.g. taskmanager.network.memory.floating-buffers-per-gate=128 (repeatable).")
+      + "MiniCluster of the steady and mixed runs, e.g. taskmanager.network.memory.floating-buffers-per-gate=128 (repeatable).")
   Map<String, String> clusterOptions = new LinkedHashMap<>();
 
   @Option(names = "--steady-variants", split = ",", defaultValue = "jpeg,raw,full", description = "Runs of the steady "
@@ -471,13 +471,40 @@ public final class JobBenchmarks implements Callable<Integer> {
    */
   Running startFromSavepoint(Topics topics, Path model, List<String> flags, String savepoint, Map<String, String> cluster)
       throws Exception {
+    // --changelog cannot restore in NO_CLAIM mode (the job refuses): such a run claims a copy of the shared savepoint
+    boolean claim = JobConfig.parse(flags.toArray(String[]::new)).changelog()
+        || "CLAIM".equalsIgnoreCase(cluster.get("execution.state-recovery.claim-mode"));
+    String from = claim ? claimableCopy(savepoint) : savepoint;
     return JobRunner.start(broker, topics, model, parallelism, flags, c -> {
-      c.setString("execution.state-recovery.path", savepoint);
+      c.setString("execution.state-recovery.path", from);
+      if (claim) {
+        c.setString("execution.state-recovery.claim-mode", "CLAIM");
+      }
       c.setString("execution.state-recovery.ignore-unclaimed-state", "true");
       c.setString("execution.checkpointing.dir", workDir.resolve("checkpoints").toUri().toString());
       cluster.forEach(c::setString);
       return c;
     });
+  }
+
+  /**
+   * A copy of a seeded savepoint for one run that restores in CLAIM mode (the job then owns the snapshot and deletes
+   * it once later checkpoints subsume it; the seeded one is shared by the runs).
+   */
+  private String claimableCopy(String savepoint) throws java.io.IOException {
+    Path source = Path.of(java.net.URI.create(savepoint));
+    Path copy = Files.createTempDirectory(workDir.resolve("savepoints"), "claimed-");
+    try (var files = Files.walk(source)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = copy.resolve(source.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return copy.toUri().toString();
   }
 
   /** Outcome of one bounded throughput run. */

@@ -11,6 +11,7 @@ import dev.paffmem.benchmarks.job.JobRunner.Running;
 import dev.paffmem.benchmarks.job.JobRunner.Topics;
 import dev.paffmem.benchmarks.job.KafkaIo;
 import dev.paffmem.benchmarks.job.KafkaIo.Out;
+import dev.paffmem.benchmarks.job.TailCauses;
 import dev.paffmem.benchmarks.job.TimedSender;
 import dev.paffmem.schema.Phase;
 import java.time.Duration;
@@ -160,7 +161,8 @@ final class MixedBenchmark {
     boolean eo = delivery.equals("EXACTLY_ONCE");
     int first = 100_000; // new persons' indices: nobody in the savepoint
     try (KafkaIo.OutputFollower follower = new KafkaIo.OutputFollower(suite.broker.bootstrapServers(), topics.output(), suite.parallelism, eo);
-         Running job = suite.startFromSavepoint(topics, suite.modelDir, flags, savepoint, Map.of())) {
+         Running job = suite.startFromSavepoint(topics, suite.modelDir, flags, savepoint, suite.clusterOptions);
+         TailCauses.GcPauses gc = new TailCauses.GcPauses()) {
       waitRunning(job);
       KafkaIo.PacedProducer established = new KafkaIo.PacedProducer(suite.broker.bootstrapServers(), topics.input(), suite.pool,
           persons, suite.generationFrames(), rate);
@@ -189,6 +191,7 @@ final class MixedBenchmark {
       double maxCheckpoint = job.rest("/checkpoints").path("summary").path("end_to_end_duration").path("max").asDouble(Double.NaN);
       suite.results.detail(String.format("    %s, %s, %d new persons: checkpoints' parts per task (ms):%s", delivery,
           interval, arrivals, checkpointParts(job)));
+      List<TailCauses.Span> checkpoints = checkpointSpans(job);
       Map<String, Out> byKey = new java.util.HashMap<>();
       Map<String, Out> firstOut = new java.util.HashMap<>();
       Map<String, Out> firstOnline = new java.util.HashMap<>();
@@ -200,6 +203,7 @@ final class MixedBenchmark {
         }
       }
       List<Long> est = new ArrayList<>();
+      List<Long> estSent = new ArrayList<>();
       long missing = 0;
       for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
         if (e.getValue() < windowStart || e.getValue() >= windowEnd) {
@@ -212,7 +216,9 @@ final class MixedBenchmark {
         } else {
           est.add(o.receivedMs() - e.getValue());
         }
+        estSent.add(e.getValue());
       }
+      tailCauses(delivery, interval, arrivals, estSent, est, checkpoints, gc, windowStart);
       List<Long> firstPrediction = new ArrayList<>();
       List<Long> ready = new ArrayList<>();
       int notReady = 0;
@@ -233,6 +239,39 @@ final class MixedBenchmark {
           ready.stream().mapToLong(Long::longValue).sorted().toArray(), started.size(), notReady, maxCheckpoint, missing,
           (windowEnd - windowStart) / 1000.0);
     }
+  }
+
+  /**
+   * Which of the established frames at or above p99 were sent during (or up to 100 ms before) a checkpoint or a
+   * garbage-collection pause of 10 ms or more, against the share of all the window's frames (details.txt).
+   */
+  private void tailCauses(String delivery, String interval, int arrivals, List<Long> sent, List<Long> latency,
+      List<TailCauses.Span> checkpoints, TailCauses.GcPauses gc, long windowStart) {
+    long[] s = sent.stream().mapToLong(Long::longValue).toArray();
+    long[] l = latency.stream().mapToLong(Long::longValue).toArray();
+    long from = Math.max(windowStart, checkpoints.stream().mapToLong(TailCauses.Span::fromMs).min().orElse(windowStart));
+    List<TailCauses.Span> both = new ArrayList<>(checkpoints);
+    both.addAll(gc.pauses(10));
+    suite.results.detail(String.format("    %s, %s, %d new persons: the established tail (>= p99) sent during or up to 100 ms"
+        + " before%n      %s%n      %s%n      %s%n      (garbage collection: %s)", delivery, interval, arrivals,
+        TailCauses.share("a checkpoint (trigger to last acknowledgement)", s, l, checkpoints, 100, from, 99),
+        TailCauses.share("a GC pause of 10 ms or more", s, l, gc.pauses(10), 100, from, 99),
+        TailCauses.share("either", s, l, both, 100, from, 99), gc.summary()));
+  }
+
+  /** The completed checkpoints Flink keeps in its history, from trigger to the last acknowledgement. */
+  static List<TailCauses.Span> checkpointSpans(Running job) {
+    List<TailCauses.Span> spans = new ArrayList<>();
+    try {
+      for (com.fasterxml.jackson.databind.JsonNode h : job.rest("/checkpoints").path("history")) {
+        if ("COMPLETED".equals(h.path("status").asText())) {
+          spans.add(new TailCauses.Span(h.path("trigger_timestamp").asLong(), h.path("latest_ack_timestamp").asLong()));
+        }
+      }
+    } catch (Exception e) {
+      // no spans: the shares say 0 % near a checkpoint, and checkpointParts already printed why
+    }
+    return spans;
   }
 
   static int readyPersons(List<Out> outs, int first) {

@@ -63,9 +63,13 @@ public final class LocalCheckpoints {
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 
+  /** The folder of a checkpoint folder that holds a {@code --changelog} job's state changes (never pruned). */
+  public static final String CHANGELOG = "changelog";
+
   /**
    * Deletes the job folders under {@code folder} that hold no complete checkpoint (left behind once a
-   * resumed job has taken over, and subsumed, the checkpoint it started from). Call it before starting a job.
+   * resumed job has taken over, and subsumed, the checkpoint it started from), but not {@link #CHANGELOG}. Call it
+   * before starting a job.
    */
   public static void pruneEmptyJobFolders(Path folder) {
     if (!Files.isDirectory(folder)) {
@@ -73,7 +77,8 @@ public final class LocalCheckpoints {
     }
     List<Path> keep = list(folder).stream().map(Checkpoint::jobFolder).toList();
     try (Stream<Path> jobs = Files.list(folder)) {
-      for (Path job : jobs.filter(Files::isDirectory).filter(j -> !keep.contains(j)).toList()) {
+      for (Path job : jobs.filter(Files::isDirectory).filter(j -> !keep.contains(j))
+          .filter(j -> !j.getFileName().toString().equals(CHANGELOG)).toList()) {
         deleteRecursively(job);
       }
     } catch (IOException e) {

@@ -94,8 +94,8 @@ public final class LocalRunner {
     } else {
       LOG.info("Starting without a checkpoint; checkpoints go to {}", folder);
     }
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(
-        configuration(folder, latest.map(LocalCheckpoints.Checkpoint::directory)));
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(PAffMemJob.localChangelogStorage(
+        configuration(folder, latest.map(LocalCheckpoints.Checkpoint::directory)), cfg));
     PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobClient job = env.executeAsync(cfg.jobName());
     return new Started(job, folder, latest);

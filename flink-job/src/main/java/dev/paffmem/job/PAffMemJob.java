@@ -30,16 +30,21 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
@@ -188,6 +193,9 @@ public final class PAffMemJob {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
     }
+    if (cfg.changelog()) {
+      changelog(env, conf);
+    }
     // Flink deletes checkpoints when a job fails for good or is cancelled: every person's memory with them
     conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, cfg.retainCheckpoints()
         ? ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION
@@ -195,6 +203,56 @@ public final class PAffMemJob {
     env.configure(conf);
     // execution.buffer-timeout.interval: Flink's 100 ms default doubled at-least-once latency (BENCHMARKS.md)
     env.setBufferTimeout(cfg.bufferTimeout().toMillis());
+  }
+
+  /**
+   * {@code --changelog}: Flink's changelog state backend around the chosen one. Two things it needs are checked here,
+   * on the configuration the job is submitted with (a cluster's own, for {@code flink run}), because without them the
+   * job would run and fail later or lose state:
+   * <ul>
+   *   <li>Durable change storage. The TaskManagers create it from their own configuration, not the job's, and
+   *       Flink's default keeps the changes in memory, lost with a TaskManager: {@code state.changelog.storage:
+   *       filesystem} and a {@code state.changelog.dstl.dfs.base-path} must be set ({@link #localChangelogStorage}
+   *       sets both for a local run).
+   *   <li>A start from a savepoint or checkpoint must claim it: the changelog backend cannot take the full first
+   *       checkpoint that Flink's NO_CLAIM mode asks for, so every checkpoint would fail and the job restart for ever.
+   * </ul>
+   */
+  private static void changelog(StreamExecutionEnvironment env, Configuration conf) {
+    ReadableConfig cluster = env.getConfiguration();
+    if (!"filesystem".equalsIgnoreCase(cluster.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE))
+        || cluster.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
+      throw new ConfigException("--changelog needs the state changes written durably by every TaskManager: set "
+          + "state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path: <a directory every "
+          + "TaskManager reaches, as for checkpoints> in the cluster's configuration (was: storage "
+          + cluster.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE) + ", base path "
+          + cluster.getOptional(FsStateChangelogOptions.BASE_PATH).orElse("none") + ")");
+    }
+    if (cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
+        && cluster.get(StateRecoveryOptions.RESTORE_MODE) != RecoveryClaimMode.CLAIM) {
+      throw new ConfigException("--changelog cannot start from " + cluster.get(StateRecoveryOptions.SAVEPOINT_PATH)
+          + " in " + cluster.get(StateRecoveryOptions.RESTORE_MODE) + " mode (every checkpoint would fail): start it in "
+          + "CLAIM mode (flink run -claimMode CLAIM -s ..., or execution.state-recovery.claim-mode: CLAIM), which "
+          + "lets the job delete that snapshot once newer checkpoints replace it; copy it first to keep it");
+    }
+    conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+  }
+
+  /**
+   * For a local MiniCluster ({@code ./paffmem run}, tests, benchmarks) of a job with {@code --changelog}: the changes
+   * go to the {@code changelog} folder of the checkpoint directory {@code conf} names, unless {@code conf} has a base
+   * path already. A no-op without {@code --changelog} or a checkpoint directory.
+   */
+  public static Configuration localChangelogStorage(Configuration conf, JobConfig cfg) {
+    if (cfg.changelog() && conf.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
+      String checkpoints = !cfg.checkpointDir().isBlank() ? checkpointUri(cfg.checkpointDir())
+          : conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).orElse(null);
+      if (checkpoints != null) {
+        conf.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+        conf.set(FsStateChangelogOptions.BASE_PATH, checkpoints.replaceAll("/+$", "") + "/" + LocalCheckpoints.CHANGELOG);
+      }
+    }
+    return conf;
   }
 
   public static KafkaSource<KafkaRecordBytes> kafkaSource(JobConfig cfg) {

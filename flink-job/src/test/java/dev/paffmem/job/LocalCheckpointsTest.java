@@ -39,12 +39,15 @@ class LocalCheckpointsTest {
     Path newest = checkpoint("job-b", "chk-3", Instant.parse("2026-01-01T11:00:00Z"));
     checkpoint("job-b", "chk-4", null); // in progress when the process died: no _metadata
     Files.createDirectories(folder.resolve("job-c").resolve("shared")); // taken over and subsumed: nothing left
+    // a --changelog run's state changes, which its checkpoints refer to
+    Files.createDirectories(folder.resolve(LocalCheckpoints.CHANGELOG).resolve("job-b").resolve("dstl"));
     assertEquals(newest, LocalCheckpoints.latest(folder).orElseThrow().directory());
     assertEquals(2, LocalCheckpoints.list(folder).size());
 
     LocalCheckpoints.pruneEmptyJobFolders(folder);
     assertFalse(Files.exists(folder.resolve("job-c")), "a job folder without a complete checkpoint is pruned");
     assertTrue(Files.exists(folder.resolve("job-a")) && Files.exists(folder.resolve("job-b")));
+    assertTrue(Files.exists(folder.resolve("changelog/job-b/dstl")), "the changelog folder is never pruned");
   }
 
   @Test

@@ -6,12 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.paffmem.job.config.ConfigException;
 import dev.paffmem.job.config.JobConfig;
+import org.apache.flink.changelog.fs.FsStateChangelogOptions;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
-/** --state-backend and --incremental-checkpoints reach Flink's configuration; a wrong name fails naming the flag. */
+/**
+ * --state-backend, --incremental-checkpoints and --changelog reach Flink's configuration; a wrong name fails naming the
+ * flag, and a changelog the job could not checkpoint is refused before it starts.
+ */
 class StateBackendFlagTest {
 
   static StreamExecutionEnvironment configured(String... flags) {
@@ -29,6 +38,67 @@ class StateBackendFlagTest {
         .get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS));
     assertEquals(JobConfig.defaults().stateBackend().flinkName(),
         configured().getConfiguration().get(StateBackendOptions.STATE_BACKEND));
+  }
+
+  /** An environment of a cluster whose configuration is {@code cluster}, configured by the job with {@code flags}. */
+  static StreamExecutionEnvironment configured(Configuration cluster, String... flags) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(cluster);
+    PAffMemJob.configure(env, JobConfig.parse(flags));
+    return env;
+  }
+
+  @Test
+  void changelogIsOnlyEnabledWithDurableStorageOnTheTaskManagers() {
+    assertEquals(false, configured("--checkpoint-dir", "file:///tmp/cp").getConfiguration()
+        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+
+    // Flink's default storage keeps the changes in the TaskManager's memory: refused, naming the keys to set
+    ConfigException memory = assertThrows(ConfigException.class,
+        () -> configured(new Configuration(), "--changelog", "true", "--checkpoint-dir", "file:///tmp/cp"));
+    assertTrue(memory.getMessage().contains("state.changelog.storage: filesystem")
+        && memory.getMessage().contains("state.changelog.dstl.dfs.base-path"), memory.getMessage());
+
+    Configuration durable = new Configuration();
+    durable.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+    durable.set(FsStateChangelogOptions.BASE_PATH, "file:///tmp/changes");
+    assertEquals(true, configured(durable, "--changelog", "true").getConfiguration()
+        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+  }
+
+  @Test
+  void aLocalRunPutsTheChangesBesideItsCheckpointsUnlessTheClusterSaysWhere() {
+    Configuration local = new Configuration();
+    local.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "file:///tmp/cp/");
+    PAffMemJob.localChangelogStorage(local, JobConfig.parse("--changelog", "true"));
+    assertEquals("filesystem", local.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE));
+    assertEquals("file:///tmp/cp/changelog", local.get(FsStateChangelogOptions.BASE_PATH));
+
+    Configuration given = new Configuration();
+    given.set(FsStateChangelogOptions.BASE_PATH, "file:///tmp/changes");
+    PAffMemJob.localChangelogStorage(given, JobConfig.parse("--changelog", "true", "--checkpoint-dir", "/tmp/cp"));
+    assertEquals("file:///tmp/changes", given.get(FsStateChangelogOptions.BASE_PATH));
+
+    Configuration off = new Configuration();
+    PAffMemJob.localChangelogStorage(off, JobConfig.parse("--checkpoint-dir", "/tmp/cp"));
+    assertTrue(off.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty(), "nothing set without --changelog");
+  }
+
+  @Test
+  void changelogFromASnapshotItCannotClaimIsRefusedSayingWhatToDo() {
+    Configuration restore = new Configuration();
+    restore.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
+    restore.set(FsStateChangelogOptions.BASE_PATH, "file:///tmp/changes");
+    restore.set(StateRecoveryOptions.SAVEPOINT_PATH, "file:///tmp/savepoint-1");
+    ConfigException e = assertThrows(ConfigException.class, () -> configured(restore, "--changelog", "true"));
+    assertTrue(e.getMessage().contains("CLAIM") && e.getMessage().contains("savepoint-1"), e.getMessage());
+
+    restore.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
+    assertEquals(true, configured(restore, "--changelog", "true").getConfiguration()
+        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+
+    ConfigException forst = assertThrows(ConfigException.class,
+        () -> JobConfig.parse("--changelog", "true", "--state-backend", "forst"));
+    assertTrue(forst.getMessage().contains("forst"), forst.getMessage());
   }
 
   @Test

@@ -112,7 +112,7 @@ public final class JobRunner {
     Configuration conf = PAffMemJob.localClusterConfiguration();
     int port = freePort();
     conf.setString("rest.port", String.valueOf(port));
-    conf = cluster.apply(conf);
+    conf = PAffMemJob.localChangelogStorage(cluster.apply(conf), cfg);
     StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
     PAffMemJob.buildKafkaJob(env, cfg, manifest, UnaryOperator.identity());
     JobClient client = env.executeAsync(cfg.jobName() + "-" + run);

@@ -268,6 +268,18 @@ public final class JobConfig implements Serializable {
           + "ignores it (default: ${DEFAULT-VALUE}).")
   private boolean incrementalCheckpoints;
 
+  @Option(names = "--changelog", defaultValue = "false", arity = "1", paramLabel = "true|false",
+      description = "Log state changes to files between the state backend's own snapshots (Flink's changelog state "
+          + "backend): a checkpoint then persists only what changed, and RocksDB's native checkpoint (a memtable flush "
+          + "and hard links, 55-105 ms of the task thread on a 2-core machine) runs at each materialization "
+          + "(state.changelog.periodic-materialize.interval, 10 min by default) instead of at every checkpoint, which "
+          + "shortens the latency tail that checkpoints cause (BENCHMARKS.md section 7). The TaskManagers must write "
+          + "the changes durably (state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path in the "
+          + "cluster's configuration; a local run puts them beside its checkpoints), and a start from a savepoint or "
+          + "checkpoint must claim it (flink run -claimMode CLAIM); the job refuses to start otherwise "
+          + "(default: ${DEFAULT-VALUE}).")
+  private boolean changelog;
+
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = Durations.Converter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
           + "downstream, in whole milliseconds; 0 sends after every record (most flushes). 10ms instead of Flink's "
@@ -357,6 +369,9 @@ public final class JobConfig implements Serializable {
   }
 
   private void validate() {
+    if (changelog && stateBackend == StateBackend.FORST) {
+      throw new ConfigException("--changelog applies to --state-backend rocksdb or hashmap, not forst");
+    }
     if (checkpointInterval == null) {
       checkpointInterval = defaultCheckpointInterval(delivery);
     }
@@ -480,6 +495,7 @@ public final class JobConfig implements Serializable {
   public Duration checkpointInterval() { return checkpointInterval; }
   public StateBackend stateBackend() { return stateBackend; }
   public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
+  public boolean changelog() { return changelog; }
   public int parallelism() { return parallelism; }
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
