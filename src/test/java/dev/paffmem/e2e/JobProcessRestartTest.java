@@ -19,7 +19,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The process running the job is killed (SIGKILL, a crash) mid-stream and started again with the same
@@ -38,9 +39,6 @@ class JobProcessRestartTest {
   @BeforeAll
   static void startKafka() throws Exception {
     kafka = EmbeddedKafkaBroker.start();
-    kafka.createTopic("restart-frames", 2);
-    kafka.createTopic("restart-predictions", 2);
-    kafka.createTopic("restart-rejected", 1);
     work = Files.createTempDirectory("paffmem-restart-");
   }
 
@@ -50,47 +48,61 @@ class JobProcessRestartTest {
     deleteQuietly(work);
   }
 
-  private static ChildJvm startJob(String name) {
-    return ChildJvm.start(work, name, "dev.paffmem.job.PAffMemJob", List.of(
-        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", "restart-frames",
-        "--output-topic", "restart-predictions", "--dead-letter-topic", "restart-rejected", "--group-id", "restart",
-        "--transactional-id-prefix", "restart", "--model-dir", TestStream.model().toAbsolutePath().toString(),
+  /** The job's process, on run {@code run}'s topics and checkpoint folder; with {@code --changelog} when asked. */
+  private static ChildJvm startJob(String run, String name, boolean changelog) {
+    List<String> flags = new ArrayList<>(List.of(
+        "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", run + "-frames",
+        "--output-topic", run + "-predictions", "--dead-letter-topic", run + "-rejected", "--group-id", run,
+        "--transactional-id-prefix", run, "--model-dir", TestStream.model().toAbsolutePath().toString(),
         "--device", "cpu", "--generation-frames", String.valueOf(GENERATION_FRAMES), "--generation-targets", "8",
         "--batch-max-size", "16", "--memory-epochs", "3", "--checkpoint-interval", "500ms", "--parallelism", "2",
-        "--job-name", "restart-test")); // checkpoints: the default folder, <work dir>/checkpoints/restart-test
+        "--job-name", run + "-test")); // checkpoints: the default folder, <work dir>/checkpoints/<run>-test
+    if (changelog) {
+      flags.addAll(List.of("--changelog", "true"));
+    }
+    return ChildJvm.start(work, name, "dev.paffmem.job.PAffMemJob", flags);
   }
 
-  private static void write(int from, int to) {
+  private static void write(String run, int from, int to) {
     try (KafkaProducer<byte[], byte[]> producer = TestStream.producer(kafka.bootstrapServers())) {
       for (int i = from; i < to; i++) {
         for (String p : PERSONS) {
-          producer.send(new ProducerRecord<>("restart-frames", TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
+          producer.send(new ProducerRecord<>(run + "-frames", TestStream.key(p), TestStream.bytes(TestStream.frame(p, i))));
         }
       }
       producer.flush();
     }
   }
 
-  @Test
-  void aKilledJobProcessResumesFromItsRetainedCheckpointWithEveryMemory() throws Exception {
-    Path checkpoints = work.resolve("checkpoints").resolve("restart-test");
-    write(0, 15);
-    try (ChildJvm first = startJob("job-1")) {
+  /**
+   * With {@code --changelog} the process resumes from a changelog checkpoint: RocksDB's materialization and the
+   * changes logged since, both under the checkpoint folder, which the restart's pruning keeps.
+   */
+  @ParameterizedTest(name = "changelog {0}")
+  @ValueSource(booleans = {false, true})
+  void aKilledJobProcessResumesFromItsRetainedCheckpointWithEveryMemory(boolean changelog) throws Exception {
+    String run = changelog ? "restart-cl" : "restart";
+    kafka.createTopic(run + "-frames", 2);
+    kafka.createTopic(run + "-predictions", 2);
+    kafka.createTopic(run + "-rejected", 1);
+    Path checkpoints = work.resolve("checkpoints").resolve(run + "-test");
+    write(run, 0, 15);
+    try (ChildJvm first = startJob(run, run + "-1", changelog)) {
       first.awaitLog("Starting without a checkpoint", Duration.ofSeconds(60));
-      int committed = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), "restart-predictions",
+      int committed = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), run + "-predictions",
           PERSONS.size() * 15, Duration.ofSeconds(90))).size();
       assertEquals(PERSONS.size() * 15, committed, "the first process predicted the first 15 frames:\n" + first.tail());
-      write(15, 20); // in flight when the process dies: read, maybe predicted in an open transaction, not committed
+      write(run, 15, 20); // in flight when the process dies: read, maybe predicted in an open transaction, not committed
       Thread.sleep(300);
       first.kill();
     }
     assertTrue(LocalCheckpoints.latest(checkpoints).isPresent(), "a checkpoint was retained in " + checkpoints);
-    write(20, 30);
+    write(run, 20, 30);
 
     List<AffectPrediction> all;
-    try (ChildJvm second = startJob("job-2")) {
+    try (ChildJvm second = startJob(run, run + "-2", changelog)) {
       second.awaitLog("Resuming from the retained checkpoint", Duration.ofSeconds(60));
-      all = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), "restart-predictions",
+      all = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), run + "-predictions",
           PERSONS.size() * 30, Duration.ofSeconds(90)));
       assertTrue(second.isAlive(), "the resumed job keeps running:\n" + second.tail());
     }
@@ -116,6 +128,11 @@ class JobProcessRestartTest {
       }
     }
     assertFalse(LocalCheckpoints.list(checkpoints).isEmpty());
+    if (changelog) {
+      try (var files = Files.walk(checkpoints.resolve(LocalCheckpoints.CHANGELOG))) {
+        assertTrue(files.anyMatch(Files::isRegularFile), "the state changes are under the checkpoint folder");
+      }
+    }
   }
 
   static void deleteQuietly(Path dir) {
