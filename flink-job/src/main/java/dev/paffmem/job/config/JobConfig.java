@@ -271,7 +271,7 @@ public final class JobConfig implements Serializable {
   @Option(names = "--changelog", defaultValue = "false", arity = "1", paramLabel = "true|false",
       description = "Log state changes to files between the state backend's own snapshots (Flink's changelog state "
           + "backend): a checkpoint then persists only what changed, and RocksDB's native checkpoint (a memtable flush "
-          + "and hard links, 55-105 ms of the task thread on a 2-core machine) runs at each materialization "
+          + "and hard links, 71-105 ms of the task thread per checkpoint on a 2-core machine) runs at each materialization "
           + "(state.changelog.periodic-materialize.interval, 10 min by default) instead of at every checkpoint, which "
           + "shortens the latency tail that checkpoints cause (BENCHMARKS.md section 7). The TaskManagers must write "
           + "the changes durably (state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path in the "
