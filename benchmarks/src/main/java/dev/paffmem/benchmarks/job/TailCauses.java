@@ -20,8 +20,9 @@ public final class TailCauses {
 
   /** A span of wall-clock time, {@code [fromMs, toMs]}. */
   public record Span(long fromMs, long toMs) {
-    boolean holds(long t) {
-      return t >= fromMs && t <= toMs;
+    /** Whether {@code t} falls in the span or within {@code leadMs} before it. */
+    boolean holds(long t, long leadMs) {
+      return t >= fromMs - leadMs && t <= toMs;
     }
   }
 
@@ -66,7 +67,7 @@ public final class TailCauses {
       }
       boolean near = false;
       for (Span s : spans) {
-        if (new Span(s.fromMs() - leadMs, s.toMs()).holds(sentMs[i])) {
+        if (s.holds(sentMs[i], leadMs)) {
           near = true;
           break;
         }
