@@ -20,12 +20,14 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
  * docker/docker-compose.yml, checked as far as possible without a Docker engine: it parses; the
  * images are the versions the build uses; every Flink service mounts the model folder and the
  * checkpoint volume; every flag the job container passes is one the job knows; the jar it runs is
- * the one the build makes; long-running services restart; published ports bind 127.0.0.1 only.
+ * the one the build makes; the TaskManagers and the submitting client name the same durable change storage (for
+ * the job's --changelog auto); long-running services restart; published ports bind 127.0.0.1 only.
  */
 class DockerComposeFileTest {
 
   static final Path ROOT = Path.of(System.getProperty("paffmem.root", ".."));
   static final List<String> FLINK_SERVICES = List.of("jobmanager", "taskmanager-1", "taskmanager-2", "job");
+  static final String CHANGELOG = "file:///flink-data/changelog";
 
   @SuppressWarnings("unchecked")
   static Map<String, Object> compose() throws Exception {
@@ -99,6 +101,9 @@ class DockerComposeFileTest {
     assertTrue(Files.isRegularFile(ROOT.resolve("models").resolve(modelDir.substring("/opt/paffmem/models/".length()))
         .resolve("manifest.json")), "the job's --model-dir is a shipped model: " + modelDir);
     assertEquals("kafka:19092", cfg.bootstrapServers());
+    // --changelog auto decides on the configuration the job is submitted with: it must name the TaskManagers' storage
+    assertTrue(run.group(1).contains("-Dstate.changelog.storage=filesystem")
+        && run.group(1).contains("-Dstate.changelog.dstl.dfs.base-path=" + CHANGELOG), "the client's changelog storage: " + cmd);
   }
 
   @Test
@@ -112,6 +117,8 @@ class DockerComposeFileTest {
       assertTrue(volumes(svc).contains("flink-data:/flink-data"), s + " mounts the checkpoint volume");
       String props = String.valueOf(((Map<?, ?>) svc.get("environment")).get("FLINK_PROPERTIES"));
       assertTrue(props.contains("execution.checkpointing.dir: file:///flink-data/checkpoints"), s + ": " + props);
+      assertTrue(props.contains("state.changelog.storage: filesystem")
+          && props.contains("state.changelog.dstl.dfs.base-path: " + CHANGELOG), s + ": durable change storage: " + props);
       assertTrue(props.contains("metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory"),
           s + ": Prometheus reporter");
       assertEquals("unless-stopped", svc.get("restart"), s);
@@ -122,6 +129,7 @@ class DockerComposeFileTest {
     // the volume is handed to the flink user before anything writes to it
     Map<String, Object> init = service(compose, "flink-data-init");
     assertTrue(command(init).contains("chown -R flink:flink /flink-data"), command(init));
+    assertTrue(command(init).contains("/flink-data/changelog"), command(init));
     for (String s : List.of("jobmanager")) {
       assertEquals("service_completed_successfully",
           ((Map<?, ?>) ((Map<?, ?>) service(compose, s).get("depends_on")).get("flink-data-init")).get("condition"));

@@ -48,7 +48,7 @@ class JobProcessRestartTest {
     deleteQuietly(work);
   }
 
-  /** The job's process, on run {@code run}'s topics and checkpoint folder; with {@code --changelog} when asked. */
+  /** The job's process, on run {@code run}'s topics and checkpoint folder; {@code --changelog false} when asked. */
   private static ChildJvm startJob(String run, String name, boolean changelog) {
     List<String> flags = new ArrayList<>(List.of(
         "--bootstrap-servers", kafka.bootstrapServers(), "--input-topic", run + "-frames",
@@ -57,8 +57,8 @@ class JobProcessRestartTest {
         "--device", "cpu", "--generation-frames", String.valueOf(GENERATION_FRAMES), "--generation-targets", "8",
         "--batch-max-size", "16", "--memory-epochs", "3", "--checkpoint-interval", "500ms", "--parallelism", "2",
         "--job-name", run + "-test")); // checkpoints: the default folder, <work dir>/checkpoints/<run>-test
-    if (changelog) {
-      flags.addAll(List.of("--changelog", "true"));
+    if (!changelog) {
+      flags.addAll(List.of("--changelog", "false")); // the default, auto, turns it on: a local run's storage is durable
     }
     return ChildJvm.start(work, name, "dev.paffmem.job.PAffMemJob", flags);
   }
@@ -75,8 +75,9 @@ class JobProcessRestartTest {
   }
 
   /**
-   * With {@code --changelog} the process resumes from a changelog checkpoint: RocksDB's materialization and the
-   * changes logged since, both under the checkpoint folder, which the restart's pruning keeps.
+   * With the changelog (the default, {@code --changelog auto}, in a local run) the process resumes from a changelog
+   * checkpoint: RocksDB's materialization and the changes logged since, both under the checkpoint folder, which the
+   * restart's pruning keeps; with {@code --changelog false} from RocksDB's own checkpoint.
    */
   @ParameterizedTest(name = "changelog {0}")
   @ValueSource(booleans = {false, true})
@@ -89,6 +90,9 @@ class JobProcessRestartTest {
     write(run, 0, 15);
     try (ChildJvm first = startJob(run, run + "-1", changelog)) {
       first.awaitLog("Starting without a checkpoint", Duration.ofSeconds(60));
+      if (changelog) {
+        first.awaitLog("--changelog auto: on", Duration.ofSeconds(30));
+      }
       int committed = TestStream.predictions(TestStream.readCommitted(kafka.bootstrapServers(), run + "-predictions",
           PERSONS.size() * 15, Duration.ofSeconds(90))).size();
       assertEquals(PERSONS.size() * 15, committed, "the first process predicted the first 15 frames:\n" + first.tail());
@@ -132,6 +136,8 @@ class JobProcessRestartTest {
       try (var files = Files.walk(checkpoints.resolve(LocalCheckpoints.CHANGELOG))) {
         assertTrue(files.anyMatch(Files::isRegularFile), "the state changes are under the checkpoint folder");
       }
+    } else {
+      assertFalse(Files.exists(checkpoints.resolve(LocalCheckpoints.CHANGELOG)), "--changelog false logs no changes");
     }
   }
 

@@ -33,9 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>{@code flink run -d} exits 0 and prints the job id; the stream starts;
  *   <li>mid-stream one TaskManager is killed with SIGKILL and a new one started: a read_committed
- *       consumer sees exactly one prediction per frame, no gaps, each person's frames in order;
+ *       consumer sees exactly one prediction per frame, no gaps, each person's frames in order; the job runs
+ *       with the changelog state backend (the cluster names durable change storage), whose files are there;
  *   <li>{@code flink stop} takes a savepoint; the job is resubmitted from it at parallelism 3: the
- *       persons seen before continue ONLINE with their memories, new persons generate;
+ *       persons seen before continue ONLINE with their memories, new persons generate (without the changelog:
+ *       a savepoint restored in Flink's default NO_CLAIM mode);
  *   <li>REST {@code /jars/:id/run} (main in the JobManager) answers with the job id.
  * </ol>
  * About 110 s.
@@ -151,6 +153,11 @@ class StandaloneClusterTest {
     assertOnePerFrameInOrder(committed(PERSONS.size() * before), frames);
     assertTrue(cluster.restGet("/jobs/" + jobId + "/exceptions").orElseThrow().path("exceptionHistory")
         .path("entries").size() > 0, "the lost TaskManager failed the job over (and it recovered)");
+    // the cluster's configuration names durable change storage, so the job's --changelog auto turned the changelog
+    // state backend on: the TaskManagers (the new one too) wrote the state changes there
+    try (var files = Files.walk(cluster.changelogDir())) {
+      assertTrue(files.anyMatch(Files::isRegularFile), "state changes under " + cluster.changelogDir());
+    }
 
     // stop with a savepoint, resubmit from it at parallelism 3
     StandaloneCluster.CommandResult stop = cluster.flink(List.of("stop", "--savepointPath",

@@ -292,6 +292,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       scalePersons = quick ? List.of(1, 10, 200) : List.of(1, 100, 10_000);
     }
     Files.createDirectories(workDir);
+    deleteClaimedCopies();
     long t0 = System.nanoTime();
     StringBuilder header = new StringBuilder("# JobBenchmarks " + String.join(" ", which) + (quick ? " --quick" : "") + "\n\n");
     Machine.describe().forEach((k, v) -> header.append("- ").append(k).append(": ").append(v).append('\n'));
@@ -471,8 +472,9 @@ public final class JobBenchmarks implements Callable<Integer> {
    */
   Running startFromSavepoint(Topics topics, Path model, List<String> flags, String savepoint, Map<String, String> cluster)
       throws Exception {
-    // --changelog cannot restore in NO_CLAIM mode (the job refuses): such a run claims a copy of the shared savepoint
-    boolean claim = JobConfig.parse(flags.toArray(String[]::new)).changelog()
+    // the changelog (on by default where the storage is durable, as here) cannot restore in NO_CLAIM mode: such a run
+    // claims a copy of the shared savepoint
+    boolean claim = JobConfig.parse(flags.toArray(String[]::new)).changelog() != JobConfig.Changelog.FALSE
         || "CLAIM".equalsIgnoreCase(cluster.get("execution.state-recovery.claim-mode"));
     String from = claim ? claimableCopy(savepoint) : savepoint;
     return JobRunner.start(broker, topics, model, parallelism, flags, c -> {
@@ -485,6 +487,23 @@ public final class JobBenchmarks implements Callable<Integer> {
       cluster.forEach(c::setString);
       return c;
     });
+  }
+
+  /** Earlier suites' claimed savepoint copies ({@link #claimableCopy}): their runs are over, nothing refers to them. */
+  private void deleteClaimedCopies() throws java.io.IOException {
+    Path dir = workDir.resolve("savepoints");
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var copies = Files.list(dir)) {
+      for (Path copy : copies.filter(p -> p.getFileName().toString().startsWith("claimed-")).toList()) {
+        try (var files = Files.walk(copy)) {
+          for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
   }
 
   /**

@@ -193,9 +193,7 @@ public final class PAffMemJob {
       // a directory switches checkpoint storage from JobManager memory (5 MB per subtask) to the file system
       conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointUri(cfg.checkpointDir()));
     }
-    if (cfg.changelog()) {
-      changelog(env, conf);
-    }
+    conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, changelog(env.getConfiguration(), cfg));
     // Flink deletes checkpoints when a job fails for good or is cancelled: every person's memory with them
     conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, cfg.retainCheckpoints()
         ? ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION
@@ -206,45 +204,66 @@ public final class PAffMemJob {
   }
 
   /**
-   * {@code --changelog}: Flink's changelog state backend around the chosen one. Two things it needs are checked here,
-   * on the configuration the job is submitted with (a cluster's own, for {@code flink run}), because without them the
-   * job would run and fail later or lose state:
+   * {@code --changelog}: whether Flink's changelog state backend wraps the chosen one. Two things it needs are checked
+   * on the configuration the job is submitted with ({@code cluster}: a cluster's own for {@code flink run}), because
+   * without them the job would run and fail later or lose state:
    * <ul>
    *   <li>Durable change storage. The TaskManagers create it from their own configuration, not the job's, and
    *       Flink's default keeps the changes in memory, lost with a TaskManager: {@code state.changelog.storage:
    *       filesystem} and a {@code state.changelog.dstl.dfs.base-path} must be set ({@link #localChangelogStorage}
-   *       sets both for a local run).
+   *       sets both for a local run, {@code paffmem cluster} in its configuration).
    *   <li>A start from a savepoint or checkpoint must claim it: the changelog backend cannot take the full first
    *       checkpoint that Flink's NO_CLAIM mode asks for, so every checkpoint would fail and the job restart for ever.
    * </ul>
+   * {@code auto} turns it on where both hold and says why not otherwise; {@code true} refuses to start without them.
    */
-  private static void changelog(StreamExecutionEnvironment env, Configuration conf) {
-    ReadableConfig cluster = env.getConfiguration();
-    if (!"filesystem".equalsIgnoreCase(cluster.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE))
-        || cluster.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
-      throw new ConfigException("--changelog needs the state changes written durably by every TaskManager: set "
-          + "state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path: <a directory every "
-          + "TaskManager reaches, as for checkpoints> in the cluster's configuration (was: storage "
-          + cluster.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE) + ", base path "
-          + cluster.getOptional(FsStateChangelogOptions.BASE_PATH).orElse("none") + ")");
+  static boolean changelog(ReadableConfig cluster, JobConfig cfg) {
+    if (cfg.changelog() == JobConfig.Changelog.FALSE) {
+      return false;
     }
-    if (cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
-        && cluster.get(StateRecoveryOptions.RESTORE_MODE) != RecoveryClaimMode.CLAIM) {
-      throw new ConfigException("--changelog cannot start from " + cluster.get(StateRecoveryOptions.SAVEPOINT_PATH)
-          + " in " + cluster.get(StateRecoveryOptions.RESTORE_MODE) + " mode (every checkpoint would fail): start it in "
-          + "CLAIM mode (flink run -claimMode CLAIM -s ..., or execution.state-recovery.claim-mode: CLAIM), which "
-          + "lets the job delete that snapshot once newer checkpoints replace it; copy it first to keep it");
+    String storage = cluster.get(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE);
+    String basePath = cluster.getOptional(FsStateChangelogOptions.BASE_PATH).orElse(null);
+    boolean durable = "filesystem".equalsIgnoreCase(storage) && basePath != null;
+    boolean unclaimed = cluster.getOptional(StateRecoveryOptions.SAVEPOINT_PATH).isPresent()
+        && cluster.get(StateRecoveryOptions.RESTORE_MODE) != RecoveryClaimMode.CLAIM;
+    if (cfg.changelog() == JobConfig.Changelog.TRUE) {
+      if (!durable) {
+        throw new ConfigException("--changelog needs the state changes written durably by every TaskManager: set "
+            + "state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path: <a directory every "
+            + "TaskManager reaches, as for checkpoints> in the cluster's configuration (was: storage " + storage
+            + ", base path " + (basePath == null ? "none" : basePath) + ")");
+      }
+      if (unclaimed) {
+        throw new ConfigException("--changelog cannot start from " + cluster.get(StateRecoveryOptions.SAVEPOINT_PATH)
+            + " in " + cluster.get(StateRecoveryOptions.RESTORE_MODE) + " mode (every checkpoint would fail): start it "
+            + "in CLAIM mode (flink run -claimMode CLAIM -s ..., or execution.state-recovery.claim-mode: CLAIM), which "
+            + "lets the job delete that snapshot once newer checkpoints replace it; copy it first to keep it");
+      }
+      return true;
     }
-    conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true);
+    String off = cfg.stateBackend() == JobConfig.StateBackend.FORST ? "--state-backend forst does not support it"
+        : !durable ? "the TaskManagers' change storage is not durable (state.changelog.storage: " + storage
+            + ", state.changelog.dstl.dfs.base-path: " + (basePath == null ? "none" : basePath)
+            + "; set filesystem and a directory every TaskManager reaches)"
+        : unclaimed ? "the job starts from " + cluster.get(StateRecoveryOptions.SAVEPOINT_PATH) + " in "
+            + cluster.get(StateRecoveryOptions.RESTORE_MODE) + " mode (CLAIM mode would allow it)"
+        : null;
+    if (off != null) {
+      LOG.info("--changelog auto: off (each checkpoint takes {}'s own snapshot): {}", cfg.stateBackend().flinkName(), off);
+      return false;
+    }
+    LOG.info("--changelog auto: on, state changes logged to {} between {}'s materializations", basePath,
+        cfg.stateBackend().flinkName());
+    return true;
   }
 
   /**
-   * For a local MiniCluster ({@code ./paffmem run}, tests, benchmarks) of a job with {@code --changelog}: the changes
-   * go to the {@code changelog} folder of the checkpoint directory {@code conf} names, unless {@code conf} has a base
-   * path already. A no-op without {@code --changelog} or a checkpoint directory.
+   * For a local MiniCluster ({@code ./paffmem run}, tests, benchmarks) of a job whose {@code --changelog} is not
+   * {@code false}: the changes go to the {@code changelog} folder of the checkpoint directory {@code conf} names, unless
+   * {@code conf} has a base path already. A no-op with {@code --changelog false} or without a checkpoint directory.
    */
   public static Configuration localChangelogStorage(Configuration conf, JobConfig cfg) {
-    if (cfg.changelog() && conf.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
+    if (cfg.changelog() != JobConfig.Changelog.FALSE && conf.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty()) {
       String checkpoints = !cfg.checkpointDir().isBlank() ? checkpointUri(cfg.checkpointDir())
           : conf.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).orElse(null);
       if (checkpoints != null) {

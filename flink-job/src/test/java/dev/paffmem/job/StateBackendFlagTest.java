@@ -1,6 +1,7 @@
 package dev.paffmem.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,22 +48,33 @@ class StateBackendFlagTest {
     return env;
   }
 
-  @Test
-  void changelogIsOnlyEnabledWithDurableStorageOnTheTaskManagers() {
-    assertEquals(false, configured("--checkpoint-dir", "file:///tmp/cp").getConfiguration()
-        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+  private static boolean changelogOn(StreamExecutionEnvironment env) {
+    return env.getConfiguration().get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG);
+  }
 
-    // Flink's default storage keeps the changes in the TaskManager's memory: refused, naming the keys to set
-    ConfigException memory = assertThrows(ConfigException.class,
-        () -> configured(new Configuration(), "--changelog", "true", "--checkpoint-dir", "file:///tmp/cp"));
-    assertTrue(memory.getMessage().contains("state.changelog.storage: filesystem")
-        && memory.getMessage().contains("state.changelog.dstl.dfs.base-path"), memory.getMessage());
-
+  private static Configuration durable() {
     Configuration durable = new Configuration();
     durable.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
     durable.set(FsStateChangelogOptions.BASE_PATH, "file:///tmp/changes");
-    assertEquals(true, configured(durable, "--changelog", "true").getConfiguration()
-        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+    return durable;
+  }
+
+  @Test
+  void changelogIsOnlyEnabledWithDurableStorageOnTheTaskManagers() {
+    // Flink's default storage keeps the changes in the TaskManager's memory: auto stays off, true is refused
+    assertFalse(changelogOn(configured("--checkpoint-dir", "file:///tmp/cp")), "auto without durable storage");
+    Configuration memory = new Configuration();
+    memory.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, true); // the cluster's own switch does not decide it
+    assertFalse(changelogOn(configured(memory, "--changelog", "auto")));
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> configured(new Configuration(), "--changelog", "true", "--checkpoint-dir", "file:///tmp/cp"));
+    assertTrue(refused.getMessage().contains("state.changelog.storage: filesystem")
+        && refused.getMessage().contains("state.changelog.dstl.dfs.base-path"), refused.getMessage());
+
+    assertTrue(changelogOn(configured(durable())), "auto (the default) with durable storage");
+    assertTrue(changelogOn(configured(durable(), "--changelog", "true")));
+    assertFalse(changelogOn(configured(durable(), "--changelog", "false")));
+    assertFalse(changelogOn(configured(durable(), "--state-backend", "forst")), "auto: forst does not support it");
   }
 
   @Test
@@ -78,27 +90,32 @@ class StateBackendFlagTest {
     PAffMemJob.localChangelogStorage(given, JobConfig.parse("--changelog", "true", "--checkpoint-dir", "/tmp/cp"));
     assertEquals("file:///tmp/changes", given.get(FsStateChangelogOptions.BASE_PATH));
 
+    Configuration auto = new Configuration();
+    PAffMemJob.localChangelogStorage(auto, JobConfig.parse("--checkpoint-dir", "/tmp/cp"));
+    assertEquals("file:///tmp/cp/changelog", auto.get(FsStateChangelogOptions.BASE_PATH), "the default, auto");
+
     Configuration off = new Configuration();
-    PAffMemJob.localChangelogStorage(off, JobConfig.parse("--checkpoint-dir", "/tmp/cp"));
-    assertTrue(off.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty(), "nothing set without --changelog");
+    PAffMemJob.localChangelogStorage(off, JobConfig.parse("--changelog", "false", "--checkpoint-dir", "/tmp/cp"));
+    assertTrue(off.getOptional(FsStateChangelogOptions.BASE_PATH).isEmpty(), "nothing set with --changelog false");
   }
 
   @Test
   void changelogFromASnapshotItCannotClaimIsRefusedSayingWhatToDo() {
-    Configuration restore = new Configuration();
-    restore.set(StateChangelogOptions.STATE_CHANGE_LOG_STORAGE, "filesystem");
-    restore.set(FsStateChangelogOptions.BASE_PATH, "file:///tmp/changes");
+    Configuration restore = durable();
     restore.set(StateRecoveryOptions.SAVEPOINT_PATH, "file:///tmp/savepoint-1");
     ConfigException e = assertThrows(ConfigException.class, () -> configured(restore, "--changelog", "true"));
     assertTrue(e.getMessage().contains("CLAIM") && e.getMessage().contains("savepoint-1"), e.getMessage());
+    assertFalse(changelogOn(configured(restore)), "auto starts without it from a snapshot it may not claim");
 
     restore.set(StateRecoveryOptions.RESTORE_MODE, RecoveryClaimMode.CLAIM);
-    assertEquals(true, configured(restore, "--changelog", "true").getConfiguration()
-        .get(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG));
+    assertTrue(changelogOn(configured(restore, "--changelog", "true")));
+    assertTrue(changelogOn(configured(restore)), "auto, claimed");
 
     ConfigException forst = assertThrows(ConfigException.class,
         () -> JobConfig.parse("--changelog", "true", "--state-backend", "forst"));
     assertTrue(forst.getMessage().contains("forst"), forst.getMessage());
+    ConfigException unknown = assertThrows(ConfigException.class, () -> JobConfig.parse("--changelog", "yes"));
+    assertTrue(unknown.getMessage().contains("--changelog"), unknown.getMessage());
   }
 
   @Test

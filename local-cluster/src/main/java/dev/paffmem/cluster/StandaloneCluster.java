@@ -44,7 +44,7 @@ import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMap
  * </ul>
  *
  * <p>Layout of the cluster folder: {@code conf/config.yaml}, {@code conf/log4j.properties},
- * {@code log/}, {@code pid/}, {@code checkpoints/}, {@code savepoints/}. The {@code lib/} folder can be
+ * {@code log/}, {@code pid/}, {@code checkpoints/}, {@code changelog/}, {@code savepoints/}. The {@code lib/} folder can be
  * this project's ({@code local-cluster/target/flink/lib}, from Maven) or a Flink distribution's.
  */
 public final class StandaloneCluster {
@@ -98,7 +98,7 @@ public final class StandaloneCluster {
   public static StandaloneCluster create(Path lib, Path dir, Settings settings) throws IOException {
     StandaloneCluster c = new StandaloneCluster(lib, dir);
     c.requireLib();
-    for (String sub : List.of("conf", "log", "pid", "checkpoints", "savepoints", "tmp")) {
+    for (String sub : List.of("conf", "log", "pid", "checkpoints", "changelog", "savepoints", "tmp")) {
       Files.createDirectories(c.dir.resolve(sub));
     }
     Files.writeString(c.configFile(), ClusterConfig.yaml(c.config(settings)), StandardCharsets.UTF_8);
@@ -145,6 +145,9 @@ public final class StandaloneCluster {
     c.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
     c.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     c.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+    // durable change storage for the changelog state backend (the job's --changelog auto turns it on where this is set)
+    c.put("state.changelog.storage", "filesystem");
+    c.put("state.changelog.dstl.dfs.base-path", dir.resolve("changelog").toUri().toString());
     // the cluster owns the restart strategy; the job does not override it (its --restart-strategy defaults to CLUSTER)
     c.put("restart-strategy.type", "exponential-delay");
     c.put("restart-strategy.exponential-delay.initial-backoff", "1 s");
@@ -168,6 +171,7 @@ public final class StandaloneCluster {
   public Path configFile() { return dir.resolve("conf/config.yaml"); }
   public Path savepointDir() { return dir.resolve("savepoints"); }
   public Path checkpointDir() { return dir.resolve("checkpoints"); }
+  public Path changelogDir() { return dir.resolve("changelog"); }
 
   /** The settings in {@code conf/config.yaml}. */
   public Map<String, String> settings() throws IOException {

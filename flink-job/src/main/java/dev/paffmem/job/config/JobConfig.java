@@ -67,6 +67,9 @@ public final class JobConfig implements Serializable {
    */
   public enum RestartStrategy { CLUSTER, EXPONENTIAL_DELAY, FIXED_DELAY, NONE }
 
+  /** {@code --changelog}: Flink's changelog state backend where the cluster supports it, always, or never. */
+  public enum Changelog { AUTO, TRUE, FALSE }
+
   /** Where keyed state lives: Flink's {@code state.backend.type} (BENCHMARKS.md, "State backends"). */
   public enum StateBackend {
     HASHMAP("hashmap"), ROCKSDB("rocksdb"), FORST("forst");
@@ -268,17 +271,18 @@ public final class JobConfig implements Serializable {
           + "ignores it (default: ${DEFAULT-VALUE}).")
   private boolean incrementalCheckpoints;
 
-  @Option(names = "--changelog", defaultValue = "false", arity = "1", paramLabel = "true|false",
+  @Option(names = "--changelog", defaultValue = "auto", paramLabel = "auto|true|false",
       description = "Log state changes to files between the state backend's own snapshots (Flink's changelog state "
           + "backend): a checkpoint then persists only what changed, and RocksDB's native checkpoint (a memtable flush "
           + "and hard links, 71-105 ms of the task thread per checkpoint on a 2-core machine) runs at each materialization "
           + "(state.changelog.periodic-materialize.interval, 10 min by default) instead of at every checkpoint, which "
-          + "shortens the latency tail that checkpoints cause (BENCHMARKS.md section 7). The TaskManagers must write "
-          + "the changes durably (state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path in the "
-          + "cluster's configuration; a local run puts them beside its checkpoints), and a start from a savepoint or "
-          + "checkpoint must claim it (flink run -claimMode CLAIM); the job refuses to start otherwise "
+          + "shortens the latency tail that checkpoints cause (BENCHMARKS.md section 7). It needs the TaskManagers to "
+          + "write the changes durably (state.changelog.storage: filesystem and state.changelog.dstl.dfs.base-path in "
+          + "the cluster's configuration; a local run and `paffmem cluster` put them beside their checkpoints) and a "
+          + "start from a savepoint or checkpoint to claim it (flink run -claimMode CLAIM). auto: on where both hold, "
+          + "off otherwise (the job logs which and why); true: refuse to start where they do not; false: off "
           + "(default: ${DEFAULT-VALUE}).")
-  private boolean changelog;
+  private Changelog changelog;
 
   @Option(names = "--buffer-timeout", defaultValue = "10ms", converter = Durations.Converter.class,
       description = "Flink network buffer timeout: longest a partly filled network buffer waits before it is sent "
@@ -369,8 +373,8 @@ public final class JobConfig implements Serializable {
   }
 
   private void validate() {
-    if (changelog && stateBackend == StateBackend.FORST) {
-      throw new ConfigException("--changelog applies to --state-backend rocksdb or hashmap, not forst");
+    if (changelog == Changelog.TRUE && stateBackend == StateBackend.FORST) {
+      throw new ConfigException("--changelog true applies to --state-backend rocksdb or hashmap, not forst");
     }
     if (checkpointInterval == null) {
       checkpointInterval = defaultCheckpointInterval(delivery);
@@ -495,7 +499,7 @@ public final class JobConfig implements Serializable {
   public Duration checkpointInterval() { return checkpointInterval; }
   public StateBackend stateBackend() { return stateBackend; }
   public boolean incrementalCheckpoints() { return incrementalCheckpoints; }
-  public boolean changelog() { return changelog; }
+  public Changelog changelog() { return changelog; }
   public int parallelism() { return parallelism; }
   public int maxParallelism() { return maxParallelism; }
   public int restartAttempts() { return restartAttempts; }
