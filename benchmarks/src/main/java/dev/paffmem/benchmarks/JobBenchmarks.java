@@ -158,7 +158,7 @@ public final class JobBenchmarks implements Callable<Integer> {
       + "model); default: ${DEFAULT-VALUE} (quick: jpeg).")
   List<String> steadyVariants;
 
-  @Option(names = "--mixed-established-rate", description = "mixed: frames/s of established persons (default: 50 % of "
+  @Option(names = "--mixed-established-rate", description = "mixed: frames/s of established persons (default: 50 %% of "
       + "the steady benchmark's rate, which it then runs first).")
   Double mixedEstablishedRate;
 
