@@ -78,6 +78,21 @@ def measure(dataset, pk, zedit_fn):
     return out
 
 
+def delta_edit(pk, x0, z0, ys, gain=1.0, blur=0.0):
+    """The frame plus G's change of expression: x0 + gain * (G(z0, y) - G(z0, D_em(z0))), the difference optionally
+    blurred by a Gaussian of sigma `blur` pixels, clamped to the image range [-1, 1]. The person's own pixels stay;
+    only what G changes between the frame's own reading and each target y is added (one edit per row of ys)."""
+    d = pk.generator(z0.expand(len(ys), -1), ys) - pk.generator(z0, pk.dem(z0))
+    if blur > 0:
+        r = int(3 * blur + 0.5)
+        g = torch.exp(-torch.arange(-r, r + 1, dtype=torch.float32) ** 2 / (2 * blur ** 2))
+        g = (g / g.sum()).to(d.dtype)
+        c = d.shape[1]
+        d = torch.nn.functional.conv2d(d, g.view(1, 1, 1, -1).repeat(c, 1, 1, 1), padding=(0, r), groups=c)
+        d = torch.nn.functional.conv2d(d, g.view(1, 1, -1, 1).repeat(c, 1, 1, 1), padding=(r, 0), groups=c)
+    return (x0 + gain * d).clamp(-1, 1)
+
+
 def _label(row):
     return torch.tensor([[float(row["arousal"]), float(row["valence"])]])
 
@@ -87,8 +102,27 @@ def _group(person_type):
 
 
 @torch.no_grad()
+def population_residual(dataset, pk, zedit_fn, sources=5, generation_frames=25):
+    """Per calibration target, the mean over a population's persons of (target - the PK's reading of the edit): the
+    part of an edit's residual that every person shares (how far the generator's edits fall short of their targets
+    as the PK reads them), measured on ordinary persons that only a generator and the PK ever see."""
+    frames = _by_video(dataset, "frames.csv")
+    grid = _by_video(dataset, "calibration.csv")
+    total, count = None, 0
+    for video, rows in sorted(grid.items()):
+        ys = torch.tensor([[float(r["arousal"]), float(r["valence"])] for r in rows])
+        gen = frames[video][:generation_frames]
+        for r in gen[::max(1, len(gen) // sources)][:sources]:
+            x0 = to_tensor(_load(os.path.join(dataset, r["file"]))[None])
+            res = ys - pk.dem(zedit_fn(x0, pk.encoder(x0), ys, _label(r)))
+            total = res if total is None else total + res
+            count += 1
+    return total / count
+
+
+@torch.no_grad()
 def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_frames=25, shrink=(), labelled=(),
-                   seed=0):
+                   seed=0, shared_residual=None):
     """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
     faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
     `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th. Each factor in
@@ -121,7 +155,7 @@ def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_f
             x0 = to_tensor(_load(os.path.join(dataset, r["file"]))[None])
             zz = zedit_fn(x0, pk.encoder(x0), ys, _label(r))
             ze.append(zz)
-            re_.append(ys - pk.dem(zz))
+            re_.append(ys - pk.dem(zz) - (0 if shared_residual is None else shared_residual))
         outs = {"pk": pred, "true": pred + residual(z, zt, ys - rt),
                 "edits": pred + residual(z, torch.cat(ze), torch.cat(re_))}
         for n in labelled:
@@ -167,7 +201,7 @@ def contact_sheet(dataset, pk, edit_fn, path, per_type=(("identity_confound", 3)
     for kind, count in per_type:
         for video in [v for v in sorted(grid) if grid[v][0]["person_type"] == kind][:count]:
             sel = [grid[video][i] for i in picks if i < len(grid[video])]
-            frame = _load(os.path.join(dataset, first[video]))
+            frame = _load(os.path.join(dataset, first[video]["file"]))
             x0 = to_tensor(frame[None])
             ys = torch.tensor([[float(r["arousal"]), float(r["valence"])] for r in sel])
             edits = edit_fn(x0, pk.encoder(x0), ys)
@@ -194,6 +228,16 @@ def main(argv=None):
                          "(what the job has; the default for generators trained on it), its true label (an "
                          "analysis: a perfect reader), or a pixel reader saved by latent --reader-baseline --pixels "
                          "--save-reader")
+    ap.add_argument("--delta", action="store_true",
+                    help="edits as the frame plus G's change of expression: x0 + G(z0, y) - G(z0, D_em(z0)), clamped "
+                         "to the image range (the person's own pixels kept, G's difference between the target and "
+                         "the frame's own reading added)")
+    ap.add_argument("--delta-gain", type=float, default=1.0, help="with --delta: the change of expression times this")
+    ap.add_argument("--delta-blur", type=float, default=0.0,
+                    help="with --delta: a Gaussian blur of this sigma (pixels) on the change of expression")
+    ap.add_argument("--calibrate-on", default=None, metavar="POPULATION",
+                    help="with --memory: subtract from each edit's residual the mean residual of the edits at the "
+                         "same target over this set's persons (an OMG-layout set with the same calibration grid)")
     ap.add_argument("--memory", action="store_true",
                     help="also the memory's gain over the PK with true faces vs the generator's edits (slower)")
     ap.add_argument("--k", type=int, default=5, help="nearest memory entries in the --memory read-out")
@@ -206,6 +250,10 @@ def main(argv=None):
     configure_threads(2)
     from .editor import load_editor, load_frozen_pk
 
+    if args.delta and (args.editor or args.translator or args.latent):
+        ap.error("--delta adds G's change of expression to the frame; it replaces --editor, --translator and --latent")
+    if args.calibrate_on and not args.memory:
+        ap.error("--calibrate-on corrects the memory's residuals: it needs --memory")
     if args.reading and not args.latent:
         ap.error("--reading feeds a latent generator (--latent); the other generators read the frame themselves")
     pk = load_frozen_pk(args.model_dir)
@@ -218,6 +266,8 @@ def main(argv=None):
 
         tr = load_translator(args.translator)
         fn = lambda x0, z0, ys: tr(x0.expand(len(ys), -1, -1, -1), ys, pk.dem(z0).expand(len(ys), -1))
+    elif args.delta:
+        fn = lambda x0, z0, ys: delta_edit(pk, x0, z0, ys, gain=args.delta_gain, blur=args.delta_blur)
     elif not args.latent:
         fn = lambda x0, z0, ys: pk.generator(z0.expand(len(ys), -1), ys)
     if args.latent:
@@ -247,8 +297,14 @@ def main(argv=None):
               f"{r['edit_bias'][0]:.3f}/{r['edit_bias'][1]:.3f} | {r['share'][0]:.2f}/{r['share'][1]:.2f} | "
               f"{r['gap'][0]:.3f}/{r['gap'][1]:.3f}")
     if args.memory:
+        shared = None
+        if args.calibrate_on:
+            with torch.no_grad():
+                shared = population_residual(args.calibrate_on, pk, zfn, sources=args.sources)
+            print(f"shared residual of the edits over {args.calibrate_on}: mean |.| a/v "
+                  f"{shared.abs().mean(0)[0]:.3f}/{shared.abs().mean(0)[1]:.3f}")
         mem = memory_ceiling(args.dataset, pk, zfn, sources=args.sources, k=args.k, shrink=args.shrink,
-                             labelled=args.labelled)
+                             labelled=args.labelled, shared_residual=shared)
         print(f"\ngroup | PK alone a/v | memory of true faces a/v (gain) | memory of edits a/v (gain); "
               f"official CCC, residual read-out, k = {args.k}")
         for g in ("all", "typical", "identity_confound", "atypical"):
