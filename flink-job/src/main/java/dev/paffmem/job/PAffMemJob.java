@@ -131,6 +131,7 @@ public final class PAffMemJob {
         cfg.batchMaxSize(), cfg.batchMaxWait(), cfg.generationTargets(), cfg.generationChunk(),
         cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ())
         .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0)
+        .generationEdits(cfg.generationEdits())
         .onlineCallRows(cfg.onlineCallRows());
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)

@@ -3,6 +3,7 @@
 package dev.paffmem.job.config;
 
 import dev.paffmem.cli.KafkaOptions;
+import dev.paffmem.job.inference.GenerationEdits;
 import dev.paffmem.memory.MemoryConfig;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -214,6 +215,13 @@ public final class JobConfig implements Serializable {
           + " generation with the shipped model, Table 3 within 0.01 on fresh persons; 0 = off, every generation frame"
           + " edited as in the paper (default: ${DEFAULT-VALUE}; BENCHMARKS.md, near-duplicate generation).")
   private double generationSkipNearZ;
+
+  @Option(names = "--generation-edits", defaultValue = "G",
+      description = "What the memory learns from a generation frame: G (the generator's edits E(G(z, y)), the paper's) "
+          + "or DELTA_Z (the frame's own z moved by G's change of expression, z + E(G(z, y)) - E(G(z, D_em(z))): "
+          + "the person's own offset in z stays; one more generator row per chunk; measured no better on tuning persons, "
+          + "docs/evaluation/RESULTS.md) (default: ${DEFAULT-VALUE}).")
+  private GenerationEdits generationEdits;
 
   @Option(names = "--generation-cpu-share", defaultValue = "0.5",
       description = "Largest share of each inference subtask's time spent generating, in (0, 1]; the rest is kept for"
@@ -493,6 +501,7 @@ public final class JobConfig implements Serializable {
   public int generationChunk() { return generationChunk; }
   public double generationCpuShare() { return generationCpuShare; }
   public double generationSkipNearZ() { return generationSkipNearZ; }
+  public GenerationEdits generationEdits() { return generationEdits; }
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public Duration stateTtl() { return stateTtl; }
   public int stateCachePersons() { return stateCachePersons; }
@@ -523,7 +532,7 @@ public final class JobConfig implements Serializable {
         + ", batchMaxSize=" + batchMaxSize + ", onlineCallRows=" + onlineCallRows
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
-        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
+        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", generationEdits=" + generationEdits + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
         + ", stateCachePersons=" + stateCachePersons
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ValueState;
@@ -102,6 +103,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final int generationTargets;
   private final int generationChunk;
   private final double generationCpuShare;
+  /** What the memory learns from a generation frame: G's edits, or the frame's z moved by G's change. */
+  private GenerationEdits generationEdits = GenerationEdits.G;
   private final boolean asyncInference;
 
   private transient MailboxExecutor mailbox;
@@ -164,6 +167,12 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     this.generationChunk = generationChunk;
     this.generationCpuShare = generationCpuShare;
     this.asyncInference = asyncInference;
+  }
+
+  /** Edits made as {@code mode} says ({@link GenerationEdits}; default {@link GenerationEdits#G}). */
+  public BatchedInferenceOperator generationEdits(GenerationEdits mode) {
+    this.generationEdits = Objects.requireNonNull(mode, "generation edits");
+    return this;
   }
 
   /** The rows of an online call on the CPU when {@code --online-call-rows} is 0 (BENCHMARKS.md, section 10). */
@@ -490,7 +499,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     chunkInFlight = true;
     long started = System.nanoTime();
     handOver.submit("generation of " + chunk.rows() + " edits of frame " + w.frameIndex + " of person " + w.personId,
-        () -> InferenceSteps.edits(model, w.rgb, w.z, targets, chunk.from(), chunk.rows()),
+        () -> InferenceSteps.edits(model, w.rgb, w.z, targets, chunk.from(), chunk.rows(), generationEdits),
         edits -> {
           chunkInFlight = false;
           chunkWall.update((System.nanoTime() - started) / 1_000_000);

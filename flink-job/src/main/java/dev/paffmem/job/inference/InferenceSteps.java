@@ -46,19 +46,60 @@ public final class InferenceSteps {
   /**
    * G + E ({@link PkModel#generateAndEncode(byte[], float[], float[], PkModel.RunTimer)}) on targets
    * {@code [from, from + rows)} of {@code targets} for one frame, then D_em on the edited faces' z (what the
-   * PK reads in this person's face at each target: the memory's residuals).
+   * PK reads in this person's face at each target: the memory's residuals). The paper's edits ({@link GenerationEdits#G}).
    */
   public static Edits edits(PkModel model, byte[] rgb, float[] z, float[] targets, int from, int rows) throws Exception {
-    float[] tg = new float[2 * rows];
-    System.arraycopy(targets, 2 * from, tg, 0, 2 * rows);
-    List<Timing> timings = new ArrayList<>(3);
+    return edits(model, rgb, z, targets, from, rows, GenerationEdits.G);
+  }
+
+  /**
+   * As {@link #edits(PkModel, byte[], float[], float[], int, int)}, the edits made as {@code mode} says. For
+   * {@link GenerationEdits#DELTA_Z} the chunk's G + E call carries one more row, the frame's own reading
+   * D_em(z) as the target, and edit i is z + E(G(z, y_i)) - E(G(z, D_em(z))); the same chunk gives the same edits
+   * whenever it runs (after a restore too).
+   */
+  public static Edits edits(PkModel model, byte[] rgb, float[] z, float[] targets, int from, int rows,
+      GenerationEdits mode) throws Exception {
+    boolean delta = mode == GenerationEdits.DELTA_Z;
+    int calls = delta ? rows + 1 : rows;
+    List<Timing> timings = new ArrayList<>(4);
     long t0 = System.nanoTime();
-    float[] edited = model.generateAndEncode(rgb, z, tg, (role, nanos) -> timings.add(new Timing(role, nanos, rows)));
+    float[] tg = new float[2 * calls];
+    System.arraycopy(targets, 2 * from, tg, 0, 2 * rows);
+    if (delta) {
+      float[] own = model.dem(z, 1);
+      timings.add(new Timing(Role.DEM, System.nanoTime() - t0, 1));
+      tg[2 * rows] = own[0];
+      tg[2 * rows + 1] = own[1];
+    }
+    float[] edited = model.generateAndEncode(rgb, z, tg, (role, nanos) -> timings.add(new Timing(role, nanos, calls)));
+    if (delta) {
+      edited = moveByChange(z, edited, rows);
+    }
     long t1 = System.nanoTime();
     float[] pk = model.dem(edited, rows);
     long t2 = System.nanoTime();
     timings.add(new Timing(Role.DEM, t2 - t1, rows));
     return new Edits(edited, pk, t2 - t0, timings);
+  }
+
+  /**
+   * {@code z + e_i - e_own} for the first {@code rows} rows e_i of {@code encoded}, whose row {@code rows} is e_own
+   * (the encoding of G's face at the frame's own reading); {@code rows * z.length} values.
+   */
+  static float[] moveByChange(float[] z, float[] encoded, int rows) {
+    int d = z.length;
+    if (encoded.length != (rows + 1) * d) {
+      throw new IllegalArgumentException("expected " + (rows + 1) + " rows of " + d + " values, got " + encoded.length);
+    }
+    float[] out = new float[rows * d];
+    int own = rows * d;
+    for (int r = 0; r < rows; r++) {
+      for (int k = 0; k < d; k++) {
+        out[r * d + k] = z[k] + (encoded[r * d + k] - encoded[own + k]);
+      }
+    }
+    return out;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.paffmem.job.inference.GenerationEdits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,9 @@ class JobConfigTest {
     assertEquals(false, c.memoryConfig(50).unlabelledInserts());
     assertEquals(0.1, c.generationSkipNearZ()); // near-duplicate generation frames skipped (BENCHMARKS.md, section 9)
     assertEquals(0.0, JobConfig.parse("--generation-skip-near-z", "0").generationSkipNearZ()); // the paper: edit all
+    assertEquals(GenerationEdits.G, c.generationEdits());
+    assertEquals(GenerationEdits.DELTA_Z,
+        JobConfig.parse("--generation-edits", "DELTA_Z").generationEdits());
   }
 
   @Test
