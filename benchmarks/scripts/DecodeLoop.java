@@ -1,0 +1,93 @@
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+import dev.paffmem.benchmarks.job.FramePool;
+import dev.paffmem.job.ingest.FrameDecoder;
+import dev.paffmem.job.records.Frame;
+import dev.paffmem.job.records.KafkaRecordBytes;
+import dev.paffmem.job.records.PixelArrays;
+import dev.paffmem.schema.FaceFrame;
+import dev.paffmem.schema.ImageEncoding;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JPEG decode of the job's frames, three ways, CPU time per frame on this thread: libturbojpeg's
+ * {@code tjDecompress2} through JNA into a native buffer 16 bytes off a 32-byte boundary plus the copy into a
+ * reused array (the least the job could do), {@code FrameDecoder.decode} as the job calls it (Avro, checks, header,
+ * decode, copy) with each frame's array given back as the job does, and the same with new arrays (what
+ * {@code bench stages} measures). The frames are the benchmarks' (FramePool: 8 looks x 32 frames, JPEG quality 90).
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar benchmarks/scripts/DecodeLoop.java [calls per round, default 40000]
+ * </pre>
+ */
+public class DecodeLoop {
+
+  static class Lib {
+    static native Pointer tjInitDecompress();
+
+    static native int tjDecompress2(Pointer h, ByteBuffer jpeg, NativeLong size, ByteBuffer dst, int w, int pitch,
+        int height, int pixelFormat, int flags);
+  }
+
+  interface Work {
+    void run(int i) throws Exception;
+  }
+
+  static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  static String rounds(int calls, Work w) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int round = 0; round < 5; round++) {
+      long t0 = THREADS.getCurrentThreadCpuTime();
+      for (int i = 0; i < calls; i++) {
+        w.run(i);
+      }
+      sb.append(String.format(" %.1f", (THREADS.getCurrentThreadCpuTime() - t0) / 1e3 / calls));
+    }
+    return sb.append(" µs").toString();
+  }
+
+  public static void main(String[] args) throws Exception {
+    int calls = args.length > 0 ? Integer.parseInt(args[0]) : 40000;
+    FramePool pool = new FramePool(8, 32, ImageEncoding.JPEG);
+    int n = pool.looks() * pool.frames();
+    KafkaRecordBytes[] records = new KafkaRecordBytes[n];
+    byte[][] jpegs = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      String id = FramePool.personId(i % pool.looks());
+      records[i] = new KafkaRecordBytes("t", 0, i, 0L, id.getBytes(StandardCharsets.UTF_8),
+          pool.value(i % pool.looks(), i / pool.looks()));
+      ByteBuffer b = FaceFrame.fromByteBuffer(ByteBuffer.wrap(records[i].value)).getImage();
+      jpegs[i] = new byte[b.remaining()];
+      b.get(jpegs[i]);
+    }
+
+    Native.register(Lib.class, NativeLibrary.getInstance("turbojpeg"));
+    Pointer handle = Lib.tjInitDecompress();
+    ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024);
+    ByteBuffer out = ByteBuffer.allocateDirect(96 * 96 * 3 + 64).alignedSlice(32).slice(16, 96 * 96 * 3);
+    byte[] rgb = new byte[96 * 96 * 3];
+    System.out.println("bare tjDecompress2 + copy, rounds:" + rounds(calls, i -> {
+      byte[] j = jpegs[i % n];
+      in.clear();
+      in.put(j).flip();
+      Lib.tjDecompress2(handle, in, new NativeLong(j.length), out, 96, 0, 96, 0, 4096 | 8192);
+      out.get(0, rgb);
+    }));
+
+    FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, 96, 96);
+    System.out.println("FrameDecoder (" + decoder.jpegDecoder() + "), arrays given back, rounds:" + rounds(calls, i -> {
+      Frame f = decoder.decode(records[i % n], 0L).frame();
+      PixelArrays.giveBack(f.rgb);
+    }));
+    Frame[] kept = new Frame[n];
+    System.out.println("FrameDecoder, new arrays (as bench stages), rounds:" + rounds(calls, i -> {
+      kept[i % n] = decoder.decode(records[i % n], 0L).frame();
+    }));
+  }
+}
