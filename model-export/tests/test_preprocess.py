@@ -65,7 +65,7 @@ def test_export_writes_encoder_u8_and_records_it(exported):
     assert inp.type.tensor_type.elem_type == onnx.TensorProto.UINT8
     assert inp.type.tensor_type.shape.dim[0].dim_param == "batch"
     # the encoder starts with a plain convolution: it reads the bytes in place, no transpose
-    assert [n.op_type for n in model.graph.node[:5]] == ["Reshape", "Cast", "Mul", "Add", "Conv"]
+    assert [n.op_type for n in model.graph.node[:5]] == ["Reshape", "Cast", "Sub", "Conv", "Relu"]
     validate_model_dir(out)
 
 
@@ -102,15 +102,15 @@ _IMAGE = {"height": 96, "width": 96, "channels": 3, "value_range": [-1.0, 1.0], 
           "layout": "NCHW"}
 
 
-def _front_end_of_a_one_conv_encoder(tmp_path, kernel, strides, pads, dilations=(1, 1)):
+def _front_end_of_a_one_conv_encoder(tmp_path, kernel, strides, pads, dilations=(1, 1), value_range=(-1.0, 1.0)):
     """The first five ops of encoder_u8 built from a one-convolution encoder, after checking it computes that
     encoder's z on the normalized images."""
     enc = _one_conv_encoder(str(tmp_path / "enc.onnx"), kernel, strides, pads, dilations)
-    model = build_encoder_u8(enc, _IMAGE)
+    model = build_encoder_u8(enc, dict(_IMAGE, value_range=list(value_range)))
     u8 = str(tmp_path / "u8.onnx")
     onnx.save(model, u8)
     rgb = _frames(2)
-    want = run(enc, {"image": _normalize(rgb)})["z"]
+    want = run(enc, {"image": _normalize(rgb, *value_range)})["z"]
     got = run(u8, {INPUT: rgb})["z"]
     assert got.shape == want.shape
     assert np.abs(got - want).max() < 1e-4 * max(1.0, np.abs(want).max())
@@ -122,7 +122,15 @@ def _front_end_of_a_one_conv_encoder(tmp_path, kernel, strides, pads, dilations=
 def test_the_first_convolution_reads_the_bytes_in_place(tmp_path, kernel, strides, pads):
     """Kernels, strides and pads of every shape: the rewritten convolution computes encoder.onnx's sums."""
     ops = _front_end_of_a_one_conv_encoder(tmp_path, kernel, strides, pads)
-    assert ops == ["Reshape", "Cast", "Mul", "Add", "Conv"]
+    assert ops[:4] == ["Reshape", "Cast", "Sub", "Conv"]
+
+
+@pytest.mark.parametrize("value_range", [(0.0, 1.0), (-0.5, 2.0), (-1.0, 1.0)])
+def test_the_value_range_is_folded_into_the_first_convolution(tmp_path, value_range):
+    """One Sub of -min / s, the weights times s: the zero padding still pads the normalized image, whatever the range
+    (the padded border is where a wrong offset shows: 5x5 kernels, pads 2)."""
+    ops = _front_end_of_a_one_conv_encoder(tmp_path, (5, 5), (2, 2), (2, 2, 2, 2), value_range=value_range)
+    assert ops[:4] == ["Reshape", "Cast", "Sub", "Conv"]
 
 
 def test_a_first_node_the_view_cannot_feed_keeps_the_transpose(tmp_path):
