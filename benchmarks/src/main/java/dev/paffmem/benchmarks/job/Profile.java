@@ -82,7 +82,8 @@ public final class Profile {
 
   /** Task groups by thread name (Flink names task threads after their operator chain). */
   static String category(long id, String name) {
-    if (name.startsWith("bench-") || name.contains("| bench-")) {
+    if (name.startsWith("bench-") || name.contains("| bench-")
+        || name.startsWith("HttpClient-")) { // the JDK's HTTP client: JobRunner's REST calls (the job has none)
       return "harness (producer, consumer)";
     }
     if (name.startsWith("PK inference ")) { // the inference operator's own thread: ORT calls (asynchronous inference)
