@@ -325,9 +325,22 @@ public final class PAffMemJob {
     return cfg.delivery() == Delivery.EXACTLY_ONCE ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE;
   }
 
-  private static Properties producerProperties(JobConfig cfg) {
+  /** Exactly-once sinks' {@code linger.ms} unless {@code --kafka-property linger.ms=...} sets another. */
+  static final String EXACTLY_ONCE_LINGER_MS = "100";
+
+  /**
+   * The sinks' producer settings: the user's {@code --kafka-property} values, then the transaction timeout and,
+   * with exactly-once, {@code linger.ms} {@value #EXACTLY_ONCE_LINGER_MS}: a transaction's records become visible
+   * to {@code read_committed} readers when the checkpoint commits it, not when they are sent, and the checkpoint
+   * flushes what is still lingering, so batching them for 100 ms costs no latency and sends a producer's records in
+   * far fewer requests (Kafka's default, 5 ms, stays for at-least-once, whose records are visible once sent).
+   */
+  static Properties producerProperties(JobConfig cfg) {
     Properties props = kafkaProperties(cfg);
     props.putIfAbsent("transaction.timeout.ms", String.valueOf(cfg.transactionTimeout().toMillis()));
+    if (cfg.delivery() == Delivery.EXACTLY_ONCE) {
+      props.putIfAbsent("linger.ms", EXACTLY_ONCE_LINGER_MS);
+    }
     return props;
   }
 
