@@ -182,14 +182,15 @@ def _fold_value_range(model, image: dict):
     mul = next(n for n in g.node if n.op_type == "Mul" and _PREFIX + "scale" in n.input)
     add = next(n for n in g.node if n.op_type == "Add" and _PREFIX + "min" in n.input)
     conv = next(n for n in g.node if n.op_type == "Conv" and _FLOAT_IMAGE in n.input)
+    inits = {i.name: i for i in g.initializer}
+    scale = numpy_helper.to_array(inits[_PREFIX + "scale"])  # the Mul's own factor, as _front_end made it
     lo, hi = (float(v) for v in image["value_range"])
-    scale = np.float32((np.float32(hi) - np.float32(lo)) / np.float32(255.0))  # as _front_end's Mul has it
     offset = np.float32(-lo * 255.0 / (hi - lo))  # 127.5 exactly for [-1, 1]: byte - 127.5 is exact in float32
-    weight = next(i for i in g.initializer if i.name == conv.input[1])
+    weight = inits[conv.input[1]]
     w = numpy_helper.to_array(weight)
     weight.CopyFrom(numpy_helper.from_array((w * scale).astype(np.float32), weight.name))
     for name in (_PREFIX + "scale", _PREFIX + "min"):
-        g.initializer.remove(next(i for i in g.initializer if i.name == name))
+        g.initializer.remove(inits[name])
     g.initializer.append(numpy_helper.from_array(np.array(offset, dtype=np.float32), _PREFIX + "offset"))
     sub = helper.make_node("Sub", [mul.input[0], _PREFIX + "offset"], [add.output[0]], name=_PREFIX + "centre")
     at = list(g.node).index(mul)
