@@ -167,6 +167,14 @@ final class MixedBenchmark {
       KafkaIo.PacedProducer established = new KafkaIo.PacedProducer(suite.broker.bootstrapServers(), topics.input(), suite.pool,
           persons, suite.generationFrames(), rate);
       Thread.sleep(suite.quick ? 2000 : 5000); // warm-up
+      // a job restored from the savepoint first loads its persons' state and may lag behind the load for a while
+      // (tens of seconds on the slowest machine measured): the window, and new persons, start once it has caught up
+      double caughtUp = awaitCaughtUp(follower, established,
+          eo ? dev.paffmem.job.config.Durations.parse(interval).toMillis() : 0, suite.quick ? 20 : 60);
+      suite.results.detail(String.format("    %s, %s, %d new persons: %s", delivery, interval, arrivals,
+          Double.isNaN(caughtUp) ? "the job had not caught up with the established load "
+              + (suite.quick ? 20 : 60) + " s after the warm-up; the window starts anyway"
+              : String.format("caught up with the established load %.1f s after it started", caughtUp)));
       long windowStart = System.currentTimeMillis();
       Arrivals newcomers = arrivals == 0 ? null
           : new Arrivals(suite.broker.bootstrapServers(), topics.input(), suite.pool, first, intervalMs, arrivals, 40);
@@ -240,6 +248,41 @@ final class MixedBenchmark {
           (windowEnd - windowStart) / 1000.0);
     }
   }
+
+  /**
+   * Waits (at most {@code maxSeconds}) until every established frame sent more than {@link #CAUGHT_UP_MS} ago has its
+   * prediction out; returns the seconds since the first established frame was sent, NaN when it did not catch up.
+   * {@code visibleAfterMs}: how much later predictions may become visible (exactly-once: at the next checkpoint).
+   */
+  static double awaitCaughtUp(KafkaIo.OutputFollower follower, TimedSender established, long visibleAfterMs,
+      double maxSeconds)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + (long) (maxSeconds * 1000);
+    while (true) {
+      long now = System.currentTimeMillis();
+      long bound = now - CAUGHT_UP_MS - visibleAfterMs;
+      java.util.Set<String> out = new java.util.HashSet<>();
+      for (Out o : follower.snapshot()) {
+        out.add(TimedSender.key(o.personId(), o.frameIndex()));
+      }
+      long first = Long.MAX_VALUE;
+      boolean behind = false;
+      for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
+        first = Math.min(first, e.getValue());
+        behind |= e.getValue() < bound && !out.contains(e.getKey());
+      }
+      if (!behind && first != Long.MAX_VALUE) {
+        return (now - first) / 1000.0;
+      }
+      if (now > deadline) {
+        return Double.NaN;
+      }
+      Thread.sleep(500);
+    }
+  }
+
+  /** How old a frame may be without its prediction when the job counts as caught up (ms). */
+  static final long CAUGHT_UP_MS = 500;
 
   /**
    * Which of the established frames at or above p99 were sent during (or up to 100 ms before) a checkpoint or a
@@ -360,7 +403,8 @@ final class MixedBenchmark {
   /**
    * The inference operator's own account (its last 1,000 of each, per subtask): how long a due online batch waited
    * for the model call in flight ({@code onlineWaitMs}), of which behind a generation chunk
-   * ({@code onlineWaitForChunkMs}), and each chunk's wall time ({@code generationChunkMs}).
+   * ({@code onlineWaitForChunkMs}), each chunk's wall time ({@code generationChunkMs}), and the generation share in use at
+   * each online batch ({@code generationSharePermille}).
    */
   static String inferenceWaits(Running job) {
     StringBuilder sb = new StringBuilder();
@@ -379,8 +423,8 @@ final class MixedBenchmark {
           List<String> want = new ArrayList<>();
           for (com.fasterxml.jackson.databind.JsonNode e : job.rest("/vertices/" + id + "/subtasks/" + i + "/metrics")) {
             String n = e.path("id").asText();
-            if ((n.contains("onlineWait") || n.contains("generationChunkMs"))
-                && (n.endsWith("_p50") || n.endsWith("_p99") || n.endsWith("_max") || n.endsWith("_count"))) {
+            if ((n.contains("onlineWait") || n.contains("generationChunkMs") || n.contains("generationSharePermille"))
+                && (n.endsWith("_min") || n.endsWith("_p50") || n.endsWith("_p99") || n.endsWith("_max") || n.endsWith("_count"))) {
               want.add(java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8));
             }
           }

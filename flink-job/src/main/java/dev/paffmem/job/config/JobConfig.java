@@ -225,7 +225,8 @@ public final class JobConfig implements Serializable {
 
   @Option(names = "--generation-cpu-share", defaultValue = "0.5",
       description = "Largest share of each inference subtask's time spent generating, in (0, 1]; the rest is kept for"
-          + " online frames (default: ${DEFAULT-VALUE}).")
+          + " online frames, and while online batches fill up (frames queue behind the model) the share in use falls"
+          + " to as little as a sixteenth of it; 1 (offline runs) never falls (default: ${DEFAULT-VALUE}).")
   private double generationCpuShare;
 
   @Option(names = "--predictions-while-seeding", defaultValue = "PK", paramLabel = "PK|WAIT",

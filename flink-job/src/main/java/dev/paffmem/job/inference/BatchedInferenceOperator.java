@@ -58,7 +58,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * <p><b>Generation.</b> A GENERATING frame, once encoded, becomes a {@link GenerationWork} (its pixels and
  * z) in this operator's keyed state and in the {@link GenerationQueue}. The queue is worked off in chunks
  * of {@code generationChunk} targets of one frame (G + E, then D_em; {@link InferenceSteps#edits}) between
- * online batches, for at most {@code generationCpuShare} of the time; an online batch that becomes due
+ * online batches, for at most {@code generationCpuShare} of the time, less while online batches fill up (the
+ * online path is behind: {@link GenerationQueue#online}); an online batch that becomes due
  * waits at most for the chunk running. When a frame's last chunk is done its edits are emitted (an
  * {@link EncodedFrame} with {@code edits} set) and its work leaves the state.
  *
@@ -76,7 +77,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  *
  * <p>The model is shared by all slots of the TaskManager ({@link SharedPkModel}). Metrics:
  * {@code batchSize} (rows per encoder call), {@code inferenceLatencyMs} per {@code model} (encoder, dem,
- * generator), {@code framesEncoded}, {@code generationQueue} (frames waiting for their edits).
+ * generator), {@code framesEncoded}, {@code generationQueue} (frames waiting for their edits),
+ * {@code generationSharePermille} (the share in use at each online batch).
  */
 public final class BatchedInferenceOperator extends AbstractStreamOperator<EncodedFrame>
     implements OneInputStreamOperator<Frame, EncodedFrame>, YieldingOperator<EncodedFrame> {
@@ -129,6 +131,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram onlineWaitForChunk;
   /** Wall time of each generation chunk on the model thread, ms. */
   private transient Histogram chunkWall;
+  /** The generation share in use (thousandths) at each online batch ({@link GenerationQueue#online}). */
+  private transient Histogram generationShare;
   /** Whether the call in flight is a generation chunk (task thread). */
   private transient boolean chunkInFlight;
   private transient Counter framesEncoded;
@@ -174,6 +178,12 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     this.generationEdits = Objects.requireNonNull(mode, "generation edits");
     return this;
   }
+
+  /**
+   * The smallest {@code batchMaxSize} whose full batches say the online path is behind ({@link GenerationQueue#online}):
+   * smaller batches fill at ordinary input rates, so with them generation keeps its configured share.
+   */
+  static final int BACKLOG_SIGNAL_MIN_ROWS = 8;
 
   /** The rows of an online call on the CPU when {@code --online-call-rows} is 0 (BENCHMARKS.md, section 10). */
   public static final int CPU_CALL_ROWS = 16;
@@ -259,6 +269,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     onlineWait = g.histogram("onlineWaitMs", new DescriptiveStatisticsHistogram(1000));
     onlineWaitForChunk = g.histogram("onlineWaitForChunkMs", new DescriptiveStatisticsHistogram(1000));
     chunkWall = g.histogram("generationChunkMs", new DescriptiveStatisticsHistogram(1000));
+    generationShare = g.histogram("generationSharePermille", new DescriptiveStatisticsHistogram(1000));
     framesEncoded = g.counter("framesEncoded");
     framesSkipped = g.counter("generationFramesSkipped");
     framesNotEditedEnrolled = g.counter("generationFramesSkippedEnrolled");
@@ -369,6 +380,11 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       scheduleGeneration(); // a generation timer may have stood back while this waited
       return;
     }
+    if (batchMaxSize >= BACKLOG_SIGNAL_MIN_ROWS) {
+      long now = now();
+      generation.online(batcher.full(), now); // a batch that filled up: frames are queued behind the model
+      generationShare.update(Math.round(generation.share(now) * 1000));
+    }
     List<StreamRecord<Frame>> batch = batcher.take();
     List<byte[]> rgb = new ArrayList<>(batch.size());
     for (StreamRecord<Frame> r : batch) {
@@ -477,7 +493,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       startChunk();
     } else if (!generationTimerPending) {
       generationTimerPending = true;
-      getProcessingTimeService().registerTimer(Math.max(now, generation.opensAt()), this::onGenerationTimer);
+      getProcessingTimeService().registerTimer(Math.max(now, generation.opensAt(now)), this::onGenerationTimer);
     }
   }
 
@@ -536,6 +552,11 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
         generatorLatency.update(ms);
       }
     }
+  }
+
+  /** The share of the time generation may take now (tests). */
+  double generationShare() {
+    return generation.share(now());
   }
 
   /** Frames waiting for their edits on this subtask (tests). */

@@ -11,6 +11,7 @@ import dev.paffmem.job.PAffMemJob;
 import dev.paffmem.job.TestFrames;
 import dev.paffmem.job.config.JobConfig.Device;
 import dev.paffmem.job.config.JobConfig.ModelPrecision;
+import dev.paffmem.job.inference.scheduling.GenerationQueue;
 import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.records.PixelArrays;
@@ -294,6 +295,34 @@ class BatchedInferenceOperatorTest {
       assertEquals(1, h.extractOutputValues().size(), "no processing time passed: no further chunk ran");
       assertEquals(1, op.generationQueueSize());
       assertEquals(true, generated(h, 2).get(1).edits, "it goes on once processing time passes");
+    }
+  }
+
+  @Test
+  void onlineBatchesThatFillUpHoldGenerationBack() throws Exception {
+    try (var h = harness(8, 6, 2, 0.5, true)) {
+      h.open();
+      h.setProcessingTime(0);
+      var op = (BatchedInferenceOperator) h.getOneInputOperator();
+      h.processElement(frame("old", 0, Phase.ONLINE), 1);
+      h.setProcessingTime(20); // the batch of one is due by its wait: the online path keeps up
+      output(h, 1);
+      assertEquals(0.5, op.generationShare(), 1e-12);
+      for (int i = 1; i <= 8; i++) {
+        h.processElement(frame("old", i, Phase.ONLINE), 2); // the eighth fills the batch: frames queue behind the model
+      }
+      output(h, 9);
+      assertEquals(0.25, op.generationShare(), 1e-12);
+    }
+    try (var h = harness(4, 6, 2, 0.5, true)) {
+      h.open();
+      h.setProcessingTime(0);
+      for (int i = 0; i < 4; i++) {
+        h.processElement(frame("old", i, Phase.ONLINE), 1);
+      }
+      output(h, 4);
+      assertEquals(0.5, ((BatchedInferenceOperator) h.getOneInputOperator()).generationShare(), 1e-12,
+          "batches this small fill at ordinary rates: no signal");
     }
   }
 

@@ -12,6 +12,15 @@ import java.util.List;
  * {@code chunkRows} targets of one frame, and a gate that keeps generation to at most {@code cpuShare}
  * of the time (after a chunk that ran d, the next may start d * (1 - share) / share later).
  *
+ * <p><b>Online first.</b> The share in use falls while the online path is behind ({@link #online}): an online batch
+ * that filled up before its wait ran out means frames were queued behind the model (input arrives faster than it is
+ * consumed), and each such batch halves the share in use, down to {@link #FLOOR} of {@code cpuShare}, so onboarding
+ * never stops. Without such batches the share climbs back to {@code cpuShare} at a steady pace (from 0 in {@link
+ * #RECOVERY_MS}). The per-subtask {@code cpuShare} alone cannot see that all subtasks of a machine generating at once,
+ * beside the online path's task threads, network and Kafka clients, may leave the online path less than it needs
+ * (BENCHMARKS.md, section 10, "A fifth machine"). A share of 1 (offline runs, where nobody waits for a prediction)
+ * never falls.
+ *
  * <p>A frame's chunks are always the same target ranges ([0, c), [c, 2c), ...), so redoing a frame
  * after a restore runs the model on the same rows and gives the same edits. One chunk at a time is
  * handed out ({@link #next}) and recorded ({@link #complete}). Plain Java (the caller supplies the
@@ -64,7 +73,17 @@ public final class GenerationQueue {
   private final java.util.LinkedHashMap<String, ArrayDeque<Pending>> queue = new java.util.LinkedHashMap<>();
   private int size;
   private Chunk handedOut;
-  private double opensAt = Double.NEGATIVE_INFINITY;
+  /** End (ms) and model time (ms) of the last chunk; no chunk yet while the end is -infinity. */
+  private double lastEndMs = Double.NEGATIVE_INFINITY;
+  private double lastRanMs;
+  /** The share in use right after the last cut ({@link #online}), and when that was (ms). */
+  private double cutShare;
+  private double cutAtMs = Double.NEGATIVE_INFINITY;
+
+  /** The lowest share in use, as a fraction of {@code cpuShare}. */
+  public static final double FLOOR = 1.0 / 16;
+  /** How long the share in use takes to climb from 0 to {@code cpuShare} while no online batch fills up (ms). */
+  public static final double RECOVERY_MS = 2000;
 
   public GenerationQueue(int targets, int zDim, int chunkRows, double cpuShare) {
     if (targets < 1 || zDim < 1 || chunkRows < 1 || !(cpuShare > 0 && cpuShare <= 1)) {
@@ -98,14 +117,45 @@ public final class GenerationQueue {
     return out;
   }
 
-  /** Whether the share gate lets a chunk start at {@code nowMs}. */
-  public boolean open(long nowMs) {
-    return nowMs >= opensAt;
+  /**
+   * An online batch was handed to the model at {@code nowMs}: {@code filledUp} when it was cut because it was full
+   * (not because its oldest frame had waited long enough), which halves the share in use.
+   */
+  public void online(boolean filledUp, long nowMs) {
+    if (filledUp && cpuShare < 1) {
+      cutShare = Math.max(FLOOR * cpuShare, share(nowMs) / 2);
+      cutAtMs = nowMs;
+    }
   }
 
-  /** The earliest time (ms) the next chunk may start. */
-  public long opensAt() {
-    return opensAt == Double.NEGATIVE_INFINITY ? Long.MIN_VALUE : (long) Math.ceil(opensAt);
+  /** The share of the time generation may take at {@code nowMs} (at most {@code cpuShare}). */
+  public double share(long nowMs) {
+    if (cutAtMs == Double.NEGATIVE_INFINITY) {
+      return cpuShare;
+    }
+    return Math.min(cpuShare, cutShare + Math.max(0, nowMs - cutAtMs) * cpuShare / RECOVERY_MS);
+  }
+
+  /** Whether the share gate lets a chunk start at {@code nowMs}. */
+  public boolean open(long nowMs) {
+    return nowMs >= gate(nowMs);
+  }
+
+  /**
+   * The earliest time (ms) the next chunk may start, with the share in use at {@code nowMs} (the share only climbs
+   * until the next full batch, so the gate may open sooner, never later, unless a batch fills up meanwhile).
+   */
+  public long opensAt(long nowMs) {
+    double g = gate(nowMs);
+    return g == Double.NEGATIVE_INFINITY ? Long.MIN_VALUE : (long) Math.ceil(g);
+  }
+
+  private double gate(long nowMs) {
+    if (lastEndMs == Double.NEGATIVE_INFINITY) {
+      return Double.NEGATIVE_INFINITY;
+    }
+    double s = share(nowMs);
+    return lastEndMs + lastRanMs * (1 - s) / s;
   }
 
   /** The next chunk of the oldest frame; one at a time (complete it first). */
@@ -136,8 +186,8 @@ public final class GenerationQueue {
     System.arraycopy(pk, 0, p.pk, 2 * chunk.from, 2 * chunk.rows);
     p.done += chunk.rows;
     p.nanos += nanos;
-    double ranMs = nanos / 1e6;
-    opensAt = endMs + ranMs * (1 - cpuShare) / cpuShare;
+    lastEndMs = endMs;
+    lastRanMs = nanos / 1e6;
     if (p.done < targets) {
       return null;
     }
