@@ -18,8 +18,8 @@ import java.util.List;
  * never stops. Without such batches the share climbs back to {@code cpuShare} at a steady pace (from 0 in {@link
  * #RECOVERY_MS}). The per-subtask {@code cpuShare} alone cannot see that all subtasks of a machine generating at once,
  * beside the online path's task threads, network and Kafka clients, may leave the online path less than it needs
- * (BENCHMARKS.md, section 10, "A fifth machine"). A share of 1 (offline runs, where nobody waits for a prediction)
- * never falls.
+ * (BENCHMARKS.md, section 10, "Four new persons at once, traced"). A share of 1 (offline runs, where nobody waits
+ * for a prediction) never falls.
  *
  * <p>A frame's chunks are always the same target ranges ([0, c), [c, 2c), ...), so redoing a frame
  * after a restore runs the model on the same rows and gives the same edits. One chunk at a time is
