@@ -169,11 +169,12 @@ final class MixedBenchmark {
       Thread.sleep(suite.quick ? 2000 : 5000); // warm-up
       // a job restored from the savepoint first loads its persons' state and may lag behind the load for a while
       // (tens of seconds on the slowest machine measured): the window, and new persons, start once it has caught up
+      int catchUpSeconds = suite.quick ? 20 : 60;
       double caughtUp = awaitCaughtUp(follower, established,
-          eo ? dev.paffmem.job.config.Durations.parse(interval).toMillis() : 0, suite.quick ? 20 : 60);
+          eo ? dev.paffmem.job.config.Durations.parse(interval).toMillis() : 0, catchUpSeconds);
       suite.results.detail(String.format("    %s, %s, %d new persons: %s", delivery, interval, arrivals,
           Double.isNaN(caughtUp) ? "the job had not caught up with the established load "
-              + (suite.quick ? 20 : 60) + " s after the warm-up; the window starts anyway"
+              + catchUpSeconds + " s after the warm-up; the window starts anyway"
               : String.format("caught up with the established load %.1f s after it started", caughtUp)));
       long windowStart = System.currentTimeMillis();
       Arrivals newcomers = arrivals == 0 ? null

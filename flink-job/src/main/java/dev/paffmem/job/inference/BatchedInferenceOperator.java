@@ -59,7 +59,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * z) in this operator's keyed state and in the {@link GenerationQueue}. The queue is worked off in chunks
  * of {@code generationChunk} targets of one frame (G + E, then D_em; {@link InferenceSteps#edits}) between
  * online batches, for at most {@code generationCpuShare} of the time, less while online batches fill up (the
- * online path is behind: {@link GenerationQueue#online}); an online batch that becomes due
+ * online path is behind: {@link GenerationQueue#onlineBehind}); an online batch that becomes due
  * waits at most for the chunk running. When a frame's last chunk is done its edits are emitted (an
  * {@link EncodedFrame} with {@code edits} set) and its work leaves the state.
  *
@@ -131,7 +131,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram onlineWaitForChunk;
   /** Wall time of each generation chunk on the model thread, ms. */
   private transient Histogram chunkWall;
-  /** The generation share in use (thousandths) at each online batch ({@link GenerationQueue#online}). */
+  /** The generation share in use (thousandths) at each online batch ({@link GenerationQueue#onlineBehind}). */
   private transient Histogram generationShare;
   /** Whether the call in flight is a generation chunk (task thread). */
   private transient boolean chunkInFlight;
@@ -180,7 +180,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   }
 
   /**
-   * The smallest {@code batchMaxSize} whose full batches say the online path is behind ({@link GenerationQueue#online}):
+   * The smallest {@code batchMaxSize} whose full batches say the online path is behind ({@link GenerationQueue#onlineBehind}):
    * smaller batches fill at ordinary input rates, so with them generation keeps its configured share.
    */
   static final int BACKLOG_SIGNAL_MIN_ROWS = 8;
@@ -382,7 +382,9 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
     if (batchMaxSize >= BACKLOG_SIGNAL_MIN_ROWS) {
       long now = now();
-      generation.online(batcher.full(), now); // a batch that filled up: frames are queued behind the model
+      if (batcher.full()) {
+        generation.onlineBehind(now); // a batch that filled up: frames are queued behind the model
+      }
       generationShare.update(Math.round(generation.share(now) * 1000));
     }
     List<StreamRecord<Frame>> batch = batcher.take();

@@ -12,7 +12,7 @@ import java.util.List;
  * {@code chunkRows} targets of one frame, and a gate that keeps generation to at most {@code cpuShare}
  * of the time (after a chunk that ran d, the next may start d * (1 - share) / share later).
  *
- * <p><b>Online first.</b> The share in use falls while the online path is behind ({@link #online}): an online batch
+ * <p><b>Online first.</b> The share in use falls while the online path is behind ({@link #onlineBehind}): an online batch
  * that filled up before its wait ran out means frames were queued behind the model (input arrives faster than it is
  * consumed), and each such batch halves the share in use, down to {@link #FLOOR} of {@code cpuShare}, so onboarding
  * never stops. Without such batches the share climbs back to {@code cpuShare} at a steady pace (from 0 in {@link
@@ -76,7 +76,7 @@ public final class GenerationQueue {
   /** End (ms) and model time (ms) of the last chunk; no chunk yet while the end is -infinity. */
   private double lastEndMs = Double.NEGATIVE_INFINITY;
   private double lastRanMs;
-  /** The share in use right after the last cut ({@link #online}), and when that was (ms). */
+  /** The share in use right after the last cut ({@link #onlineBehind}), and when that was (ms). */
   private double cutShare;
   private double cutAtMs = Double.NEGATIVE_INFINITY;
 
@@ -118,11 +118,11 @@ public final class GenerationQueue {
   }
 
   /**
-   * An online batch was handed to the model at {@code nowMs}: {@code filledUp} when it was cut because it was full
-   * (not because its oldest frame had waited long enough), which halves the share in use.
+   * An online batch filled up at {@code nowMs} (it was cut because it was full, not because its oldest frame had
+   * waited long enough): the online path is behind, and the share in use halves.
    */
-  public void online(boolean filledUp, long nowMs) {
-    if (filledUp && cpuShare < 1) {
+  public void onlineBehind(long nowMs) {
+    if (cpuShare < 1) {
       cutShare = Math.max(FLOOR * cpuShare, share(nowMs) / 2);
       cutAtMs = nowMs;
     }

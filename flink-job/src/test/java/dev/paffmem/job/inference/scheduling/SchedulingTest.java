@@ -121,14 +121,12 @@ class SchedulingTest {
     q.add(work("a", 0));
     q.complete(q.next(), new float[1], new float[2], 10_000_000, 100); // ran 10 ms, ended at 100
     assertEquals(110, q.opensAt(100), "half the time at the configured share");
-    q.online(false, 100);
-    assertEquals(0.5, q.share(100), "a batch cut by its wait changes nothing");
-    q.online(true, 100);
+    q.onlineBehind(100);
     assertEquals(0.25, q.share(100), 1e-12);
     assertEquals(130, q.opensAt(100), "the last chunk's gate moves with the share");
     assertFalse(q.open(125), "(by 125 the share has climbed to 0.256: the gate is at 129)");
     for (int i = 0; i < 10; i++) {
-      q.online(true, 100);
+      q.onlineBehind(100);
     }
     double floor = 0.5 * GenerationQueue.FLOOR;
     assertEquals(floor, q.share(100), 1e-12, "never below the floor: onboarding goes on");
@@ -137,14 +135,14 @@ class SchedulingTest {
     assertEquals(floor + 0.25, q.share(half), 1e-9, "climbs back at cpuShare per RECOVERY_MS");
     assertTrue(q.open(half), "a later gate check sees the share climbed since");
     assertEquals(0.5, q.share(100 + Math.round(GenerationQueue.RECOVERY_MS)), "and stops at the configured share");
-    q.online(true, half);
+    q.onlineBehind(half);
     assertEquals((floor + 0.25) / 2, q.share(half), 1e-9, "a cut halves the share in use at the time");
 
     GenerationQueue fresh = new GenerationQueue(10, 1, 1, 0.5);
-    fresh.online(true, 0);
+    fresh.onlineBehind(0);
     assertTrue(fresh.open(0), "no chunk ran yet: the gate is open whatever the share");
     GenerationQueue offline = new GenerationQueue(10, 1, 1, 1.0);
-    offline.online(true, 0);
+    offline.onlineBehind(0);
     assertEquals(1.0, offline.share(0), "share 1 (offline runs) never falls");
   }
 
