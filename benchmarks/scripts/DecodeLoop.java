@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
  * reused array (the least the job could do), {@code FrameDecoder.decode} as the job calls it (Avro, checks, header,
  * decode, copy) with each frame's array given back as the job does, and the same with new arrays (what
  * {@code bench stages} measures). The frames are the benchmarks' (FramePool: 8 looks x 32 frames, JPEG quality 90).
+ * Then where a face's decode goes: the header alone, the same faces decoded at 1/8 scale (every coefficient still
+ * entropy-decoded, almost no inverse DCT, upsampling or colour conversion) and at 1/2, and a 16x16 JPEG (the setup
+ * per image and the call).
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar benchmarks/scripts/DecodeLoop.java [calls per round, default 40000]
+ * java -Djava.awt.headless=true -cp benchmarks/target/benchmarks.jar benchmarks/scripts/DecodeLoop.java [calls per round, default 40000]
  * </pre>
  */
 public class DecodeLoop {
@@ -32,6 +35,9 @@ public class DecodeLoop {
 
     static native int tjDecompress2(Pointer h, ByteBuffer jpeg, NativeLong size, ByteBuffer dst, int w, int pitch,
         int height, int pixelFormat, int flags);
+
+    static native int tjDecompressHeader3(Pointer h, ByteBuffer jpeg, NativeLong size, int[] w, int[] height,
+        int[] subsampling, int[] colorspace);
   }
 
   interface Work {
@@ -78,6 +84,39 @@ public class DecodeLoop {
       in.put(j).flip();
       Lib.tjDecompress2(handle, in, new NativeLong(j.length), out, 96, 0, 96, 0, 4096 | 8192);
       out.get(0, rgb);
+    }));
+
+    int[] w = new int[1];
+    int[] h = new int[1];
+    int[] subsampling = new int[1];
+    int[] colorspace = new int[1];
+    long bytes = 0;
+    for (byte[] j : jpegs) {
+      bytes += j.length;
+    }
+    System.out.println("the faces: " + bytes / n + " bytes on average");
+    System.out.println("header only (tjDecompressHeader3), rounds:" + rounds(calls, i -> {
+      byte[] j = jpegs[i % n];
+      in.clear();
+      in.put(j).flip();
+      Lib.tjDecompressHeader3(handle, in, new NativeLong(j.length), w, h, subsampling, colorspace);
+    }));
+    for (int side : new int[] {12, 48}) {
+      System.out.println("decoded at " + side + "x" + side + " (1/" + 96 / side + " scale), rounds:" + rounds(calls, i -> {
+        byte[] j = jpegs[i % n];
+        in.clear();
+        in.put(j).flip();
+        Lib.tjDecompress2(handle, in, new NativeLong(j.length), out, side, 0, side, 0, 4096 | 8192);
+      }));
+    }
+    java.io.ByteArrayOutputStream tiny = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
+        "jpg", tiny);
+    byte[] t = tiny.toByteArray();
+    System.out.println("a 16x16 JPEG of " + t.length + " bytes, rounds:" + rounds(calls, i -> {
+      in.clear();
+      in.put(t).flip();
+      Lib.tjDecompress2(handle, in, new NativeLong(t.length), out, 16, 0, 16, 0, 4096 | 8192);
     }));
 
     FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, 96, 96);
