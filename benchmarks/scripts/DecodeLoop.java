@@ -45,6 +45,17 @@ public class DecodeLoop {
   }
 
   static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING, the job's flags. */
+  static final int FLAGS = 4096 | 8192;
+
+  /** Decodes {@code jpeg} through {@code in} into {@code out} at side x side (smaller than the image: scaled). */
+  static void decode(Pointer handle, ByteBuffer in, ByteBuffer out, byte[] jpeg, int side) {
+    in.clear();
+    in.put(jpeg).flip();
+    if (Lib.tjDecompress2(handle, in, new NativeLong(jpeg.length), out, side, 0, side, 0, FLAGS) != 0) {
+      throw new IllegalStateException("tjDecompress2 failed at " + side + "x" + side);
+    }
+  }
 
   static String rounds(int calls, Work w) throws Exception {
     StringBuilder sb = new StringBuilder();
@@ -79,10 +90,7 @@ public class DecodeLoop {
     ByteBuffer out = ByteBuffer.allocateDirect(96 * 96 * 3 + 64).alignedSlice(32).slice(16, 96 * 96 * 3);
     byte[] rgb = new byte[96 * 96 * 3];
     System.out.println("bare tjDecompress2 + copy, rounds:" + rounds(calls, i -> {
-      byte[] j = jpegs[i % n];
-      in.clear();
-      in.put(j).flip();
-      Lib.tjDecompress2(handle, in, new NativeLong(j.length), out, 96, 0, 96, 0, 4096 | 8192);
+      decode(handle, in, out, jpegs[i % n], 96);
       out.get(0, rgb);
     }));
 
@@ -99,25 +107,19 @@ public class DecodeLoop {
       byte[] j = jpegs[i % n];
       in.clear();
       in.put(j).flip();
-      Lib.tjDecompressHeader3(handle, in, new NativeLong(j.length), w, h, subsampling, colorspace);
+      if (Lib.tjDecompressHeader3(handle, in, new NativeLong(j.length), w, h, subsampling, colorspace) != 0) {
+        throw new IllegalStateException("tjDecompressHeader3 failed");
+      }
     }));
     for (int side : new int[] {12, 48}) {
-      System.out.println("decoded at " + side + "x" + side + " (1/" + 96 / side + " scale), rounds:" + rounds(calls, i -> {
-        byte[] j = jpegs[i % n];
-        in.clear();
-        in.put(j).flip();
-        Lib.tjDecompress2(handle, in, new NativeLong(j.length), out, side, 0, side, 0, 4096 | 8192);
-      }));
+      System.out.println("decoded at " + side + "x" + side + " (1/" + 96 / side + " scale), rounds:"
+          + rounds(calls, i -> decode(handle, in, out, jpegs[i % n], side)));
     }
     java.io.ByteArrayOutputStream tiny = new java.io.ByteArrayOutputStream();
     javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_3BYTE_BGR),
         "jpg", tiny);
     byte[] t = tiny.toByteArray();
-    System.out.println("a 16x16 JPEG of " + t.length + " bytes, rounds:" + rounds(calls, i -> {
-      in.clear();
-      in.put(t).flip();
-      Lib.tjDecompress2(handle, in, new NativeLong(t.length), out, 16, 0, 16, 0, 4096 | 8192);
-    }));
+    System.out.println("a 16x16 JPEG of " + t.length + " bytes, rounds:" + rounds(calls, i -> decode(handle, in, out, t, 16)));
 
     FrameDecoder decoder = new FrameDecoder(1 << 20, 1 << 20, 16, 96, 96);
     System.out.println("FrameDecoder (" + decoder.jpegDecoder() + "), arrays given back, rounds:" + rounds(calls, i -> {
