@@ -35,8 +35,16 @@ final class MixedBenchmark {
   // ---- mixed: established persons plus new persons arriving --------------------------------------
 
   /** What one mixed case measured. */
+  /** {@code establishedFirstSeconds}: the established frames sent in the window's first {@link #FIRST_SECONDS}. */
   record Mixed(long[] established, long[] firstPrediction, long[] memoryReady, int arrived, int notReady,
-      double maxCheckpointMs, long missing, double windowSeconds) {}
+      double maxCheckpointMs, long missing, double windowSeconds, long[] establishedFirstSeconds) {}
+
+  /**
+   * The burst's new persons meet the established frames of the window's first seconds (all four generate then): their
+   * first predictions are read against those frames' latencies (BENCHMARKS.md, section 10, "Four new persons at once,
+   * traced on the Zen 5").
+   */
+  static final long FIRST_SECONDS = 5;
 
   /**
    * Established persons (past onboarding, from a seeded savepoint) at 50 % of the steady rate, plus new persons
@@ -89,7 +97,14 @@ final class MixedBenchmark {
       if (measure) {
         suite.results.add("mixed", "onboarding capacity under the established load (" + burst + " at once)", capacity, "persons/min");
       }
+      suite.results.detail(String.format("  burst: established frames sent in its first %d s (%d frames): p50 %s / p90 %s /"
+          + " p99 %s ms; over the whole case (%d frames): p50 %s / p99 %s ms", FIRST_SECONDS,
+          cap.establishedFirstSeconds().length, ms(pct(cap.establishedFirstSeconds(), 50)),
+          ms(pct(cap.establishedFirstSeconds(), 90)), ms(pct(cap.establishedFirstSeconds(), 99)),
+          cap.established().length, ms(pct(cap.established(), 50)), ms(pct(cap.established(), 99))));
       suite.results.add("mixed", "burst: new persons' first prediction, max", pct(cap.firstPrediction(), 100), "ms");
+      suite.results.add("mixed", "burst: established frames of its first " + FIRST_SECONDS + " s, p90",
+          pct(cap.establishedFirstSeconds(), 90), "ms");
       suite.results.add("mixed", "burst: max checkpoint duration", cap.maxCheckpointMs(), "ms");
     }
     if (!(capacity > 0)) {
@@ -212,6 +227,7 @@ final class MixedBenchmark {
         }
       }
       List<Long> est = new ArrayList<>();
+      List<Long> estFirst = new ArrayList<>();
       List<Long> estSent = new ArrayList<>();
       long missing = 0;
       for (Map.Entry<String, Long> e : established.sentTimes().entrySet()) {
@@ -226,6 +242,9 @@ final class MixedBenchmark {
           est.add(o.receivedMs() - e.getValue());
         }
         estSent.add(e.getValue());
+        if (e.getValue() < windowStart + FIRST_SECONDS * 1000) {
+          estFirst.add(est.get(est.size() - 1));
+        }
       }
       tailCauses(delivery, interval, arrivals, estSent, est, checkpoints, gc, windowStart);
       List<Long> firstPrediction = new ArrayList<>();
@@ -246,7 +265,7 @@ final class MixedBenchmark {
       return new Mixed(est.stream().mapToLong(Long::longValue).sorted().toArray(),
           firstPrediction.stream().mapToLong(Long::longValue).sorted().toArray(),
           ready.stream().mapToLong(Long::longValue).sorted().toArray(), started.size(), notReady, maxCheckpoint, missing,
-          (windowEnd - windowStart) / 1000.0);
+          (windowEnd - windowStart) / 1000.0, estFirst.stream().mapToLong(Long::longValue).sorted().toArray());
     }
   }
 
