@@ -34,13 +34,15 @@ final class MixedBenchmark {
 
   // ---- mixed: established persons plus new persons arriving --------------------------------------
 
-  /** What one mixed case measured. */
-  /** {@code establishedFirstSeconds}: the established frames sent in the window's first {@link #FIRST_SECONDS}. */
+  /**
+   * What one mixed case measured; {@code establishedFirstSeconds}: the latencies of the established frames sent in the
+   * window's first {@link #FIRST_SECONDS} seconds.
+   */
   record Mixed(long[] established, long[] firstPrediction, long[] memoryReady, int arrived, int notReady,
       double maxCheckpointMs, long missing, double windowSeconds, long[] establishedFirstSeconds) {}
 
   /**
-   * The burst's new persons meet the established frames of the window's first seconds (all four generate then): their
+   * The burst's new persons meet the established frames of the window's first seconds (every person of the burst generates then): their
    * first predictions are read against those frames' latencies (BENCHMARKS.md, section 10, "Four new persons at once,
    * traced on the Zen 5").
    */
