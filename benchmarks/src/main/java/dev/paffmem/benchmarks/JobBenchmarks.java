@@ -177,6 +177,11 @@ public final class JobBenchmarks implements Callable<Integer> {
       description = "mixed: run each delivery's case with no one arriving (default: ${DEFAULT-VALUE}).")
   boolean mixedReference;
 
+  @Option(names = "--mixed-quiet-jit", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "mixed: start each case's window only once the JIT compiler, under the established load, takes less "
+          + "than a tenth of a core (at most 120 s; default: ${DEFAULT-VALUE}).")
+  boolean mixedQuietJit;
+
   @Option(names = "--mixed-burst", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "mixed: run the burst case (new persons at once); needs --mixed-capacity when off (default: ${DEFAULT-VALUE}).")
   boolean mixedBurst;
@@ -579,21 +584,36 @@ public final class JobBenchmarks implements Callable<Integer> {
    * BENCHMARKS.md, "Fixes made from these measurements").
    */
   static void awaitQuietJit() throws InterruptedException {
+    if (Double.isNaN(awaitQuietJit(30, 0.05, 1))) {
+      Thread.sleep(2000);
+    }
+  }
+
+  /**
+   * Waits (at most {@code maxSeconds}) until the JIT compiler's time over the last {@code windowSeconds} is below
+   * {@code share} of one core's; returns the seconds waited, NaN when the JVM does not report compilation time or
+   * the compiler was still busy at the deadline.
+   */
+  static double awaitQuietJit(double maxSeconds, double share, int windowSeconds) throws InterruptedException {
     java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
     if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-      Thread.sleep(2000);
-      return;
+      return Double.NaN;
     }
-    long deadline = System.nanoTime() + 30_000_000_000L;
-    long last = jit.getTotalCompilationTime();
+    long start = System.nanoTime();
+    long deadline = start + (long) (maxSeconds * 1e9);
+    java.util.ArrayDeque<Long> samples = new java.util.ArrayDeque<>(); // total compilation ms, one per second
+    samples.add(jit.getTotalCompilationTime());
     while (System.nanoTime() < deadline) {
       Thread.sleep(1000);
-      long now = jit.getTotalCompilationTime();
-      if (now - last < 50) {
-        return;
+      samples.add(jit.getTotalCompilationTime());
+      if (samples.size() > windowSeconds + 1) {
+        samples.removeFirst();
       }
-      last = now;
+      if (samples.size() == windowSeconds + 1 && samples.getLast() - samples.getFirst() < share * windowSeconds * 1000) {
+        return (System.nanoTime() - start) / 1e9;
+      }
     }
+    return Double.NaN;
   }
 
   /**

@@ -49,6 +49,17 @@ final class MixedBenchmark {
   static final long FIRST_SECONDS = 5;
 
   /**
+   * A job started from a savepoint compiles Flink's, Kafka's and the broker's code anew for a minute or more under
+   * the established load (a third of a core of 2 vCPUs on the Zen 5, also in a JVM that ran jobs before): the window
+   * starts once the JIT compiler has taken less than {@link #QUIET_JIT_SHARE} of a core over
+   * {@link #QUIET_JIT_WINDOW_S} seconds, at most {@link #QUIET_JIT_MAX_S} seconds after the job caught up
+   * (BENCHMARKS.md, section 10, "The JIT under the burst").
+   */
+  static final double QUIET_JIT_MAX_S = 120;
+  static final double QUIET_JIT_SHARE = 0.1;
+  static final int QUIET_JIT_WINDOW_S = 5;
+
+  /**
    * Established persons (past onboarding, from a seeded savepoint) at 50 % of the steady rate, plus new persons
    * arriving: first a burst (onboarding capacity: persons made memory-ready per minute while the established load
    * runs), then arrivals at fractions of that capacity, at-least-once and exactly-once, and with nobody arriving
@@ -189,10 +200,16 @@ final class MixedBenchmark {
       int catchUpSeconds = suite.quick ? 20 : 60;
       double caughtUp = awaitCaughtUp(follower, established,
           eo ? dev.paffmem.job.config.Durations.parse(interval).toMillis() : 0, catchUpSeconds);
-      suite.results.detail(String.format("    %s, %s, %d new persons: %s", delivery, interval, arrivals,
+      String jit = "";
+      if (suite.mixedQuietJit && !suite.quick) {
+        double settled = JobBenchmarks.awaitQuietJit(QUIET_JIT_MAX_S, QUIET_JIT_SHARE, QUIET_JIT_WINDOW_S);
+        jit = Double.isNaN(settled) ? String.format("; the JIT had not settled %.0f s later", QUIET_JIT_MAX_S)
+            : String.format("; the JIT settled %.0f s later", settled);
+      }
+      suite.results.detail(String.format("    %s, %s, %d new persons: %s%s", delivery, interval, arrivals,
           Double.isNaN(caughtUp) ? "the job had not caught up with the established load "
               + catchUpSeconds + " s after the warm-up; the window starts anyway"
-              : String.format("caught up with the established load %.1f s after it started", caughtUp)));
+              : String.format("caught up with the established load %.1f s after it started", caughtUp), jit));
       long windowStart = System.currentTimeMillis();
       Arrivals newcomers = arrivals == 0 ? null
           : new Arrivals(suite.broker.bootstrapServers(), topics.input(), suite.pool, first, intervalMs, arrivals, 40);
