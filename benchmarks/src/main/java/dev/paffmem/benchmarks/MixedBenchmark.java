@@ -463,7 +463,8 @@ final class MixedBenchmark {
           for (com.fasterxml.jackson.databind.JsonNode e : job.rest("/vertices/" + id + "/subtasks/" + i + "/metrics")) {
             String n = e.path("id").asText();
             if ((n.contains("onlineWait") || n.contains("generationChunkMs") || n.contains("generationSharePermille"))
-                && (n.endsWith("_min") || n.endsWith("_p50") || n.endsWith("_p99") || n.endsWith("_max") || n.endsWith("_count"))) {
+                && (n.endsWith("_min") || n.endsWith("_p50") || n.endsWith("_p99") || n.endsWith("_max") || n.endsWith("_count"))
+                || n.endsWith("generationFramesSkipped")) { // near-duplicate generation frames not edited
               want.add(java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8));
             }
           }
