@@ -17,9 +17,9 @@ class QuietJitTest {
   @Test
   void answersOnlyAfterAWholeWindow() throws InterruptedException {
     assumeCompilationTime();
-    // a share of 2 cores per core can never be exceeded by one compiler's time: quiet as soon as a window is full
-    double waited = JobBenchmarks.awaitQuietJit(10, 2.0, 2);
-    assertTrue(waited >= 2 && waited < 4, "waited " + waited + " s for a 2 s window");
+    // no JVM compiles for a thousand seconds a second: quiet as soon as a window is full, not before, long before the deadline
+    double waited = JobBenchmarks.awaitQuietJit(30, 1000.0, 2);
+    assertTrue(waited >= 2 && waited < 10, "waited " + waited + " s for a 2 s window");
   }
 
   @Test
@@ -30,6 +30,6 @@ class QuietJitTest {
     double waited = JobBenchmarks.awaitQuietJit(2, 0.0, 1);
     double took = (System.nanoTime() - t0) / 1e9;
     assertTrue(Double.isNaN(waited), "answered " + waited);
-    assertTrue(took >= 2 && took < 4, "took " + took + " s for a 2 s deadline");
+    assertTrue(took >= 2 && took < 10, "took " + took + " s for a 2 s deadline");
   }
 }
