@@ -20,6 +20,7 @@ person type. (a) is the ceiling a perfect generator would give this read-out.
 import argparse
 import csv
 import os
+import re
 from collections import defaultdict
 
 import numpy as np
@@ -46,12 +47,12 @@ def _by_video(dataset, name):
 
 
 @torch.no_grad()
-def measure(dataset, pk, zedit_fn):
+def measure(dataset, pk, zedit_fn, groups=None):
     """zedit_fn(x0 (1x3x96x96), z0 (1xZ), targets (n x 2), y0 (1x2, the frame's true label: only for analyses that
     condition on it)) -> the z's of the edits (n x Z)."""
     first = {v: rows[0] for v, rows in _by_video(dataset, "frames.csv").items()}
     grid = _by_video(dataset, "calibration.csv")
-    acc = defaultdict(lambda: np.zeros(14))
+    acc = defaultdict(lambda: np.zeros(15))
     for video, rows in sorted(grid.items()):
         x0 = to_tensor(_load(os.path.join(dataset, first[video]["file"]))[None])
         z0 = pk.encoder(x0)
@@ -61,21 +62,26 @@ def measure(dataset, pk, zedit_fn):
         ze = zedit_fn(x0, z0, ys, _label(first[video]))
         tb = (pk.dem(zt) - ys).numpy()
         eb = (pk.dem(ze) - ys).numpy()
-        a = acc[rows[0]["person_type"]]
-        a[0] += torch.linalg.norm(zt - ze, dim=1).sum().item()
-        for d in range(2):
-            a[1 + d] += np.abs(tb[:, d]).sum()
-            a[3 + d] += np.abs(eb[:, d]).sum()
-            a[5 + 3 * d] += (tb[:, d] * eb[:, d]).sum()
-            a[6 + 3 * d] += (tb[:, d] ** 2).sum()
-            a[12 + d] += np.abs(eb[:, d] - tb[:, d]).sum()
-        a[11] += len(rows)
+        for a in [acc[g] for g in (groups[video] if groups else [rows[0]["person_type"]])]:
+            _accumulate(a, zt, ze, tb, eb, len(rows))
     out = {}
     for t, a in sorted(acc.items()):
         n = a[11]
         out[t] = {"z_dist": a[0] / n, "true_bias": [a[1] / n, a[2] / n], "edit_bias": [a[3] / n, a[4] / n],
-                  "share": [a[5] / a[6], a[8] / a[9]], "gap": [a[12] / n, a[13] / n]}
+                  "share": [a[5] / a[6], a[8] / a[9]], "gap": [a[12] / n, a[13] / n], "persons": int(a[14])}
     return out
+
+
+def _accumulate(a, zt, ze, tb, eb, n):
+    a[0] += torch.linalg.norm(zt - ze, dim=1).sum().item()
+    for d in range(2):
+        a[1 + d] += np.abs(tb[:, d]).sum()
+        a[3 + d] += np.abs(eb[:, d]).sum()
+        a[5 + 3 * d] += (tb[:, d] * eb[:, d]).sum()
+        a[6 + 3 * d] += (tb[:, d] ** 2).sum()
+        a[12 + d] += np.abs(eb[:, d] - tb[:, d]).sum()
+    a[11] += n
+    a[14] += 1
 
 
 def delta_edit(pk, x0, z0, ys, gain=1.0, blur=0.0):
@@ -101,6 +107,26 @@ def _group(person_type):
     return person_type if person_type in ("typical", "identity_confound") else "atypical"
 
 
+def trait_groups(dataset):
+    """video -> the groups a `--by-trait` report puts it in: for an identity_confound person one group per strong
+    anatomical trait named in persons.csv's `anatomy` column (e.g. "corners-2.79;eye_aperture-0.36" -> "corners",
+    "eye_aperture"; the line traits as "lines"), for everyone else the person's group."""
+    out = {}
+    with open(os.path.join(dataset, "persons.csv")) as f:
+        for r in csv.DictReader(f):
+            if r["person_type"] != "identity_confound":
+                out[r["person_id"]] = [_group(r["person_type"])]
+                continue
+            names = []
+            for t in filter(None, r.get("anatomy", "").split(";")):
+                name = re.match(r"[a-z_]+?(?=[+-]\d)", t).group(0)
+                name = "lines" if name.endswith("_lines") or name in ("crows_feet", "folds") else name
+                if name not in names:
+                    names.append(name)
+            out[r["person_id"]] = names or ["identity_confound"]
+    return out
+
+
 @torch.no_grad()
 def population_residual(dataset, pk, zedit_fn, sources=5, generation_frames=25):
     """Per calibration target, the mean over a population's persons of (target - the PK's reading of the edit): the
@@ -122,7 +148,7 @@ def population_residual(dataset, pk, zedit_fn, sources=5, generation_frames=25):
 
 @torch.no_grad()
 def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_frames=25, shrink=(), labelled=(),
-                   seed=0, shared_residual=None):
+                   seed=0, shared_residual=None, groups=None):
     """Official CCC per group (and "all") of the PK alone and of the residual read-out over a memory of the true
     faces at the calibration targets ("true") or of edits of the first `sources` of the person's first
     `generation_frames` frames at the same targets ("edits"). Real frames every `stride`-th. Each factor in
@@ -164,18 +190,20 @@ def memory_ceiling(dataset, pk, zedit_fn, sources=5, k=5, stride=3, generation_f
             outs[f"{n} labelled"] = pred + (ys - rt)[pick][idx].mean(1)
         for lam in shrink:
             outs[f"edits x{lam:g}"] = pred + lam * (outs["edits"] - pred)
-        add_utterances(per_utt, rows[0]["person_type"], sub, {k: o.numpy() for k, o in outs.items()})
+        add_utterances(per_utt, rows[0]["person_type"], sub, {k: o.numpy() for k, o in outs.items()},
+                       groups=groups[video] if groups else None)
     return official_ccc(per_utt)
 
 
-def add_utterances(per_utt, person_type, rows, outs):
+def add_utterances(per_utt, person_type, rows, outs, groups=None):
     """Adds one video's utterances to per_utt (group -> kind -> [(prediction mean, truth mean)]), for the person's
-    group and "all": `rows` are the video's frames.csv rows scored, `outs` kind -> their (arousal, valence)."""
+    group (or each of `groups`) and "all": `rows` are the video's frames.csv rows scored, `outs` kind -> their
+    (arousal, valence)."""
     truth = np.array([[float(r["arousal"]), float(r["valence"])] for r in rows])
     utt = np.array([r["utterance"] for r in rows])
     for u in np.unique(utt):
         m = utt == u
-        for g in (_group(person_type), "all"):
+        for g in (groups or [_group(person_type)]) + ["all"]:
             for kind, out in outs.items():
                 per_utt[g][kind].append((out[m].mean(0), truth[m].mean(0)))
 
@@ -238,6 +266,11 @@ def main(argv=None):
     ap.add_argument("--calibrate-on", default=None, metavar="POPULATION",
                     help="with --memory: subtract from each edit's residual the mean residual of the edits at the "
                          "same target over this set's persons (an OMG-layout set with the same calibration grid)")
+    ap.add_argument("--generator", default=None, metavar="ADAPTED.pt",
+                    help="G's weights from a `paffmem_pk.adapt` checkpoint instead of the model directory's")
+    ap.add_argument("--by-trait", action="store_true",
+                    help="report identity_confound persons by strong anatomical trait (persons.csv's anatomy column; "
+                         "each person counts in both of their traits' rows) instead of as one group")
     ap.add_argument("--memory", action="store_true",
                     help="also the memory's gain over the PK with true faces vs the generator's edits (slower)")
     ap.add_argument("--k", type=int, default=5, help="nearest memory entries in the --memory read-out")
@@ -257,6 +290,10 @@ def main(argv=None):
     if args.reading and not args.latent:
         ap.error("--reading feeds a latent generator (--latent); the other generators read the frame themselves")
     pk = load_frozen_pk(args.model_dir)
+    if args.generator:
+        from .adapt import load_generator
+
+        load_generator(pk, args.generator)
     if args.editor:
         ed = load_editor(args.editor, pk)
         fn = lambda x0, z0, ys: ed(x0.expand(len(ys), -1, -1, -1), ys,
@@ -287,13 +324,14 @@ def main(argv=None):
             ap.error("--sheet draws images; a latent generator has none")
     else:
         zfn = lambda x0, z0, ys, y0: pk.encoder(fn(x0, z0, ys))
-    res = measure(args.dataset, pk, zfn)
+    groups = trait_groups(args.dataset) if args.by_trait else None
+    res = measure(args.dataset, pk, zfn, groups=groups)
     if args.sheet:
         contact_sheet(args.dataset, pk, fn, args.sheet)
-    print("type | z distance edit-true | PK bias true a/v | PK bias edits a/v | share of true bias reproduced a/v | "
+    print("type | persons | z distance edit-true | PK bias true a/v | PK bias edits a/v | share of true bias reproduced a/v | "
           "|edit bias - true bias| a/v (what a residual read-out gets wrong)")
     for t, r in res.items():
-        print(f"{t} | {r['z_dist']:.3f} | {r['true_bias'][0]:.3f}/{r['true_bias'][1]:.3f} | "
+        print(f"{t} | {r['persons']} | {r['z_dist']:.3f} | {r['true_bias'][0]:.3f}/{r['true_bias'][1]:.3f} | "
               f"{r['edit_bias'][0]:.3f}/{r['edit_bias'][1]:.3f} | {r['share'][0]:.2f}/{r['share'][1]:.2f} | "
               f"{r['gap'][0]:.3f}/{r['gap'][1]:.3f}")
     if args.memory:
@@ -304,10 +342,11 @@ def main(argv=None):
             print(f"shared residual of the edits over {args.calibrate_on}: mean |.| a/v "
                   f"{shared.abs().mean(0)[0]:.3f}/{shared.abs().mean(0)[1]:.3f}")
         mem = memory_ceiling(args.dataset, pk, zfn, sources=args.sources, k=args.k, shrink=args.shrink,
-                             labelled=args.labelled, shared_residual=shared)
+                             labelled=args.labelled, shared_residual=shared, groups=groups)
         print(f"\ngroup | PK alone a/v | memory of true faces a/v (gain) | memory of edits a/v (gain); "
               f"official CCC, residual read-out, k = {args.k}")
-        for g in ("all", "typical", "identity_confound", "atypical"):
+        order = ["all", "typical", "identity_confound", "atypical"]
+        for g in order + sorted(set(mem) - set(order)):
             if g in mem:
                 m = mem[g]
                 cell = lambda kind: (f"{m[kind][0]:.3f}/{m[kind][1]:.3f} ({m[kind][0] - m['pk'][0]:+.3f}/"
