@@ -118,12 +118,22 @@ def trait_groups(dataset):
                 out[r["person_id"]] = [_group(r["person_type"])]
                 continue
             names = []
-            for t in filter(None, r.get("anatomy", "").split(";")):
-                name = re.match(r"[a-z_]+?(?=[+-]\d)", t).group(0)
-                name = "lines" if name.endswith("_lines") or name in ("crows_feet", "folds") else name
+            for name, _ in anatomy_traits(r.get("anatomy", "")):
                 if name not in names:
                     names.append(name)
             out[r["person_id"]] = names or ["identity_confound"]
+    return out
+
+
+def anatomy_traits(anatomy):
+    """persons.csv's `anatomy` ("corners-2.79;frown_lines+0.72;crows_feet+0.4") -> [(trait, value), ...], the four
+    kinds of lines (forehead, frown, crow's feet, folds) named "lines"."""
+    out = []
+    for t in filter(None, anatomy.split(";")):
+        m = re.match(r"([a-z_]+?)([+-][\d.]+)$", t)
+        name = m.group(1)
+        out.append(("lines" if name.endswith("_lines") or name in ("crows_feet", "folds") else name,
+                    float(m.group(2))))
     return out
 
 

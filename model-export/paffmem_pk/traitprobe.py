@@ -9,14 +9,13 @@ scored (R^2) on another, for E(x) and for E(G(E(x), D_em(E(x)))), i.e. what surv
 import argparse
 import csv
 import os
-import re
 
 import numpy as np
 import torch
 
 from . import configure_threads
 from .data import to_tensor
-from .fidelity import _by_video, _load
+from .fidelity import _by_video, _load, anatomy_traits
 
 TRAITS = ("corners", "inner_brows", "brow_level", "eye_aperture", "brow_ridge", "lines", "tinted_lenses")
 
@@ -24,13 +23,8 @@ TRAITS = ("corners", "inner_brows", "brow_level", "eye_aperture", "brow_ridge", 
 def trait_strengths(anatomy: str) -> list:
     """"corners-2.79;frown_lines+0.7;crows_feet+0.4" -> one value per TRAITS entry (lines: the strongest of them)."""
     v = dict.fromkeys(TRAITS, 0.0)
-    for t in filter(None, anatomy.split(";")):
-        m = re.match(r"([a-z_]+?)([+-][\d.]+)$", t)
-        name, x = m.group(1), float(m.group(2))
-        if name.endswith("_lines") or name in ("crows_feet", "folds"):
-            v["lines"] = max(v["lines"], abs(x))
-        else:
-            v[name] = x
+    for name, x in anatomy_traits(anatomy):
+        v[name] = max(v[name], abs(x)) if name == "lines" else x
     return [v[t] for t in TRAITS]
 
 
