@@ -46,7 +46,7 @@ def test_trait_groups_name_each_confound_persons_strong_traits_and_fold_the_line
                  "d": ["typical"], "e": ["atypical"]}
 
 
-def test_adapt_trains_only_g_lowers_its_reconstruction_and_resumes(tmp_path):
+def test_adapt_optimizes_only_g_lowers_its_reconstruction_and_resumes(tmp_path):
     model = str(tmp_path / "pk")
     export_tiny_pk(model, "tiny", seed=3)
     wide = _omg_set(str(tmp_path / "wide"), [("w0", "identity_confound", "corners+3.0")], seed=1)
@@ -58,11 +58,11 @@ def test_adapt_trains_only_g_lowers_its_reconstruction_and_resumes(tmp_path):
     log = [json.loads(line) for line in open(os.path.join(run, "log.jsonl"))]
     assert log[-1]["step"] == 50 and log[-1]["rec"] < log[0]["rec"]
     pk0 = load_frozen_pk(model)
+    state = torch.load(os.path.join(run, "last.pt"))
+    # only G is optimized: the optimizer holds exactly G's parameters (E and D_em are never handed to it)
+    assert set(state) == {"generator", "optimizer", "step", "config"}
+    assert state["optimizer"]["param_groups"][0]["params"] == list(range(len(list(pk0.generator.parameters()))))
     pk1 = load_generator(load_frozen_pk(model), os.path.join(run, "last.pt"))
-    for a, b in zip(pk0.encoder.parameters(), pk1.encoder.parameters()):
-        assert torch.equal(a, b)
-    for a, b in zip(pk0.dem.parameters(), pk1.dem.parameters()):
-        assert torch.equal(a, b)
     assert any(not torch.equal(a, b) for a, b in zip(pk0.generator.parameters(), pk1.generator.parameters()))
     adapt_main(base + ["--steps", "75"])  # resumes from step 50
     assert torch.load(os.path.join(run, "last.pt"))["step"] == 75
