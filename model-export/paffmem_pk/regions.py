@@ -1,0 +1,287 @@
+"""Does a face's anatomy show as disagreement between its regions? An unsupervised handle on identity-level bias.
+
+An identity-level trait (synthetic-faces' `Anatomy`) moves one feature (the mouth corners, the brows, the lids) or
+covers one (tinted lenses) the same at every emotion, while every other cue follows the true emotion. A video's mood
+moves all regions together; a person's anatomy moves one. So the mean, over a person's frames, of what each region
+alone says, relative to what the whole face says, carries the anatomy and not the mood, without a label.
+
+This module measures whether that handle reaches the PK's bias:
+
+* `train`: three band readers (brows and forehead, eyes, mouth: fixed rows of the job's 96 x 96 frame) trained, like
+  the PK, on the labelled training persons (narrow anatomy), each seeing only its band;
+* `read`: the PK's and the bands' readings of every frame of an OMG-layout set, cached as .npz;
+* `fit` / `score`: a ridge regression, fitted on one set's persons with their labels, from a person's running mean of
+  (band reading - PK reading) to the PK's bias on that person; scored on another set as an online correction of the
+  PK (official CCC, per person type), the correction shrunk by n / (n + n0) over the person's first n frames.
+
+    /usr/bin/python3 -m paffmem_pk.regions train --data ../data/synth-affectnet-v2 --out runs/regions.pt
+    /usr/bin/python3 -m paffmem_pk.regions read --model-dir ../models/demo-pk --readers runs/regions.pt \\
+        --dataset ../data/tune-4243 --out runs/read-4243.npz
+    /usr/bin/python3 -m paffmem_pk.regions score --fit runs/read-7201.npz runs/read-7202.npz --score runs/read-4243.npz
+"""
+import argparse
+import csv
+import os
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+from . import configure_threads
+from .ccc import ccc
+from .data import to_tensor
+
+# rows [top, bottom) of the 96 x 96 frame; the faces of the synthetic sets keep their eyes near row 48 and the mouth
+# near rows 60-72 (the renderer's framing, with per-video camera shifts of a few pixels)
+BANDS = {"brows": (20, 46), "eyes": (40, 58), "mouth": (57, 85)}
+
+
+class BandReader(nn.Module):
+    def __init__(self, c=24):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(3, c, 3, 1, 1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(c, 2 * c, 3, 1, 1), nn.ReLU(inplace=True), nn.MaxPool2d(2),
+            nn.Conv2d(2 * c, 2 * c, 3, 1, 1), nn.ReLU(inplace=True), nn.AdaptiveAvgPool2d((2, 4)),
+            nn.Flatten(), nn.Linear(16 * c, 64), nn.ReLU(inplace=True), nn.Linear(64, 2))
+
+    def forward(self, band):
+        return self.net(band)
+
+
+def bands_of(x):
+    """x: N x 3 x 96 x 96 in the PK's range -> {band: N x 3 x h x 96}."""
+    return {k: x[:, :, a:b, :] for k, (a, b) in BANDS.items()}
+
+
+def _shift(x, gen):
+    """Random shifts of up to 5 pixels each way (edge-replicated), so the bands tolerate the framing's spread."""
+    dy, dx = (torch.randint(-5, 6, (2,), generator=gen)).tolist()
+    x = torch.nn.functional.pad(x, (5, 5, 5, 5), mode="replicate")
+    return x[:, :, 5 + dy:101 + dy, 5 + dx:101 + dx]
+
+
+def train(args):
+    from .data import load_split
+
+    split = load_split(os.path.join(args.data, "training.csv"), os.path.join(args.data, "Manually_Annotated_Images"),
+                       None, args.max_train, 0, 2, True, r"(train-\d+)", "none")
+    persons = np.array(split.persons)
+    uniq = np.unique(persons)
+    rng = np.random.default_rng(0)
+    val_persons = set(rng.choice(uniq, size=max(1, len(uniq) // 10), replace=False))
+    val = np.array([p in val_persons for p in persons])
+    tr_idx, va_idx = np.where(~val)[0], np.where(val)[0]
+    readers = nn.ModuleDict({k: BandReader() for k in BANDS})
+    opt = torch.optim.Adam(readers.parameters(), lr=args.lr)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, args.steps)
+    gen = torch.Generator().manual_seed(0)
+    labels = torch.from_numpy(split.labels)
+    t0 = time.time()
+    for step in range(1, args.steps + 1):
+        idx = tr_idx[torch.randint(len(tr_idx), (args.batch,), generator=gen).numpy()]
+        flip = (torch.rand(len(idx), generator=gen) < 0.5).numpy()
+        x = _shift(to_tensor(split.images[idx], flip), gen)
+        y = labels[idx]
+        loss = sum(nn.functional.mse_loss(readers[k](b), y) for k, b in bands_of(x).items())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        if step % 200 == 0 or step == args.steps:
+            print(f"step {step} loss {loss.item() / 3:.4f} ({time.time() - t0:.0f} s)", flush=True)
+    readers.eval()
+    with torch.no_grad():
+        out = defaultdict(list)
+        for i in range(0, len(va_idx), 256):
+            x = to_tensor(split.images[va_idx[i:i + 256]])
+            for k, b in bands_of(x).items():
+                out[k].append(readers[k](b))
+        yv = split.labels[va_idx]
+        for k in BANDS:
+            p = torch.cat(out[k]).numpy()
+            print(f"held-out persons, band {k}: CCC arousal {ccc(p[:, 0], yv[:, 0]):.3f} valence "
+                  f"{ccc(p[:, 1], yv[:, 1]):.3f}")
+    torch.save({"bands": BANDS, "state": readers.state_dict(), "steps": args.steps}, args.out)
+    print(f"wrote {args.out}")
+
+
+def load_readers(path):
+    ck = torch.load(path, map_location="cpu")
+    readers = nn.ModuleDict({k: BandReader() for k in ck["bands"]})
+    readers.load_state_dict(ck["state"])
+    readers.eval()
+    return readers
+
+
+@torch.no_grad()
+def read(args):
+    from .editor import load_frozen_pk
+    from .fidelity import _by_video, _load
+
+    pk = load_frozen_pk(args.model_dir)
+    readers = load_readers(args.readers)
+    if os.path.exists(os.path.join(args.dataset, "frames.csv")):
+        videos = _by_video(args.dataset, "frames.csv")
+        load = lambda r: _load(os.path.join(args.dataset, r["file"]))  # noqa: E731
+    else:  # an AffectNet-layout set of the synthetic persons: each person's images as one "video" (file order)
+        videos = defaultdict(list)
+        with open(os.path.join(args.dataset, "validation.csv")) as f:
+            for r in csv.DictReader(f):
+                person = os.path.basename(r["subDirectory_filePath"]).rsplit("_", 1)[0]
+                videos[person].append({"file": r["subDirectory_filePath"], "arousal": r["arousal"],
+                                       "valence": r["valence"], "utterance": person, "person_type": "typical"})
+        root = os.path.join(args.dataset, "Manually_Annotated_Images")
+        load = lambda r: _load(os.path.join(root, r["file"]))  # noqa: E731
+    rec = defaultdict(list)
+    t0 = time.time()
+    for n, (video, rows) in enumerate(sorted(videos.items())):
+        rows = rows[:args.max_frames] if args.max_frames else rows
+        x = to_tensor(np.stack([load(r) for r in rows]))
+        pk_out, band_out = [], defaultdict(list)
+        for i in range(0, len(x), 128):
+            xb = x[i:i + 128]
+            pk_out.append(pk.dem(pk.encoder(xb)))
+            for k, b in bands_of(xb).items():
+                band_out[k].append(readers[k](b))
+        rec["pk"].append(torch.cat(pk_out).numpy())
+        rec["bands"].append(np.stack([torch.cat(band_out[k]).numpy() for k in BANDS], 1))
+        rec["y"].append(np.array([[float(r["arousal"]), float(r["valence"])] for r in rows], np.float32))
+        rec["video"] += [video] * len(rows)
+        rec["utt"] += [r["utterance"] for r in rows]
+        rec["type"] += [r["person_type"] for r in rows]
+        if n % 20 == 0:
+            print(f"{n + 1}/{len(videos)} videos ({time.time() - t0:.0f} s)", flush=True)
+    anatomy = {}
+    persons_csv = os.path.join(args.dataset, "persons.csv")
+    if not os.path.exists(persons_csv):
+        persons_csv = os.path.join(args.dataset, "persons_validation.csv")
+    with open(persons_csv) as f:
+        for r in csv.DictReader(f):
+            anatomy[r["person_id"]] = r["anatomy"]
+    np.savez_compressed(args.out, pk=np.concatenate(rec["pk"]), bands=np.concatenate(rec["bands"]),
+                        y=np.concatenate(rec["y"]), video=np.array(rec["video"]), utt=np.array(rec["utt"]),
+                        type=np.array(rec["type"]), band_names=np.array(list(BANDS)),
+                        anatomy_person=np.array(list(anatomy)), anatomy=np.array(list(anatomy.values())))
+    print(f"wrote {args.out}")
+
+
+def _videos(d):
+    v = d["video"]
+    starts = np.r_[0, np.where(v[1:] != v[:-1])[0] + 1, len(v)]
+    return [(v[a], a, b) for a, b in zip(starts[:-1], starts[1:])]
+
+
+def features(bands, pk):
+    """Per frame: the running mean over the video so far of (band reading - PK reading), bands x dims, flattened."""
+    diff = (bands - pk[:, None, :]).reshape(len(pk), -1)
+    return np.cumsum(diff, 0) / np.arange(1, len(pk) + 1)[:, None]
+
+
+def fit(sets, ridge, frames):
+    """Ridge from a person's mean (band - PK) over their first `frames` frames to the PK's mean bias over the video."""
+    xs, ys = [], []
+    for d in sets:
+        for _, a, b in _videos(d):
+            f = features(d["bands"][a:b], d["pk"][a:b])
+            xs.append(f[min(frames, b - a) - 1])
+            ys.append((d["pk"][a:b] - d["y"][a:b]).mean(0))
+    x, y = np.array(xs), np.array(ys)
+    mu = x.mean(0)
+    xc = x - mu
+    w = np.linalg.solve(xc.T @ xc + ridge * len(x) * np.eye(x.shape[1]), xc.T @ (y - y.mean(0)))
+    pred = xc @ w + y.mean(0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r2 = 1 - ((y - pred) ** 2).sum(0) / ((y - y.mean(0)) ** 2).sum(0)
+    return {"mu": mu, "w": w, "b": y.mean(0), "r2_fit": r2, "persons": len(x)}
+
+
+def _ccc2(p, t):
+    return [ccc(p[:, 0], t[:, 0]), ccc(p[:, 1], t[:, 1])]
+
+
+def score(d, model, n0, gain=1.0, bootstrap=0, seed=0):
+    """Official CCC (over utterance means) of the PK and of the corrected PK, per person type and all; with
+    `bootstrap` > 0 also the 95 % interval of corrected - PK over videos resampled with replacement."""
+    from .fidelity import _group
+
+    per = defaultdict(list)  # group -> per video: (PK's utterance means, corrected's, truth's)
+    for video, a, b in _videos(d):
+        pk = d["pk"][a:b]
+        f = features(d["bands"][a:b], pk)
+        n = np.arange(1, b - a + 1)[:, None]
+        corr = pk - gain * (n / (n + n0)) * ((f - model["mu"]) @ model["w"] + model["b"])
+        utt, y = d["utt"][a:b], d["y"][a:b]
+        means = [np.array([x[utt == u].mean(0) for u in np.unique(utt)]) for x in (pk, corr, y)]
+        for g in (_group(d["type"][a]), "all"):
+            per[g].append(means)
+    out = {}
+    rng = np.random.default_rng(seed)
+    for g, videos in per.items():
+        pk, corr, y = (np.concatenate([v[i] for v in videos]) for i in range(3))
+        out[g] = {"pk": _ccc2(pk, y), "corrected": _ccc2(corr, y), "videos": len(videos)}
+        if bootstrap:
+            deltas = []
+            for _ in range(bootstrap):
+                pick = [videos[i] for i in rng.integers(len(videos), size=len(videos))]
+                pk_b, corr_b, y_b = (np.concatenate([v[i] for v in pick]) for i in range(3))
+                deltas.append(np.subtract(_ccc2(corr_b, y_b), _ccc2(pk_b, y_b)))
+            out[g]["delta_ci"] = np.percentile(np.array(deltas), [2.5, 97.5], axis=0).T.tolist()
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.regions", description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--data", required=True)
+    t.add_argument("--out", required=True)
+    t.add_argument("--steps", type=int, default=3000)
+    t.add_argument("--batch", type=int, default=64)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--max-train", type=int, default=None)
+    r = sub.add_parser("read")
+    r.add_argument("--model-dir", required=True)
+    r.add_argument("--readers", required=True)
+    r.add_argument("--dataset", required=True)
+    r.add_argument("--out", required=True)
+    r.add_argument("--max-frames", type=int, default=600, help="frames per video read (600 = the evaluation's 24 s)")
+    s = sub.add_parser("score")
+    s.add_argument("--fit", nargs="+", required=True)
+    s.add_argument("--score", nargs="+", required=True)
+    s.add_argument("--ridge", type=float, nargs="+", default=[0.01])
+    s.add_argument("--fit-frames", type=int, default=100)
+    s.add_argument("--n0", type=float, nargs="+", default=[25])
+    s.add_argument("--gain", type=float, nargs="+", default=[1.0])
+    s.add_argument("--bootstrap", type=int, default=0, help="resamples over videos for the 95 %% interval of the gain")
+    args = ap.parse_args(argv)
+    configure_threads(2)
+    if args.cmd == "train":
+        train(args)
+    elif args.cmd == "read":
+        read(args)
+    else:
+        fits = [dict(np.load(p)) for p in args.fit]
+        scores = {p: dict(np.load(p)) for p in args.score}
+        for ridge in args.ridge:
+            model = fit(fits, ridge, args.fit_frames)
+            print(f"ridge {ridge}: fitted on {model['persons']} persons, R^2 of the PK's bias a/v "
+                  f"{model['r2_fit'][0]:.3f} / {model['r2_fit'][1]:.3f}")
+            for p, d in scores.items():
+                for n0 in args.n0:
+                    for gain in args.gain:
+                        res = score(d, model, n0, gain, args.bootstrap)
+                        print(f"  {os.path.basename(p)} n0 {n0:g} gain {gain:g}:")
+                        for g, v in sorted(res.items()):
+                            ci = v.get("delta_ci")
+                            cells = [f"{v['corrected'][j] - v['pk'][j]:+.3f}"
+                                     + (f" [{ci[j][0]:+.3f}, {ci[j][1]:+.3f}]" if ci else "") for j in range(2)]
+                            print(f"    {g:18s} videos {v['videos']:3d}  PK {v['pk'][0]:.3f} / {v['pk'][1]:.3f}  "
+                                  f"corrected - PK: arousal {cells[0]}, valence {cells[1]}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

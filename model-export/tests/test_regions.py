@@ -1,0 +1,75 @@
+import numpy as np
+import torch
+
+from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, score
+
+from test_adapt import _omg_set
+from tiny_pk import export_tiny_pk
+
+
+def test_bands_are_the_frames_rows_and_each_reader_takes_its_band():
+    x = torch.arange(96, dtype=torch.float32).view(1, 1, 96, 1).expand(2, 3, 96, 96)
+    b = bands_of(x)
+    assert set(b) == set(BANDS)
+    for k, (top, bottom) in BANDS.items():
+        assert b[k].shape == (2, 3, bottom - top, 96) and b[k][0, 0, 0, 0] == top and b[k][0, 0, -1, 0] == bottom - 1
+        assert BandReader()(b[k]).shape == (2, 2)
+
+
+def test_features_are_the_running_mean_of_band_minus_pk():
+    pk = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    bands = np.zeros((3, 3, 2))
+    bands[:, 1, 0] = [1.0, 1.0, 4.0]  # band 1, arousal
+    f = features(bands, pk)
+    assert f.shape == (3, 6)
+    np.testing.assert_allclose(f[:, 2], [1.0, 0.5, 5.0 / 3.0])  # (1-0), (1-1), (4-0): running means
+    np.testing.assert_allclose(f[:, 1], [0.0, 0.0, -1.0 / 3.0])  # band 0 valence minus the PK's
+
+
+def _persons(rng, n, frames=60):
+    """Synthetic readings: each person's mood moves the PK and every band alike; their anatomy adds an offset to band
+    1's arousal and, halved, to the PK's arousal (the PK's bias); the truth is the mood."""
+    video, utt, kind, pk, bands, y = [], [], [], [], [], []
+    for p in range(n):
+        off = rng.uniform(-0.6, 0.6)
+        mood = rng.uniform(-0.5, 0.5, 2)
+        for u in range(3):
+            e = mood + 0.4 * rng.standard_normal(2) + 0.05 * rng.standard_normal((frames, 2))
+            r = e + [0.5 * off, 0.0]
+            bnd = np.repeat(e[:, None, :], 3, 1) + 0.05 * rng.standard_normal((frames, 3, 2))
+            bnd[:, 1, 0] += off
+            pk.append(r), bands.append(bnd), y.append(e)
+            video += [f"p{p}"] * frames
+            utt += [f"u{u}"] * frames
+            kind += ["identity_confound"] * frames
+    return {"pk": np.concatenate(pk), "bands": np.concatenate(bands), "y": np.concatenate(y),
+            "video": np.array(video), "utt": np.array(utt), "type": np.array(kind)}
+
+
+def test_the_correction_learns_which_region_disagreement_carries_the_bias_and_lifts_the_ccc():
+    rng = np.random.default_rng(0)
+    model = fit([_persons(rng, 120)], ridge=1e-4, frames=60)
+    # the PK's bias is half the offset, which is band 1's arousal minus the PK's (feature 2, band-major, a/v) and minus
+    # bands 0 and 2's (features 0 and 4): together they carry it with weight 1; valence gets no correction
+    w = model["w"]
+    assert abs(w[2, 0] - w[0, 0] - w[4, 0] - 1.0) < 0.1 and np.abs(w[:, 1]).max() < 0.05
+    res = score(_persons(rng, 60), model, n0=5, bootstrap=200)
+    a_pk, a_c = res["all"]["pk"][0], res["all"]["corrected"][0]
+    assert a_c > a_pk + 0.02 and abs(res["all"]["corrected"][1] - res["all"]["pk"][1]) < 0.01
+    (lo_a, hi_a), (lo_v, hi_v) = res["all"]["delta_ci"]
+    assert 0 < lo_a <= a_c - a_pk <= hi_a and lo_v <= 0.0 <= hi_v and res["all"]["videos"] == 60
+
+
+def test_read_caches_the_pk_and_band_readings_of_every_frame(tmp_path):
+    model = str(tmp_path / "pk")
+    export_tiny_pk(model, "tiny", seed=3)
+    data = _omg_set(str(tmp_path / "set"), [("a", "identity_confound", "corners-2.79"), ("b", "typical", "")],
+                    frames=3)
+    readers = str(tmp_path / "readers.pt")
+    torch.save({"bands": BANDS, "state": torch.nn.ModuleDict({k: BandReader() for k in BANDS}).state_dict(),
+                "steps": 0}, readers)
+    out = str(tmp_path / "read.npz")
+    regions_main(["read", "--model-dir", model, "--readers", readers, "--dataset", data, "--out", out])
+    d = np.load(out)
+    assert d["pk"].shape == (6, 2) and d["bands"].shape == (6, 3, 2) and list(d["video"]) == ["a"] * 3 + ["b"] * 3
+    assert list(d["band_names"]) == list(BANDS) and dict(zip(d["anatomy_person"], d["anatomy"]))["a"] == "corners-2.79"
