@@ -73,3 +73,27 @@ def test_read_caches_the_pk_and_band_readings_of_every_frame(tmp_path):
     d = np.load(out)
     assert d["pk"].shape == (6, 2) and d["bands"].shape == (6, 3, 2) and list(d["video"]) == ["a"] * 3 + ["b"] * 3
     assert list(d["band_names"]) == list(BANDS) and dict(zip(d["anatomy_person"], d["anatomy"]))["a"] == "corners-2.79"
+
+
+def test_train_on_labels_or_on_the_pks_readings_then_read_an_affectnet_layout_set_person_by_person(tmp_path,
+                                                                                                affectnet_dir):
+    model = str(tmp_path / "pk")
+    export_tiny_pk(model, "tiny", seed=3)
+    for target in ("labels", "pk"):
+        out = str(tmp_path / f"readers-{target}.pt")
+        args = ["train", "--data", affectnet_dir, "--out", out, "--steps", "2", "--batch", "4", "--target", target]
+        regions_main(args + (["--model-dir", model] if target == "pk" else []))
+        assert torch.load(out)["target"] == target
+    read = str(tmp_path / "read.npz")
+    regions_main(["read", "--model-dir", model, "--readers", out, "--dataset", affectnet_dir, "--out", read])
+    d = np.load(read)
+    # validation.csv's 12 faces of 3 persons, each person's faces one "video"
+    assert d["pk"].shape == (12, 2) and sorted(set(d["video"])) == ["va-00000", "va-00001", "va-00002"]
+    assert list(d["video"]) == sorted(d["video"])
+
+
+def test_training_on_the_pks_readings_needs_the_model():
+    import pytest
+
+    with pytest.raises(SystemExit):
+        regions_main(["train", "--data", "x", "--out", "y", "--target", "pk"])
