@@ -83,7 +83,8 @@ def train(args):
         with torch.no_grad():
             labels = np.concatenate([pk.dem(pk.encoder(to_tensor(split.images[i:i + 256]))).numpy()
                                      for i in range(0, len(split.images), 256)])
-        print(f"targets: the PK's readings of {len(labels)} faces (CCC to the labels on held-out persons "
+        print(f"targets: the PK's readings of {len(labels)} faces (CCC to the labels on the bands' held-out persons, "
+              f"which the PK trained on: "
               f"{ccc(labels[va_idx, 0], split.labels[va_idx, 0]):.3f} / "
               f"{ccc(labels[va_idx, 1], split.labels[va_idx, 1]):.3f})", flush=True)
     readers = nn.ModuleDict({k: BandReader() for k in BANDS})
@@ -122,6 +123,8 @@ def train(args):
 
 def load_readers(path):
     ck = torch.load(path, map_location="cpu")
+    if {k: tuple(v) for k, v in ck["bands"].items()} != BANDS:
+        raise ValueError(f"{path} was trained on the bands {ck['bands']}, this module reads {BANDS}")
     readers = nn.ModuleDict({k: BandReader() for k in ck["bands"]})
     readers.load_state_dict(ck["state"])
     readers.eval()

@@ -97,3 +97,14 @@ def test_training_on_the_pks_readings_needs_the_model():
 
     with pytest.raises(SystemExit):
         regions_main(["train", "--data", "x", "--out", "y", "--target", "pk"])
+
+
+def test_readers_trained_on_other_bands_are_refused(tmp_path):
+    import pytest
+
+    from paffmem_pk.regions import load_readers
+
+    path = str(tmp_path / "r.pt")
+    torch.save({"bands": {"brows": (0, 10)}, "state": {}, "steps": 0}, path)
+    with pytest.raises(ValueError, match="bands"):
+        load_readers(path)
