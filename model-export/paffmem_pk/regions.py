@@ -31,7 +31,7 @@ import torch
 import torch.nn as nn
 
 from . import configure_threads
-from .ccc import ccc
+from .ccc import ccc, ccc_arousal_valence
 from .data import to_tensor
 
 # rows [top, bottom) of the 96 x 96 frame; the faces of the synthetic sets keep their eyes near row 48 and the mouth
@@ -213,36 +213,49 @@ def fit(sets, ridge, frames):
     return {"mu": mu, "w": w, "b": y.mean(0), "r2_fit": r2, "persons": len(x)}
 
 
-def _ccc2(p, t):
-    return [ccc(p[:, 0], t[:, 0]), ccc(p[:, 1], t[:, 1])]
+def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False):
+    """Per person type and all (and with `by_trait` per strong anatomical trait of the identity_confound persons):
+    official CCC (over utterance means) of the PK, of the corrected PK and of an oracle that subtracts each video's
+    true mean PK bias (the most a per-person offset can do); how the estimate from the video's last frame follows the
+    video's true mean bias (correlation `r`, and `share`: the slope of the estimate on the true bias); with
+    `bootstrap` > 0 the 95 % interval of corrected - PK over videos resampled with replacement."""
+    from .fidelity import _group, anatomy_traits
 
-
-def score(d, model, n0, gain=1.0, bootstrap=0, seed=0):
-    """Official CCC (over utterance means) of the PK and of the corrected PK, per person type and all; with
-    `bootstrap` > 0 also the 95 % interval of corrected - PK over videos resampled with replacement."""
-    from .fidelity import _group
-
-    per = defaultdict(list)  # group -> per video: (PK's utterance means, corrected's, truth's)
+    anatomy = dict(zip(d["anatomy_person"], d["anatomy"])) if by_trait else {}
+    per = defaultdict(list)  # group -> per video: (PK's, corrected's, oracle's, truth's utterance means)
+    bias = defaultdict(list)  # group -> per video: (estimate at the last frame, true mean bias)
     for video, a, b in _videos(d):
-        pk = d["pk"][a:b]
+        pk, y = d["pk"][a:b], d["y"][a:b]
         f = features(d["bands"][a:b], pk)
         n = np.arange(1, b - a + 1)[:, None]
-        corr = pk - gain * (n / (n + n0)) * ((f - model["mu"]) @ model["w"] + model["b"])
-        utt, y = d["utt"][a:b], d["y"][a:b]
-        means = [np.array([x[utt == u].mean(0) for u in np.unique(utt)]) for x in (pk, corr, y)]
-        for g in (_group(d["type"][a]), "all"):
+        est = (f - model["mu"]) @ model["w"] + model["b"]
+        true_bias = (pk - y).mean(0)
+        utt = d["utt"][a:b]
+        means = [np.array([x[utt == u].mean(0) for u in np.unique(utt)])
+                 for x in (pk, pk - gain * (n / (n + n0)) * est, pk - true_bias, y)]
+        groups = [_group(d["type"][a]), "all"]
+        if d["type"][a] == "identity_confound" and video in anatomy:
+            groups += sorted({t for t, _ in anatomy_traits(anatomy[video])})
+        for g in groups:
             per[g].append(means)
+            bias[g].append((est[-1], true_bias))
     out = {}
     rng = np.random.default_rng(seed)
     for g, videos in per.items():
-        pk, corr, y = (np.concatenate([v[i] for v in videos]) for i in range(3))
-        out[g] = {"pk": _ccc2(pk, y), "corrected": _ccc2(corr, y), "videos": len(videos)}
+        pk, corr, oracle, y = (np.concatenate([v[i] for v in videos]) for i in range(4))
+        e, t = (np.array([x[i] for x in bias[g]]) for i in range(2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = [float(np.corrcoef(e[:, j], t[:, j])[0, 1]) if len(t) > 2 else float("nan") for j in range(2)]
+            share = [float(np.cov(e[:, j], t[:, j])[0, 1] / np.var(t[:, j], ddof=1)) if len(t) > 2 else float("nan")
+                     for j in range(2)]
+        out[g] = {"pk": ccc_arousal_valence(pk, y), "corrected": ccc_arousal_valence(corr, y),
+                  "oracle": ccc_arousal_valence(oracle, y), "r": r, "share": share, "videos": len(videos)}
         if bootstrap:
             deltas = []
             for _ in range(bootstrap):
                 pick = [videos[i] for i in rng.integers(len(videos), size=len(videos))]
-                pk_b, corr_b, y_b = (np.concatenate([v[i] for v in pick]) for i in range(3))
-                deltas.append(np.subtract(_ccc2(corr_b, y_b), _ccc2(pk_b, y_b)))
+                pk_b, corr_b, _, y_b = (np.concatenate([v[i] for v in pick]) for i in range(4))
+                deltas.append(np.subtract(ccc_arousal_valence(corr_b, y_b), ccc_arousal_valence(pk_b, y_b)))
             out[g]["delta_ci"] = np.percentile(np.array(deltas), [2.5, 97.5], axis=0).T.tolist()
     return out
 
@@ -274,6 +287,8 @@ def main(argv=None):
     s.add_argument("--fit-frames", type=int, default=100)
     s.add_argument("--n0", type=float, nargs="+", default=[25])
     s.add_argument("--gain", type=float, nargs="+", default=[1.0])
+    s.add_argument("--by-trait", action="store_true",
+                   help="also report identity_confound persons by strong anatomical trait (persons.csv's anatomy)")
     s.add_argument("--bootstrap", type=int, default=0, help="resamples over videos for the 95 %% interval of the gain")
     args = ap.parse_args(argv)
     configure_threads(2)
@@ -293,14 +308,17 @@ def main(argv=None):
             for p, d in scores.items():
                 for n0 in args.n0:
                     for gain in args.gain:
-                        res = score(d, model, n0, gain, args.bootstrap)
+                        res = score(d, model, n0, gain, args.bootstrap, by_trait=args.by_trait)
                         print(f"  {os.path.basename(p)} n0 {n0:g} gain {gain:g}:")
                         for g, v in sorted(res.items()):
                             ci = v.get("delta_ci")
                             cells = [f"{v['corrected'][j] - v['pk'][j]:+.3f}"
                                      + (f" [{ci[j][0]:+.3f}, {ci[j][1]:+.3f}]" if ci else "") for j in range(2)]
                             print(f"    {g:18s} videos {v['videos']:3d}  PK {v['pk'][0]:.3f} / {v['pk'][1]:.3f}  "
-                                  f"corrected - PK: arousal {cells[0]}, valence {cells[1]}")
+                                  f"corrected - PK: arousal {cells[0]}, valence {cells[1]}  oracle - PK "
+                                  f"{v['oracle'][0] - v['pk'][0]:+.3f} / {v['oracle'][1] - v['pk'][1]:+.3f}  "
+                                  f"estimate vs true bias: r {v['r'][0]:+.2f} / {v['r'][1]:+.2f}, share "
+                                  f"{v['share'][0]:+.2f} / {v['share'][1]:+.2f}")
 
 
 if __name__ == "__main__":

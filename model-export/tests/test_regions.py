@@ -38,12 +38,16 @@ def _persons(rng, n, frames=60):
             r = e + [0.5 * off, 0.0]
             bnd = np.repeat(e[:, None, :], 3, 1) + 0.05 * rng.standard_normal((frames, 3, 2))
             bnd[:, 1, 0] += off
-            pk.append(r), bands.append(bnd), y.append(e)
+            pk.append(r)
+            bands.append(bnd)
+            y.append(e)
             video += [f"p{p}"] * frames
             utt += [f"u{u}"] * frames
             kind += ["identity_confound"] * frames
     return {"pk": np.concatenate(pk), "bands": np.concatenate(bands), "y": np.concatenate(y),
-            "video": np.array(video), "utt": np.array(utt), "type": np.array(kind)}
+            "video": np.array(video), "utt": np.array(utt), "type": np.array(kind),
+            "anatomy_person": np.array([f"p{p}" for p in range(n)]),
+            "anatomy": np.array(["corners-3.0" if p % 2 else "tinted_lenses+0.8;folds+0.4" for p in range(n)])}
 
 
 def test_the_correction_learns_which_region_disagreement_carries_the_bias_and_lifts_the_ccc():
@@ -53,11 +57,17 @@ def test_the_correction_learns_which_region_disagreement_carries_the_bias_and_li
     # bands 0 and 2's (features 0 and 4): together they carry it with weight 1; valence gets no correction
     w = model["w"]
     assert abs(w[2, 0] - w[0, 0] - w[4, 0] - 1.0) < 0.1 and np.abs(w[:, 1]).max() < 0.05
-    res = score(_persons(rng, 60), model, n0=5, bootstrap=200)
+    res = score(_persons(rng, 60), model, n0=5, bootstrap=200, by_trait=True)
     a_pk, a_c = res["all"]["pk"][0], res["all"]["corrected"][0]
     assert a_c > a_pk + 0.02 and abs(res["all"]["corrected"][1] - res["all"]["pk"][1]) < 0.01
     (lo_a, hi_a), (lo_v, hi_v) = res["all"]["delta_ci"]
     assert 0 < lo_a <= a_c - a_pk <= hi_a and lo_v <= 0.0 <= hi_v and res["all"]["videos"] == 60
+    # the estimate at each video's last frame is its bias (half the offset) up to the bands' noise; the oracle, which
+    # subtracts the true bias, is at least as good
+    assert res["all"]["r"][0] > 0.95 and 0.8 < res["all"]["share"][0] < 1.2
+    assert res["all"]["oracle"][0] >= a_c - 0.01
+    # by trait: each confound person counts in each of their traits' rows
+    assert res["corners"]["videos"] == 30 and res["tinted_lenses"]["videos"] == 30 and res["lines"]["videos"] == 30
 
 
 def test_read_caches_the_pk_and_band_readings_of_every_frame(tmp_path):
