@@ -20,7 +20,8 @@ import java.util.Map;
  * <pre>
  * {"run": {...}, "groups": [{"group", "videos", "utterances", "frames",
  *    "pk": {"arousal": {"utterance_pooled", "frame_level", "mean_per_video"}, "valence": {...}},
- *    "paffmem": {...}, "delta": {...}}],
+ *    "paffmem": {...}, "delta": {...}, "delta_ci95": {...},
+ *    "ceiling": {"offset": {"arousal", "valence"}, "affine": {...}}}],
  *  "videos": [{"video", "person_type", "frames", "final_memory_size", "pk": {"arousal", "valence"}, "paffmem": {...}}]}
  * </pre>
  */
@@ -78,6 +79,7 @@ public final class ResultsJson {
           "arousal", java.util.Arrays.asList(value(g.ci().arousal().low()), value(g.ci().arousal().high())),
           "valence", java.util.Arrays.asList(value(g.ci().valence().low()), value(g.ci().valence().high())),
           "method", "bootstrap over videos, " + Bootstrap.REPLICATES + " replicates, percentile, official CCC"));
+      m.put("ceiling", ceiling(g));
       groups.add(m);
     }
     root.put("groups", groups);
@@ -88,8 +90,8 @@ public final class ResultsJson {
       m.put("person_type", v.personType());
       m.put("frames", v.frames());
       m.put("final_memory_size", v.finalMemorySize());
-      m.put("pk", Map.of("arousal", value(v.pkArousal()), "valence", value(v.pkValence())));
-      m.put("paffmem", Map.of("arousal", value(v.arousal()), "valence", value(v.valence())));
+      m.put("pk", dims(v.pkArousal(), v.pkValence()));
+      m.put("paffmem", dims(v.arousal(), v.valence()));
       videos.add(m);
     }
     root.put("videos", videos);
@@ -103,6 +105,25 @@ public final class ResultsJson {
   /** Writes a tree (indented JSON). */
   public static void write(Path file, Map<String, Object> tree) throws IOException {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), tree);
+  }
+
+  /** Official CCC of the two label-knowing per-video oracles of {@link Ceiling}. */
+  private static Map<String, Object> ceiling(GroupScores g) {
+    Ceiling.Scores c = g.ceiling();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("offset", dims(c.offsetArousal(), c.offsetValence()));
+    m.put("affine", dims(c.affineArousal(), c.affineValence()));
+    m.put("method", "per video, knowing its labels: the PK minus its mean error (offset), the least-squares line from "
+        + "the PK to the truth (affine); official CCC");
+    return m;
+  }
+
+  /** {"arousal", "valence"}, an undefined CCC as null (Map.of refuses nulls). */
+  private static Map<String, Object> dims(double arousal, double valence) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("arousal", value(arousal));
+    m.put("valence", value(valence));
+    return m;
   }
 
   private static Map<String, Object> model(ModelScores s) {

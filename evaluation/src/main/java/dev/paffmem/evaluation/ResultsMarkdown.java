@@ -54,6 +54,7 @@ public final class ResultsMarkdown {
           .append(interval(g.ci().valence())).append(" |\n");
     }
     sb.append("| *paper, OMG-Emotion test (Table 3)* | – | *0.32* | *0.43* | *+0.11* | *0.46* | *0.53* | *+0.07* |\n\n");
+    sb.append(ceiling(results));
 
     for (GroupScores g : results.groups()) {
       sb.append("## ").append(g.group()).append(" (").append(g.videos()).append(" videos, ").append(g.utterances())
@@ -70,6 +71,33 @@ public final class ResultsMarkdown {
       }
       sb.append('\n');
     }
+    return sb.toString();
+  }
+
+  /** What a per-person recalibration of the PK that knows the labels would add ({@link Ceiling}), next to Δ. */
+  static String ceiling(Results results) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("## What a per-person calibration that knows the labels would add (official CCC)\n\n");
+    sb.append("Two oracles that know every label recalibrate the PK's frames of each video on their own: **offset** "
+        + "subtracts the video's mean PK error, **affine** applies the least-squares line from the PK to the truth "
+        + "fitted on the video. They are references, not strict bounds (the line minimizes squared error, not CCC; "
+        + "with a noisy PK it can score below the offset): a Δ near them means a method without labels calibrates "
+        + "each person about as well as one that knows every label; beyond them lie only errors that vary within "
+        + "a video, which a memory of the person's faces at each emotion could in principle also fix.\n\n");
+    sb.append("| group | videos | PK arousal | offset − PK | affine − PK | Δ arousal | PK valence | offset − PK "
+        + "| affine − PK | Δ valence |\n");
+    sb.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+    for (GroupScores g : results.groups()) {
+      double pa = g.pk().arousal().utterancePooled();
+      double pv = g.pk().valence().utterancePooled();
+      Ceiling.Scores c = g.ceiling();
+      sb.append("| ").append(g.group()).append(" | ").append(g.videos()).append(" | ").append(f(pa)).append(" | ")
+          .append(signed(c.offsetArousal() - pa)).append(" | ").append(signed(c.affineArousal() - pa)).append(" | ")
+          .append(signed(g.paffmem().arousal().utterancePooled() - pa)).append(" | ").append(f(pv)).append(" | ")
+          .append(signed(c.offsetValence() - pv)).append(" | ").append(signed(c.affineValence() - pv)).append(" | ")
+          .append(signed(g.paffmem().valence().utterancePooled() - pv)).append(" |\n");
+    }
+    sb.append('\n');
     return sb.toString();
   }
 

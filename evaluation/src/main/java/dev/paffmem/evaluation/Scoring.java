@@ -23,9 +23,12 @@ public final class Scoring {
 
   public record ModelScores(Flavours arousal, Flavours valence) {}
 
-  /** One group's scores; {@code ci}: bootstrap 95 % intervals over videos of the official difference P-AffMem - PK. */
+  /**
+   * One group's scores; {@code ci}: bootstrap 95 % intervals over videos of the official difference P-AffMem - PK;
+   * {@code ceiling}: what a per-person recalibration of the PK that knows the labels would score ({@link Ceiling}).
+   */
   public record GroupScores(String group, int videos, int utterances, int frames, ModelScores pk, ModelScores paffmem,
-      Bootstrap.Differences ci) {
+      Bootstrap.Differences ci, Ceiling.Scores ceiling) {
 
     public ModelScores of(Model m) {
       return m == Model.PK ? pk : paffmem;
@@ -94,7 +97,7 @@ public final class Scoring {
       utterances.add(List.of(p.video(), p.utterance()));
     }
     return new GroupScores(name, videos.size(), utterances.size(), ps.size(), model(ps, Model.PK), model(ps, Model.PAFFMEM),
-        Bootstrap.differences(ps));
+        Bootstrap.differences(ps), Ceiling.of(ps));
   }
 
   static ModelScores model(List<FramePrediction> ps, Model m) {

@@ -145,6 +145,10 @@ class WritersTest {
     JsonNode all = root.get("groups").get(0);
     assertEquals(1.0, all.get("paffmem").get("arousal").get("utterance_pooled").asDouble(), 1e-9);
     assertEquals(1.0, all.get("delta").get("valence").get("utterance_pooled").asDouble(), 1e-9);
+    // the PK's constant 0.1 shifted to each video's mean truth: the offset oracle, written per group
+    assertEquals(Scoring.score(ps).group("all").ceiling().offsetArousal(),
+        all.get("ceiling").get("offset").get("arousal").asDouble(), 1e-4);
+    assertTrue(all.get("ceiling").get("affine").has("valence"));
     assertEquals("v2", root.get("videos").get(1).get("video").asText());
     assertEquals("muted", root.get("videos").get(1).get("person_type").asText());
     assertTrue(ResultsJson.tree(run(), r).containsKey("videos"));
@@ -161,6 +165,10 @@ class WritersTest {
     assertTrue(md.contains("| PK alone | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 | 0.000 |"), md);
     assertTrue(md.contains("| P-AffMem | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 | 1.000 |"), md);
     assertTrue(md.contains("`paffmem evaluate --dataset d`"), md);
+    assertTrue(md.contains("## What a per-person calibration that knows the labels would add"), md);
+    Ceiling.Scores c = Scoring.score(ps).group("all").ceiling();
+    assertTrue(md.contains("| all | 2 | 0.000 | " + ResultsMarkdown.signed(c.offsetArousal()) + " | "
+        + ResultsMarkdown.signed(c.affineArousal()) + " | +1.000 |"), md);
     assertEquals("n/a", ResultsMarkdown.f(Double.NaN));
   }
 
