@@ -160,6 +160,7 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
             if max(op.version for op in model.opset_import if op.domain in ("", "ai.onnx")) != m["opset"]:
                 raise ValueError(f"{key}: opset differs from manifest")
     validate_encoder_u8(model_dir, m, check_onnx)  # the optional models.encoder_u8
+    validate_regions(model_dir, m)  # the optional models.regions
     from .quantize import validate_quantized
 
     validate_quantized(model_dir, m)  # the optional models.<network>.quantized
@@ -167,6 +168,26 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
         if sha256_file(os.path.join(model_dir, m["parity"]["file"])) != m["parity"]["sha256"]:
             raise ValueError("sha256 mismatch for the parity fixture")
     return m
+
+
+def validate_regions(model_dir: str, m: dict) -> None:
+    """Raise ValueError unless the optional models.regions entry (paffmem_pk.regions export) matches its file and
+    carries a regression of the bands' readings."""
+    entry = m["models"].get("regions")
+    if entry is None:
+        return
+    path = os.path.join(model_dir, entry["file"])
+    if not os.path.isfile(path):
+        raise ValueError(f"regions: {entry['file']} named in the manifest is missing")
+    if sha256_file(path) != entry["sha256"]:
+        raise ValueError(f"sha256 mismatch for {entry['file']}")
+    if [t["shape"] for t in entry["inputs"]] != [u8_input_tensor(m["image"])["shape"]] or \
+            [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
+        raise ValueError(f"regions: input {entry['inputs']} must be the frames' bytes, as encoder_u8 takes them")
+    k = entry["outputs"][0]["shape"][-1]
+    c = entry["correction"]
+    if len(c["mu"]) != k or [len(r) for r in c["w"]] != [2] * k or len(c["b"]) != 2 or not c["n0"] >= 0:
+        raise ValueError(f"regions: the correction must have mu [{k}], w [{k}][2], b [2] and n0 >= 0")
 
 
 def validate_encoder_u8(model_dir: str, m: dict, check_onnx: bool = True) -> None:

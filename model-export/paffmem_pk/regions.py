@@ -12,12 +12,16 @@ This module measures whether that handle reaches the PK's bias:
 * `read`: the PK's and the bands' readings of every frame of an OMG-layout set, cached as .npz;
 * `fit` / `score`: a ridge regression, fitted on one set's persons with their labels, from a person's running mean of
   (band reading - PK reading) to the PK's bias on that person; scored on another set as an online correction of the
-  PK (official CCC, per person type), the correction shrunk by n / (n + n0) over the person's first n frames.
+  PK (official CCC, per person type), the correction shrunk by n / (n + n0) over the person's first n frames;
+* `export`: the readers as one ONNX graph behind the job's uint8 frames (regions_u8.onnx) and the regression, added
+  to a model directory's manifest.json as the optional `models.regions`, for the job's `--bias-correction regions`.
 
     /usr/bin/python3 -m paffmem_pk.regions train --data ../data/synth-affectnet-v2 --out runs/regions.pt
     /usr/bin/python3 -m paffmem_pk.regions read --model-dir ../models/demo-pk --readers runs/regions.pt \\
         --dataset ../data/tune-4243 --out runs/read-4243.npz
     /usr/bin/python3 -m paffmem_pk.regions score --fit runs/read-7201.npz runs/read-7202.npz --score runs/read-4243.npz
+    /usr/bin/python3 -m paffmem_pk.regions export --readers runs/regions.pt --fit runs/read-7201.npz \
+        runs/read-7202.npz --model-dir ../models/demo-pk
 """
 import argparse
 import csv
@@ -213,6 +217,21 @@ def fit(sets, ridge, frames):
     return {"mu": mu, "w": w, "b": y.mean(0), "r2_fit": r2, "persons": len(x)}
 
 
+def pool(sets):
+    """Several read sets as one: each video and anatomy person id prefixed with its set's name (every seed names its
+    persons eval-00000, ...), so the sets' persons stay apart in the scores and in the bootstrap."""
+    names = list(sets)
+    keys = ("pk", "bands", "y", "video", "utt", "type", "anatomy_person", "anatomy")
+    out = {k: [] for k in keys}
+    for name in names:
+        d = sets[name]
+        tag = os.path.splitext(os.path.basename(name))[0] + "/"
+        for k in keys:
+            v = d[k]
+            out[k].append(np.char.add(tag, v.astype(str)) if k in ("video", "anatomy_person") else v)
+    return {k: np.concatenate(v) for k, v in out.items()}
+
+
 def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False):
     """Per person type and all (and with `by_trait` per strong anatomical trait of the identity_confound persons):
     official CCC (over utterance means) of the PK, of the corrected PK and of an oracle that subtracts each video's
@@ -260,6 +279,101 @@ def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False):
     return out
 
 
+REGIONS_KEY = "regions"
+REGIONS_FILE = "regions_u8.onnx"
+REGIONS_PARITY = "parity/regions.rgb.u8"
+
+
+class RegionsU8(nn.Module):
+    """The job's frames as they are (uint8 [N, H, W, 3], RGB) -> the bands' readings [N, 6]: band-major in BANDS'
+    order, (arousal, valence) each; the conversion is the PK's (data.to_tensor: byte / 127.5 - 1 for [-1, 1])."""
+
+    def __init__(self, readers, lo, hi):
+        super().__init__()
+        self.readers = readers
+        self.scale = float(hi - lo) / 255.0
+        self.lo = float(lo)
+
+    def forward(self, rgb):
+        x = rgb.permute(0, 3, 1, 2).float() * self.scale + self.lo
+        return torch.cat([self._read(self.readers[k].net, x[:, :, a:b, :], b - a) for k, (a, b) in BANDS.items()], 1)
+
+    @staticmethod
+    def _read(net, band, rows):
+        """BandReader's net with its adaptive pooling spelt out as fixed slices: ONNX has no adaptive pooling whose
+        bins do not divide the input (the mouth band's 7 rows into 2), and the band's size is fixed."""
+        pool = net[8]
+        feats = net[:8](band)
+        return net[9:](adaptive_avg_pool_fixed(feats, pool.output_size, rows, 96))
+
+
+def adaptive_avg_pool_fixed(x, size, band_h, band_w):
+    """nn.AdaptiveAvgPool2d(size) on BandReader's features of a band_h x band_w band (two 2x2 max pools before),
+    PyTorch's bins (start floor(i H / n), end ceil((i + 1) H / n)) as slices whose bounds are Python ints."""
+    h, w = band_h // 4, band_w // 4
+    oh, ow = size
+
+    def bins(n, m):
+        return [(i * n // m, -((-(i + 1) * n) // m)) for i in range(m)]
+
+    rows = [torch.stack([x[:, :, a:b, c:d].mean((2, 3)) for c, d in bins(w, ow)], -1) for a, b in bins(h, oh)]
+    return torch.stack(rows, -2)
+
+
+@torch.no_grad()
+def export(args):
+    """regions_u8.onnx and models.regions (the regression, the bands, a parity fixture) in a model directory."""
+    import json
+
+    import onnx
+
+    from .manifest import MANIFEST, sha256_file, u8_input_tensor, write_manifest
+
+    with open(os.path.join(args.model_dir, MANIFEST)) as f:
+        manifest = json.load(f)
+    image = manifest["image"]
+    if (image["height"], image["width"]) != (96, 96):
+        raise SystemExit(f"the bands are rows of a 96 x 96 frame; {args.model_dir} takes {image['height']} x "
+                         f"{image['width']}")
+    lo, hi = image["value_range"]
+    module = RegionsU8(load_readers(args.readers), lo, hi).eval()
+    model = fit([dict(np.load(p)) for p in args.fit], args.ridge, args.fit_frames)
+    path = os.path.join(args.model_dir, REGIONS_FILE)
+    dummy = torch.zeros(2, 96, 96, 3, dtype=torch.uint8)
+    torch.onnx.export(module, (dummy,), path, opset_version=int(manifest["opset"]), input_names=["rgb"],
+                      output_names=["bands"], do_constant_folding=True,
+                      dynamic_axes={"rgb": {0: "batch"}, "bands": {0: "batch"}})
+    onnx.checker.check_model(onnx.load(path))
+    # parity: PyTorch's readings of two fixed random frames, for the job's test of ONNX Runtime's
+    rgb = np.random.default_rng(20190609).integers(0, 256, (2, 96, 96, 3), dtype=np.uint8)
+    os.makedirs(os.path.join(args.model_dir, os.path.dirname(REGIONS_PARITY)), exist_ok=True)
+    rgb.tofile(os.path.join(args.model_dir, REGIONS_PARITY))
+    expected = module(torch.from_numpy(rgb)).numpy()
+    manifest["models"][REGIONS_KEY] = {
+        "file": REGIONS_FILE, "sha256": sha256_file(path),
+        "inputs": [u8_input_tensor(image)],
+        "outputs": [{"name": "bands", "shape": [-1, 2 * len(BANDS)], "dtype": "float32"}],
+        "bands": {k: list(v) for k, v in BANDS.items()},
+        "order": "band-major in the order of bands, (arousal, valence) each",
+        "correction": {
+            "what": "P-AffMem - n / (n + n0) * (b + (m - mu) . w), m the person's mean over their first n frames of "
+                    "(band reading - PK reading), in the order of the outputs; (arousal, valence)",
+            "mu": [round(float(v), 7) for v in model["mu"]], "w": [[round(float(v), 7) for v in row] for row in
+                                                                   model["w"]],
+            "b": [round(float(v), 7) for v in model["b"]], "n0": args.n0, "ridge": args.ridge,
+            "fit_frames": args.fit_frames, "fit_persons": int(model["persons"]),
+            "fit_sets": [os.path.basename(p) for p in args.fit],
+            "r2_fit": [round(float(v), 4) for v in model["r2_fit"]]},
+        "readers": {"checkpoint": os.path.basename(args.readers)},
+        "parity": {"rgb": REGIONS_PARITY, "shape": list(rgb.shape), "sha256": sha256_file(
+            os.path.join(args.model_dir, REGIONS_PARITY)), "bands": [[round(float(v), 6) for v in row] for row in
+                                                                     expected], "tolerance": 1e-4},
+    }
+    write_manifest(args.model_dir, manifest)
+    print(f"wrote {path} and models.{REGIONS_KEY} in {os.path.join(args.model_dir, MANIFEST)} (fit on "
+          f"{model['persons']} persons, R^2 a/v {model['r2_fit'][0]:.3f} / {model['r2_fit'][1]:.3f})")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python3 -m paffmem_pk.regions", description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -290,6 +404,14 @@ def main(argv=None):
     s.add_argument("--by-trait", action="store_true",
                    help="also report identity_confound persons by strong anatomical trait (persons.csv's anatomy)")
     s.add_argument("--bootstrap", type=int, default=0, help="resamples over videos for the 95 %% interval of the gain")
+    s.add_argument("--pool", action="store_true", help="also score the --score sets together as one set of persons")
+    e = sub.add_parser("export", help="add the readers and the regression to a model directory (models.regions)")
+    e.add_argument("--readers", required=True)
+    e.add_argument("--fit", nargs="+", required=True)
+    e.add_argument("--model-dir", required=True)
+    e.add_argument("--ridge", type=float, default=0.01)
+    e.add_argument("--fit-frames", type=int, default=100)
+    e.add_argument("--n0", type=float, default=25)
     args = ap.parse_args(argv)
     configure_threads(2)
     if args.cmd == "train":
@@ -298,9 +420,13 @@ def main(argv=None):
         train(args)
     elif args.cmd == "read":
         read(args)
+    elif args.cmd == "export":
+        export(args)
     else:
         fits = [dict(np.load(p)) for p in args.fit]
         scores = {p: dict(np.load(p)) for p in args.score}
+        if args.pool and len(scores) > 1:
+            scores["pooled " + "+".join(os.path.basename(p) for p in args.score)] = pool(scores)
         for ridge in args.ridge:
             model = fit(fits, ridge, args.fit_frames)
             print(f"ridge {ridge}: fitted on {model['persons']} persons, R^2 of the PK's bias a/v "

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, score
+from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, pool, score
 
 from test_adapt import _omg_set
 from tiny_pk import export_tiny_pk
@@ -118,3 +118,71 @@ def test_readers_trained_on_other_bands_are_refused(tmp_path):
     torch.save({"bands": {"brows": (0, 10)}, "state": {}, "steps": 0}, path)
     with pytest.raises(ValueError, match="bands"):
         load_readers(path)
+
+
+def test_pooled_sets_keep_persons_of_the_same_name_apart_and_score_as_one():
+    rng = np.random.default_rng(1)
+    model = fit([_persons(rng, 60)], ridge=1e-4, frames=60)
+    a, b = _persons(rng, 1), _persons(rng, 1)  # one person each, both named p0
+    c, d = _persons(rng, 20), _persons(rng, 20)
+    merged = {k: np.concatenate([a[k], b[k]]) for k in a}
+    assert score(merged, model, n0=5)["all"]["videos"] == 1  # without the prefix their frames run together
+    pooled = pool({"x/one.npz": a, "two.npz": b, "c.npz": c, "d.npz": d})
+    assert list(np.unique(pooled["video"]))[:2] == ["c/p0", "c/p1"] and "one/p0" in set(pooled["video"])
+    res = score(pooled, model, n0=5, by_trait=True)
+    assert res["all"]["videos"] == 42
+    # each confound person's traits are found under their prefixed name: p0 of every set has lenses and folds
+    assert res["tinted_lenses"]["videos"] == 22 and res["corners"]["videos"] == 20
+    both = {k: np.concatenate([c[k], d[k]]) for k in c}
+    np.testing.assert_allclose(score(pool({"c": c, "d": d}), model, n0=5)["all"]["corrected"],
+                               score(both, model, n0=5)["all"]["corrected"])
+
+
+def test_export_adds_the_readers_behind_uint8_frames_and_the_regression_to_the_manifest(tmp_path):
+    import json
+
+    import onnx
+
+    from paffmem_pk.data import to_tensor
+    from paffmem_pk.manifest import sha256_file, validate_model_dir
+    from paffmem_pk.regions import RegionsU8, load_readers
+
+    model = str(tmp_path / "pk")
+    export_tiny_pk(model, "tiny", seed=3)
+    torch.manual_seed(5)
+    readers = str(tmp_path / "readers.pt")
+    torch.save({"bands": BANDS, "state": torch.nn.ModuleDict({k: BandReader() for k in BANDS}).state_dict(),
+                "steps": 0}, readers)
+    fit_set = str(tmp_path / "fit.npz")
+    np.savez(fit_set, **_persons(np.random.default_rng(2), 40))
+    regions_main(["export", "--readers", readers, "--fit", fit_set, "--model-dir", model, "--n0", "30"])
+    m = validate_model_dir(model)  # the rest of the contract still holds
+    r = m["models"]["regions"]
+    assert r["inputs"][0]["dtype"] == "uint8" and r["inputs"][0]["shape"] == [-1, 96, 96, 3]
+    assert r["outputs"] == [{"name": "bands", "shape": [-1, 6], "dtype": "float32"}]
+    assert sha256_file(str(tmp_path / "pk" / r["file"])) == r["sha256"]
+    expected = fit([dict(np.load(fit_set))], 0.01, 100)
+    np.testing.assert_allclose(np.array(r["correction"]["w"]), expected["w"], atol=1e-6)
+    np.testing.assert_allclose(r["correction"]["mu"], expected["mu"], atol=1e-6)
+    assert r["correction"]["n0"] == 30 and np.array(r["correction"]["w"]).shape == (6, 2)
+    graph = onnx.load(str(tmp_path / "pk" / r["file"])).graph
+    assert graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.UINT8
+    # the parity fixture is what the readers read in those bytes, through the PK's conversion and each band's rows
+    rgb = np.fromfile(str(tmp_path / "pk" / r["parity"]["rgb"]), dtype=np.uint8).reshape(r["parity"]["shape"])
+    loaded = load_readers(readers)
+    with torch.no_grad():
+        bands = bands_of(to_tensor(rgb))
+        want = torch.cat([loaded[k](bands[k]) for k in BANDS], 1).numpy()
+        got = RegionsU8(loaded, -1.0, 1.0)(torch.from_numpy(rgb)).numpy()
+    np.testing.assert_allclose(got, want, atol=1e-5)  # the spelt-out pooling is the adaptive one
+    np.testing.assert_allclose(np.array(r["parity"]["bands"]), want, atol=1e-5)
+    with open(tmp_path / "pk" / "manifest.json") as f:
+        manifest = json.load(f)
+    assert manifest["models"]["encoder"]["file"] == "encoder.onnx"
+    import pytest
+
+    manifest["models"]["regions"]["correction"]["w"] = manifest["models"]["regions"]["correction"]["w"][:5]
+    with open(tmp_path / "pk" / "manifest.json", "w") as f:
+        json.dump(manifest, f)
+    with pytest.raises(ValueError, match="correction must have"):
+        validate_model_dir(model)

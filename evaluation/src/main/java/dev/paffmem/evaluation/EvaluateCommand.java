@@ -339,9 +339,11 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   private static String jobFlags(JobConfig cfg, int zDim) {
     return String.format(Locale.ROOT, "--generation-frames %d --generation-targets %d --memory-max-neurons %d "
-        + "--memory-epochs %d (all memory flags: %s) --batch-max-size %d --parallelism %d",
+        + "--memory-epochs %d (all memory flags: %s) --generation-edits %s --bias-correction %s --batch-max-size %d "
+        + "--parallelism %d",
         cfg.generationFrames(), cfg.generationTargets(), cfg.memoryConfig(zDim).maxNeurons(),
-        cfg.memoryConfig(zDim).epochs(), cfg.memoryConfig(zDim), cfg.batchMaxSize(), cfg.parallelism());
+        cfg.memoryConfig(zDim).epochs(), cfg.memoryConfig(zDim), cfg.generationEdits(), cfg.biasCorrection(),
+        cfg.batchMaxSize(), cfg.parallelism());
   }
 
   private void printSummary(Results results) {

@@ -132,6 +132,7 @@ public final class PAffMemJob {
         cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ())
         .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0)
         .generationEdits(cfg.generationEdits())
+        .regions(cfg.biasCorrection() == JobConfig.BiasCorrectionMode.REGIONS)
         .onlineCallRows(cfg.onlineCallRows());
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
@@ -143,7 +144,8 @@ public final class PAffMemJob {
     SingleOutputStreamOperator<AffectPrediction> predictions = DataStreamUtils
         .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
         .transform("affective memory", new AvroTypeInfo<>(AffectPrediction.class),
-            new WriteBackOperator<>(new AffectiveMemoryFunction(cfg, manifest.zDim(), model)))
+            new WriteBackOperator<>(new AffectiveMemoryFunction(cfg, manifest.zDim(), model,
+                cfg.biasCorrection() == JobConfig.BiasCorrectionMode.REGIONS ? manifest.regionsCorrection() : null)))
         .uid(UID_MEMORY);
 
     DataStream<RejectedFrame> rejected = valid.getSideOutput(Rejections.TAG)

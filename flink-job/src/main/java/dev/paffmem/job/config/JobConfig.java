@@ -63,6 +63,13 @@ public final class JobConfig implements Serializable {
   public enum SeedingPredictions { PK, WAIT }
 
   /**
+   * Whether predictions are corrected for the person's PK bias estimated without labels: NONE; REGIONS, from where
+   * the regions of the person's face disagree (the model directory's {@code models.regions}; {@code
+   * dev.paffmem.memory.BiasCorrection}).
+   */
+  public enum BiasCorrectionMode { NONE, REGIONS }
+
+  /**
    * Restart strategy the job asks for. {@code CLUSTER} (the default) sets none, so the cluster's own
    * ({@code restart-strategy.*} in its config.yaml; a local run's is {@code RestartPolicy.localDefault()}) applies.
    */
@@ -234,6 +241,13 @@ public final class JobConfig implements Serializable {
           + " each frame until the memory has trained on every frame up to it and predicts it then, as the paper's"
           + " schedule does (offline evaluation) (default: ${DEFAULT-VALUE}).")
   private SeedingPredictions predictionsWhileSeeding;
+
+  @Option(names = "--bias-correction", defaultValue = "NONE", paramLabel = "NONE|REGIONS",
+      description = "REGIONS subtracts from every prediction the person's PK bias as estimated, without labels, from"
+          + " where the regions of their face disagree over their frames so far (needs the model directory's"
+          + " models.regions; one more small network per frame; docs/evaluation/RESULTS.md); NONE does not"
+          + " (default: ${DEFAULT-VALUE}).")
+  private BiasCorrectionMode biasCorrection;
 
   // ---- Affective memory: the --memory-* flags, their defaults taken from MemoryConfig ------------
 
@@ -504,6 +518,7 @@ public final class JobConfig implements Serializable {
   public double generationSkipNearZ() { return generationSkipNearZ; }
   public GenerationEdits generationEdits() { return generationEdits; }
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
+  public BiasCorrectionMode biasCorrection() { return biasCorrection; }
   public Duration stateTtl() { return stateTtl; }
   public int stateCachePersons() { return stateCachePersons; }
   public Duration checkpointInterval() { return checkpointInterval; }
@@ -533,7 +548,7 @@ public final class JobConfig implements Serializable {
         + ", batchMaxSize=" + batchMaxSize + ", onlineCallRows=" + onlineCallRows
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
-        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", generationEdits=" + generationEdits + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", stateTtl=" + stateTtl
+        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", generationEdits=" + generationEdits + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", biasCorrection=" + biasCorrection + ", stateTtl=" + stateTtl
         + ", stateCachePersons=" + stateCachePersons
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy

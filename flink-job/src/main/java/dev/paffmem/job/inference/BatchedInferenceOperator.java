@@ -107,6 +107,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final double generationCpuShare;
   /** What the memory learns from a generation frame: G's edits, or the frame's z moved by G's change. */
   private GenerationEdits generationEdits = GenerationEdits.G;
+  /** Whether the regions' band readers read every frame too ({@code --bias-correction regions}). */
+  private boolean regions;
   private final boolean asyncInference;
 
   private transient MailboxExecutor mailbox;
@@ -124,6 +126,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private transient Histogram batchSize;
   private transient Histogram encoderLatency;
   private transient Histogram demLatency;
+  private transient Histogram regionsLatency;
   private transient Histogram generatorLatency;
   /** How long a due online batch waited for the model call in flight (a chunk or the previous batch), ms. */
   private transient Histogram onlineWait;
@@ -176,6 +179,20 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   /** Edits made as {@code mode} says ({@link GenerationEdits}; default {@link GenerationEdits#G}). */
   public BatchedInferenceOperator generationEdits(GenerationEdits mode) {
     this.generationEdits = Objects.requireNonNull(mode, "generation edits");
+    return this;
+  }
+
+  /**
+   * Whether every frame is also read by the model directory's regions' band readers ({@code models.regions}, which
+   * the manifest must have), their readings carried on the frame ({@link EncodedFrame#bands}) for the memory's bias
+   * correction (default: off).
+   */
+  public BatchedInferenceOperator regions(boolean on) {
+    if (on && manifest.regionsCorrection() == null) {
+      throw new ModelDirectoryException("model directory " + manifest.dir() + " has no models.regions, which"
+          + " --bias-correction regions needs (python3 -m paffmem_pk.regions export adds it)");
+    }
+    this.regions = on;
     return this;
   }
 
@@ -265,6 +282,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     batchSize = g.histogram("batchSize", new DescriptiveStatisticsHistogram(1000));
     encoderLatency = g.addGroup("model", "encoder").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     demLatency = g.addGroup("model", "dem").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
+    regionsLatency = g.addGroup("model", "regions").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     generatorLatency = g.addGroup("model", "generator").histogram("inferenceLatencyMs", new DescriptiveStatisticsHistogram(1000));
     onlineWait = g.histogram("onlineWaitMs", new DescriptiveStatisticsHistogram(1000));
     onlineWaitForChunk = g.histogram("onlineWaitForChunkMs", new DescriptiveStatisticsHistogram(1000));
@@ -393,7 +411,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       rgb.add(r.getValue().rgb);
     }
     handOver.submit("PK inference of a batch of " + batch.size() + " frames",
-        () -> InferenceSteps.online(model, rgb, callRows), result -> emitOnline(batch, result));
+        () -> InferenceSteps.online(model, rgb, callRows, regions), result -> emitOnline(batch, result));
   }
 
   /** Emits a batch's frames (task thread) and queues the generation of its GENERATING frames. */
@@ -408,6 +426,10 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       System.arraycopy(result.z(), i * zDim, e.z, 0, zDim);
       e.pkArousal = result.pk()[2 * i];
       e.pkValence = result.pk()[2 * i + 1];
+      if (regions) {
+        int k = result.bands().length / batch.size();
+        e.bands = java.util.Arrays.copyOfRange(result.bands(), i * k, (i + 1) * k);
+      }
       EncodedFrame skipped = null;
       if (frame.phase == Phase.GENERATING) {
         setCurrentKey(frame.personId);
@@ -550,6 +572,8 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
         batchSize.update(t.rows());
       } else if (t.role() == Role.DEM) {
         demLatency.update(ms);
+      } else if (t.role() == Role.REGIONS) {
+        regionsLatency.update(ms);
       } else {
         generatorLatency.update(ms);
       }

@@ -16,15 +16,28 @@ public final class InferenceSteps {
   /** How long one network ran on how many rows. */
   public record Timing(Role role, long nanos, int rows) {}
 
-  /** The online step's result: z ({@code n * zDim}) and D_em's (arousal, valence) ({@code 2n}) of n frames. */
-  public record Online(float[] z, float[] pk, List<Timing> timings) {}
+  /**
+   * The online step's result: z ({@code n * zDim}), D_em's (arousal, valence) ({@code 2n}) and, when asked for, the
+   * regions' band readings ({@code n * k}, k = 2 x bands; empty otherwise) of n frames.
+   */
+  public record Online(float[] z, float[] pk, float[] bands, List<Timing> timings) {}
 
   /** Edits of {@code rows} targets of one frame: their z, D_em's reading of them, the model time spent. */
   public record Edits(float[] z, float[] pk, long nanos, List<Timing> timings) {}
 
   /** E (from RGB8 bytes) and D_em on frames, in model calls of at most {@code maxRows} rows. */
   public static Online online(PkModel model, List<byte[]> rgb, int maxRows) throws Exception {
+    return online(model, rgb, maxRows, false);
+  }
+
+  /**
+   * As {@link #online(PkModel, List, int)}; with {@code regions} the regions' band readers ({@link PkModel#regions})
+   * read the same frames too, in the same calls.
+   */
+  public static Online online(PkModel model, List<byte[]> rgb, int maxRows, boolean regions) throws Exception {
     int n = rgb.size();
+    int k = regions ? model.manifest().regionsCorrection().readings() : 0;
+    float[] bands = new float[n * k];
     int zDim = model.manifest().zDim();
     List<Timing> timings = new ArrayList<>();
     float[] z = new float[n * zDim];
@@ -39,8 +52,14 @@ public final class InferenceSteps {
       float[] av = model.dem(out, rows);
       timings.add(new Timing(Role.DEM, System.nanoTime() - t1, rows));
       System.arraycopy(av, 0, pk, 2 * start, 2 * rows);
+      if (regions) {
+        long t2 = System.nanoTime();
+        float[] read = model.regions(rgb.subList(start, start + rows));
+        timings.add(new Timing(Role.REGIONS, System.nanoTime() - t2, rows));
+        System.arraycopy(read, 0, bands, start * k, rows * k);
+      }
     }
-    return new Online(z, pk, timings);
+    return new Online(z, pk, bands, timings);
   }
 
   /**

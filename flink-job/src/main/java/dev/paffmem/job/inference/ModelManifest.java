@@ -4,6 +4,7 @@ package dev.paffmem.job.inference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.paffmem.memory.BiasCorrection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
@@ -42,7 +43,14 @@ public final class ModelManifest implements Serializable {
      * [N, height, width, 3], RGB, NHWC (the frames' bytes as they are); its output is the encoder's z.
      * Built by {@code python3 -m paffmem_pk.preprocess <model-dir>}.
      */
-    ENCODER_U8("encoder_u8", true);
+    ENCODER_U8("encoder_u8", true),
+    /**
+     * Optional: the band readers of the regions' bias correction ({@code --bias-correction regions}). Input uint8
+     * [N, height, width, 3] like encoder_u8's; output [N, 2 x bands], each band's (arousal, valence), band-major;
+     * {@code models.regions.correction} holds the regression ({@link #regionsCorrection()}). Built by
+     * {@code python3 -m paffmem_pk.regions export}.
+     */
+    REGIONS("regions", true);
 
     public final String key;
     /** Whether a manifest may leave the network out. */
@@ -92,6 +100,7 @@ public final class ModelManifest implements Serializable {
   private final List<String> labelOrder;
   private final Map<Role, Network> networks;
   private final Map<Role, Quantized> quantized;
+  private final BiasCorrection regionsCorrection;
 
   private ModelManifest(Path dir, JsonNode root) {
     this.dir = dir.toString();
@@ -157,6 +166,69 @@ public final class ModelManifest implements Serializable {
     if (nets.containsKey(Role.ENCODER_U8)) {
       checkEncoderU8(models.get(Role.ENCODER_U8.key));
     }
+    this.regionsCorrection = nets.containsKey(Role.REGIONS) ? regions(models.get(Role.REGIONS.key)) : null;
+  }
+
+  private static final String REGIONS_FIX = "; rebuild it with 'python3 -m paffmem_pk.regions export' (in model-export/)"
+      + " or remove models.regions from manifest.json";
+
+  /** models.regions: uint8 frames in, 2 x bands readings out, and its regression's parameters. */
+  private BiasCorrection regions(JsonNode entry) {
+    Network net = networks.get(Role.REGIONS);
+    if (net.inputs().size() != 1 || net.outputs().size() != 1) {
+      throw bad("models.regions must have one input (RGB8 frames) and one output (the bands' readings)");
+    }
+    Tensor in = net.inputs().get(0);
+    long[] got = in.shape();
+    if (got.length != 4 || got[1] != imageHeight || got[2] != imageWidth || got[3] != 3
+        || !"uint8".equalsIgnoreCase(in.dtype())) {
+      throw bad("models.regions input " + in + " must be uint8 [N, " + imageHeight + ", " + imageWidth + ", 3]");
+    }
+    JsonNode c = require(entry, "correction");
+    double[] mu = doubles(require(c, "mu"), "models.regions.correction.mu");
+    JsonNode rows = require(c, "w");
+    if (!rows.isArray() || rows.size() != mu.length) {
+      throw bad("models.regions.correction.w must have one row per reading (" + mu.length + "), was " + rows);
+    }
+    double[] w = new double[2 * mu.length];
+    for (int j = 0; j < mu.length; j++) {
+      double[] row = doubles(rows.get(j), "models.regions.correction.w[" + j + "]");
+      if (row.length != 2) {
+        throw bad("models.regions.correction.w rows must be (arousal, valence), row " + j + " was " + rows.get(j));
+      }
+      w[2 * j] = row[0];
+      w[2 * j + 1] = row[1];
+    }
+    double[] b = doubles(require(c, "b"), "models.regions.correction.b");
+    JsonNode n0 = require(c, "n0");
+    if (!n0.isNumber()) {
+      throw bad("models.regions.correction.n0 must be a number, was " + n0);
+    }
+    BiasCorrection correction;
+    try {
+      correction = new BiasCorrection(mu, w, b, n0.asDouble());
+    } catch (IllegalArgumentException e) {
+      throw bad("models.regions.correction: " + e.getMessage() + REGIONS_FIX);
+    }
+    if (net.outputs().get(0).lastDim() != mu.length) {
+      throw bad("models.regions output " + net.outputs().get(0) + " must end in " + mu.length
+          + " (the correction's readings)" + REGIONS_FIX);
+    }
+    return correction;
+  }
+
+  private static double[] doubles(JsonNode arr, String what) {
+    if (!arr.isArray()) {
+      throw bad(what + " must be an array of numbers, was " + arr);
+    }
+    double[] out = new double[arr.size()];
+    for (int i = 0; i < out.length; i++) {
+      if (!arr.get(i).isNumber()) {
+        throw bad(what + " must be an array of numbers, was " + arr);
+      }
+      out[i] = arr.get(i).asDouble();
+    }
+    return out;
   }
 
   /** Reads and checks {@code dir/manifest.json} and the files and digests it names. */
@@ -187,7 +259,7 @@ public final class ModelManifest implements Serializable {
   private void checkFiles() {
     for (Map.Entry<Role, Network> e : networks.entrySet()) {
       Path f = dir().resolve(e.getValue().file());
-      String fix = e.getKey() == Role.ENCODER_U8 ? U8_FIX : "";
+      String fix = e.getKey() == Role.ENCODER_U8 ? U8_FIX : e.getKey() == Role.REGIONS ? REGIONS_FIX : "";
       if (!Files.isRegularFile(f)) {
         throw new ModelDirectoryException("model directory " + dir + ": " + e.getKey().key + " file " + f.getFileName()
             + " named in manifest.json is missing" + fix);
@@ -430,6 +502,8 @@ public final class ModelManifest implements Serializable {
   public Quantized quantized(Role role) { return quantized.get(role); }
   /** Whether the manifest names the network (always true for the required roles). */
   public boolean has(Role role) { return networks.containsKey(role); }
+  /** The regions' bias correction ({@code models.regions}), or null when the model directory has none. */
+  public BiasCorrection regionsCorrection() { return regionsCorrection; }
   /** Values per image tensor row: channels * height * width. */
   public int imageSize() { return imageChannels * imageHeight * imageWidth; }
 
@@ -452,6 +526,7 @@ public final class ModelManifest implements Serializable {
     return modelId + " " + modelVersion + " (" + dir + ", z_dim " + zDim + ", image " + imageChannels + "x"
         + imageHeight + "x" + imageWidth + " " + channelOrder + " " + layout
         + (networks.containsKey(Role.ENCODER_U8) ? ", uint8 encoder" : "")
+        + (networks.containsKey(Role.REGIONS) ? ", regions" : "")
         + (quantized.isEmpty() ? "" : ", quantized " + quantized.keySet()) + ")";
   }
 }

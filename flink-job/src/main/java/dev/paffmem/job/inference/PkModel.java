@@ -248,27 +248,10 @@ public final class PkModel implements AutoCloseable {
     if (n == 0) {
       return new float[0];
     }
-    int h = manifest.imageHeight();
-    int w = manifest.imageWidth();
-    int frameBytes = h * w * 3;
     OrtSession u8 = sessions.get(Role.ENCODER_U8);
     if (u8 != null) {
-      ByteBuffer buf = rgbBuffer.get();
-      if (buf == null || buf.capacity() < n * frameBytes) {
-        buf = ByteBuffer.allocateDirect(Math.max(n, 64) * frameBytes).order(ByteOrder.nativeOrder());
-        rgbBuffer.set(buf);
-      }
-      buf.clear();
-      for (byte[] rgb : rgbFrames) {
-        if (rgb.length != frameBytes) {
-          throw new IllegalArgumentException("image has " + rgb.length + " bytes, the model needs " + h + "x" + w + "x3");
-        }
-        buf.put(rgb);
-      }
-      buf.flip();
       Tensor in = manifest.network(Role.ENCODER_U8).inputs().get(0);
-      return run(Role.ENCODER_U8, Map.of(in.name(),
-          OnnxTensor.createTensor(env, buf, new long[] {n, h, w, 3}, OnnxJavaType.UINT8)));
+      return run(Role.ENCODER_U8, Map.of(in.name(), rgbTensor(rgbFrames)));
     }
     // frame by frame through a per-thread one-frame scratch (stays in cache) with a bulk put into the
     // direct buffer: the fastest of the three ways measured (BENCHMARKS.md, "Fixes made from these measurements")
@@ -286,6 +269,50 @@ public final class PkModel implements AutoCloseable {
     buf.flip();
     Tensor in = manifest.network(Role.ENCODER).inputs().get(0);
     return run(Role.ENCODER, Map.of(in.name(), OnnxTensor.createTensor(env, buf, imageShape(n))));
+  }
+
+  /** The frames' bytes as they are in this thread's direct buffer, as a uint8 [n, height, width, 3] tensor. */
+  private OnnxTensor rgbTensor(List<byte[]> rgbFrames) throws OrtException {
+    int n = rgbFrames.size();
+    int h = manifest.imageHeight();
+    int w = manifest.imageWidth();
+    int frameBytes = h * w * 3;
+    ByteBuffer buf = rgbBuffer.get();
+    if (buf == null || buf.capacity() < n * frameBytes) {
+      buf = ByteBuffer.allocateDirect(Math.max(n, 64) * frameBytes).order(ByteOrder.nativeOrder());
+      rgbBuffer.set(buf);
+    }
+    buf.clear();
+    for (byte[] rgb : rgbFrames) {
+      if (rgb.length != frameBytes) {
+        throw new IllegalArgumentException("image has " + rgb.length + " bytes, the model needs " + h + "x" + w + "x3");
+      }
+      buf.put(rgb);
+    }
+    buf.flip();
+    return OnnxTensor.createTensor(env, buf, new long[] {n, h, w, 3}, OnnxJavaType.UINT8);
+  }
+
+  /**
+   * The regions' band readers ({@code models.regions}) on frames as {@link #encodeRgb(List)} takes them: {@code
+   * rgbFrames.size() * k} values, frame by frame, each band's (arousal, valence), band-major (k = 2 x bands).
+   *
+   * @throws IllegalStateException when the model directory has no regions ({@link #hasRegions()})
+   */
+  public float[] regions(List<byte[]> rgbFrames) throws OrtException {
+    if (!hasRegions()) {
+      throw new IllegalStateException("model directory " + manifest.dir() + " has no models.regions");
+    }
+    if (rgbFrames.isEmpty()) {
+      return new float[0];
+    }
+    Tensor in = manifest.network(Role.REGIONS).inputs().get(0);
+    return run(Role.REGIONS, Map.of(in.name(), rgbTensor(rgbFrames)));
+  }
+
+  /** Whether the model directory has the regions' band readers ({@code models.regions}). */
+  public boolean hasRegions() {
+    return sessions.containsKey(Role.REGIONS);
   }
 
   /** Whether the model directory has {@code encoder_u8.onnx}, which {@link #encodeRgb(List)} then runs. */

@@ -10,6 +10,7 @@ import dev.paffmem.job.state.WriteBackCache;
 import dev.paffmem.job.state.WritesBack;
 import dev.paffmem.memory.AffectiveMemory;
 import dev.paffmem.memory.AffectiveMemoryCodec;
+import dev.paffmem.memory.BiasCorrection;
 import dev.paffmem.memory.MemoryConfig;
 import dev.paffmem.memory.Prediction;
 import dev.paffmem.memory.Sample;
@@ -52,6 +53,11 @@ import org.apache.flink.util.Collector;
  * predicts from the enrolled faces, and its GWR, never read again, is no longer trained (flink-job/README.md,
  * Enrolment).
  *
+ * <p>With {@code --bias-correction regions} ({@link BiasCorrection}) every prediction, the memory's and the PK's while
+ * the memory is seeded, has the person's bias estimate subtracted: the estimate as of that frame (kept with a frame
+ * that waits), from the running sums of the person's band - PK disagreements, kept in keyed state ({@code
+ * regions-sums}) and started over with the person. The reported PK reading stays the PK's.
+ *
  * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
  * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
  *
@@ -68,6 +74,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private final JobConfig config;
   private final int zDim;
   private final ModelIdentity model;
+  /** The regions' bias correction ({@code --bias-correction regions}), or null: predictions are not corrected. */
+  private final BiasCorrection biasCorrection;
 
   private transient MemoryConfig memoryConfig;
   private transient boolean waitForMemory;
@@ -78,6 +86,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
   private transient ValueState<Long> nextOrdinal;
   private transient MapState<Long, EncodedFrame> pendingFrames;
   private transient MapState<Long, EncodedFrame> pendingEdits;
+  private transient ValueState<double[]> regionsSums;
   private transient Counter framesOut;
   private transient Histogram memorySize;
   private transient Histogram endToEndLatency;
@@ -97,13 +106,25 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     AffectiveMemory memory;
     Long nextOrdinal;
     Long lastSeen;
+    /** The regions' running sums ({@link BiasCorrection}); null without the correction or before the first frame. */
+    double[] regionsSums;
   }
 
   /** {@code model}: the job's model; a memory built with another one is never used (flink-job/README.md, Model upgrades). */
   public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model) {
+    this(config, zDim, model, null);
+  }
+
+  /**
+   * As {@link #AffectiveMemoryFunction(JobConfig, int, ModelIdentity)}; with a {@code biasCorrection} every prediction
+   * (the memory's, and the PK's while the memory is seeded) has the person's regions' bias estimate as of that frame
+   * subtracted (frames must then carry their band readings, {@link EncodedFrame#bands}).
+   */
+  public AffectiveMemoryFunction(JobConfig config, int zDim, ModelIdentity model, BiasCorrection biasCorrection) {
     this.config = config;
     this.zDim = zDim;
     this.model = model;
+    this.biasCorrection = biasCorrection;
   }
 
   @Override
@@ -117,6 +138,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     nextOrdinal = getRuntimeContext().getState(JobState.nextOrdinal(ttl));
     pendingFrames = getRuntimeContext().getMapState(JobState.pendingFrames(ttl));
     pendingEdits = getRuntimeContext().getMapState(JobState.pendingEdits(ttl));
+    regionsSums = biasCorrection == null ? null : getRuntimeContext().getState(JobState.regionsSums(ttl));
 
     var group = getRuntimeContext().getMetricGroup();
     framesOut = group.counter("framesOut");
@@ -160,10 +182,22 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     if (next != null && f.ordinal < next) {
       // the sequencer started the person over (its idle timer fired just before this one's): so does the memory
       p.memory = null;
+      p.regionsSums = null;
       pendingFrames.clear();
       pendingEdits.clear();
       generationNanos.clear();
       next = null;
+    }
+    if (biasCorrection != null) { // the frame's estimate counts the person's frames up to and including it
+      if (p.regionsSums == null) {
+        p.regionsSums = biasCorrection.newState();
+      }
+      if (e.bands.length == biasCorrection.readings()) {
+        biasCorrection.add(p.regionsSums, e.bands, e.pkArousal, e.pkValence);
+      }
+      float[] c = biasCorrection.correction(p.regionsSums);
+      e.biasArousal = c[0];
+      e.biasValence = c[1];
     }
     if (next == null) {
       next = f.ordinal; // a new person (0), or one restored from a state without this (it trains from here)
@@ -212,6 +246,10 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
     p.memory = state == null ? null : AffectiveMemoryCodec.fromState(state, memoryConfig);
     p.nextOrdinal = nextOrdinal.value();
     p.lastSeen = lastSeen.value();
+    p.regionsSums = regionsSums == null ? null : regionsSums.value();
+    if (p.regionsSums != null && p.regionsSums.length != biasCorrection.stateSize()) {
+      p.regionsSums = null; // a model with other bands: the estimate starts over
+    }
     return p;
   }
 
@@ -231,6 +269,13 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       lastSeen.clear();
     } else {
       lastSeen.update(p.lastSeen);
+    }
+    if (regionsSums != null) {
+      if (p.regionsSums == null) {
+        regionsSums.clear();
+      } else {
+        regionsSums.update(p.regionsSums.clone());
+      }
     }
   }
 
@@ -253,8 +298,8 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .setSourceId(f.sourceId)
         .setFrameIndex(f.frameIndex)
         .setEventTime(Instant.ofEpochMilli(f.eventTime))
-        .setArousal(arousal)
-        .setValence(valence)
+        .setArousal(biasCorrection == null ? arousal : clamp(arousal - e.biasArousal))
+        .setValence(biasCorrection == null ? valence : clamp(valence - e.biasValence))
         .setPkArousal(e.pkArousal)
         .setPkValence(e.pkValence)
         .setPhase(phase)
@@ -268,6 +313,11 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .setTrueArousal(f.trueArousal)
         .setTrueValence(f.trueValence)
         .build());
+  }
+
+  /** A corrected prediction back into [-1, 1], the range of every prediction. */
+  private static float clamp(float v) {
+    return Math.max(-1f, Math.min(1f, v));
   }
 
   /**
@@ -383,6 +433,9 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       nextOrdinal.clear();
       pendingFrames.clear();
       pendingEdits.clear();
+      if (regionsSums != null) {
+        regionsSums.clear();
+      }
     }
   }
 }

@@ -16,6 +16,17 @@ public class EncodedFrame {
   public float[] z;
   public float pkArousal;
   public float pkValence;
+  /**
+   * The regions' band readings of the real frame ({@code --bias-correction regions}: each band's (arousal, valence),
+   * band-major); empty otherwise and on edits.
+   */
+  public float[] bands = new float[0];
+  /**
+   * The person's bias estimate as of this frame, to subtract from its prediction (set by the memory stage with
+   * {@code --bias-correction regions}, kept with a frame that waits; 0 otherwise).
+   */
+  public float biasArousal;
+  public float biasValence;
   /** z of each generated face, {@code targets * zDim} values (empty outside the generation phase). */
   public float[] generatedZ = new float[0];
   /** (arousal, valence) target of each generated face, {@code 2 * targets} values. */

@@ -41,6 +41,8 @@ public final class JobState {
   public static final String PENDING_FRAMES = "pending-frames";
   /** Memory: a generation frame's edits that arrived before its turn, by ordinal. */
   public static final String PENDING_EDITS = "pending-edits";
+  /** Memory: the regions' running sums of the person's band - PK disagreements ({@code --bias-correction regions}). */
+  public static final String REGIONS_SUMS = "regions-sums";
   /** Inference: a person's frames waiting for their edits, by ordinal. */
   public static final String PENDING_GENERATION = "pending-generation";
   /** Inference: the edited z's of the person's generation frames (near-duplicate ones are skipped against them). */
@@ -81,6 +83,11 @@ public final class JobState {
 
   public static MapStateDescriptor<Long, GenerationWork> pendingGeneration() {
     return new MapStateDescriptor<>(PENDING_GENERATION, Types.LONG, TypeInformation.of(GenerationWork.class));
+  }
+
+  public static ValueStateDescriptor<double[]> regionsSums(Duration ttl) {
+    return expiring(new ValueStateDescriptor<>(REGIONS_SUMS, PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO),
+        ttl);
   }
 
   public static ListStateDescriptor<float[]> editedZ() {

@@ -12,6 +12,7 @@ import dev.paffmem.job.records.EncodedFrame;
 import dev.paffmem.job.records.Frame;
 import dev.paffmem.job.state.JobState;
 import dev.paffmem.job.state.WriteBackOperator;
+import dev.paffmem.memory.BiasCorrection;
 import dev.paffmem.schema.AffectPrediction;
 import dev.paffmem.schema.AffectiveMemoryState;
 import dev.paffmem.schema.Phase;
@@ -363,6 +364,98 @@ class AffectiveMemoryFunctionTest {
       assertEquals(continued.getValence(), p.getValence());
       assertEquals(continued.getMemorySize(), p.getMemorySize());
       assertEquals(continued.getBmuActivation(), p.getBmuActivation());
+    }
+  }
+
+  // one band: its arousal reading minus the PK's, over 1, is the PK's arousal bias; n0 1 (half the estimate on frame 1)
+  static final BiasCorrection REGIONS = new BiasCorrection(new double[] {0, 0}, new double[] {1, 0, 0, 0},
+      new double[] {0, 0}, 1);
+
+  static KeyedOneInputStreamOperatorTestHarness<String, EncodedFrame, AffectPrediction> corrected(JobConfig config)
+      throws Exception {
+    return new KeyedOneInputStreamOperatorTestHarness<>(
+        new WriteBackOperator<>(new AffectiveMemoryFunction(config, Z, MODEL, REGIONS)),
+        new PAffMemJob.EncodedPersonKey(), Types.STRING);
+  }
+
+  /** The frame with its band read {@code disagreement} above the PK in arousal. */
+  static EncodedFrame banded(String person, long index, float disagreement) {
+    EncodedFrame e = encoded(person, index);
+    e.bands = new float[] {e.pkArousal + disagreement, e.pkValence};
+    return e;
+  }
+
+  @Test
+  void theRegionsCorrectionSubtractsThePersonsRunningEstimateFromEveryPredictionAndSurvivesARestore() throws Exception {
+    OperatorSubtaskState snapshot;
+    AffectPrediction plainSixth;
+    try (var plain = harness()) { // the same frames without the correction
+      plain.open();
+      for (long i = 0; i < 6; i++) {
+        frameAndEdits(plain, "alice", i);
+      }
+      plainSixth = plain.extractOutputValues().get(5);
+    }
+    try (var h = corrected(CONFIG)) {
+      h.open();
+      float[] d = {0.2f, 0.4f, 0.2f, 0.4f, 0.2f, 0.4f};
+      for (long i = 0; i < 5; i++) {
+        h.processElement(banded("alice", i, d[(int) i]), i);
+        if (i < CONFIG.generationFrames()) {
+          h.processElement(edits("alice", i), i);
+        }
+      }
+      List<AffectPrediction> out = h.extractOutputValues();
+      // frame 0 (PK while seeding): estimate 0.2 shrunk by 1 / (1 + 1); frame 1: mean 0.3 by 2 / 3
+      assertEquals(0.1f - 0.1f, out.get(0).getArousal(), 1e-6);
+      assertEquals(0.1f - 0.3f * 2 / 3, out.get(1).getArousal(), 1e-6);
+      assertEquals(-0.1f, out.get(1).getValence(), 1e-6, "the band agrees with the PK in valence: no correction");
+      assertEquals(0.1f, out.get(1).getPkArousal(), "the PK's own reading is reported as it is");
+      snapshot = h.snapshot(1L, 5L);
+    }
+    try (var restored = corrected(CONFIG)) { // the running sums are in the checkpoint
+      restored.initializeState(snapshot);
+      restored.open();
+      restored.processElement(banded("alice", 5, 0.4f), 5);
+      AffectPrediction p = restored.extractOutputValues().get(0);
+      float mean = (0.2f + 0.4f + 0.2f + 0.4f + 0.2f + 0.4f) / 6;
+      assertEquals(plainSixth.getArousal() - mean * 6 / 7, p.getArousal(), 1e-5, "the memory's output, corrected");
+      assertEquals(plainSixth.getValence(), p.getValence(), 1e-6);
+      // the person started over by the sequencer: the estimate starts over too
+      EncodedFrame again = banded("alice", 0, -0.6f);
+      again.frame.frameIndex = 100;
+      restored.processElement(again, 100);
+      assertEquals(0.1f + 0.3f, restored.extractOutputValues().get(1).getArousal(), 1e-6);
+    }
+  }
+
+  @Test
+  void aFrameThatWaitsForTheMemoryKeepsTheEstimateOfItsOwnTime() throws Exception {
+    try (var h = corrected(WAIT)) {
+      h.open();
+      // frames 0-2 arrive before any edits: each keeps the estimate as of its arrival, not of its emission
+      for (long i = 0; i < 3; i++) {
+        h.processElement(banded("alice", i, i == 0 ? 0.6f : 0f), i);
+      }
+      for (long i = 0; i < 3; i++) {
+        h.processElement(edits("alice", i), i);
+      }
+      List<AffectPrediction> out = h.extractOutputValues();
+      assertEquals(3, out.size());
+      try (var plain = harness(WAIT)) {
+        plain.open();
+        for (long i = 0; i < 3; i++) {
+          plain.processElement(encoded("alice", i), i);
+        }
+        for (long i = 0; i < 3; i++) {
+          plain.processElement(edits("alice", i), i);
+        }
+        List<AffectPrediction> base = plain.extractOutputValues();
+        float[] estimate = {0.6f / 2, 0.3f * 2 / 3, 0.2f * 3 / 4};
+        for (int i = 0; i < 3; i++) {
+          assertEquals(Math.max(-1f, base.get(i).getArousal() - estimate[i]), out.get(i).getArousal(), 1e-5, "frame " + i);
+        }
+      }
     }
   }
 
