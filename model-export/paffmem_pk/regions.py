@@ -193,10 +193,13 @@ def _videos(d):
     return [(v[a], a, b) for a, b in zip(starts[:-1], starts[1:])]
 
 
-def features(bands, pk):
-    """Per frame: the running mean over the video so far of (band reading - PK reading), bands x dims, flattened."""
-    diff = (bands - pk[:, None, :]).reshape(len(pk), -1)
-    return np.cumsum(diff, 0) / np.arange(1, len(pk) + 1)[:, None]
+def features(bands, pk, stride=1, cap=0):
+    """Per frame: the running mean over the video so far of (band reading - PK reading), bands x dims, flattened;
+    with `stride` / `cap` over the frames the job's band readers read (every stride-th below cap; 0: all)."""
+    n = len(pk)
+    diff = (bands - pk[:, None, :]).reshape(n, -1)
+    read = (np.arange(n) % stride == 0) & ((np.arange(n) < cap) if cap else True)
+    return np.cumsum(np.where(read[:, None], diff, 0.0), 0) / np.maximum(np.cumsum(read), 1)[:, None]
 
 
 def fit(sets, ridge, frames):
@@ -232,7 +235,7 @@ def pool(sets):
     return {k: np.concatenate(v) for k, v in out.items()}
 
 
-def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False):
+def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False, stride=1, cap=0):
     """Per person type and all (and with `by_trait` per strong anatomical trait of the identity_confound persons):
     official CCC (over utterance means) of the PK, of the corrected PK and of an oracle that subtracts each video's
     true mean PK bias (the most a per-person offset can do); how the estimate from the video's last frame follows the
@@ -245,8 +248,8 @@ def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False):
     bias = defaultdict(list)  # group -> per video: (estimate at the last frame, true mean bias)
     for video, a, b in _videos(d):
         pk, y = d["pk"][a:b], d["y"][a:b]
-        f = features(d["bands"][a:b], pk)
-        n = np.arange(1, b - a + 1)[:, None]
+        f = features(d["bands"][a:b], pk, stride, cap)
+        n = np.arange(1, b - a + 1)[:, None]  # the shrinkage counts every frame, read or not (as the job does)
         est = (f - model["mu"]) @ model["w"] + model["b"]
         true_bias = (pk - y).mean(0)
         utt = d["utt"][a:b]
@@ -405,6 +408,10 @@ def main(argv=None):
                    help="also report identity_confound persons by strong anatomical trait (persons.csv's anatomy)")
     s.add_argument("--bootstrap", type=int, default=0, help="resamples over videos for the 95 %% interval of the gain")
     s.add_argument("--pool", action="store_true", help="also score the --score sets together as one set of persons")
+    s.add_argument("--stride", type=int, default=1, help="bands read on every stride-th frame only (the job's "
+                                                            "--bias-correction-stride)")
+    s.add_argument("--cap", type=int, default=0, help="bands read below this frame only, 0: all (the job's "
+                                                        "--bias-correction-frames)")
     e = sub.add_parser("export", help="add the readers and the regression to a model directory (models.regions)")
     e.add_argument("--readers", required=True)
     e.add_argument("--fit", nargs="+", required=True)
@@ -434,7 +441,8 @@ def main(argv=None):
             for p, d in scores.items():
                 for n0 in args.n0:
                     for gain in args.gain:
-                        res = score(d, model, n0, gain, args.bootstrap, by_trait=args.by_trait)
+                        res = score(d, model, n0, gain, args.bootstrap, by_trait=args.by_trait, stride=args.stride,
+                                    cap=args.cap)
                         print(f"  {os.path.basename(p)} n0 {n0:g} gain {gain:g}:")
                         for g, v in sorted(res.items()):
                             ci = v.get("delta_ci")

@@ -24,6 +24,9 @@ def test_features_are_the_running_mean_of_band_minus_pk():
     assert f.shape == (3, 6)
     np.testing.assert_allclose(f[:, 2], [1.0, 0.5, 5.0 / 3.0])  # (1-0), (1-1), (4-0): running means
     np.testing.assert_allclose(f[:, 1], [0.0, 0.0, -1.0 / 3.0])  # band 0 valence minus the PK's
+    g = features(bands, pk, stride=2)  # frames 0 and 2 read; frame 1 keeps frame 0's mean
+    np.testing.assert_allclose(g[:, 2], [1.0, 1.0, 2.5])
+    np.testing.assert_allclose(features(bands, pk, cap=2)[:, 2], [1.0, 0.5, 0.5])  # frame 2 past the cap
 
 
 def _persons(rng, n, frames=60):

@@ -15,8 +15,10 @@ import java.util.Arrays;
  *
  * <pre>c = n / (n + n0) * (b + (m - mu) . w)</pre>
  *
- * with m the mean of the first n frames' disagreements (the shrinkage keeps the first frames' noisy mean from moving
- * the prediction much). The readings come band-major, (arousal, valence) per band; the PK's in (arousal, valence).
+ * with n the person's frames so far and m the mean disagreement of those of them whose bands were read (the shrinkage
+ * keeps the first frames' noisy mean from moving the prediction much; reading every 10th frame gives the same estimates
+ * as reading every frame on the tuning persons, docs/evaluation/RESULTS.md). The readings come band-major, (arousal,
+ * valence) per band; the PK's in (arousal, valence).
  *
  * <p>A person's running sums live in a {@code double[]} of {@link #stateSize()} values, {@code [n, sum_0, ...]}, which
  * the caller keeps (in Flink keyed state); this class holds only the fitted parameters. Immutable and thread-safe.
@@ -103,14 +105,17 @@ public final class BiasCorrection implements Serializable {
     return true;
   }
 
-  /** The correction to subtract from this person's (arousal, valence) now; zero before their first counted frame. */
-  public float[] correction(double[] state) {
+  /**
+   * The correction to subtract from this person's (arousal, valence) after {@code framesSeen} frames of theirs (read
+   * or not); zero before their first counted frame.
+   */
+  public float[] correction(double[] state, long framesSeen) {
     checkState(state);
     double n = state[0];
-    if (n <= 0) {
+    if (n <= 0 || framesSeen <= 0) {
       return new float[2];
     }
-    double shrink = n / (n + n0);
+    double shrink = framesSeen / (framesSeen + n0);
     double[] c = b.clone();
     for (int j = 0; j < mu.length; j++) {
       double d = state[1 + j] / n - mu[j];

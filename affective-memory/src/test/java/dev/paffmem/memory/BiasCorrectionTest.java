@@ -17,7 +17,7 @@ class BiasCorrectionTest {
 
   @Test
   void aNewPersonHasNoCorrection() {
-    assertArrayEquals(new float[] {0f, 0f}, c.correction(c.newState()));
+    assertArrayEquals(new float[] {0f, 0f}, c.correction(c.newState(), 1));
     assertEquals(5, c.stateSize());
   }
 
@@ -32,7 +32,7 @@ class BiasCorrectionTest {
     double meanBand1A = (0.8 + 0.2) / 2;
     double meanBand0V = (0.3 - 0.1) / 2;
     double shrink = 2.0 / (2.0 + 2.0);
-    float[] got = c.correction(s);
+    float[] got = c.correction(s, 2);
     assertEquals(shrink * (0.01 + 0.5 * (meanBand1A - 0.2)), got[0], 1e-6);
     assertEquals(shrink * (-0.02 + 0.8 * (meanBand0V - 0.1)), got[1], 1e-6);
   }
@@ -43,11 +43,20 @@ class BiasCorrectionTest {
     float[] prev = {0, 0};
     for (int i = 0; i < 200; i++) { // the same disagreement every frame: the estimate's size grows to the line's
       c.add(s, new float[] {0f, 0.1f, 1.2f, 0f}, 0.2f, 0f);
-      float[] now = c.correction(s);
+      float[] now = c.correction(s, i + 1);
       assertTrue(now[0] > prev[0]);
       prev = now;
     }
     assertEquals(0.01 + 0.5 * (1.0 - 0.2), prev[0], 0.01 * 0.51 + 1e-3); // 200 / 202 of the line
+  }
+
+  @Test
+  void framesWhoseBandsWereNotReadCountInTheShrinkageButNotInTheMean() {
+    double[] s = c.newState();
+    c.add(s, new float[] {0f, 0.1f, 1.2f, 0f}, 0.2f, 0f); // one frame read of ten seen: mean disagreement 1.0
+    float[] tenth = c.correction(s, 10);
+    assertEquals(10.0 / 12.0 * (0.01 + 0.5 * (1.0 - 0.2)), tenth[0], 1e-6);
+    assertEquals(1.0 / 3.0 * (0.01 + 0.5 * (1.0 - 0.2)), c.correction(s, 1)[0], 1e-6);
   }
 
   @Test
@@ -66,7 +75,7 @@ class BiasCorrectionTest {
     assertThrows(IllegalArgumentException.class, () -> new BiasCorrection(new double[2], new double[4], new double[2], -1));
     assertThrows(IllegalArgumentException.class,
         () -> new BiasCorrection(new double[] {Double.NaN, 0}, new double[4], new double[2], 1));
-    assertThrows(IllegalArgumentException.class, () -> c.correction(new double[3]));
+    assertThrows(IllegalArgumentException.class, () -> c.correction(new double[3], 1));
     assertThrows(IllegalArgumentException.class, () -> c.add(c.newState(), new float[2], 0f, 0f));
   }
 }

@@ -229,7 +229,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       RunInfo info = new RunInfo(commandLine, RunInfo.gitCommit(), dataset.toString(), RunInfo.datasetField(dataset, "seed"),
           mix, labels, subset, ds.videos().size(),
           ds.utterances().size(), ds.frameCount(), ds.framesFromCsv(), model.toString(), manifest.modelId(),
-          manifest.modelVersion(), jobFlags(cfg, manifest.zDim()), RunInfo.thisMachine(), startedAt, (System.nanoTime() - t0) / 1e9,
+          manifest.modelVersion(), jobFlags(cfg, manifest), RunInfo.thisMachine(), startedAt, (System.nanoTime() - t0) / 1e9,
           outcome.sent(), outcome.predictions().size(), outcome.rejectedByReason(), missing,
           missingFrames(ds, predictions));
       ResultsJson.write(out.resolve("results.json"), info, results);
@@ -337,12 +337,15 @@ public final class EvaluateCommand implements Callable<Integer> {
     return out;
   }
 
-  private static String jobFlags(JobConfig cfg, int zDim) {
+  private static String jobFlags(JobConfig cfg, ModelManifest manifest) {
+    int zDim = manifest.zDim();
+    String bias = cfg.biasCorrection() + (cfg.biasCorrection().regions(manifest.regionsCorrection() != null)
+        ? " (regions on)" : " (off)");
     return String.format(Locale.ROOT, "--generation-frames %d --generation-targets %d --memory-max-neurons %d "
         + "--memory-epochs %d (all memory flags: %s) --generation-edits %s --bias-correction %s --batch-max-size %d "
         + "--parallelism %d",
         cfg.generationFrames(), cfg.generationTargets(), cfg.memoryConfig(zDim).maxNeurons(),
-        cfg.memoryConfig(zDim).epochs(), cfg.memoryConfig(zDim), cfg.generationEdits(), cfg.biasCorrection(),
+        cfg.memoryConfig(zDim).epochs(), cfg.memoryConfig(zDim), cfg.generationEdits(), bias,
         cfg.batchMaxSize(), cfg.parallelism());
   }
 

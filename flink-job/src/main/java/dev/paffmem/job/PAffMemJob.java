@@ -125,6 +125,8 @@ public final class PAffMemJob {
             new FrameSequencer(cfg.generationFrames(), cfg.stateTtl(), model.key(), cfg.stateCachePersons())))
         .uid(UID_SEQUENCE);
 
+    // --bias-correction: REGIONS needs the model's models.regions (the operator refuses a model without them)
+    boolean regions = cfg.biasCorrection().regions(manifest.regionsCorrection() != null);
     // the sequencer's output is still partitioned by person (a forward edge, chained): reinterpreted as keyed
     // so the inference operator keeps pending generation in keyed state, which moves with its person
     BatchedInferenceOperator inference = new BatchedInferenceOperator(manifest, cfg.device(), cfg.modelPrecision(), cfg.intraOpThreads(),
@@ -132,7 +134,7 @@ public final class PAffMemJob {
         cfg.generationCpuShare(), cfg.asyncInference(), cfg.generationFrames(), cfg.generationSkipNearZ())
         .skipGenerationOnceEnrolled(cfg.memoryConfig(manifest.zDim()).maxEnrolled() > 0)
         .generationEdits(cfg.generationEdits())
-        .regions(cfg.biasCorrection() == JobConfig.BiasCorrectionMode.REGIONS)
+        .regions(regions, cfg.biasCorrectionStride(), cfg.biasCorrectionFrames())
         .onlineCallRows(cfg.onlineCallRows());
     SingleOutputStreamOperator<EncodedFrame> encoded = DataStreamUtils
         .reinterpretAsKeyedStream(sequenced, new PersonKey(), Types.STRING)
@@ -145,7 +147,7 @@ public final class PAffMemJob {
         .reinterpretAsKeyedStream(encoded, new EncodedPersonKey(), Types.STRING)
         .transform("affective memory", new AvroTypeInfo<>(AffectPrediction.class),
             new WriteBackOperator<>(new AffectiveMemoryFunction(cfg, manifest.zDim(), model,
-                cfg.biasCorrection() == JobConfig.BiasCorrectionMode.REGIONS ? manifest.regionsCorrection() : null)))
+                regions ? manifest.regionsCorrection() : null)))
         .uid(UID_MEMORY);
 
     DataStream<RejectedFrame> rejected = valid.getSideOutput(Rejections.TAG)

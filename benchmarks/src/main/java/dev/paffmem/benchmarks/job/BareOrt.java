@@ -32,12 +32,25 @@ public final class BareOrt implements AutoCloseable {
   private final OrtSession encoder;
   private final OrtSession dem;
   private final OrtSession generator;
+  /** The regions' band readers, run on every online batch too when the job runs them; null otherwise. */
+  private final OrtSession regions;
 
   public BareOrt(ModelManifest manifest, int intraOpThreads) throws OrtException {
+    this(manifest, intraOpThreads, false);
+  }
+
+  /** With {@code regions} the online loop also runs the model's band readers ({@code models.regions}), as the job does. */
+  public BareOrt(ModelManifest manifest, int intraOpThreads, boolean regions) throws OrtException {
     this.manifest = manifest;
     encoder = open(Role.ENCODER, intraOpThreads);
     dem = open(Role.DEM, intraOpThreads);
     generator = open(Role.GENERATOR, intraOpThreads);
+    this.regions = regions ? open(Role.REGIONS, intraOpThreads) : null;
+  }
+
+  /** Whether the online loop runs the band readers too. */
+  public boolean runsRegions() {
+    return regions != null;
   }
 
   /** The options {@code PkModel.openSession} sets on CPU. */
@@ -90,6 +103,7 @@ public final class BareOrt implements AutoCloseable {
       System.arraycopy(images, (r % available) * size, b, r * size, size);
     }
     OnnxTensor x = OnnxTensor.createTensor(env, direct(b), imageShape(batch));
+    OnnxTensor u8 = regions == null ? null : rgbBytes(b, batch);
     AtomicLong frames = new AtomicLong();
     AtomicLong cpuNanos = new AtomicLong();
     List<Thread> workers = new ArrayList<>();
@@ -100,13 +114,13 @@ public final class BareOrt implements AutoCloseable {
       for (int t = 0; t < threads; t++) {
         Thread w = new Thread(() -> {
           try {
-            onlineBatch(x); // warm-up
+            onlineBatch(x, u8); // warm-up
             warm.countDown();
             warm.await();
             long cpu0 = THREADS.getCurrentThreadCpuTime();
             long end = System.nanoTime() + (long) (seconds * 1e9);
             while (System.nanoTime() < end) {
-              onlineBatch(x);
+              onlineBatch(x, u8);
               frames.addAndGet(batch);
             }
             cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
@@ -126,6 +140,9 @@ public final class BareOrt implements AutoCloseable {
       window[1] = System.nanoTime();
     } finally {
       x.close();
+      if (u8 != null) {
+        u8.close();
+      }
     }
     if (!failures.isEmpty()) {
       throw failures.get(0);
@@ -133,13 +150,37 @@ public final class BareOrt implements AutoCloseable {
     return new Rate(frames.get() / ((window[1] - window[0]) / 1e9), cpuNanos.get() / 1e9 / frames.get());
   }
 
-  private void onlineBatch(OnnxTensor x) throws OrtException {
+  private void onlineBatch(OnnxTensor x, OnnxTensor u8) throws OrtException {
     try (OrtSession.Result z = encoder.run(Map.of(in(Role.ENCODER), x))) {
       OnnxValue zv = z.get(out(Role.ENCODER)).orElseThrow();
       try (OrtSession.Result a = dem.run(Map.of(in(Role.DEM), (OnnxTensor) zv))) {
         a.get(0);
       }
     }
+    if (regions != null) {
+      try (OrtSession.Result r = regions.run(Map.of(in(Role.REGIONS), u8))) {
+        r.get(0);
+      }
+    }
+  }
+
+  /** The batch's images (model layout and range) back as the frames' bytes: uint8 [n, height, width, 3]. */
+  private OnnxTensor rgbBytes(float[] images, int n) throws OrtException {
+    int h = manifest.imageHeight();
+    int w = manifest.imageWidth();
+    int plane = h * w;
+    float scale = (manifest.valueMax() - manifest.valueMin()) / 255f;
+    ByteBuffer buf = ByteBuffer.allocateDirect(n * plane * 3).order(ByteOrder.nativeOrder());
+    for (int i = 0; i < n; i++) {
+      for (int p = 0; p < plane; p++) {
+        for (int c = 0; c < 3; c++) {
+          float v = images[i * 3 * plane + c * plane + p];
+          buf.put((byte) Math.max(0, Math.min(255, Math.round((v - manifest.valueMin()) / scale))));
+        }
+      }
+    }
+    buf.flip();
+    return OnnxTensor.createTensor(env, buf, new long[] {n, h, w, 3}, ai.onnxruntime.OnnxJavaType.UINT8);
   }
 
   /**

@@ -64,10 +64,17 @@ public final class JobConfig implements Serializable {
 
   /**
    * Whether predictions are corrected for the person's PK bias estimated without labels: NONE; REGIONS, from where
-   * the regions of the person's face disagree (the model directory's {@code models.regions}; {@code
-   * dev.paffmem.memory.BiasCorrection}).
+   * the regions of the person's face disagree (the model directory's {@code models.regions}, required; {@code
+   * dev.paffmem.memory.BiasCorrection}); AUTO, REGIONS when the model directory has them, NONE otherwise.
    */
-  public enum BiasCorrectionMode { NONE, REGIONS }
+  public enum BiasCorrectionMode {
+    AUTO, NONE, REGIONS;
+
+    /** Whether a model directory whose manifest has ({@code hasRegions}) or lacks the regions runs them. */
+    public boolean regions(boolean hasRegions) {
+      return this == REGIONS || (this == AUTO && hasRegions);
+    }
+  }
 
   /**
    * Restart strategy the job asks for. {@code CLUSTER} (the default) sets none, so the cluster's own
@@ -242,12 +249,24 @@ public final class JobConfig implements Serializable {
           + " schedule does (offline evaluation) (default: ${DEFAULT-VALUE}).")
   private SeedingPredictions predictionsWhileSeeding;
 
-  @Option(names = "--bias-correction", defaultValue = "NONE", paramLabel = "NONE|REGIONS",
+  @Option(names = "--bias-correction", defaultValue = "AUTO", paramLabel = "AUTO|NONE|REGIONS",
       description = "REGIONS subtracts from every prediction the person's PK bias as estimated, without labels, from"
           + " where the regions of their face disagree over their frames so far (needs the model directory's"
-          + " models.regions; one more small network per frame; docs/evaluation/RESULTS.md); NONE does not"
-          + " (default: ${DEFAULT-VALUE}).")
+          + " models.regions; one more small network per frame; chosen on tuning persons, docs/evaluation/RESULTS.md);"
+          + " NONE does not; AUTO: REGIONS when the model directory has models.regions (the shipped model does),"
+          + " else NONE (default: ${DEFAULT-VALUE}).")
   private BiasCorrectionMode biasCorrection;
+
+  @Option(names = "--bias-correction-stride", defaultValue = "10", paramLabel = "N",
+      description = "The regions' band readers read every Nth frame of a person (their estimate is a running mean of"
+          + " a person-level trait: every 10th frame gave the same estimates as every frame on tuning persons, at a"
+          + " tenth of the cost) (default: ${DEFAULT-VALUE}).")
+  private int biasCorrectionStride;
+
+  @Option(names = "--bias-correction-frames", defaultValue = "1500", paramLabel = "N",
+      description = "The band readers read a person's first N frames (with the stride); later frames keep the"
+          + " estimate of those, at no cost; 0 = all frames (default: ${DEFAULT-VALUE}: a minute at 25 fps).")
+  private long biasCorrectionFrames;
 
   // ---- Affective memory: the --memory-* flags, their defaults taken from MemoryConfig ------------
 
@@ -421,6 +440,8 @@ public final class JobConfig implements Serializable {
     requireAtLeast("--generation-frames", generationFrames, 0);
     requireAtLeast("--generation-targets", generationTargets, 1);
     requireAtLeast("--generation-chunk", generationChunk, 1);
+    requireAtLeast("--bias-correction-stride", biasCorrectionStride, 1);
+    requireAtLeast("--bias-correction-frames", biasCorrectionFrames, 0);
     if (!(generationSkipNearZ >= 0)) {
       throw new ConfigException("--generation-skip-near-z must be >= 0 (0 = off), was " + generationSkipNearZ);
     }
@@ -519,6 +540,8 @@ public final class JobConfig implements Serializable {
   public GenerationEdits generationEdits() { return generationEdits; }
   public SeedingPredictions predictionsWhileSeeding() { return predictionsWhileSeeding; }
   public BiasCorrectionMode biasCorrection() { return biasCorrection; }
+  public int biasCorrectionStride() { return biasCorrectionStride; }
+  public long biasCorrectionFrames() { return biasCorrectionFrames; }
   public Duration stateTtl() { return stateTtl; }
   public int stateCachePersons() { return stateCachePersons; }
   public Duration checkpointInterval() { return checkpointInterval; }
@@ -548,7 +571,7 @@ public final class JobConfig implements Serializable {
         + ", batchMaxSize=" + batchMaxSize + ", onlineCallRows=" + onlineCallRows
         + ", batchMaxWait=" + batchMaxWait + ", asyncInference=" + asyncInference + ", generationFrames=" + generationFrames
         + ", generationTargets=" + generationTargets + ", generationChunk=" + generationChunk
-        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", generationEdits=" + generationEdits + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", biasCorrection=" + biasCorrection + ", stateTtl=" + stateTtl
+        + ", generationCpuShare=" + generationCpuShare + ", generationSkipNearZ=" + generationSkipNearZ + ", generationEdits=" + generationEdits + ", predictionsWhileSeeding=" + predictionsWhileSeeding + ", biasCorrection=" + biasCorrection + ", biasCorrectionStride=" + biasCorrectionStride + ", biasCorrectionFrames=" + biasCorrectionFrames + ", stateTtl=" + stateTtl
         + ", stateCachePersons=" + stateCachePersons
         + ", checkpointInterval=" + checkpointInterval + ", checkpointDir=" + checkpointDir
         + ", retainCheckpoints=" + retainCheckpoints + ", restartStrategy=" + restartStrategy

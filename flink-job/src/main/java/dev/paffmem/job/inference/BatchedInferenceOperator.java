@@ -107,8 +107,10 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   private final double generationCpuShare;
   /** What the memory learns from a generation frame: G's edits, or the frame's z moved by G's change. */
   private GenerationEdits generationEdits = GenerationEdits.G;
-  /** Whether the regions' band readers read every frame too ({@code --bias-correction regions}). */
+  /** Whether the regions' band readers read frames too ({@code --bias-correction regions}). */
   private boolean regions;
+  private int regionsStride = 1;
+  private long regionsFrames;
   private final boolean asyncInference;
 
   private transient MailboxExecutor mailbox;
@@ -188,11 +190,24 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
    * correction (default: off).
    */
   public BatchedInferenceOperator regions(boolean on) {
+    return regions(on, 1, 0);
+  }
+
+  /**
+   * As {@link #regions(boolean)}, reading a person's frames of ordinal 0, stride, 2 x stride, ... below {@code
+   * frames} (0: all) only ({@code --bias-correction-stride}, {@code --bias-correction-frames}).
+   */
+  public BatchedInferenceOperator regions(boolean on, int stride, long frames) {
     if (on && manifest.regionsCorrection() == null) {
       throw new ModelDirectoryException("model directory " + manifest.dir() + " has no models.regions, which"
           + " --bias-correction regions needs (python3 -m paffmem_pk.regions export adds it)");
     }
+    if (stride < 1 || frames < 0) {
+      throw new IllegalArgumentException("stride must be >= 1 and frames >= 0, were " + stride + ", " + frames);
+    }
     this.regions = on;
+    this.regionsStride = stride;
+    this.regionsFrames = frames;
     return this;
   }
 
@@ -407,11 +422,16 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
     }
     List<StreamRecord<Frame>> batch = batcher.take();
     List<byte[]> rgb = new ArrayList<>(batch.size());
-    for (StreamRecord<Frame> r : batch) {
-      rgb.add(r.getValue().rgb);
+    boolean[] readBands = regions ? new boolean[batch.size()] : null;
+    for (int i = 0; i < batch.size(); i++) {
+      Frame f = batch.get(i).getValue();
+      rgb.add(f.rgb);
+      if (regions) {
+        readBands[i] = f.ordinal % regionsStride == 0 && (regionsFrames == 0 || f.ordinal < regionsFrames);
+      }
     }
     handOver.submit("PK inference of a batch of " + batch.size() + " frames",
-        () -> InferenceSteps.online(model, rgb, callRows, regions), result -> emitOnline(batch, result));
+        () -> InferenceSteps.online(model, rgb, callRows, readBands), result -> emitOnline(batch, result));
   }
 
   /** Emits a batch's frames (task thread) and queues the generation of its GENERATING frames. */
@@ -426,9 +446,11 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
       System.arraycopy(result.z(), i * zDim, e.z, 0, zDim);
       e.pkArousal = result.pk()[2 * i];
       e.pkValence = result.pk()[2 * i + 1];
-      if (regions) {
+      if (result.bands().length > 0) {
         int k = result.bands().length / batch.size();
-        e.bands = java.util.Arrays.copyOfRange(result.bands(), i * k, (i + 1) * k);
+        if (!Float.isNaN(result.bands()[i * k])) { // read (stride and cap)
+          e.bands = java.util.Arrays.copyOfRange(result.bands(), i * k, (i + 1) * k);
+        }
       }
       EncodedFrame skipped = null;
       if (frame.phase == Phase.GENERATING) {

@@ -17,8 +17,8 @@ public final class InferenceSteps {
   public record Timing(Role role, long nanos, int rows) {}
 
   /**
-   * The online step's result: z ({@code n * zDim}), D_em's (arousal, valence) ({@code 2n}) and, when asked for, the
-   * regions' band readings ({@code n * k}, k = 2 x bands; empty otherwise) of n frames.
+   * The online step's result: z ({@code n * zDim}), D_em's (arousal, valence) ({@code 2n}) and, when any frame's were
+   * asked for, the regions' band readings ({@code n * k}, k = 2 x bands, NaN for frames not read; empty otherwise).
    */
   public record Online(float[] z, float[] pk, float[] bands, List<Timing> timings) {}
 
@@ -27,17 +27,26 @@ public final class InferenceSteps {
 
   /** E (from RGB8 bytes) and D_em on frames, in model calls of at most {@code maxRows} rows. */
   public static Online online(PkModel model, List<byte[]> rgb, int maxRows) throws Exception {
-    return online(model, rgb, maxRows, false);
+    return online(model, rgb, maxRows, null);
   }
 
   /**
-   * As {@link #online(PkModel, List, int)}; with {@code regions} the regions' band readers ({@link PkModel#regions})
-   * read the same frames too, in the same calls.
+   * As {@link #online(PkModel, List, int)}; the regions' band readers ({@link PkModel#regions}) also read the frames
+   * {@code readBands} marks (null: none), in calls of at most {@code maxRows} of them; the bands of frames not read
+   * are NaN.
    */
-  public static Online online(PkModel model, List<byte[]> rgb, int maxRows, boolean regions) throws Exception {
+  public static Online online(PkModel model, List<byte[]> rgb, int maxRows, boolean[] readBands) throws Exception {
     int n = rgb.size();
+    List<Integer> read = new ArrayList<>();
+    for (int i = 0; readBands != null && i < n; i++) {
+      if (readBands[i]) {
+        read.add(i);
+      }
+    }
+    boolean regions = !read.isEmpty();
     int k = regions ? model.manifest().regionsCorrection().readings() : 0;
     float[] bands = new float[n * k];
+    java.util.Arrays.fill(bands, Float.NaN);
     int zDim = model.manifest().zDim();
     List<Timing> timings = new ArrayList<>();
     float[] z = new float[n * zDim];
@@ -52,11 +61,18 @@ public final class InferenceSteps {
       float[] av = model.dem(out, rows);
       timings.add(new Timing(Role.DEM, System.nanoTime() - t1, rows));
       System.arraycopy(av, 0, pk, 2 * start, 2 * rows);
-      if (regions) {
-        long t2 = System.nanoTime();
-        float[] read = model.regions(rgb.subList(start, start + rows));
-        timings.add(new Timing(Role.REGIONS, System.nanoTime() - t2, rows));
-        System.arraycopy(read, 0, bands, start * k, rows * k);
+    }
+    for (int start = 0; start < read.size(); start += maxRows) {
+      int rows = Math.min(maxRows, read.size() - start);
+      List<byte[]> frames = new ArrayList<>(rows);
+      for (int r = 0; r < rows; r++) {
+        frames.add(rgb.get(read.get(start + r)));
+      }
+      long t0 = System.nanoTime();
+      float[] out = model.regions(frames);
+      timings.add(new Timing(Role.REGIONS, System.nanoTime() - t0, rows));
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(out, r * k, bands, read.get(start + r) * k, k);
       }
     }
     return new Online(z, pk, bands, timings);

@@ -195,7 +195,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       if (e.bands.length == biasCorrection.readings()) {
         biasCorrection.add(p.regionsSums, e.bands, e.pkArousal, e.pkValence);
       }
-      float[] c = biasCorrection.correction(p.regionsSums);
+      float[] c = biasCorrection.correction(p.regionsSums, f.ordinal + 1); // ordinal: the person's frames before
       e.biasArousal = c[0];
       e.biasValence = c[1];
     }

@@ -1,6 +1,7 @@
 package dev.paffmem.job.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,6 +34,12 @@ class JobConfigTest {
     assertEquals(GenerationEdits.G, c.generationEdits());
     assertEquals(GenerationEdits.DELTA_Z,
         JobConfig.parse("--generation-edits", "DELTA_Z").generationEdits());
+    // the regions' correction runs wherever the model has them, unless turned off; REGIONS insists on them
+    assertEquals(JobConfig.BiasCorrectionMode.AUTO, c.biasCorrection());
+    assertTrue(c.biasCorrection().regions(true));
+    assertFalse(c.biasCorrection().regions(false));
+    assertFalse(JobConfig.parse("--bias-correction", "NONE").biasCorrection().regions(true));
+    assertTrue(JobConfig.parse("--bias-correction", "REGIONS").biasCorrection().regions(false));
   }
 
   @Test

@@ -88,6 +88,33 @@ class BatchedInferenceOperatorTest {
     return f;
   }
 
+  @Test
+  void theRegionsBandReadersReadEveryStrideThFrameOfAPersonBelowTheCap() throws Exception {
+    ModelManifest demo = ModelManifest.load(java.nio.file.Path.of("..", "models", "demo-pk"));
+    var op = new BatchedInferenceOperator(demo, Device.CPU, ModelPrecision.FP32, 1, 4, Duration.ofMillis(20), 8, 4, 1.0,
+        false).regions(true, 2, 5);
+    try (var h = new KeyedOneInputStreamOperatorTestHarness<>(op, new PAffMemJob.PersonKey(), Types.STRING)) {
+      h.open();
+      for (long i = 0; i < 8; i++) {
+        Frame f = frame("a", i, Phase.ONLINE);
+        f.ordinal = i;
+        h.processElement(f, i);
+      }
+      List<EncodedFrame> out = output(h, 8);
+      assertEquals(8, out.size());
+      for (EncodedFrame e : out) {
+        boolean read = e.frame.ordinal % 2 == 0 && e.frame.ordinal < 5; // 0, 2, 4
+        assertEquals(read ? 6 : 0, e.bands.length, "ordinal " + e.frame.ordinal);
+        for (float v : e.bands) {
+          assertTrue(Float.isFinite(v));
+        }
+      }
+    }
+    ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> new BatchedInferenceOperator(MODEL,
+        Device.CPU, ModelPrecision.FP32, 1, 4, Duration.ofMillis(20), 8, 4, 1.0, false).regions(true));
+    assertTrue(e.getMessage().contains("has no models.regions"), e.getMessage());
+  }
+
   @ParameterizedTest(name = "async inference {0}")
   @ValueSource(booleans = {false, true})
   void flushesWhenTheBatchIsFullAndKeepsArrivalOrder(boolean async) throws Exception {

@@ -54,16 +54,22 @@ class RegionsModelTest {
       assertTrue(worst <= parity.get("tolerance").asDouble(), "max |ORT - PyTorch| = " + worst);
       // the online step reads the same bands, chunked like E and D_em, and nothing without regions
       List<byte[]> five = Stream.of(frames.get(0), frames.get(1), frames.get(0), frames.get(1), frames.get(1)).toList();
-      InferenceSteps.Online online = InferenceSteps.online(model, five, 2, true);
+      boolean[] read = {true, true, false, true, true}; // frame 2 not read (the stride)
+      InferenceSteps.Online online = InferenceSteps.online(model, five, 2, read);
       assertEquals(30, online.bands().length);
       for (int i = 0; i < 5; i++) {
         int src = i == 0 || i == 2 ? 0 : 1;
         for (int j = 0; j < 6; j++) {
-          assertEquals(got[6 * src + j], online.bands()[6 * i + j], 1e-5);
+          if (read[i]) {
+            assertEquals(got[6 * src + j], online.bands()[6 * i + j], 1e-5);
+          } else {
+            assertTrue(Float.isNaN(online.bands()[6 * i + j]));
+          }
         }
       }
-      assertTrue(online.timings().stream().anyMatch(t -> t.role() == Role.REGIONS));
+      assertEquals(2, online.timings().stream().filter(t -> t.role() == Role.REGIONS).count(), "4 frames, calls of 2");
       assertEquals(0, InferenceSteps.online(model, five, 2).bands().length);
+      assertEquals(0, InferenceSteps.online(model, five, 2, new boolean[5]).bands().length);
     }
   }
 
