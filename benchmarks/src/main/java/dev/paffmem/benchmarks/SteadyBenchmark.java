@@ -63,9 +63,10 @@ final class SteadyBenchmark {
     String w = label + " (w " + Flops.of(model).width() + ")";
     // the baseline runs the networks the job runs: the regions' band readers too where the job's flags and the model
     // turn them on (--bias-correction)
-    boolean regions = JobConfig.parse(suite.jobFlags().toArray(String[]::new)).biasCorrection()
-        .regions(m.regionsCorrection() != null);
-    try (BareOrt bare = new BareOrt(m, suite.intraOpThreads, regions)) {
+    // (on every stride-th batch: the persons here are within their first --bias-correction-frames)
+    JobConfig cfg = JobConfig.parse(suite.jobFlags().toArray(String[]::new));
+    boolean regions = cfg.biasCorrection().regions(m.regionsCorrection() != null);
+    try (BareOrt bare = new BareOrt(m, suite.intraOpThreads, regions ? cfg.biasCorrectionStride() : 0)) {
       awaitQuietJit();
       BareOrt.Rate before = bare.onlineFramesPerSecond(images, suite.onlineCall(), suite.parallelism, seconds);
       long framesPerPerson = Math.max(5, Math.round(before.framesPerSecond() * backlog * suite.windowSeconds() / persons));
@@ -81,7 +82,8 @@ final class SteadyBenchmark {
         suite.steadyRate = job.framesPerSecond();
       }
       suite.results.detail(String.format("  %s: bare ORT E + D_em%s, calls of %d rows (the job's), %d threads x %d intra-op: %.1f frames/s before, %.1f after; %.3f / %.3f ms CPU per frame",
-          w, regions ? " + the regions' band readers" : "", suite.onlineCall(), suite.parallelism, suite.intraOpThreads, before.framesPerSecond(), after.framesPerSecond(),
+          w, regions ? " + the regions' band readers on every " + cfg.biasCorrectionStride() + "th batch" : "",
+          suite.onlineCall(), suite.parallelism, suite.intraOpThreads, before.framesPerSecond(), after.framesPerSecond(),
           1000 * before.cpuSecondsPerFrame(), 1000 * after.cpuSecondsPerFrame()));
       suite.results.detail(String.format("  %s: job (%d persons past onboarding, %d online frames each): %.1f frames/s over %d frames, %.3f ms job CPU per frame (%.3f of it JIT)",
           w, persons, framesPerPerson, job.framesPerSecond(), job.frames(), 1000 * jobCpu, 1000 * jit));

@@ -32,20 +32,26 @@ public final class BareOrt implements AutoCloseable {
   private final OrtSession encoder;
   private final OrtSession dem;
   private final OrtSession generator;
-  /** The regions' band readers, run on every online batch too when the job runs them; null otherwise. */
+  /** The regions' band readers, run on every {@link #regionsStride}-th online batch when the job runs them; or null. */
   private final OrtSession regions;
+  private final int regionsStride;
 
   public BareOrt(ModelManifest manifest, int intraOpThreads) throws OrtException {
-    this(manifest, intraOpThreads, false);
+    this(manifest, intraOpThreads, 0);
   }
 
-  /** With {@code regions} the online loop also runs the model's band readers ({@code models.regions}), as the job does. */
-  public BareOrt(ModelManifest manifest, int intraOpThreads, boolean regions) throws OrtException {
+  /**
+   * With {@code regionsStride} > 0 the online loop also runs the model's band readers ({@code models.regions}) on every
+   * {@code regionsStride}-th batch: the share of frames the job reads of persons within their first
+   * {@code --bias-correction-frames} ({@code --bias-correction-stride}); 0: never.
+   */
+  public BareOrt(ModelManifest manifest, int intraOpThreads, int regionsStride) throws OrtException {
     this.manifest = manifest;
     encoder = open(Role.ENCODER, intraOpThreads);
     dem = open(Role.DEM, intraOpThreads);
     generator = open(Role.GENERATOR, intraOpThreads);
-    this.regions = regions ? open(Role.REGIONS, intraOpThreads) : null;
+    this.regions = regionsStride > 0 ? open(Role.REGIONS, intraOpThreads) : null;
+    this.regionsStride = Math.max(1, regionsStride);
   }
 
   /** Whether the online loop runs the band readers too. */
@@ -119,8 +125,8 @@ public final class BareOrt implements AutoCloseable {
             warm.await();
             long cpu0 = THREADS.getCurrentThreadCpuTime();
             long end = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-              onlineBatch(x, u8);
+            for (long calls = 0; System.nanoTime() < end; calls++) {
+              onlineBatch(x, calls % regionsStride == 0 ? u8 : null);
               frames.addAndGet(batch);
             }
             cpuNanos.addAndGet(THREADS.getCurrentThreadCpuTime() - cpu0);
@@ -157,7 +163,7 @@ public final class BareOrt implements AutoCloseable {
         a.get(0);
       }
     }
-    if (regions != null) {
+    if (regions != null && u8 != null) {
       try (OrtSession.Result r = regions.run(Map.of(in(Role.REGIONS), u8))) {
         r.get(0);
       }
