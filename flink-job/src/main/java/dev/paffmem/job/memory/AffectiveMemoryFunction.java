@@ -56,7 +56,8 @@ import org.apache.flink.util.Collector;
  * <p>With {@code --bias-correction regions} ({@link BiasCorrection}) every prediction, the memory's and the PK's while
  * the memory is seeded, has the person's bias estimate subtracted: the estimate as of that frame (kept with a frame
  * that waits), from the running sums of the person's band - PK disagreements, kept in keyed state ({@code
- * regions-sums}) and started over with the person. The reported PK reading stays the PK's.
+ * regions-sums}) and started over with the person. The reported PK reading stays the PK's. A person with enrolled
+ * faces is corrected by those (labels) instead: the memory's predictions of them carry no regions' correction.
  *
  * <p>The state records the model that built the memory ({@link ModelIdentity}: id, version, encoder sha256); a
  * memory of another model, or of an unrecorded one, is dropped and the person onboarded again.
@@ -220,6 +221,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       }
     } else if (!waitForMemory) { // the memory has learned every frame up to this one: it predicts
       Prediction pr = gwr.predict(e.z, e.pkArousal, e.pkValence);
+      labelledBiasOnly(e, gwr);
       emit(e, f.phase, pr.arousal(), pr.valence(), pr.memorySize(), pr.activation(), now, out);
     }
     persons.settle(person);
@@ -315,6 +317,17 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
         .build());
   }
 
+  /**
+   * A person with enrolled faces is corrected by what the PK got wrong on them (labels), not by the regions' estimate
+   * (which would count the same bias twice): their frames predicted from the memory carry no regions' correction.
+   */
+  private static void labelledBiasOnly(EncodedFrame e, AffectiveMemory gwr) {
+    if (gwr.enrolledCount() > 0) {
+      e.biasArousal = 0f;
+      e.biasValence = 0f;
+    }
+  }
+
   /** A corrected prediction back into [-1, 1], the range of every prediction. */
   private static float clamp(float v) {
     return Math.max(-1f, Math.min(1f, v));
@@ -377,6 +390,7 @@ public final class AffectiveMemoryFunction extends KeyedProcessFunction<String, 
       }
       if (waitForMemory) {
         Prediction pr = gwr.predict(frame.z, frame.pkArousal, frame.pkValence);
+        labelledBiasOnly(frame, gwr);
         emit(frame, frame.frame.phase, pr.arousal(), pr.valence(), pr.memorySize(), pr.activation(), now, out);
       }
       if (frame != inHand) {

@@ -430,6 +430,27 @@ class AffectiveMemoryFunctionTest {
   }
 
   @Test
+  void anEnrolledPersonIsCorrectedByTheirEnrolledFacesNotByTheRegions() throws Exception {
+    try (var h = corrected(CONFIG)) {
+      h.open();
+      h.processElement(banded("alice", 0, 0.4f), 0);
+      EncodedFrame enrolled = banded("alice", 1, 0.4f);
+      enrolled.frame.enrolmentArousal = 0.6f; // the PK reads (0.1, -0.1): residual (0.5, 0.4)
+      enrolled.frame.enrolmentValence = 0.3f;
+      h.processElement(enrolled, 1);
+      h.processElement(banded("alice", 2, 0.4f), 2);
+      for (long i = 0; i < 3; i++) {
+        h.processElement(edits("alice", i), i);
+      }
+      h.processElement(banded("alice", 3, 0.4f), 3);
+      List<AffectPrediction> out = h.extractOutputValues();
+      assertEquals(0.1f - 0.4f / 2, out.get(0).getArousal(), 1e-6, "before the memory: the PK, corrected");
+      assertEquals(0.6f, out.get(3).getArousal(), 1e-6f, "the enrolled face's residual on the PK's reading, uncorrected");
+      assertEquals(0.3f, out.get(3).getValence(), 1e-6f);
+    }
+  }
+
+  @Test
   void aFrameThatWaitsForTheMemoryKeepsTheEstimateOfItsOwnTime() throws Exception {
     try (var h = corrected(WAIT)) {
       h.open();
