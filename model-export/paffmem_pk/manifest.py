@@ -170,17 +170,22 @@ def validate_model_dir(model_dir: str, check_onnx: bool = True) -> dict:
     return m
 
 
+def check_file(model_dir: str, name: str, sha256: str, what: str) -> None:
+    """Raise ValueError unless the file a manifest entry names is in model_dir with the sha256 it records."""
+    path = os.path.join(model_dir, name)
+    if not os.path.isfile(path):
+        raise ValueError(f"{what}: {name} named in the manifest is missing")
+    if sha256_file(path) != sha256:
+        raise ValueError(f"sha256 mismatch for {name}")
+
+
 def validate_regions(model_dir: str, m: dict) -> None:
     """Raise ValueError unless the optional models.regions entry (paffmem_pk.regions export) matches its file and
     carries a regression of the bands' readings."""
     entry = m["models"].get("regions")
     if entry is None:
         return
-    path = os.path.join(model_dir, entry["file"])
-    if not os.path.isfile(path):
-        raise ValueError(f"regions: {entry['file']} named in the manifest is missing")
-    if sha256_file(path) != entry["sha256"]:
-        raise ValueError(f"sha256 mismatch for {entry['file']}")
+    check_file(model_dir, entry["file"], entry["sha256"], "regions")
     if [t["shape"] for t in entry["inputs"]] != [u8_input_tensor(m["image"])["shape"]] or \
             [t["dtype"] for t in entry["inputs"]] != ["uint8"]:
         raise ValueError(f"regions: input {entry['inputs']} must be the frames' bytes, as encoder_u8 takes them")

@@ -36,7 +36,7 @@ import sys
 
 import numpy as np
 
-from .manifest import MANIFEST, sha256_file, write_manifest
+from .manifest import MANIFEST, check_file, sha256_file, write_manifest
 
 QUANTIZED_OPS = ("Conv", "ConvTranspose", "Gemm")
 NETWORKS = ("generator", "encoder")
@@ -458,11 +458,7 @@ def validate_quantized(model_dir: str, m: dict) -> None:
         q = entry.get("quantized")
         if q is None:
             continue
-        path = os.path.join(model_dir, q["file"])
-        if not os.path.isfile(path):
-            raise ValueError(f"{key}.quantized: {q['file']} named in the manifest is missing")
-        if sha256_file(path) != q["sha256"]:
-            raise ValueError(f"sha256 mismatch for {q['file']}")
+        check_file(model_dir, q["file"], q["sha256"], f"{key}.quantized")
         if q.get("derived_from", {}).get("sha256") != entry["sha256"]:
             raise ValueError(f"{key}.quantized: built from another {entry['file']} "
                              "(rerun python3 -m paffmem_pk.quantize)")

@@ -113,7 +113,8 @@ class QuantizedModelTest {
     json.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("manifest.json").toFile(), root);
   }
 
-  private static Path copy(Path from, Path to) throws IOException {
+  /** A copy of a model directory (tests edit their manifests). */
+  static Path copy(Path from, Path to) throws IOException {
     try (Stream<Path> files = Files.walk(from)) {
       for (Path p : (Iterable<Path>) files::iterator) {
         Path t = to.resolve(from.relativize(p).toString());
