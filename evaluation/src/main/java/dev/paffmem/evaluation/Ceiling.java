@@ -7,14 +7,15 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What a per-person calibration of the PK could add: two oracles that know every label of the video and recalibrate the PK's frame predictions of that video alone, scored like the models (official CCC).
+ * What a per-person calibration of the PK could add: two oracles that know every label of the video and recalibrate
+ * the PK's frame predictions of that video alone, scored like the models (official CCC).
  *
  * <ul>
  *   <li><b>offset</b>: the PK minus the video's mean PK error (mean(PK - truth) over its frames), the best any
  *       per-person shift can do, e.g. a memory that learnt only how much this face reads too sad;
  *   <li><b>affine</b>: the least-squares line truth ~ a + b PK fitted on the video's frames, the per-person linear
- *       recalibration with the least squared error (a face that reads both shifted and muted). A video whose PK output is constant
- *       gets the offset.
+ *       recalibration with the least squared error (a face that reads both shifted and muted). A video whose PK
+ *       output is constant gets the offset.
  * </ul>
  *
  * <p>They are references rather than strict bounds: the line minimizes squared error, not CCC, so with a noisy PK it

@@ -54,11 +54,6 @@ public final class BareOrt implements AutoCloseable {
     this.regionsStride = Math.max(1, regionsStride);
   }
 
-  /** Whether the online loop runs the band readers too. */
-  public boolean runsRegions() {
-    return regions != null;
-  }
-
   /** The options {@code PkModel.openSession} sets on CPU. */
   static OrtSession.SessionOptions sessionOptions(int intraOpThreads) throws OrtException {
     OrtSession.SessionOptions opts = new OrtSession.SessionOptions();

@@ -252,7 +252,8 @@ public final class JobConfig implements Serializable {
   @Option(names = "--bias-correction", defaultValue = "AUTO", paramLabel = "AUTO|NONE|REGIONS",
       description = "REGIONS subtracts from every prediction the person's PK bias as estimated, without labels, from"
           + " where the regions of their face disagree over their frames so far (needs the model directory's"
-          + " models.regions; one more small network per frame; chosen on tuning persons, docs/evaluation/RESULTS.md);"
+          + " models.regions; one more small network on the frames --bias-correction-stride and -frames say; chosen on"
+          + " tuning persons, docs/evaluation/RESULTS.md);"
           + " NONE does not; AUTO: REGIONS when the model directory has models.regions (the shipped model does),"
           + " else NONE (default: ${DEFAULT-VALUE}).")
   private BiasCorrectionMode biasCorrection;

@@ -185,17 +185,10 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   }
 
   /**
-   * Whether every frame is also read by the model directory's regions' band readers ({@code models.regions}, which
-   * the manifest must have), their readings carried on the frame ({@link EncodedFrame#bands}) for the memory's bias
-   * correction (default: off).
-   */
-  public BatchedInferenceOperator regions(boolean on) {
-    return regions(on, 1, 0);
-  }
-
-  /**
-   * As {@link #regions(boolean)}, reading a person's frames of ordinal 0, stride, 2 x stride, ... below {@code
-   * frames} (0: all) only ({@code --bias-correction-stride}, {@code --bias-correction-frames}).
+   * Whether the model directory's regions' band readers ({@code models.regions}, which the manifest must have) also
+   * read a person's frames of ordinal 0, stride, 2 x stride, ... below {@code frames} (0: all) ({@code
+   * --bias-correction-stride}, {@code --bias-correction-frames}), their readings carried on the frame ({@link
+   * EncodedFrame#bands}) for the memory's bias correction (default: off).
    */
   public BatchedInferenceOperator regions(boolean on, int stride, long frames) {
     if (on && manifest.regionsCorrection() == null) {

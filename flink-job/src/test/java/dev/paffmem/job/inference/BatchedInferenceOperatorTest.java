@@ -111,7 +111,7 @@ class BatchedInferenceOperatorTest {
       }
     }
     ModelDirectoryException e = assertThrows(ModelDirectoryException.class, () -> new BatchedInferenceOperator(MODEL,
-        Device.CPU, ModelPrecision.FP32, 1, 4, Duration.ofMillis(20), 8, 4, 1.0, false).regions(true));
+        Device.CPU, ModelPrecision.FP32, 1, 4, Duration.ofMillis(20), 8, 4, 1.0, false).regions(true, 10, 0));
     assertTrue(e.getMessage().contains("has no models.regions"), e.getMessage());
   }
 
