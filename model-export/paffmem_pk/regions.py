@@ -13,6 +13,8 @@ This module measures whether that handle reaches the PK's bias:
 * `fit` / `score`: a ridge regression, fitted on one set's persons with their labels, from a person's running mean of
   (band reading - PK reading) to the PK's bias on that person; scored on another set as an online correction of the
   PK (official CCC, per person type), the correction shrunk by n / (n + n0) over the person's first n frames;
+* `room`: among the confounded persons, how much of the oracle's room the persons with one trait hold, and which
+  band's disagreement follows the bias of the persons with and without it;
 * `export`: the readers as one ONNX graph behind the job's uint8 frames (regions_u8.onnx) and the regression, added
   to a model directory's manifest.json as the optional `models.regions`, for the job's `--bias-correction regions`.
 
@@ -282,6 +284,58 @@ def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False, stride=1,
     return out
 
 
+def room(d, model, trait="corners", n0=25, stride=1, cap=0):
+    """Where the room is among the identity_confound persons, and which band's disagreement follows their bias.
+
+    Official CCC minus the PK's, (arousal, valence), over those persons: the online correction (`corrected`), the
+    oracle offset for every person (`oracle`), for the persons with the strong `trait` only (`oracle_trait`, the
+    others corrected) and for the others only (`oracle_others`); and per band, in the two groups of persons (`with`
+    the trait and `without`), the correlation and slope of the person's mean (band - PK) on their true mean PK bias
+    (`r`, `slope`), with the spread of that bias and of the persons' mean truth (`sd_bias`, `sd_mood`)."""
+    from .fidelity import anatomy_traits
+
+    anatomy = dict(zip(d["anatomy_person"], d["anatomy"]))
+    arms = defaultdict(list)  # arm -> per video: utterance means
+    per_band = defaultdict(list)  # "with" / "without" -> per video: (true bias, mean band - PK [bands, 2], mean truth)
+    for video, a, b in _videos(d):
+        if d["type"][a] != "identity_confound":
+            continue
+        has = trait in {t for t, _ in anatomy_traits(anatomy.get(video, ""))}
+        pk, y, bands = d["pk"][a:b], d["y"][a:b], d["bands"][a:b]
+        n = np.arange(1, b - a + 1)[:, None]
+        corrected = pk - (n / (n + n0)) * ((features(bands, pk, stride, cap) - model["mu"]) @ model["w"] + model["b"])
+        true_bias = (pk - y).mean(0)
+        utt = d["utt"][a:b]
+        um = lambda x: np.array([x[utt == u].mean(0) for u in np.unique(utt)])  # noqa: E731
+        arms["pk"].append(um(pk))
+        arms["y"].append(um(y))
+        arms["corrected"].append(um(corrected))
+        arms["oracle"].append(um(pk - true_bias))
+        arms["oracle_trait"].append(um(pk - true_bias if has else corrected))
+        arms["oracle_others"].append(um(corrected if has else pk - true_bias))
+        per_band["with" if has else "without"].append((true_bias, (bands - pk[:, None, :]).mean(0), y.mean(0)))
+    if not arms:
+        return {}
+    y = np.concatenate(arms["y"])
+    base = ccc_arousal_valence(np.concatenate(arms["pk"]), y)
+    out = {"persons": len(arms["y"]), "with_trait": len(per_band["with"])}
+    for arm in ("corrected", "oracle", "oracle_trait", "oracle_others"):
+        out[arm] = np.subtract(ccc_arousal_valence(np.concatenate(arms[arm]), y), base).tolist()
+    for group, rows in per_band.items():
+        if len(rows) < 3:
+            continue
+        bias = np.array([r[0] for r in rows])
+        dis = np.array([r[1] for r in rows])
+        mood = np.array([r[2] for r in rows])
+        with np.errstate(divide="ignore", invalid="ignore"):  # a bias without spread: nan
+            out[group] = {"sd_bias": bias.std(0).tolist(), "sd_mood": mood.std(0).tolist(), "bands": {
+                name: {"r": [float(np.corrcoef(dis[:, k, j], bias[:, j])[0, 1]) for j in range(2)],
+                       "slope": [float(np.cov(dis[:, k, j], bias[:, j])[0, 1] / np.var(bias[:, j], ddof=1))
+                                 for j in range(2)]}
+                for k, name in enumerate(BANDS)}}
+    return out
+
+
 REGIONS_KEY = "regions"
 REGIONS_FILE = "regions_u8.onnx"
 REGIONS_PARITY = "parity/regions.rgb.u8"
@@ -412,6 +466,14 @@ def main(argv=None):
                                                             "--bias-correction-stride)")
     s.add_argument("--cap", type=int, default=0, help="bands read below this frame only, 0: all (the job's "
                                                         "--bias-correction-frames)")
+    m = sub.add_parser("room", help="where the room is among the confounded persons, and which band follows their bias")
+    m.add_argument("--fit", nargs="+", required=True)
+    m.add_argument("--score", nargs="+", required=True)
+    m.add_argument("--trait", default="corners", help="the strong trait whose persons are told apart (default: corners)")
+    m.add_argument("--ridge", type=float, default=0.01)
+    m.add_argument("--fit-frames", type=int, default=100)
+    m.add_argument("--stride", type=int, default=1)
+    m.add_argument("--cap", type=int, default=0)
     e = sub.add_parser("export", help="add the readers and the regression to a model directory (models.regions)")
     e.add_argument("--readers", required=True)
     e.add_argument("--fit", nargs="+", required=True)
@@ -429,6 +491,26 @@ def main(argv=None):
         read(args)
     elif args.cmd == "export":
         export(args)
+    elif args.cmd == "room":
+        model = fit([dict(np.load(p)) for p in args.fit], args.ridge, args.fit_frames)
+        for p in args.score:
+            res = room(dict(np.load(p)), model, args.trait, stride=args.stride, cap=args.cap)
+            if not res:
+                print(f"{os.path.basename(p)}: no identity_confound persons")
+                continue
+            print(f"{os.path.basename(p)}: {res['persons']} identity_confound persons, {res['with_trait']} with "
+                  f"{args.trait}; CCC minus the PK's, arousal / valence:")
+            for arm in ("corrected", "oracle", "oracle_trait", "oracle_others"):
+                print(f"  {arm:14s} {res[arm][0]:+.3f} / {res[arm][1]:+.3f}")
+            for group in ("with", "without"):
+                if group in res:
+                    g = res[group]
+                    print(f"  persons {group} {args.trait}: sd of the true bias {g['sd_bias'][0]:.2f} / "
+                          f"{g['sd_bias'][1]:.2f}, of the mean truth {g['sd_mood'][0]:.2f} / {g['sd_mood'][1]:.2f}; "
+                          "mean (band - PK) on the true bias, r and slope, a / v:")
+                    for name, v in g["bands"].items():
+                        print(f"    {name:6s} r {v['r'][0]:+.2f} / {v['r'][1]:+.2f}  slope {v['slope'][0]:+.2f} / "
+                              f"{v['slope'][1]:+.2f}")
     else:
         fits = [dict(np.load(p)) for p in args.fit]
         scores = {p: dict(np.load(p)) for p in args.score}

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, pool, score
+from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, pool, room, score
 
 from test_adapt import _omg_set
 from tiny_pk import export_tiny_pk
@@ -71,6 +71,25 @@ def test_the_correction_learns_which_region_disagreement_carries_the_bias_and_li
     assert res["all"]["oracle"][0] >= a_c - 0.01
     # by trait: each confound person counts in each of their traits' rows
     assert res["corners"]["videos"] == 30 and res["tinted_lenses"]["videos"] == 30 and res["lines"]["videos"] == 30
+
+
+def test_room_splits_the_oracle_by_trait_and_finds_the_band_that_follows_the_bias():
+    rng = np.random.default_rng(2)
+    model = fit([_persons(rng, 120)], ridge=1e-4, frames=60)
+    d = _persons(rng, 40)
+    res = room(d, model, trait="corners", n0=5)
+    assert res["persons"] == 40 and res["with_trait"] == 20  # odd persons have corners
+    # the oracle for every person is the most; the correction nearly reaches it here; either half of it in between
+    a = {k: res[k][0] for k in ("corrected", "oracle", "oracle_trait", "oracle_others")}
+    assert a["oracle"] >= max(a["oracle_trait"], a["oracle_others"]) - 1e-9
+    assert min(a["oracle_trait"], a["oracle_others"]) >= a["corrected"] - 0.01 and a["oracle"] > 0.05
+    # band 1 (eyes) reads the whole offset, the PK half of it: its mean disagreement is the bias (slope +1); the
+    # other bands read none of it (slope -1); valence has no bias
+    for group in ("with", "without"):
+        bands = res[group]["bands"]
+        assert bands["eyes"]["r"][0] > 0.95 and abs(bands["eyes"]["slope"][0] - 1) < 0.1
+        assert bands["mouth"]["r"][0] < -0.95 and abs(bands["mouth"]["slope"][0] + 1) < 0.1
+    assert room({**d, "type": np.full(len(d["type"]), "typical")}, model) == {}  # no confounded person: no room
 
 
 def test_read_caches_the_pk_and_band_readings_of_every_frame(tmp_path):

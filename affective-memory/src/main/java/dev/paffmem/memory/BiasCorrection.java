@@ -16,7 +16,7 @@ import java.util.Arrays;
  * <pre>c = n / (n + n0) * (b + (m - mu) . w)</pre>
  *
  * with n the person's frames so far and m the mean disagreement of those of them whose bands were read (the shrinkage
- * keeps the first frames' noisy mean from moving the prediction much; reading every 10th frame gives the same estimates
+ * keeps the first frames' noisy mean from moving the prediction much; reading every 25th frame gives the same estimates
  * as reading every frame on the tuning persons, docs/evaluation/RESULTS.md). The readings come band-major, (arousal,
  * valence) per band; the PK's in (arousal, valence).
  *

@@ -475,6 +475,7 @@ public final class DemoRunner implements Callable<Integer> {
     System.out.printf("%-14s %-19s %6s %7s | %9s %10s | %9s %10s%n", "person", "kind", "frames", "neurons", "PK aro",
         "memory aro", "PK val", "memory val");
     List<String> notes = new ArrayList<>();
+    List<String> levels = new ArrayList<>();
     List<double[]> pooled = new ArrayList<>();
     for (Map.Entry<String, List<AffectPrediction>> e : byPerson.entrySet()) {
       List<AffectPrediction> online = e.getValue().stream()
@@ -486,6 +487,9 @@ public final class DemoRunner implements Callable<Integer> {
       System.out.printf("%-14s %-19s %6d %7d | %9.3f %10s | %9.3f %10s%n", e.getKey(),
           kinds.getOrDefault(e.getKey(), "?"), e.getValue().size(), last.getMemorySize(), Ccc.of(cols[0], cols[2]),
           memoryCcc(cols[0], cols[4]), Ccc.of(cols[1], cols[3]), memoryCcc(cols[1], cols[5]));
+      levels.add(String.format(java.util.Locale.ROOT, "%-14s %-19s | %+7.3f / %+7.3f | %+7.3f / %+7.3f", e.getKey(),
+          kinds.getOrDefault(e.getKey(), "?"), meanError(cols[2], cols[0]), meanError(cols[3], cols[1]),
+          meanError(cols[4], cols[0]), meanError(cols[5], cols[1])));
       if (constant(cols[4]) || constant(cols[5])) {
         notes.add(e.getKey() + ": the memory's " + (constant(cols[4]) ? "arousal" : "valence") + " is one value over "
             + "all ONLINE frames (CCC undefined: \"const\"). With --memory-readout PAPER a memory answers with its "
@@ -501,6 +505,12 @@ public final class DemoRunner implements Callable<Integer> {
     }
     System.out.printf("%-14s %-19s %6d %7s | %9.3f %10s | %9.3f %10s%n", "all (pooled)", "", pooled.size(), "",
         Ccc.of(all[0], all[2]), memoryCcc(all[0], all[4]), Ccc.of(all[1], all[3]), memoryCcc(all[1], all[5]));
+    System.out.println();
+    System.out.println("Each person's level over the same frames, mean error (prediction - truth; 0 is best): the"
+        + " person-level bias that personalization is for, and what pooling over persons rewards:");
+    System.out.printf("%-14s %-19s | %17s | %17s%n", "person", "kind", "PK aro / val", "memory aro / val");
+    levels.forEach(System.out::println);
+    System.out.println();
     System.out.println("kinds: typical = a general model reads them well; identity_confound = a face that looks sad, "
         + "angry, tired or alarmed at rest (what enrolled faces correct; without labels the memory corrects a part of it, "
         + "see docs/evaluation/RESULTS.md); anything else = an "
@@ -512,10 +522,21 @@ public final class DemoRunner implements Callable<Integer> {
             + "trained once a person has enrolled faces, as nothing reads it."
         : "memory = P-AffMem unsupervised, as the job runs it: the PK corrected by its generator's edits of the person "
             + "and by the person's bias estimated from where the regions of their face disagree (--bias-correction, on "
-            + "with the shipped model); on 150 fresh persons of the evaluation that adds +0.04 / +0.01 to the PK's CCC "
-            + "(+0.08 in arousal for confounded persons), far less than labels would; try --enrolment 3x3 to give each "
-            + "person nine faces at known emotions, which corrects the confounded ones.");
+            + "with the shipped model); on 300 fresh persons of the evaluation that adds +0.03 / +0.00 to the PK's CCC "
+            + "(+0.08 / +0.01 for confounded persons), far less than labels would; try --enrolment 3x3 to give each "
+            + "person nine faces at known emotions, which corrects the confounded ones. In the levels above, an "
+            + "atypical expresser's error can grow: their face shows other emotions than they feel, and the correction, "
+            + "fitted on persons whose anatomy differs, is not made for them.");
     notes.forEach(System.out::println);
+  }
+
+  /** Mean of prediction - truth; NaN without frames. */
+  static double meanError(double[] prediction, double[] truth) {
+    double sum = 0;
+    for (int i = 0; i < prediction.length; i++) {
+      sum += prediction[i] - truth[i];
+    }
+    return prediction.length == 0 ? Double.NaN : sum / prediction.length;
   }
 
   /** True when every value is the same (the CCC is then 0 or undefined and says nothing). */

@@ -340,7 +340,9 @@ public final class EvaluateCommand implements Callable<Integer> {
   private static String jobFlags(JobConfig cfg, ModelManifest manifest) {
     int zDim = manifest.zDim();
     String bias = cfg.biasCorrection() + (cfg.biasCorrection().regions(manifest.regionsCorrection() != null)
-        ? " (regions on)" : " (off)");
+        ? String.format(Locale.ROOT, " (regions on: --bias-correction-stride %d --bias-correction-frames %d)",
+            cfg.biasCorrectionStride(), cfg.biasCorrectionFrames())
+        : " (off)");
     return String.format(Locale.ROOT, "--generation-frames %d --generation-targets %d --memory-max-neurons %d "
         + "--memory-epochs %d (all memory flags: %s) --generation-edits %s --bias-correction %s --batch-max-size %d "
         + "--parallelism %d",

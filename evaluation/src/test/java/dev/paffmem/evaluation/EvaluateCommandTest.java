@@ -68,6 +68,7 @@ class EvaluateCommandTest {
 
     String md = Files.readString(out.resolve("results.md"));
     assertTrue(md.contains("| PK alone |") && md.contains("| P-AffMem |") && md.contains("## atypical: resting_offset"), md);
+    assertTrue(md.contains("--bias-correction AUTO (off)"), md); // the test model has no models.regions
 
     try (BufferedReader r = new BufferedReader(new InputStreamReader(
         new GZIPInputStream(Files.newInputStream(out.resolve("frame_predictions.csv.gz"))), StandardCharsets.UTF_8))) {
