@@ -148,7 +148,8 @@ public final class InferenceSteps {
     ModelManifest m = model.manifest();
     byte[] blank = new byte[m.imageHeight() * m.imageWidth() * 3];
     java.util.Arrays.fill(blank, (byte) 128);
-    Online online = online(model, List.of(blank), 1);
+    // the regions' band readers too, where the model has them: a person's first frame is read
+    Online online = online(model, List.of(blank), 1, model.hasRegions() ? new boolean[] {true} : null);
     List<Timing> timings = new ArrayList<>(online.timings());
     int rows = Math.min(chunkRows, targets.length / 2);
     if (rows > 0) {

@@ -58,6 +58,14 @@ class InferenceStepsTest {
   }
 
   @Test
+  void theWarmUpRunsTheRegionsBandReadersWhereTheModelHasThem() throws Exception {
+    try (PkModel model = PkModel.open(RegionsModelTest.DEMO, Device.CPU, 1)) {
+      List<Role> roles = InferenceSteps.warmUp(model, GenerationTargets.halton(4), 4).stream().map(Timing::role).toList();
+      assertEquals(List.of(Role.DEM, Role.REGIONS, Role.GENERATOR), roles.subList(1, 4), roles.toString());
+    }
+  }
+
+  @Test
   void theWarmUpChunkIsNeverLongerThanTheTargets() throws Exception {
     try (PkModel model = PkModel.open(TestFrames.tinyModel(), Device.CPU, 1)) {
       List<Timing> timings = InferenceSteps.warmUp(model, GenerationTargets.halton(2), 4);
