@@ -222,6 +222,81 @@ def fit(sets, ridge, frames):
     return {"mu": mu, "w": w, "b": y.mean(0), "r2_fit": r2, "persons": len(x)}
 
 
+def _estimate(model, bands, pk, stride=1, cap=0):
+    """Per frame: the person's bias as the model estimates it from their frames so far (read as stride / cap say)."""
+    if "estimate" in model:
+        return model["estimate"](bands, pk, stride, cap)
+    return (features(bands, pk, stride, cap) - model["mu"]) @ model["w"] + model["b"]
+
+
+def _fit_rows(sets, frames):
+    """Per video of the fitting sets: its frames' readings and its true mean PK bias."""
+    rows = []
+    for d in sets:
+        for _, a, b in _videos(d):
+            rows.append((d["bands"][a:b], d["pk"][a:b], (d["pk"][a:b] - d["y"][a:b]).mean(0)))
+    return rows
+
+
+def fit_mlp(sets, frames, hidden=16, steps=3000, weight_decay=1e-3, seed=0):
+    """A small network (one tanh layer) from the same six mean disagreements as `fit`'s ridge to the PK's bias."""
+    torch.manual_seed(seed)
+    rows = _fit_rows(sets, frames)
+    x = np.array([features(bd, pk)[min(frames, len(pk)) - 1] for bd, pk, _ in rows], np.float32)
+    y = torch.tensor(np.array([t for _, _, t in rows], np.float32))
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    net = nn.Sequential(nn.Linear(x.shape[1], hidden), nn.Tanh(), nn.Linear(hidden, 2))
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=weight_decay)
+    xt = torch.tensor((x - mu) / sd)
+    for _ in range(steps):
+        opt.zero_grad()
+        loss = ((net(xt) - y) ** 2).mean()
+        loss.backward()
+        opt.step()
+
+    @torch.no_grad()
+    def estimate(bands, pk, stride, cap):
+        return net(torch.tensor(((features(bands, pk, stride, cap) - mu) / sd).astype(np.float32))).numpy()
+
+    return {"estimate": estimate, "persons": len(rows), "kind": f"mlp {hidden}"}
+
+
+def _frame_inputs(bands, pk):
+    return np.concatenate([(bands - pk[:, None, :]).reshape(len(pk), -1), pk], 1).astype(np.float32)
+
+
+def fit_set_network(sets, frames, hidden=32, k=16, steps=3000, weight_decay=1e-4, seed=0):
+    """A network over a person's frames: each frame's bands minus the PK and the PK's reading -> `hidden` tanh units ->
+    `k` features, averaged over the frames read so far, -> the PK's bias (linear). It may weigh frames by what they
+    show (a smile the lids show and the PK does not), which the mean disagreement cannot. Trained on random subsets
+    of each fitting video's first `frames` frames, as many as the job reads early and late."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    rows = _fit_rows(sets, frames)
+    t = min(frames, min(len(pk) for _, pk, _ in rows))
+    x = torch.tensor(np.stack([_frame_inputs(bd[:t], pk[:t]) for bd, pk, _ in rows]))
+    y = torch.tensor(np.array([b for _, _, b in rows], np.float32))
+    phi = nn.Sequential(nn.Linear(x.shape[2], hidden), nn.Tanh(), nn.Linear(hidden, k))
+    rho = nn.Linear(k, 2)
+    opt = torch.optim.Adam([*phi.parameters(), *rho.parameters()], lr=3e-3, weight_decay=weight_decay)
+    for _ in range(steps):
+        idx = torch.tensor(np.sort(rng.choice(t, size=int(rng.integers(min(5, t), t + 1)), replace=False)))
+        loss = ((rho(phi(x[:, idx]).mean(1)) - y) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+
+    @torch.no_grad()
+    def estimate(bands, pk, stride, cap):
+        n = len(pk)
+        read = (np.arange(n) % stride == 0) & ((np.arange(n) < cap) if cap else True)
+        p = phi(torch.tensor(_frame_inputs(bands, pk))).numpy()
+        m = np.cumsum(np.where(read[:, None], p, 0.0), 0) / np.maximum(np.cumsum(read), 1)[:, None]
+        return rho(torch.tensor(m.astype(np.float32))).numpy()
+
+    return {"estimate": estimate, "persons": len(rows), "kind": f"set network {hidden} x {k}"}
+
+
 def pool(sets):
     """Several read sets as one: each video and anatomy person id prefixed with its set's name (every seed names its
     persons eval-00000, ...), so the sets' persons stay apart in the scores and in the bootstrap."""
@@ -250,9 +325,8 @@ def score(d, model, n0, gain=1.0, bootstrap=0, seed=0, by_trait=False, stride=1,
     bias = defaultdict(list)  # group -> per video: (estimate at the last frame, true mean bias)
     for video, a, b in _videos(d):
         pk, y = d["pk"][a:b], d["y"][a:b]
-        f = features(d["bands"][a:b], pk, stride, cap)
         n = np.arange(1, b - a + 1)[:, None]  # the shrinkage counts every frame, read or not (as the job does)
-        est = (f - model["mu"]) @ model["w"] + model["b"]
+        est = _estimate(model, d["bands"][a:b], pk, stride, cap)
         true_bias = (pk - y).mean(0)
         utt = d["utt"][a:b]
         means = [np.array([x[utt == u].mean(0) for u in np.unique(utt)])
@@ -303,7 +377,7 @@ def room(d, model, trait="corners", n0=25, stride=1, cap=0):
         has = trait in {t for t, _ in anatomy_traits(anatomy.get(video, ""))}
         pk, y, bands = d["pk"][a:b], d["y"][a:b], d["bands"][a:b]
         n = np.arange(1, b - a + 1)[:, None]
-        corrected = pk - (n / (n + n0)) * ((features(bands, pk, stride, cap) - model["mu"]) @ model["w"] + model["b"])
+        corrected = pk - (n / (n + n0)) * _estimate(model, bands, pk, stride, cap)
         true_bias = (pk - y).mean(0)
         utt = d["utt"][a:b]
         um = lambda x: np.array([x[utt == u].mean(0) for u in np.unique(utt)])  # noqa: E731
@@ -466,6 +540,11 @@ def main(argv=None):
                                                             "--bias-correction-stride)")
     s.add_argument("--cap", type=int, default=0, help="bands read below this frame only, 0: all (the job's "
                                                         "--bias-correction-frames)")
+    s.add_argument("--estimator", choices=("ridge", "mlp", "set"), default="ridge",
+                   help="the person's bias from: the ridge on the six mean disagreements (the job's), a small network "
+                        "on them, or a set network over the frames (fit_set_network); the last two are experiments")
+    s.add_argument("--hidden", type=int, default=0, help="hidden units of mlp (default 16) or set (default 32)")
+    s.add_argument("--set-k", type=int, default=16, help="features the set network averages over the frames")
     m = sub.add_parser("room", help="where the room is among the confounded persons, and which band follows their bias")
     m.add_argument("--fit", nargs="+", required=True)
     m.add_argument("--score", nargs="+", required=True)
@@ -516,10 +595,18 @@ def main(argv=None):
         scores = {p: dict(np.load(p)) for p in args.score}
         if args.pool and len(scores) > 1:
             scores["pooled " + "+".join(os.path.basename(p) for p in args.score)] = pool(scores)
-        for ridge in args.ridge:
-            model = fit(fits, ridge, args.fit_frames)
-            print(f"ridge {ridge}: fitted on {model['persons']} persons, R^2 of the PK's bias a/v "
-                  f"{model['r2_fit'][0]:.3f} / {model['r2_fit'][1]:.3f}")
+        if args.estimator == "ridge":
+            models = []
+            for ridge in args.ridge:
+                model = fit(fits, ridge, args.fit_frames)
+                models.append((f"ridge {ridge}: fitted on {model['persons']} persons, R^2 of the PK's bias a/v "
+                               f"{model['r2_fit'][0]:.3f} / {model['r2_fit'][1]:.3f}", model))
+        else:
+            model = (fit_mlp(fits, args.fit_frames, args.hidden or 16) if args.estimator == "mlp"
+                     else fit_set_network(fits, args.fit_frames, args.hidden or 32, args.set_k))
+            models = [(f"{model['kind']}: fitted on {model['persons']} persons", model)]
+        for title, model in models:
+            print(title)
             for p, d in scores.items():
                 for n0 in args.n0:
                     for gain in args.gain:

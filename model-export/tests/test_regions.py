@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, main as regions_main, pool, room, score
+from paffmem_pk.regions import BANDS, BandReader, bands_of, features, fit, fit_mlp, fit_set_network, main as regions_main, pool, room, score
 
 from test_adapt import _omg_set
 from tiny_pk import export_tiny_pk
@@ -90,6 +90,17 @@ def test_room_splits_the_oracle_by_trait_and_finds_the_band_that_follows_the_bia
         assert bands["eyes"]["r"][0] > 0.95 and abs(bands["eyes"]["slope"][0] - 1) < 0.1
         assert bands["mouth"]["r"][0] < -0.95 and abs(bands["mouth"]["slope"][0] + 1) < 0.1
     assert room({**d, "type": np.full(len(d["type"]), "typical")}, model) == {}  # no confounded person: no room
+
+
+def test_the_nonlinear_estimators_learn_the_bias_too_and_score_like_the_ridge():
+    rng = np.random.default_rng(3)
+    fits, test = [_persons(rng, 120)], _persons(rng, 40)
+    for model in (fit_mlp(fits, frames=60, steps=600), fit_set_network(fits, frames=60, hidden=16, k=8, steps=600)):
+        res = score(test, model, n0=5, stride=2)
+        # the bias is band 1's arousal disagreement: both find it, and leave valence alone
+        assert res["all"]["r"][0] > 0.9 and res["all"]["corrected"][0] > res["all"]["pk"][0] + 0.02, model["kind"]
+        assert abs(res["all"]["corrected"][1] - res["all"]["pk"][1]) < 0.02, model["kind"]
+        assert model["persons"] == 120
 
 
 def test_read_caches_the_pk_and_band_readings_of_every_frame(tmp_path):
