@@ -274,7 +274,7 @@ public final class BatchedInferenceOperator extends AbstractStreamOperator<Encod
   @Override
   public void open() throws Exception {
     super.open();
-    lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads);
+    lease = SharedPkModel.acquire(manifest, device, precision, intraOpThreads, regions);
     model = lease.model();
     callRows = "CUDA".equals(model.deviceUsed()) && onlineCallRows == 0 ? batchMaxSize
         : callRowsOnCpu(onlineCallRows, batchMaxSize);

@@ -53,7 +53,8 @@ public final class PkModel implements AutoCloseable {
   /** The roles whose session runs the manifest's quantized file. */
   private final java.util.Set<Role> quantizedRoles = java.util.EnumSet.noneOf(Role.class);
 
-  private PkModel(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads) {
+  private PkModel(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads,
+      boolean regions) {
     this.manifest = manifest;
     this.env = OrtEnvironment.getEnvironment();
     String used = "CPU";
@@ -72,7 +73,7 @@ public final class PkModel implements AutoCloseable {
         }
       }
       for (Role role : Role.values()) {
-        if (manifest.has(role)) {
+        if (manifest.has(role) && (regions || role != Role.REGIONS)) {
           boolean quantized = precision == ModelPrecision.INT8 && GENERATION_ROLES.contains(role)
               && manifest.quantized(role) != null;
           sessions.put(role, openSession(role, quantized, cuda, intraOpThreads));
@@ -112,7 +113,7 @@ public final class PkModel implements AutoCloseable {
 
   /** Opens (and validates) the model a loaded manifest describes. All networks FP32. */
   public static PkModel open(ModelManifest manifest, Device device, int intraOpThreads) {
-    return new PkModel(manifest, device, ModelPrecision.FP32, intraOpThreads);
+    return new PkModel(manifest, device, ModelPrecision.FP32, intraOpThreads, true);
   }
 
   /**
@@ -121,7 +122,17 @@ public final class PkModel implements AutoCloseable {
    * directory without them works unchanged).
    */
   public static PkModel open(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads) {
-    return new PkModel(manifest, device, precision, intraOpThreads);
+    return new PkModel(manifest, device, precision, intraOpThreads, true);
+  }
+
+  /**
+   * As {@link #open(ModelManifest, Device, ModelPrecision, int)}; with {@code regions} false the regions' band
+   * readers are not opened even where the manifest has them ({@link #hasRegions()} is then false): a job with
+   * {@code --bias-correction NONE} never runs them.
+   */
+  public static PkModel open(ModelManifest manifest, Device device, ModelPrecision precision, int intraOpThreads,
+      boolean regions) {
+    return new PkModel(manifest, device, precision, intraOpThreads, regions);
   }
 
   /** Whether a network runs its quantized file. */
@@ -310,7 +321,7 @@ public final class PkModel implements AutoCloseable {
     return run(Role.REGIONS, Map.of(in.name(), rgbTensor(rgbFrames)));
   }
 
-  /** Whether the model directory has the regions' band readers ({@code models.regions}). */
+  /** Whether the regions' band readers are open: the model directory has them ({@code models.regions}) and they were asked for. */
   public boolean hasRegions() {
     return sessions.containsKey(Role.REGIONS);
   }

@@ -19,7 +19,7 @@ public final class SharedPkModel {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedPkModel.class);
 
-  private record Key(String dir, Device device, ModelPrecision precision, int intraOpThreads) {}
+  private record Key(String dir, Device device, ModelPrecision precision, int intraOpThreads, boolean regions) {}
 
   private static final class Entry {
     final PkModel model;
@@ -69,7 +69,17 @@ public final class SharedPkModel {
   /** As {@link #acquire(ModelManifest, Device, int)}, generation's networks at {@code precision}. */
   public static synchronized Lease acquire(ModelManifest submitted, Device device, ModelPrecision precision,
       int intraOpThreads) {
-    Key key = new Key(submitted.dir().toAbsolutePath().normalize().toString(), device, precision, intraOpThreads);
+    return acquire(submitted, device, precision, intraOpThreads, true);
+  }
+
+  /**
+   * As {@link #acquire(ModelManifest, Device, ModelPrecision, int)}; with {@code regions} false without the regions'
+   * band readers ({@link PkModel#open(ModelManifest, Device, ModelPrecision, int, boolean)}).
+   */
+  public static synchronized Lease acquire(ModelManifest submitted, Device device, ModelPrecision precision,
+      int intraOpThreads, boolean regions) {
+    Key key = new Key(submitted.dir().toAbsolutePath().normalize().toString(), device, precision, intraOpThreads,
+        regions);
     Entry e = MODELS.get(key);
     if (e == null) {
       ModelManifest local = ModelManifest.load(submitted.dir());
@@ -80,10 +90,11 @@ public final class SharedPkModel {
             + submitted.digests() + " " + submitted.quantizedDigests()
             + ": deploy the same model directory to every machine");
       }
-      e = new Entry(PkModel.open(local, device, precision, intraOpThreads));
+      e = new Entry(PkModel.open(local, device, precision, intraOpThreads, regions));
       MODELS.put(key, e);
-      LOG.info("Opened PK model {} on {} ({} intra-op threads; generation: {})", local, e.model.deviceUsed(),
-          intraOpThreads, e.model.generationPrecision());
+      LOG.info("Opened PK model {} on {} ({} intra-op threads; generation: {}{})", local, e.model.deviceUsed(),
+          intraOpThreads, e.model.generationPrecision(),
+          e.model.hasRegions() ? "; the regions' band readers open" : "");
     }
     e.references++;
     return new Lease(key, e.model);
@@ -105,8 +116,12 @@ public final class SharedPkModel {
 
   /** References to the model of a directory (for tests). */
   public static synchronized int references(ModelManifest manifest, Device device, int intraOpThreads) {
-    Entry e = MODELS.get(new Key(manifest.dir().toAbsolutePath().normalize().toString(), device, ModelPrecision.FP32,
-        intraOpThreads));
-    return e == null ? 0 : e.references;
+    int n = 0;
+    for (boolean regions : new boolean[] {false, true}) { // with and without the regions' band readers
+      Entry e = MODELS.get(new Key(manifest.dir().toAbsolutePath().normalize().toString(), device, ModelPrecision.FP32,
+          intraOpThreads, regions));
+      n += e == null ? 0 : e.references;
+    }
+    return n;
   }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.paffmem.job.config.JobConfig.Device;
+import dev.paffmem.job.config.JobConfig.ModelPrecision;
 import dev.paffmem.job.inference.ModelManifest.Role;
 import dev.paffmem.memory.BiasCorrection;
 import java.nio.file.Files;
@@ -79,6 +80,20 @@ class RegionsModelTest {
     assertNotNull(c);
     assertEquals(6, c.readings());
     assertTrue(m.toString().contains("regions"));
+  }
+
+  @Test
+  void theReadersAreNotOpenedWhenNotAskedFor() throws Exception {
+    ModelManifest m = ModelManifest.load(DEMO);
+    try (PkModel model = PkModel.open(m, Device.CPU, ModelPrecision.FP32, 1, false)) {
+      assertFalse(model.hasRegions());
+      assertThrows(IllegalStateException.class, () -> model.regions(List.of(new byte[27648])));
+      assertFalse(InferenceSteps.warmUp(model, GenerationTargets.halton(2), 2).stream()
+          .anyMatch(t -> t.role() == Role.REGIONS));
+    }
+    try (PkModel model = PkModel.open(m, Device.CPU, ModelPrecision.FP32, 1, true)) {
+      assertTrue(model.hasRegions());
+    }
   }
 
   @Test
