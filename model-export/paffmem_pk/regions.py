@@ -229,7 +229,7 @@ def _estimate(model, bands, pk, stride=1, cap=0):
     return (features(bands, pk, stride, cap) - model["mu"]) @ model["w"] + model["b"]
 
 
-def _fit_rows(sets, frames):
+def _fit_rows(sets):
     """Per video of the fitting sets: its frames' readings and its true mean PK bias."""
     rows = []
     for d in sets:
@@ -241,7 +241,7 @@ def _fit_rows(sets, frames):
 def fit_mlp(sets, frames, hidden=16, steps=3000, weight_decay=1e-3, seed=0):
     """A small network (one tanh layer) from the same six mean disagreements as `fit`'s ridge to the PK's bias."""
     torch.manual_seed(seed)
-    rows = _fit_rows(sets, frames)
+    rows = _fit_rows(sets)
     x = np.array([features(bd, pk)[min(frames, len(pk)) - 1] for bd, pk, _ in rows], np.float32)
     y = torch.tensor(np.array([t for _, _, t in rows], np.float32))
     mu, sd = x.mean(0), x.std(0) + 1e-6
@@ -272,7 +272,7 @@ def fit_set_network(sets, frames, hidden=32, k=16, steps=3000, weight_decay=1e-4
     of each fitting video's first `frames` frames, as many as the job reads early and late."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    rows = _fit_rows(sets, frames)
+    rows = _fit_rows(sets)
     t = min(frames, min(len(pk) for _, pk, _ in rows))
     x = torch.tensor(np.stack([_frame_inputs(bd[:t], pk[:t]) for bd, pk, _ in rows]))
     y = torch.tensor(np.array([b for _, _, b in rows], np.float32))
