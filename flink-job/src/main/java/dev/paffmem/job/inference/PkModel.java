@@ -321,7 +321,10 @@ public final class PkModel implements AutoCloseable {
     return run(Role.REGIONS, Map.of(in.name(), rgbTensor(rgbFrames)));
   }
 
-  /** Whether the regions' band readers are open: the model directory has them ({@code models.regions}) and they were asked for. */
+  /**
+   * Whether the regions' band readers are open: the model directory has them ({@code models.regions}) and they were
+   * asked for.
+   */
   public boolean hasRegions() {
     return sessions.containsKey(Role.REGIONS);
   }
