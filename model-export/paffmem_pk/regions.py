@@ -364,8 +364,9 @@ def room(d, model, trait="corners", n0=25, stride=1, cap=0):
     Official CCC minus the PK's, (arousal, valence), over those persons: the online correction (`corrected`), the
     oracle offset for every person (`oracle`), for the persons with the strong `trait` only (`oracle_trait`, the
     others corrected) and for the others only (`oracle_others`); and per band, in the two groups of persons (`with`
-    the trait and `without`), the correlation and slope of the person's mean (band - PK) on their true mean PK bias
-    (`r`, `slope`), with the spread of that bias and of the persons' mean truth (`sd_bias`, `sd_mood`)."""
+    the trait and `without`), the correlation and slope of the person's mean (band - PK) over all their frames (not
+    only those `stride` / `cap` read: what the bands carry) on their true mean PK bias (`r`, `slope`), with the spread
+    of that bias and of the persons' mean truth (`sd_bias`, `sd_mood`)."""
     from .fidelity import anatomy_traits
 
     anatomy = dict(zip(d["anatomy_person"], d["anatomy"]))
