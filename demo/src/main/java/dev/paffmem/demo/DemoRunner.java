@@ -522,8 +522,8 @@ public final class DemoRunner implements Callable<Integer> {
             + "trained once a person has enrolled faces, as nothing reads it."
         : "memory = P-AffMem unsupervised, as the job runs it: the PK corrected by its generator's edits of the person "
             + "and by the person's bias estimated from where the regions of their face disagree (--bias-correction, on "
-            + "with the shipped model); on 300 fresh persons of the evaluation that adds +0.03 / +0.00 to the PK's CCC "
-            + "(+0.08 / +0.01 for confounded persons), far less than labels would; try --enrolment 3x3 to give each "
+            + "with the shipped model); on 150 fresh persons of the evaluation that adds +0.03 / +0.00 to the PK's CCC "
+            + "(+0.04 / +0.01 for confounded persons), far less than labels would; try --enrolment 3x3 to give each "
             + "person nine faces at known emotions, which corrects the confounded ones. In the levels above, an "
             + "atypical expresser's error can grow: their face shows other emotions than they feel, and the correction, "
             + "fitted on persons whose anatomy differs, is not made for them.");

@@ -225,7 +225,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       PredictionCsv.writeLabels(out.resolve("labels.csv"), ds, predictions);
       PredictionCsv.writeFrames(out.resolve("frame_predictions.csv.gz"), predictions);
       String mix = "atypical_share " + RunInfo.datasetField(dataset, "atypical_share") + ", confound_share "
-          + RunInfo.datasetField(dataset, "confound_share");
+          + RunInfo.datasetField(dataset, "confound_share") + ", face_model " + faceModel(dataset);
       RunInfo info = new RunInfo(commandLine, RunInfo.gitCommit(), dataset.toString(), RunInfo.datasetField(dataset, "seed"),
           mix, labels, subset, ds.videos().size(),
           ds.utterances().size(), ds.frameCount(), ds.framesFromCsv(), model.toString(), manifest.modelId(),
@@ -269,6 +269,12 @@ public final class EvaluateCommand implements Callable<Integer> {
       parts.add("enrolment " + e);
     }
     return String.join(", ", parts);
+  }
+
+  /** The dataset's face model (synthetic-faces' FaceRenderer.FACE_MODEL); sets written before it was recorded are 1. */
+  static String faceModel(Path dataset) {
+    String recorded = RunInfo.datasetField(dataset, "face_model");
+    return recorded.isEmpty() ? "1" : recorded;
   }
 
   private static String fmt(double v) {

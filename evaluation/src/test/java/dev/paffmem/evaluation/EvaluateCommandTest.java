@@ -69,6 +69,8 @@ class EvaluateCommandTest {
     String md = Files.readString(out.resolve("results.md"));
     assertTrue(md.contains("| PK alone |") && md.contains("| P-AffMem |") && md.contains("## atypical: resting_offset"), md);
     assertTrue(md.contains("--bias-correction AUTO (off)"), md); // the test model has no models.regions
+    // the set's face model (synthetic-faces writes it into the manifest) goes into the record of the run
+    assertTrue(md.contains("face_model " + dev.paffmem.faces.render.FaceRenderer.FACE_MODEL), md);
 
     try (BufferedReader r = new BufferedReader(new InputStreamReader(
         new GZIPInputStream(Files.newInputStream(out.resolve("frame_predictions.csv.gz"))), StandardCharsets.UTF_8))) {
@@ -126,6 +128,16 @@ class EvaluateCommandTest {
     String printed = log.toString(StandardCharsets.UTF_8);
     assertEquals(0, code, printed);
     return printed;
+  }
+
+  @Test
+  void aSetWrittenBeforeFaceModelsWereRecordedIsFaceModelOne() throws Exception {
+    Path data = tmp.resolve("old-set");
+    Files.createDirectories(data);
+    Files.writeString(data.resolve("manifest.json"), "{\"generator\": \"paffmem-synthetic-faces\", \"seed\": \"7\"}");
+    assertEquals("1", EvaluateCommand.faceModel(data));
+    Files.writeString(data.resolve("manifest.json"), "{\"face_model\": \"2\", \"seed\": \"7\"}");
+    assertEquals("2", EvaluateCommand.faceModel(data));
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class AffectNetWriter {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Manifest.write(out.resolve("manifest.json"), new String[][] {
             {"generator", "paffmem-synthetic-faces"},
+            {"face_model", FaceRenderer.FACE_MODEL},
             {"layout", "AffectNet (Manually_Annotated_file_lists columns); images relative to " + IMAGES_DIR},
             {"seed", Long.toString(options.seed())},
             {"image_size", "96x96 RGB"},

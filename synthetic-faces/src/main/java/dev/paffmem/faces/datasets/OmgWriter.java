@@ -115,6 +115,7 @@ public final class OmgWriter {
         }
         Manifest.write(out.resolve("manifest.json"), new String[][] {
             {"generator", "paffmem-synthetic-faces"},
+            {"face_model", FaceRenderer.FACE_MODEL},
             {"layout", "OMG-Emotion (" + VIDEOS_CSV + ") plus per-frame ground truth (frames.csv)"},
             {"seed", Long.toString(options.seed())},
             {"persons", Integer.toString(options.persons())},

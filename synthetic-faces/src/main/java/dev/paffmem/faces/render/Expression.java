@@ -11,6 +11,10 @@ package dev.paffmem.faces.render;
  * @param lowerLidRaise  cheek push on the lower lid (Duchenne smile), 0..0.45
  * @param browRaise      brow raise per side, + = up
  * @param browTilt       inner-brow lift, + = inner ends up (sadness), - = inner ends down (anger)
+ * @param browKnit       brow lowerer (FACS AU4, corrugator supercilii), 0..about 1: the inner brow ends drawn down
+ *                       and together, with vertical furrows between them. It tracks unpleasantness at every arousal,
+ *                       as corrugator activity does in facial EMG (Larsen, Norris and Cacioppo, Psychophysiology 40,
+ *                       2003), so valence shows above the mouth too, not only through the mouth's corners
  */
 public record Expression(
         double[] cornerLift,
@@ -19,11 +23,17 @@ public record Expression(
         double[] eyeOpen,
         double lowerLidRaise,
         double[] browRaise,
-        double browTilt) {
+        double browTilt,
+        double browKnit) {
+
+    /** How much of an unpleasant face's brow valence becomes {@link #browKnit}. */
+    static final double KNIT_GAIN = 0.8;
 
     /**
      * The shared (typical) feature model. Inputs are the per-feature drives of {@link ExpressionStyle}:
      * eye/brow/mouth arousal and mouth/brow valence; asymmetry in [-1, 1] enlarges the movements of one side.
+     * Negative brow valence knits the brows at any arousal; arousal decides whether their inner ends also rise
+     * (sad, low arousal) or drop (angry, high arousal).
      */
     public static Expression of(double aE, double aB, double aM, double vM, double vB, double asymmetry) {
         double left = 1 + asymmetry;
@@ -43,6 +53,7 @@ public record Expression(
                 new double[] {Math.max(0.08, 0.72 + eyeDelta * left), Math.max(0.08, 0.72 + eyeDelta * right)},
                 0.35 * smile,
                 new double[] {raise * left, raise * right},
-                tilt);
+                tilt,
+                KNIT_GAIN * negB);
     }
 }

@@ -12,6 +12,9 @@ public final class FaceGeometry {
     static final double MOUTH_OPEN_PX = 8.0;
     static final double BROW_RAISE_PX = 3.2;
     static final double BROW_TILT_PX = 2.8;
+    /** How far a full brow knit (AU4) draws the inner brow ends towards the midline, and down. */
+    static final double KNIT_IN_PX = 2.2;
+    static final double KNIT_DOWN_PX = 1.6;
 
     public final Identity id;
     public final Expression ex;
@@ -67,9 +70,9 @@ public final class FaceGeometry {
             eyeUp[s] = eyeW * 0.62 * ex.eyeOpen()[s] * anatomy.eyeAperture();
             eyeLow[s] = eyeW * 0.30 * (0.7 + 0.3 * Math.min(1, ex.eyeOpen()[s])) * (1 - ex.lowerLidRaise());
             double base = eyeY - eyeW * 0.62 - id.browGap() - ex.browRaise()[s] * BROW_RAISE_PX - anatomy.browLevelPx();
-            double innerX = eyeX[s] - side * eyeW * 0.85;
+            double innerX = eyeX[s] - side * (eyeW * 0.85 + ex.browKnit() * KNIT_IN_PX);
             double outerX = eyeX[s] + side * eyeW * 1.2;
-            double innerY = base - ex.browTilt() * BROW_TILT_PX - anatomy.innerBrowPx();
+            double innerY = base - ex.browTilt() * BROW_TILT_PX - anatomy.innerBrowPx() + ex.browKnit() * KNIT_DOWN_PX;
             double outerY = base + 0.8 + ex.browTilt() * 0.6;
             browInner[s] = new double[] {innerX, innerY};
             browOuter[s] = new double[] {outerX, outerY};

@@ -11,6 +11,14 @@ import dev.paffmem.faces.render.Canvas.Sdf;
  */
 public final class FaceRenderer {
     public static final int SIZE = FaceGeometry.SIZE;
+    /**
+     * Which face model renders: recorded in every dataset's manifest.json, because the same seed gives other pixels
+     * under another model. 1 (until 2026-12-03): valence in the mouth, the lower lids (smiles) and the brows only
+     * when unpleasant and aroused or subdued; 2: also the brow lowerer (AU4) at every arousal, {@link Expression}.
+     */
+    public static final String FACE_MODEL = "2";
+    /** Opacity of the vertical furrows between the brows at a full brow knit. */
+    static final double KNIT_FURROW = 0.6;
 
     /** A rendered face: RGB bytes (row-major, R G B), its geometry, landmarks and face box in pixels. */
     public record Rendered(byte[] rgb, FaceGeometry geometry, double[][] landmarks, int[] faceBox) {
@@ -143,9 +151,13 @@ public final class FaceRenderer {
 
     // ---- identity-level anatomy (Anatomy): textures that look like expression ------------------------------------
 
-    /** Forehead lines, frown lines between the brows, crow's feet: each painted only when its opacity is above 0. */
+    /**
+     * Forehead lines, frown lines between the brows, crow's feet: each painted only when its opacity is above 0.
+     * The frown lines are the person's own (anatomy) plus the furrows a brow knit (AU4) makes.
+     */
     private static void lines(Canvas c, FaceGeometry g) {
         Anatomy a = g.anatomy;
+        double frown = Math.min(1, a.frownLines() + KNIT_FURROW * g.ex.browKnit());
         Rgb line = g.id.skin().scale(0.58);
         double browTop = Math.min(g.browMid[0][1], g.browMid[1][1]);
         for (int k = 0; k < 3; k++) {
@@ -159,7 +171,7 @@ public final class FaceRenderer {
             double x = g.cx + side * 1.6;
             double top = g.browInner[s][1] - 4;
             c.fill(Canvas.stroke(x + side * 0.4, top, x, top + 3, x - side * 0.2, top + 6, 0.35, 0.3, 4),
-                    x - 3, top - 2, x + 3, top + 8, Paint.of(line), a.frownLines());
+                    x - 3, top - 2, x + 3, top + 8, Paint.of(line), frown);
             double ox = g.eyeX[s] + side * (g.eyeW + 1.2);
             for (int k = -1; k <= 1; k++) {
                 c.fill(Canvas.stroke(ox, g.eyeY + k * 0.8, ox + side * 1.6, g.eyeY + k * 1.6,

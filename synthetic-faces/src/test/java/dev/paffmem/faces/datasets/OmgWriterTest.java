@@ -98,6 +98,9 @@ class OmgWriterTest {
                     Files.readAllBytes(session.resolve(file))), "another session's capture conditions: " + file);
         }
         assertTrue(Files.readString(session.resolve("manifest.json")).contains("other_session"));
+        // the face model that rendered the set: the same seed renders other pixels under another one
+        assertTrue(Files.readString(first.resolve("manifest.json")).contains(
+                "\"face_model\" : \"" + dev.paffmem.faces.render.FaceRenderer.FACE_MODEL + "\""));
     }
 
     @Test

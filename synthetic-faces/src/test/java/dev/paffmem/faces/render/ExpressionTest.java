@@ -109,6 +109,25 @@ class ExpressionTest {
         }
     }
 
+    /** Horizontal gap between the inner brow ends, pixels. */
+    private static double innerBrowGap(FaceGeometry g) {
+        return g.browInner[1][0] - g.browInner[0][0];
+    }
+
+    @Test
+    void typicalBrowsKnitWithUnpleasantnessAtEveryArousal() {
+        for (Person p : typicalPersons(20)) {
+            for (double a : new double[] {-0.8, 0, 0.8}) {
+                // from -1 to 0 the inner brow ends part as unpleasantness fades, at low, middle and high arousal
+                double[] gap = Arrays.stream(new double[] {-1, -0.5, 0}).map(v -> innerBrowGap(geometry(p, a, v))).toArray();
+                assertIncreasing(gap, p.id() + " inner brow gap at arousal " + a);
+                assertTrue(gap[2] - gap[0] > 2.5, p.id() + " knit range " + Arrays.toString(gap));
+                // pleasant faces do not knit
+                assertEquals(0, p.style().express(a, 0.5).browKnit(), 1e-12, p.id() + " knit at valence 0.5");
+            }
+        }
+    }
+
     // ---- pixels -------------------------------------------------------------------------------
 
     private static double lum(byte[] rgb, int x, int y) {
@@ -197,6 +216,36 @@ class ExpressionTest {
             assertNonDecreasingAndRising(open, 30, p.id() + " open-mouth pixels vs arousal");
             double[] white = Arrays.stream(STEPS).map(a -> whiteOfEyes(pixels(p, a, 0), g0)).toArray();
             assertNonDecreasingAndRising(white, 6, p.id() + " white-of-eye pixels vs arousal");
+        }
+    }
+
+    /** Mean luminance of the skin between the inner brow ends, where a knit's vertical furrows are. */
+    private static double glabella(byte[] rgb, FaceGeometry g) {
+        double sum = 0;
+        int n = 0;
+        int top = (int) Math.min(g.browInner[0][1], g.browInner[1][1]) - 3;
+        for (int y = top; y <= top + 5; y++) {
+            for (int x = (int) g.cx - 3; x <= (int) g.cx + 3; x++) {
+                sum += lum(rgb, x, y);
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    @Test
+    void aKnitDarkensTheSkinBetweenTheBrowsAtNeutralArousal() {
+        // furrows darker than the skin around them: light to medium skin tones, as for the lip line above
+        List<Person> persons = typicalPersons(40).stream().filter(p -> {
+            Rgb s = p.identity().skin();
+            return 0.299 * s.r() + 0.587 * s.g() + 0.114 * s.b() > 110;
+        }).limit(10).toList();
+        assertTrue(persons.size() >= 8);
+        for (Person p : persons) {
+            FaceGeometry g0 = geometry(p, 0, 0);
+            double unpleasant = glabella(pixels(p, 0, -1), g0);
+            double pleasant = glabella(pixels(p, 0, 0.5), g0);
+            assertTrue(unpleasant < pleasant - 2, p.id() + " glabella luminance " + unpleasant + " vs " + pleasant);
         }
     }
 

@@ -44,8 +44,8 @@ class RendererDeterminismTest {
 
     static final String[] GOLDEN = {
         "133aef855399a29a80270d6f1236b4f7b27ed70dc0fa464fc031056c80cfc958",
-        "29d2b757e672c7559eef0f08ed8181dec3f9d6db50f08baa837da0bef29d2163",
-        "c17b2121443de1e4ef3cf7aba82b75032f6ed937edadb96fb2f16f7cec1d0c35"};
+        "90d2160494da0c9cb9ab86f9773062826b6a97329f324b162d8b079824caae58",
+        "decfe9a81284c401c571fbe2917fdcb942c23125879e60c8bbd3bb99e38fd7e1"};
 
     @Test
     void sameInputsSameBytesAcrossThreads() throws Exception {
