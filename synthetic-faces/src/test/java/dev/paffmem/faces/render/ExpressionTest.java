@@ -199,15 +199,22 @@ class ExpressionTest {
         return renderer.render(p.identity(), p.style(), a, v, Nuisance.NONE).rgb();
     }
 
-    @Test
-    void typicalPixelsFollowTheGeometry() {
-        // simple pixel windows need contrast between lip line and skin: light to medium skin tones
+    /**
+     * Ten typical persons with light to medium skin: the simple pixel windows below need a dark line (lip line,
+     * furrow) to stand out from the skin around it.
+     */
+    private static List<Person> lightSkinnedTypicalPersons() {
         List<Person> persons = typicalPersons(40).stream().filter(p -> {
             Rgb s = p.identity().skin();
             return 0.299 * s.r() + 0.587 * s.g() + 0.114 * s.b() > 110;
         }).limit(10).toList();
         assertTrue(persons.size() >= 8);
-        for (Person p : persons) {
+        return persons;
+    }
+
+    @Test
+    void typicalPixelsFollowTheGeometry() {
+        for (Person p : lightSkinnedTypicalPersons()) {
             FaceGeometry g0 = geometry(p, 0, 0);
             double[] lift = Arrays.stream(STEPS).map(v -> lipLineCornerLift(pixels(p, -1, v), g0)).toArray();
             assertNonDecreasingAndRising(lift, 4, p.id() + " lip-line corner lift (pixels) vs valence");
@@ -235,13 +242,8 @@ class ExpressionTest {
 
     @Test
     void aKnitDarkensTheSkinBetweenTheBrowsAtNeutralArousal() {
-        // furrows darker than the skin around them: light to medium skin tones, as for the lip line above
-        List<Person> persons = typicalPersons(40).stream().filter(p -> {
-            Rgb s = p.identity().skin();
-            return 0.299 * s.r() + 0.587 * s.g() + 0.114 * s.b() > 110;
-        }).limit(10).toList();
-        assertTrue(persons.size() >= 8);
-        for (Person p : persons) {
+        // furrows darker than the skin around them
+        for (Person p : lightSkinnedTypicalPersons()) {
             FaceGeometry g0 = geometry(p, 0, 0);
             double unpleasant = glabella(pixels(p, 0, -1), g0);
             double pleasant = glabella(pixels(p, 0, 0.5), g0);
